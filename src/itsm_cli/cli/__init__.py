@@ -1,0 +1,1 @@
+"""The command-line interface: parse options, call the core, hand results to `output`."""

@@ -1,0 +1,80 @@
+"""The `itsm` application: the root command, its sub-commands, and the entry point that
+turns every unexpected exception into one line and exit status 3."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from itsm_cli import __version__
+from itsm_cli.cli import validate
+
+EPILOG = """Examples:
+
+\b
+  itsm validate records/            schema, ids and references
+  itsm validate -f json -o out.json machine-readable findings
+
+Docs: every command has --help. Exit status: 0 clean, 1 findings, 2 usage error, 3 internal error.
+"""
+
+app = typer.Typer(
+    name="itsm",
+    help="ISO/IEC 20000-1 compliance toolkit for IT service management records kept as YAML.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"itsm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", help="Show the version and exit.", callback=_version,
+            is_eager=True,
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the Python traceback of an internal error.")
+    ] = False,
+) -> None:
+    """ISO/IEC 20000-1 compliance toolkit for IT service management records kept as YAML."""
+
+
+app.command("validate")(validate.validate)
+
+
+def run(args: list[str]) -> None:
+    """Run the application; an unexpected exception becomes one line and exit status 3."""
+    debug = "--debug" in args
+    if debug:
+        args = [a for a in args if a != "--debug"]
+    try:
+        app(args=args, prog_name="itsm")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("itsm: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        print(
+            f"itsm: internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(3)

@@ -1,0 +1,75 @@
+"""Dates and ISO 8601 durations, added by the calendar.
+
+Durations are parsed by `isodate` and added to dates the calendar way (2026-01-31 + P1M =
+2026-02-28), never as blocks of 30 days: a review "every 12 months" must fall on the same day
+of the month a year later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import isodate
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """An ISO 8601 duration as written in a record (`P12M`, `P90D`, `PT4H`)."""
+
+    text: str
+    _value: Any
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Raises ValueError with a plain message for anything that is not ISO 8601."""
+        if not isinstance(text, str) or not text.startswith("P"):
+            raise ValueError(f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)")
+        try:
+            value = isodate.parse_duration(text)
+        except (isodate.ISO8601Error, ValueError, TypeError) as exc:
+            raise ValueError(
+                f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)"
+            ) from exc
+        return cls(text, value)
+
+    def after(self, day: dt.date) -> dt.date:
+        """The date this duration after `day`, by the calendar."""
+        moved = day + self._value
+        return moved.date() if isinstance(moved, dt.datetime) else moved
+
+    def before(self, day: dt.date) -> dt.date:
+        moved = day - self._value
+        return moved.date() if isinstance(moved, dt.datetime) else moved
+
+    def approx_timedelta(self, anchor: dt.date | None = None) -> dt.timedelta:
+        """The length of the duration starting at `anchor` (default 2000-01-01)."""
+        start = dt.datetime.combine(anchor or dt.date(2000, 1, 1), dt.time())
+        end: dt.datetime = start + self._value
+        return end - start
+
+    @property
+    def hours(self) -> float:
+        return self.approx_timedelta().total_seconds() / 3600
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_date(value: object) -> dt.date:
+    """A calendar date from `YYYY-MM-DD` text (or a date); ValueError otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"'{value}' is not a date written YYYY-MM-DD")
+
+
+def real_today() -> dt.date:
+    return dt.date.today()

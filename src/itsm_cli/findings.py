@@ -1,0 +1,131 @@
+"""Findings: what every check of the tool produces, with an exact location.
+
+A finding is immutable. Its effective severity is stored on it (configuration can change a
+rule's default severity), and its fingerprint identifies it across commits without using the
+line number, so moving a record does not make its findings "new".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+FieldPath = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    """How serious a finding is; ordered error > warning > info."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+def format_path(path: FieldPath) -> str:
+    """`("spec", "targets", 0, "objective")` → `spec.targets[0].objective`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in the records, located to the file, line and column."""
+
+    rule: str
+    """Stable rule code, e.g. `E002` or `SLM001`."""
+    severity: Severity
+    message: str
+    file: str
+    """Path relative to the repository root, with forward slashes."""
+    line: int
+    """1-based line; 1 when the problem concerns the whole file."""
+    column: int = 1
+    """1-based column."""
+    record: str | None = None
+    """Id of the record the finding is about, when there is one."""
+    path: FieldPath = ()
+    """Field path inside the record (part of the fingerprint)."""
+    clauses: tuple[str, ...] = ()
+    hint: str = ""
+    waived: bool = False
+    waived_by: str | None = None
+    related: tuple[str, ...] = field(default=())
+    """Other locations (`file:line`) that explain the finding, e.g. a duplicate's first place."""
+
+    @property
+    def fingerprint(self) -> str:
+        """rule + record id (or file) + field path; never a line number."""
+        anchor = self.record if self.record else self.file
+        raw = f"{self.rule}\x1f{anchor}\x1f{format_path(self.path)}\x1f"
+        if not self.record:
+            raw += self.message
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+    def with_changes(self, **changes: object) -> Finding:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts shown at the end of every run and in the JSON `summary` object."""
+
+    errors: int
+    warnings: int
+    infos: int
+    waived: int
+    records: int
+    files: int
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding], records: int, files: int) -> Summary:
+        errors = warnings = infos = waived = 0
+        for f in findings:
+            if f.waived:
+                waived += 1
+            elif f.severity is Severity.ERROR:
+                errors += 1
+            elif f.severity is Severity.WARNING:
+                warnings += 1
+            else:
+                infos += 1
+        return cls(errors, warnings, infos, waived, records, files)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsReport:
+    """What `validate` and `check` hand to a formatter."""
+
+    findings: Sequence[Finding]
+    records: int
+    files: int
+    command: str = "validate"
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.findings, self.records, self.files)
+
+
+def fails(findings: Iterable[Finding], fail_on: str) -> bool:
+    """True when an unwaived finding is at or above `fail_on` (error | warning | info | never)."""
+    if fail_on == "never":
+        return False
+    threshold = Severity(fail_on).rank
+    return any(not f.waived and f.severity.rank >= threshold for f in findings)

@@ -1,0 +1,48 @@
+"""`--format json`: the stable, documented contract of DESIGN §4."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from itsm_cli.findings import Finding, FindingsReport
+from itsm_cli.output import RenderOptions
+
+SCHEMA_VERSION = 1
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "record": finding.record,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "clauses": list(finding.clauses),
+        "hint": finding.hint,
+        "waived": finding.waived,
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_findings(report: FindingsReport, options: RenderOptions) -> str:
+    summary = report.summary
+    return dumps(
+        {
+            "version": SCHEMA_VERSION,
+            "findings": [finding_to_json(f) for f in report.findings],
+            "summary": {
+                "errors": summary.errors,
+                "warnings": summary.warnings,
+                "infos": summary.infos,
+                "waived": summary.waived,
+                "records": summary.records,
+                "files": summary.files,
+            },
+        }
+    )

@@ -1,0 +1,81 @@
+"""`--format text`: one `file:line:col: CODE message` line per finding (editors and terminals
+jump to it), an indented `help:` line with the fix hint, and a summary at the end. Colour only
+when the options say so (a terminal without NO_COLOR / --no-color)."""
+
+from __future__ import annotations
+
+import io
+
+from itsm_cli.findings import Finding, FindingsReport, Severity, Summary
+from itsm_cli.output import RenderOptions
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(summary: Summary) -> str:
+    parts = [
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+    ]
+    if summary.infos:
+        parts.append(plural(summary.infos, "info"))
+    if summary.waived:
+        parts.append(f"{summary.waived} waived")
+    counted = f"{plural(summary.records, 'record')} in {plural(summary.files, 'file')}"
+    if not (summary.errors or summary.warnings or summary.infos):
+        waived = f" ({summary.waived} waived)" if summary.waived else ""
+        return f"✔ {counted}: no findings{waived}"
+    return f"✖ {', '.join(parts)} in {counted}"
+
+
+def _plain_line(finding: Finding) -> str:
+    waived = f" (waived by {finding.waived_by})" if finding.waived else ""
+    return f"{finding.location}: {finding.rule} {finding.message}{waived}"
+
+
+def render_findings(report: FindingsReport, options: RenderOptions) -> str:
+    findings = sorted(report.findings, key=Finding.sort_key)
+    if not options.color:
+        lines = []
+        for finding in findings:
+            lines.append(_plain_line(finding))
+            if finding.hint and not options.quiet:
+                lines.append(f"  help: {finding.hint}")
+        if not options.quiet:
+            if lines:
+                lines.append("")
+            lines.append(summary_line(report.summary))
+        return "\n".join(lines) + ("\n" if lines else "")
+    return _render_rich(findings, report.summary, options)
+
+
+def _render_rich(findings: list[Finding], summary: Summary, options: RenderOptions) -> str:
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=options.width, highlight=False)
+    for finding in findings:
+        line = Text()
+        line.append(finding.location, style="bold")
+        line.append(": ")
+        if finding.waived:
+            line.append(f"{finding.rule} {finding.message} (waived by {finding.waived_by})",
+                        style="dim")
+        else:
+            line.append(finding.rule, style=SEVERITY_STYLE[finding.severity])
+            line.append(f" {finding.message}")
+        console.print(line, soft_wrap=True)
+        if finding.hint and not options.quiet:
+            console.print(Text(f"  help: {finding.hint}", style="dim"), soft_wrap=True)
+    if not options.quiet:
+        if findings:
+            console.print()
+        failed = summary.errors > 0
+        style = "bold red" if failed else ("yellow" if summary.warnings else "bold green")
+        console.print(Text(summary_line(summary), style=style))
+    return buffer.getvalue()

@@ -1,0 +1,128 @@
+"""Pydantic validation errors → E002 findings in plain English at file:line:col."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from itsm_cli.findings import FieldPath, format_path
+
+_ID_HELP = "capitals, digits and hyphens, e.g. SLA-ACME-HOSTING"
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """Every BaseModel class an annotation can hold (through list, Optional, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `path` (aliases, list indexes skipped)."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = next(
+            (f for name, f in current.model_fields.items() if (f.alias or name) == part), None
+        )
+        if field is None:
+            return None
+        current = next(_models_in(field.annotation), None)
+    return current
+
+
+def allowed_keys(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def suggest(word: str, options: list[str]) -> str | None:
+    match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if match:
+        return match[0]
+    lowered = {o.lower(): o for o in options}
+    return lowered.get(word.lower().replace("_", "").replace("-", ""))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def describe(error: Any, model: type[BaseModel]) -> tuple[FieldPath, FieldPath, str, str]:
+    """(path of the field, path whose position to report, message, hint) of one error."""
+    loc: FieldPath = tuple(p for p in error["loc"] if p != "[key]")
+    kind: str = error["type"]
+    msg: str = error["msg"]
+    where = format_path(loc) or "record"
+    value = error.get("input")
+    hint = ""
+    if kind == "missing":
+        report_at = loc[:-1]
+        message = f"missing required field '{loc[-1]}'"
+        if len(loc) > 1:
+            message += f" in {format_path(loc[:-1])}"
+        hint = f"Add `{loc[-1]}:` here."
+    elif kind == "extra_forbidden":
+        report_at = loc
+        options = allowed_keys(model_at(model, loc[:-1]))
+        message = f"unknown field '{loc[-1]}'"
+        if len(loc) > 1:
+            message += f" in {format_path(loc[:-1])}"
+        guess = suggest(str(loc[-1]), options)
+        if guess:
+            message += f" (did you mean '{guess}'?)"
+            hint = f"Rename it to `{guess}`."
+        elif options:
+            hint = "Allowed here: " + ", ".join(options) + "."
+    else:
+        report_at = loc
+        if kind == "value_error":
+            detail = msg.removeprefix("Value error, ")
+        elif kind == "string_pattern_mismatch" and loc[-1] == "id" and loc[0] == "metadata":
+            detail = f"{_show(value)} is not a valid id ({_ID_HELP})"
+            hint = "Ids are upper case, e.g. SLA-ACME-HOSTING."
+        elif kind in ("literal_error", "enum"):
+            detail = msg.replace("Input should be", "must be") + f", not {_show(value)}"
+            guess = suggest(str(value), re.findall(r"'([^']*)'", msg))
+            if guess:
+                detail += f" (did you mean '{guess}'?)"
+                hint = f"Write `{guess}`."
+        elif kind == "too_short":
+            detail = "must not be empty"
+        elif kind in ("string_type",):
+            detail = f"must be text, not {_show(value)}"
+            hint = "Quote the value if it is meant as text."
+        elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+            detail = f"must be a number, not {_show(value)}"
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            detail = f"must be a mapping of fields, not {_show(value)}"
+        elif kind == "list_type":
+            detail = f"must be a list, not {_show(value)}"
+        elif kind in ("less_than_equal", "greater_than_equal", "greater_than", "less_than"):
+            detail = msg.replace("Input should be", "must be") + f", not {_show(value)}"
+        elif kind == "string_pattern_mismatch":
+            detail = f"{_show(value)} does not have the expected form ({error['ctx']['pattern']})"
+        else:
+            detail = msg.replace("Input should be", "must be")
+        message = f"{where}: {detail}"
+    return loc, report_at, message, hint
+
+
+def describe_all(
+    exc: ValidationError, model: type[BaseModel]
+) -> list[tuple[FieldPath, FieldPath, str, str]]:
+    return [describe(e, model) for e in exc.errors(include_url=False)]

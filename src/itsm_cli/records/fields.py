@@ -1,0 +1,85 @@
+"""Field types shared by the record models: ids, dates, durations, percentages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic.alias_generators import to_camel
+
+from itsm_cli.dates import Duration, parse_date
+
+ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"
+CLAUSE_PATTERN = r"^[4-9](\.[0-9]+)*$|^10(\.[0-9]+)*$"
+DURATION_PATTERN = r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+
+
+class RecordModel(BaseModel):
+    """Base of every model: camelCase keys as in YAML, unknown keys refused."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=False,
+    )
+
+
+def _duration(value: Any) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    return Duration.parse(value)
+
+
+RecordId = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
+]
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+IsoDuration = Annotated[
+    Duration,
+    BeforeValidator(_duration),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["P12M", "PT4H"]}),
+]
+Percent = Annotated[float, Field(ge=0, le=100)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+ClauseRef = Annotated[
+    str,
+    StringConstraints(pattern=CLAUSE_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": CLAUSE_PATTERN}),
+]
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    RETIRED = "retired"
+
+
+class Criticality(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Lifecycle(StrEnum):
+    PIPELINE = "pipeline"
+    LIVE = "live"
+    RETIRED = "retired"

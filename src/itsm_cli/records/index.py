@@ -1,0 +1,157 @@
+"""The repository index: every record by id and by kind, with the cross-record checks
+(E003 duplicate ids, E004 broken references) that need all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar, cast
+
+from itsm_cli.config import Workspace
+from itsm_cli.findings import Finding, Severity
+from itsm_cli.records.errors import suggest
+from itsm_cli.records.load import LoadedRecord, LoadResult, discover, load_files
+from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
+
+R = TypeVar("R", bound=Record)
+_CLAUSES = ("7.5.3",)
+
+
+@dataclass(slots=True)
+class RepoIndex:
+    """All valid records of a repository, looked up by id or kind."""
+
+    records: list[LoadedRecord[Record]]
+    by_id: dict[str, LoadedRecord[Record]] = field(default_factory=dict)
+    by_kind: dict[str, list[LoadedRecord[Record]]] = field(default_factory=dict)
+    broken: dict[str, str] = field(default_factory=dict)
+
+    def of_kind(self, cls: type[R]) -> list[LoadedRecord[R]]:
+        """Records of one kind, in file order."""
+        return cast(list[LoadedRecord[R]], self.by_kind.get(cls.KIND, []))
+
+    def get(self, record_id: str, cls: type[R] | None = None) -> LoadedRecord[R] | None:
+        """The record with this id, if it exists (and is of `cls` when given)."""
+        found = self.by_id.get(record_id)
+        if found is None or (cls is not None and not isinstance(found.model, cls)):
+            return None
+        return cast(LoadedRecord[R], found)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def _duplicates(records: Sequence[LoadedRecord[Record]], index: RepoIndex) -> Iterator[Finding]:
+    for record in records:
+        first = index.by_id.get(record.id)
+        if first is None:
+            index.by_id[record.id] = record
+            index.by_kind.setdefault(record.kind, []).append(record)
+            continue
+        where = f"{first.file}:{first.position(('metadata', 'id'))[0]}"
+        finding = record.finding(
+            "E003",
+            Severity.ERROR,
+            f"id '{record.id}' is already used by the record at {where}",
+            ("metadata", "id"),
+            _CLAUSES,
+            "Give one of the two records another id.",
+        )
+        yield finding.with_changes(related=(where,))
+
+
+def _references(index: RepoIndex) -> Iterator[Finding]:
+    for record in index.records:
+        if index.by_id.get(record.id) is not record:
+            continue  # a duplicate: already reported
+        for path, ref, kinds in record.model.references():
+            target = index.by_id.get(ref)
+            if target is None:
+                if ref in index.broken:
+                    continue  # its own E002 already explains it
+                candidates = [
+                    r.id for r in index.records if not kinds or r.kind in kinds
+                ]
+                guess = suggest(ref, candidates)
+                expected = " or ".join(kinds) if kinds else "record"
+                message = f"'{ref}' names no {expected}"
+                if guess:
+                    message += f" (did you mean '{guess}'?)"
+                yield record.finding(
+                    "E004", Severity.ERROR, message, path, _CLAUSES,
+                    "Correct the id, or add the missing record.",
+                )
+            elif kinds and target.kind not in kinds:
+                yield record.finding(
+                    "E004",
+                    Severity.ERROR,
+                    f"'{ref}' is a {target.kind}, but a {' or '.join(kinds)} is expected here",
+                    path,
+                    _CLAUSES,
+                    f"Name a {' or '.join(kinds)} here.",
+                )
+        yield from _kind_specific(record, index)
+
+
+def _kind_specific(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[Finding]:
+    model = record.model
+    if isinstance(model, Measurement):
+        agreement = index.by_id.get(model.spec.agreement)
+        if agreement is None or not isinstance(agreement.model, (SLA, OLA)):
+            return
+        target_ids = [t.id for t in agreement.model.spec.targets]
+        for key in model.spec.values:
+            if key not in target_ids:
+                guess = suggest(key, target_ids)
+                tip = f" (did you mean '{guess}'?)" if guess else ""
+                yield record.finding(
+                    "E004",
+                    Severity.ERROR,
+                    f"{agreement.id} has no target '{key}'{tip}",
+                    ("spec", "values", key),
+                    _CLAUSES,
+                    "Targets of that agreement: " + ", ".join(target_ids) + ".",
+                )
+    elif isinstance(model, OLA):
+        provider = index.by_id.get(model.spec.provider)
+        if provider is not None and not (
+            isinstance(provider.model, Supplier) and provider.model.spec.type == "internal"
+        ):
+            yield record.finding(
+                "E004",
+                Severity.ERROR,
+                f"provider '{provider.id}' is a {provider.kind}, not a Supplier of type internal",
+                ("spec", "provider"),
+                _CLAUSES,
+                "Name the internal team, or the id of a Supplier with `type: internal`.",
+            )
+
+
+def build_index(loaded: LoadResult) -> tuple[RepoIndex, list[Finding]]:
+    """Index the valid records; E003 and E004 findings for what does not fit together."""
+    index = RepoIndex(records=loaded.records, broken=dict(loaded.broken))
+    findings = list(_duplicates(loaded.records, index))
+    findings.extend(_references(index))
+    return index, findings
+
+
+@dataclass(slots=True)
+class Repository:
+    """What one run loaded: the index, every finding so far, and the files read."""
+
+    workspace: Workspace
+    index: RepoIndex
+    findings: list[Finding]
+    files: list[str]
+
+
+def load_repository(workspace: Workspace, paths: Sequence[Path] = ()) -> Repository:
+    """Load, validate and index the records under `paths` (default: the records root)."""
+    targets = list(paths) or [workspace.records_root]
+    files, findings = discover(targets, workspace.root)
+    loaded = load_files(files, workspace.config.max_file_size)
+    index, cross = build_index(loaded)
+    findings.extend(loaded.findings)
+    findings.extend(cross)
+    return Repository(workspace, index, findings, loaded.files)

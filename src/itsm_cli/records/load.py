@@ -1,0 +1,325 @@
+"""From files on disk to validated records: discovery, parsing, schema validation.
+
+Every problem becomes a finding; nothing here raises for bad input. Only a missing path named
+on the command line is an `InputError` (a usage error, exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+
+from itsm_cli.findings import FieldPath, Finding, Severity
+from itsm_cli.records import errors
+from itsm_cli.records.models import API_VERSION, KINDS, Record
+from itsm_cli.records.yamlread import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    Position,
+    read_yaml_bytes,
+    too_large,
+)
+
+R = TypeVar("R", bound=Record)
+YAML_SUFFIXES = (".yaml", ".yml")
+_IO_CLAUSES = ("7.5.3",)
+
+
+class InputError(Exception):
+    """A path named by the user does not exist (usage error)."""
+
+
+@dataclass(slots=True)
+class LoadedRecord(Generic[R]):
+    """A validated record with where it came from."""
+
+    model: R
+    file: str
+    """Path relative to the repository root."""
+    document: Document
+
+    @property
+    def id(self) -> str:
+        return self.model.metadata.id
+
+    @property
+    def kind(self) -> str:
+        return self.model.KIND
+
+    @property
+    def line(self) -> int:
+        return self.document.line
+
+    def position(self, path: FieldPath = ()) -> Position:
+        """Line and column of `path`, or of its nearest written parent."""
+        positions = self.document.positions
+        while path not in positions and path:
+            path = path[:-1]
+        return positions.get(path, (self.document.line, self.document.column))
+
+    def finding(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        path: FieldPath = (),
+        clauses: Iterable[str] = (),
+        hint: str = "",
+    ) -> Finding:
+        line, column = self.position(path)
+        return Finding(
+            rule=rule,
+            severity=severity,
+            message=message,
+            file=self.file,
+            line=line,
+            column=column,
+            record=self.id,
+            path=path,
+            clauses=tuple(clauses),
+            hint=hint,
+        )
+
+
+@dataclass(slots=True)
+class LoadResult:
+    records: list[LoadedRecord[Record]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    broken: dict[str, str] = field(default_factory=dict)
+    """Ids (with their kind, when known) of records that failed validation; references to
+    them are not reported again as missing."""
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, root)).as_posix()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _outside(rel: str, what: str) -> Finding:
+    return Finding(
+        rule="E006",
+        severity=Severity.ERROR,
+        message=f"{what} leads outside the repository; refused",
+        file=rel,
+        line=1,
+        column=1,
+        clauses=_IO_CLAUSES,
+        hint="Keep records inside the repository; replace the link by the file itself.",
+    )
+
+
+def discover(paths: Sequence[Path], root: Path) -> tuple[list[tuple[Path, str]], list[Finding]]:
+    """YAML files under `paths` as (absolute path, repo-relative path), sorted, and the
+    E006 findings for links or paths that lead outside the repository."""
+    root = root.resolve()
+    found: dict[str, Path] = {}
+    findings: list[Finding] = []
+    for given in paths:
+        absolute = given if given.is_absolute() else Path.cwd() / given
+        if not absolute.exists() and not absolute.is_symlink():
+            raise InputError(f"path not found: {given}")
+        rel = relative(absolute, root)
+        if not _inside(absolute, root):
+            findings.append(_outside(rel, "this path" if not absolute.is_symlink() else "link"))
+            continue
+        if absolute.is_file():
+            found[rel] = absolute
+            continue
+        for folder, dirnames, filenames in os.walk(absolute, followlinks=False):
+            base = Path(folder)
+            kept = []
+            for name in sorted(dirnames):
+                if name.startswith("."):
+                    continue
+                sub = base / name
+                if sub.is_symlink():
+                    if not _inside(sub, root):
+                        findings.append(_outside(relative(sub, root), "folder link"))
+                    continue
+                kept.append(name)
+            dirnames[:] = kept
+            for name in filenames:
+                if not name.endswith(YAML_SUFFIXES) or name.startswith("."):
+                    continue
+                file = base / name
+                file_rel = relative(file, root)
+                if file.is_symlink() and not _inside(file, root):
+                    findings.append(_outside(file_rel, "file link"))
+                    continue
+                found[file_rel] = file
+    return sorted((p, r) for r, p in found.items()), findings
+
+
+def _raw_id(data: dict[str, Any]) -> str | None:
+    meta = data.get("metadata")
+    if isinstance(meta, dict) and isinstance(meta.get("id"), str):
+        return str(meta["id"])
+    return None
+
+
+def _doc_finding(
+    rule: str, message: str, file: str, doc: Document, path: FieldPath, record: str | None,
+    hint: str = "",
+) -> Finding:
+    positions = doc.positions
+    at = path
+    while at not in positions and at:
+        at = at[:-1]
+    line, column = positions.get(at, (doc.line, doc.column))
+    return Finding(
+        rule=rule,
+        severity=Severity.ERROR,
+        message=message,
+        file=file,
+        line=line,
+        column=column,
+        record=record,
+        path=path,
+        clauses=_IO_CLAUSES,
+        hint=hint,
+    )
+
+
+def validate_document(
+    doc: Document, file: str
+) -> tuple[LoadedRecord[Record] | None, list[Finding]]:
+    """One parsed document → a validated record, or the findings that explain why not."""
+    data = doc.data
+    if not isinstance(data, dict):
+        shape = "a list" if isinstance(data, list) else f"the value {data!r}"
+        return None, [
+            _doc_finding(
+                "E002",
+                f"a record must be a mapping with apiVersion, kind, metadata and spec, not {shape}",
+                file,
+                doc,
+                (),
+                None,
+                "Start the document with `apiVersion: itsm/v1`.",
+            )
+        ]
+    record_id = _raw_id(data)
+    api, kind = data.get("apiVersion"), data.get("kind")
+    if api is None or kind is None:
+        missing = "apiVersion" if api is None else "kind"
+        return None, [
+            _doc_finding(
+                "E002", f"missing required field '{missing}'", file, doc, (), record_id,
+                f"Add `{missing}:` at the top of the record.",
+            )
+        ]
+    if api != API_VERSION:
+        return None, [
+            _doc_finding(
+                "E005", f"unknown apiVersion '{api}' (supported: {API_VERSION})", file, doc,
+                ("apiVersion",), record_id, f"Use `apiVersion: {API_VERSION}`.",
+            )
+        ]
+    model_cls = KINDS.get(kind) if isinstance(kind, str) else None
+    if model_cls is None:
+        guess = errors.suggest(str(kind), list(KINDS))
+        tip = f" (did you mean '{guess}'?)" if guess else ""
+        return None, [
+            _doc_finding(
+                "E005", f"unknown kind '{kind}'{tip}", file, doc, ("kind",), record_id,
+                "Known kinds: " + ", ".join(KINDS) + ".",
+            )
+        ]
+    try:
+        model = model_cls.model_validate(data)
+    except ValidationError as exc:
+        found = []
+        for path, report_at, message, hint in errors.describe_all(exc, model_cls):
+            finding = _doc_finding("E002", message, file, doc, report_at, record_id, hint)
+            found.append(finding.with_changes(path=path))
+        return None, found
+    record: LoadedRecord[Record] = LoadedRecord(model, file, doc)
+    problems = [
+        _doc_finding("E002", message, file, doc, path, record_id)
+        for path, message in model.problems()
+    ]
+    return (None if problems else record), problems
+
+
+def _empty_file(file: str) -> Finding:
+    return Finding(
+        rule="E002",
+        severity=Severity.ERROR,
+        message="the file holds no record",
+        file=file,
+        line=1,
+        column=1,
+        clauses=_IO_CLAUSES,
+        hint="Add a record or delete the file.",
+    )
+
+
+def load_bytes(data: bytes, file: str, result: LoadResult, max_bytes: int) -> None:
+    """Parse and validate one file's bytes into `result`."""
+    parsed = read_yaml_bytes(data, file, max_bytes)
+    result.files.append(file)
+    result.findings.extend(parsed.findings)
+    records = 0
+    for doc in parsed.documents:
+        if doc.data is None:
+            continue
+        records += 1
+        record, found = validate_document(doc, file)
+        if record is not None:
+            result.records.append(record)
+        else:
+            result.findings.extend(found)
+            if isinstance(doc.data, dict):
+                raw_id = _raw_id(doc.data)
+                if raw_id:
+                    result.broken[raw_id] = str(doc.data.get("kind", ""))
+    if records == 0 and not parsed.findings:
+        result.findings.append(_empty_file(file))
+
+
+def load_files(
+    files: Iterable[tuple[Path, str]], max_bytes: int = DEFAULT_MAX_BYTES
+) -> LoadResult:
+    result = LoadResult()
+    for path, rel in files:
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                # Never read a huge file into memory just to refuse it.
+                result.files.append(rel)
+                result.findings.append(too_large(rel, size, max_bytes))
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            result.files.append(rel)
+            result.findings.append(
+                Finding(
+                    rule="E001",
+                    severity=Severity.ERROR,
+                    message=f"cannot read file: {exc.strerror or exc}",
+                    file=rel,
+                    line=1,
+                    column=1,
+                    clauses=_IO_CLAUSES,
+                    hint="Check the file's permissions.",
+                )
+            )
+            continue
+        load_bytes(data, rel, result, max_bytes)
+    return result

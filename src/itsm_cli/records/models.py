@@ -1,0 +1,561 @@
+"""The record kinds of itsm/v1 (DESIGN §2) as Pydantic models.
+
+Attribute docstrings become field descriptions: one text serves the code, the JSON Schemas
+(editor hover) and `itsm explain`. Rules that span several fields of one record live in
+`problems()` so each can name the exact field path it is about; rules that span records live
+in `itsm_cli.rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal, Protocol
+
+from pydantic import Field
+
+from itsm_cli.dates import Duration
+from itsm_cli.findings import FieldPath
+from itsm_cli.records.fields import (
+    ClauseRef,
+    Criticality,
+    IsoDate,
+    IsoDuration,
+    Lifecycle,
+    Percent,
+    RecordId,
+    RecordModel,
+    Status,
+    Text,
+)
+
+API_VERSION = "itsm/v1"
+
+Problem = tuple[FieldPath, str]
+"""A field path and a plain-English message: becomes an E002 finding."""
+Reference = tuple[FieldPath, str, tuple[str, ...]]
+"""A field path, the id it names, and the kinds it may name."""
+
+
+# --- envelope -------------------------------------------------------------------------
+
+
+class Approval(RecordModel):
+    """Who approved the record, and when."""
+
+    by: Text
+    """Person or role that approved the record."""
+    date: IsoDate
+    """Date of approval (YYYY-MM-DD)."""
+
+
+class Metadata(RecordModel):
+    """The envelope every record shares."""
+
+    id: RecordId
+    """Unique id in the repository: capitals, digits and hyphens, e.g. SLA-ACME-HOSTING."""
+    title: Text
+    """Human-readable title."""
+    owner: Text
+    """Accountable person or role."""
+    status: Status = Status.DRAFT
+    """draft | approved | retired."""
+    approved: Approval | None = None
+    """Required when status is approved."""
+    last_reviewed: IsoDate | None = None
+    """Date of the last planned review."""
+    review_interval: IsoDuration | None = None
+    """ISO 8601 duration between planned reviews (default per kind from configuration)."""
+    clauses: list[ClauseRef] = []
+    """Extra ISO/IEC 20000-1 clauses this record is evidence for, e.g. "8.3.3"."""
+    labels: dict[str, str] = {}
+    """Free key/value strings."""
+
+
+class Contact(RecordModel):
+    """A person involved with the record."""
+
+    name: Text
+    role: Text
+    email: str | None = None
+    date: IsoDate | None = None
+    """Date of signature or appointment, where relevant."""
+
+
+class Metric(StrEnum):
+    AVAILABILITY = "availability"
+    RESPONSE_TIME = "response-time"
+    RESOLUTION_TIME = "resolution-time"
+    THROUGHPUT = "throughput"
+    SATISFACTION = "satisfaction"
+    OTHER = "other"
+
+
+_HIGHER_IS_BETTER = {Metric.AVAILABILITY, Metric.SATISFACTION, Metric.THROUGHPUT}
+
+
+class Target(RecordModel):
+    """A service level target of an agreement or a supplier contract."""
+
+    id: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    """Unique within the agreement; Measurement values use it."""
+    metric: Metric
+    """availability | response-time | resolution-time | throughput | satisfaction | other."""
+    objective: float
+    """The number to meet, in `unit`."""
+    comparator: Literal[">=", "<="] | None = None
+    """">=" or "<="; default ">=" for availability/satisfaction/throughput, "<=" otherwise."""
+    unit: Literal["percent", "ms", "s", "min", "h", "d", "count", "score"]
+    window: Literal[
+        "calendar-month", "calendar-quarter", "calendar-year", "rolling-30d", "per-incident"
+    ]
+    """Period over which the objective is measured."""
+    priority: str | None = None
+    """Incident priority the target applies to (e.g. P1)."""
+
+    @property
+    def effective_comparator(self) -> str:
+        if self.comparator:
+            return self.comparator
+        return ">=" if self.metric in _HIGHER_IS_BETTER else "<="
+
+    def is_met(self, actual: float) -> bool:
+        if self.effective_comparator == ">=":
+            return actual >= self.objective
+        return actual <= self.objective
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def _unique_ids(items: Sequence[_HasId], path: FieldPath) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            yield (*path, i, "id"), f"id '{item.id}' is used twice in this list"
+        seen.add(item.id)
+
+
+class Spec(RecordModel):
+    """Base of every kind's spec."""
+
+    def problems(self) -> Iterator[Problem]:
+        """Cross-field problems inside the spec; paths are relative to `spec`."""
+        return iter(())
+
+    def references(self) -> Iterator[Reference]:
+        """Ids of other records this spec names; paths are relative to `spec`."""
+        return iter(())
+
+
+def _refs(ids: list[str], field: str, kinds: tuple[str, ...]) -> Iterator[Reference]:
+    for i, ref in enumerate(ids):
+        yield (field, i), ref, kinds
+
+
+# --- kinds ----------------------------------------------------------------------------
+
+
+class ServiceSpec(Spec):
+    description: Text
+    """What the service does for its customers."""
+    lifecycle: Lifecycle
+    """pipeline | live | retired."""
+    criticality: Criticality
+    """critical | high | medium | low."""
+    customers: list[str] = []
+    depends_on: list[RecordId] = []
+    """Ids of the Services and Suppliers this service depends on."""
+    service_hours: str | None = None
+    """When the service is provided, e.g. "24x7" or "Mon-Fri 08:00-18:00 CET"."""
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.depends_on, "dependsOn", ("Service", "Supplier"))
+
+
+class Reporting(RecordModel):
+    frequency: Literal["monthly", "quarterly"] = "monthly"
+    """How often performance against targets is reported."""
+    recipients: list[str] = []
+
+
+class AgreementSpec(Spec):
+    """Fields SLAs and OLAs share."""
+
+    services: Annotated[list[RecordId], Field(min_length=1)]
+    """Ids of the Services the agreement covers."""
+    targets: Annotated[list[Target], Field(min_length=1)]
+    service_hours: str | None = None
+    workload_limits: str | None = None
+    """Workload the targets hold for (e.g. "up to 2,000 orders an hour")."""
+    exceptions: list[str] | None = None
+    """Situations the targets do not cover."""
+    reporting: Reporting | None = None
+    signatories: list[Contact] = []
+
+    def problems(self) -> Iterator[Problem]:
+        return _unique_ids(self.targets, ("targets",))
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.services, "services", ("Service",))
+
+    def target(self, target_id: str) -> Target | None:
+        return next((t for t in self.targets if t.id == target_id), None)
+
+    @property
+    def reporting_frequency(self) -> str:
+        return self.reporting.frequency if self.reporting else "monthly"
+
+
+class SLASpec(AgreementSpec):
+    customer: Text
+    """The customer the agreement is with."""
+    valid_from: IsoDate
+    valid_until: IsoDate
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.valid_from > self.valid_until:
+            yield ("validUntil",), (
+                f"validUntil {self.valid_until} is before validFrom {self.valid_from}"
+            )
+
+
+class OLASpec(AgreementSpec):
+    provider: Text
+    """The internal team that provides, or the id of a Supplier of type internal."""
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            yield ("validUntil",), (
+                f"validUntil {self.valid_until} is before validFrom {self.valid_from}"
+            )
+
+
+class Contract(RecordModel):
+    reference: Text
+    """Contract number or document reference."""
+    start: IsoDate
+    end: IsoDate
+    notice_period: IsoDuration | None = None
+    """Notice needed to end or renegotiate the contract, e.g. P90D."""
+    targets: list[Target] = []
+    """Underpinning targets the supplier commits to."""
+
+    def in_force(self, today: dt.date) -> bool:
+        return self.start <= today <= self.end
+
+
+class SupplierReview(RecordModel):
+    date: IsoDate
+    outcome: Literal["meets", "partially-meets", "fails"]
+    notes: str | None = None
+
+
+class Dispute(RecordModel):
+    date: IsoDate
+    summary: Text
+    status: Literal["open", "closed"]
+
+
+class SupplierSpec(Spec):
+    type: Literal["external", "internal", "customer-as-supplier"]
+    criticality: Criticality
+    supports: list[RecordId]
+    """Ids of the Services this supplier supports."""
+    contract: Contract
+    contacts: list[Contact] = []
+    reviews: list[SupplierReview] = []
+    """Performance reviews, in any order."""
+    interfaces: list[str] = []
+    disputes: list[Dispute] = []
+
+    def problems(self) -> Iterator[Problem]:
+        if self.contract.start > self.contract.end:
+            yield ("contract", "end"), (
+                f"contract end {self.contract.end} is before its start {self.contract.start}"
+            )
+        yield from _unique_ids(self.contract.targets, ("contract", "targets"))
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.supports, "supports", ("Service",))
+
+    def latest_review(self) -> SupplierReview | None:
+        return max(self.reviews, key=lambda r: r.date, default=None)
+
+
+class Usage(RecordModel):
+    date: IsoDate
+    value: float
+    """Observed usage, in the resource's unit."""
+
+
+class Resource(RecordModel):
+    name: Text
+    type: Literal["human", "technical", "information", "financial"]
+    unit: Text
+    """Free text: TB, vCPU, FTE…"""
+    capacity: Annotated[float, Field(gt=0)]
+    threshold: Percent
+    """Percentage of capacity at which action is needed."""
+    usage: list[Usage] = []
+    """Observed usage, in any order."""
+
+    @property
+    def threshold_value(self) -> float:
+        return self.capacity * self.threshold / 100
+
+
+class PlanAction(RecordModel):
+    description: Text
+    owner: Text
+    due: IsoDate
+    status: Literal["open", "done"]
+
+
+class CapacityPlanSpec(Spec):
+    services: Annotated[list[RecordId], Field(min_length=1)]
+    horizon: IsoDuration
+    """How far ahead the plan looks, e.g. P12M."""
+    resources: Annotated[list[Resource], Field(min_length=1)]
+    actions: list[PlanAction] = []
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.services, "services", ("Service",))
+
+
+class Scenario(RecordModel):
+    id: Text
+    description: Text
+    strategy: Text
+    """How service is restored in this scenario."""
+
+
+class ContinuityTest(RecordModel):
+    date: IsoDate
+    type: Literal["tabletop", "walkthrough", "failover", "full"]
+    result: Literal["pass", "partial", "fail"]
+    achieved_rto: IsoDuration | None = None
+    findings: list[str] = []
+    actions: list[str] = []
+
+
+class ContinuityPlanSpec(Spec):
+    services: Annotated[list[RecordId], Field(min_length=1)]
+    invocation: Text
+    """Criteria for invoking the plan, and who decides."""
+    scenarios: Annotated[list[Scenario], Field(min_length=1)]
+    """Procedures for a major loss of service."""
+    rto: IsoDuration
+    """Recovery time objective."""
+    rpo: IsoDuration
+    """Recovery point objective."""
+    return_to_normal: Text
+    test_interval: IsoDuration
+    availability_while_invoked: Percent | None = None
+    contacts: list[Contact] = []
+    tests: list[ContinuityTest] = []
+    """Tests of the plan, in any order."""
+
+    def problems(self) -> Iterator[Problem]:
+        return _unique_ids(self.scenarios, ("scenarios",))
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.services, "services", ("Service",))
+
+    def latest_test(self) -> ContinuityTest | None:
+        return max(self.tests, key=lambda t: t.date, default=None)
+
+
+class EvidenceSpec(Spec):
+    type: Literal["policy", "plan", "procedure", "record", "report", "minutes", "other"]
+    location: Text
+    """A path in the repository or a URL."""
+    description: str | None = None
+
+
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"
+
+
+class MeasurementSpec(Spec):
+    agreement: RecordId
+    """Id of the SLA or OLA measured."""
+    period: Annotated[str, Field(pattern=PERIOD_PATTERN)]
+    """A month (2026-10) or a quarter (2026-Q4)."""
+    values: dict[str, float]
+    """Actual value per target id of the agreement."""
+    notes: str | None = None
+
+    def references(self) -> Iterator[Reference]:
+        yield ("agreement",), self.agreement, ("SLA", "OLA")
+
+
+class WaiverSpec(Spec):
+    rule: Annotated[str, Field(pattern=r"^[A-Z]+[0-9]{3}$")]
+    """The rule code waived, e.g. SLM003."""
+    records: Annotated[list[str], Field(min_length=1)]
+    """Ids of the records the waiver covers, or ["*"] for all."""
+    reason: Text
+    approved_by: Text
+    expires: IsoDate
+
+    def references(self) -> Iterator[Reference]:
+        for i, ref in enumerate(self.records):
+            if ref != "*":
+                yield ("records", i), ref, ()
+
+
+# --- envelopes ------------------------------------------------------------------------
+
+
+class Record(RecordModel):
+    """A record: apiVersion, kind, metadata and the kind's spec."""
+
+    KIND: ClassVar[str] = ""
+    CLAUSES: ClassVar[tuple[str, ...]] = ()
+    """Clauses every approved record of this kind evidences."""
+
+    api_version: Literal["itsm/v1"]
+    """Always itsm/v1."""
+    metadata: Metadata
+    spec: Spec
+
+    @property
+    def id(self) -> str:
+        return self.metadata.id
+
+    @property
+    def approved(self) -> bool:
+        return self.metadata.status is Status.APPROVED
+
+    @property
+    def kind_clauses(self) -> tuple[str, ...]:
+        """Clauses this record evidences by its kind alone."""
+        return self.CLAUSES
+
+    @property
+    def evidenced_clauses(self) -> tuple[str, ...]:
+        """Clauses by kind plus those named in `metadata.clauses`."""
+        return (*self.kind_clauses, *self.metadata.clauses)
+
+    def problems(self) -> Iterator[Problem]:
+        meta = self.metadata
+        if meta.status is Status.APPROVED and meta.approved is None:
+            yield ("metadata", "status"), (
+                "status is approved but `approved: {by, date}` is missing"
+            )
+        for path, message in self.spec.problems():
+            yield ("spec", *path), message
+
+    def references(self) -> Iterator[Reference]:
+        for path, ref, kinds in self.spec.references():
+            yield ("spec", *path), ref, kinds
+
+    def review_due(self, default_interval: Duration) -> dt.date | None:
+        """The date the next planned review falls due; None when never reviewed."""
+        if self.metadata.last_reviewed is None:
+            return None
+        interval = self.metadata.review_interval or default_interval
+        return interval.after(self.metadata.last_reviewed)
+
+
+class Service(Record):
+    KIND = "Service"
+    CLAUSES = ("8.2.4",)
+    kind: Literal["Service"]
+    spec: ServiceSpec
+
+
+class SLA(Record):
+    KIND = "SLA"
+    CLAUSES = ("8.3.3",)
+    kind: Literal["SLA"]
+    spec: SLASpec
+
+    def in_force(self, today: dt.date) -> bool:
+        return self.spec.valid_from <= today <= self.spec.valid_until
+
+
+class OLA(Record):
+    KIND = "OLA"
+    CLAUSES = ("8.3.4.2",)
+    kind: Literal["OLA"]
+    spec: OLASpec
+
+    def in_force(self, today: dt.date) -> bool:
+        start, end = self.spec.valid_from, self.spec.valid_until
+        return (start is None or start <= today) and (end is None or today <= end)
+
+
+class Supplier(Record):
+    KIND = "Supplier"
+    CLAUSES = ("8.3.4.1",)
+    kind: Literal["Supplier"]
+    spec: SupplierSpec
+
+    @property
+    def kind_clauses(self) -> tuple[str, ...]:
+        return ("8.3.4.2",) if self.spec.type == "internal" else ("8.3.4.1",)
+
+
+class CapacityPlan(Record):
+    KIND = "CapacityPlan"
+    CLAUSES = ("8.4.3",)
+    kind: Literal["CapacityPlan"]
+    spec: CapacityPlanSpec
+
+
+class ContinuityPlan(Record):
+    KIND = "ContinuityPlan"
+    CLAUSES = ("8.7.1", "8.7.2")
+    kind: Literal["ContinuityPlan"]
+    spec: ContinuityPlanSpec
+
+
+class Evidence(Record):
+    KIND = "Evidence"
+    kind: Literal["Evidence"]
+    spec: EvidenceSpec
+
+    def problems(self) -> Iterator[Problem]:
+        yield from super().problems()
+        if not self.metadata.clauses:
+            yield ("metadata",), "an Evidence record must name at least one clause in `clauses`"
+
+
+class Measurement(Record):
+    KIND = "Measurement"
+    CLAUSES = ("9.4",)
+    kind: Literal["Measurement"]
+    spec: MeasurementSpec
+
+
+class Waiver(Record):
+    KIND = "Waiver"
+    kind: Literal["Waiver"]
+    spec: WaiverSpec
+
+
+KINDS: dict[str, type[Record]] = {
+    cls.KIND: cls
+    for cls in (
+        Service,
+        SLA,
+        OLA,
+        Supplier,
+        CapacityPlan,
+        ContinuityPlan,
+        Evidence,
+        Measurement,
+        Waiver,
+    )
+}
+"""Every kind of itsm/v1, by its `kind:` value, in DESIGN order."""
+
+Agreement = SLA | OLA

@@ -1,0 +1,394 @@
+"""Reading untrusted YAML fast and safely, with the position of every field.
+
+We drive libyaml's C *event* parser and build plain Python data from the events ourselves,
+with an explicit stack. PyYAML's composer (`yaml.load`, `yaml.compose`) recurses and crashes
+the interpreter on deeply nested input; the event loop cannot. Building the data here also
+lets us:
+
+* resolve plain scalars by the YAML 1.2 core schema (only `true`/`false` are booleans, `010`
+  is ten, `no` and `12:30` are strings, dates stay strings for Pydantic to parse), so reading
+  agrees with ruamel.yaml's YAML 1.2 writer;
+* refuse duplicate keys at their second occurrence instead of silently keeping the last;
+* refuse explicit tags, runaway alias expansion and excessive nesting (E006);
+* remember the line and column of every field path, so any later finding can point at it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from itsm_cli.findings import FieldPath, Finding, Severity
+
+try:
+    _Loader: type = yaml.CSafeLoader
+    LIBYAML = True
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+    LIBYAML = False
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; real records need fewer than ten levels."""
+MAX_ALIAS_NODES = 10_000
+"""Nodes that aliases may re-use in one document before it is refused as an alias bomb."""
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+Position = tuple[int, int]
+
+_CLAUSE_IO = ("7.5.3",)
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document of a file: its data and where each field path starts."""
+
+    data: Any
+    positions: dict[FieldPath, Position]
+    line: int
+    column: int
+    index: int
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    documents: list[Document] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """A document is refused; carries the finding that says why."""
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+
+
+# --- YAML 1.2 core schema -------------------------------------------------------------
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}
+_NEG_INF = {"-.inf", "-.Inf", "-.INF"}
+_NAN = {".nan", ".NaN", ".NAN"}
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of a plain (unquoted) scalar under the YAML 1.2 core schema."""
+    if not text or text[0] not in _NUMERIC_START:
+        if text in _NULLS:
+            return None
+        return _BOOLS.get(text, text)
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if text in _INF:
+        return math.inf
+    if text in _NEG_INF:
+        return -math.inf
+    if text in _NAN:
+        return math.nan
+    return text
+
+
+# --- decoding -------------------------------------------------------------------------
+
+
+def _line_col_of_byte(data: bytes, offset: int) -> Position:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, Finding | None]:
+    """Bytes → text. UTF-8 with or without a byte-order mark; UTF-16 with its mark."""
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16"), None
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_of_byte(data, exc.start)
+        return None, Finding(
+            rule="E001",
+            severity=Severity.ERROR,
+            message=f"invalid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            file=file,
+            line=line,
+            column=col,
+            clauses=_CLAUSE_IO,
+            hint="Save the file as UTF-8.",
+        )
+
+
+# --- the event loop -------------------------------------------------------------------
+
+_NO_KEY = object()
+
+
+class _DuplicateKey:
+    """Stands in for a repeated key so the rest of the document can still be read."""
+
+    __slots__ = ()
+
+
+def _error(rule: str, message: str, file: str, pos: Position, hint: str) -> Finding:
+    return Finding(
+        rule=rule,
+        severity=Severity.ERROR,
+        message=message,
+        file=file,
+        line=pos[0],
+        column=pos[1],
+        clauses=_CLAUSE_IO,
+        hint=hint,
+    )
+
+
+def _syntax_finding(exc: yaml.YAMLError, file: str, text: str) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        pos = (mark.line + 1, mark.column + 1)
+    elif isinstance(getattr(exc, "position", None), int):
+        offset = exc.position  # type: ignore[attr-defined]
+        prefix = text[:offset]
+        pos = (prefix.count("\n") + 1, offset - (prefix.rfind("\n") + 1) + 1)
+    else:
+        pos = (1, 1)
+    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}"
+    if context:
+        message += f" ({context})"
+    hint = "Fix the YAML syntax at this position."
+    lines = text.splitlines()
+    if mark is not None and 0 <= mark.line < len(lines) and "\t" in lines[mark.line]:
+        message += "; the line holds a tab character"
+        hint = "YAML does not allow tabs for indentation; indent with spaces."
+    return _error("E001", message.replace("\n", " "), file, pos, hint)
+
+
+def parse_yaml(text: str, file: str) -> ParsedFile:
+    """Parse every document of `text`; never raises for any input."""
+    result = ParsedFile()
+    # Explicit local names: this loop is the hot path of every command.
+    scalar_event = yaml.ScalarEvent
+    mapping_start = yaml.MappingStartEvent
+    sequence_start = yaml.SequenceStartEvent
+    mapping_end = yaml.MappingEndEvent
+    sequence_end = yaml.SequenceEndEvent
+    alias_event = yaml.AliasEvent
+    document_start = yaml.DocumentStartEvent
+    document_end = yaml.DocumentEndEvent
+
+    # One frame per open collection: [container, path, pending key, anchor, node count]
+    stack: list[list[Any]] = []
+    positions: dict[FieldPath, Position] = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    root: Any = None
+    doc_pos: Position = (1, 1)
+    doc_index = 0
+    alias_nodes = 0
+    refused = False
+
+    def add(value: Any, pos: Position, nodes: int) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            positions[()] = pos
+            return
+        frame = stack[-1]
+        container = frame[0]
+        frame[4] += nodes
+        if type(container) is list:
+            path = (*frame[1], len(container))
+            positions[path] = pos
+            container.append(value)
+            return
+        key = frame[2]
+        if key is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise _Refused(
+                    _error(
+                        "E001",
+                        "a mapping or list used as a key is not supported",
+                        file,
+                        pos,
+                        "Use a plain text key.",
+                    )
+                )
+            if value in container:
+                first = positions.get((*frame[1], value), pos)
+                result.findings.append(
+                    _error(
+                        "E001",
+                        f"duplicate key '{value}' (first defined at line {first[0]})",
+                        file,
+                        pos,
+                        "Remove one of the two entries; YAML keys must be unique.",
+                    )
+                )
+                nonlocal refused
+                refused = True
+                frame[2] = _DuplicateKey()
+                return
+            positions[(*frame[1], value)] = pos
+            frame[2] = value
+            return
+        container[key] = value
+        frame[2] = _NO_KEY
+
+    def refuse_tag(ev: Any, pos: Position) -> None:
+        raise _Refused(
+            _error(
+                "E006",
+                f"explicit YAML tag '{ev.tag}' is refused",
+                file,
+                pos,
+                "Remove the tag; records hold plain values only.",
+            )
+        )
+
+    events = yaml.parse(text, Loader=_Loader)
+    try:
+        skipping = False
+        ev: Any
+        for ev in events:
+            cls = type(ev)
+            if skipping:
+                if cls is document_end:
+                    skipping = False
+                    stack.clear()
+                continue
+            try:
+                if cls is scalar_event:
+                    mark = ev.start_mark
+                    pos = (mark.line + 1, mark.column + 1)
+                    if ev.tag is not None:
+                        refuse_tag(ev, pos)
+                    style = ev.style
+                    value = resolve_plain(ev.value) if not style and ev.implicit[0] else ev.value
+                    if ev.anchor is not None:
+                        anchors[ev.anchor] = (value, 1)
+                    add(value, pos, 1)
+                elif cls is mapping_start or cls is sequence_start:
+                    mark = ev.start_mark
+                    pos = (mark.line + 1, mark.column + 1)
+                    if ev.tag is not None:
+                        refuse_tag(ev, pos)
+                    if len(stack) >= MAX_DEPTH:
+                        raise _Refused(
+                            _error(
+                                "E006",
+                                f"nesting deeper than {MAX_DEPTH} levels is refused",
+                                file,
+                                pos,
+                                "Flatten the structure; records need only a few levels.",
+                            )
+                        )
+                    container: Any = {} if cls is mapping_start else []
+                    path: FieldPath = ()
+                    if stack:
+                        parent = stack[-1]
+                        if type(parent[0]) is list:
+                            path = (*parent[1], len(parent[0]))
+                        else:
+                            path = (*parent[1], parent[2])
+                    add(container, pos, 0)
+                    stack.append([container, path, _NO_KEY, ev.anchor, 1])
+                elif cls is mapping_end or cls is sequence_end:
+                    frame = stack.pop()
+                    if stack:
+                        stack[-1][4] += frame[4]
+                    if frame[3] is not None:
+                        anchors[frame[3]] = (frame[0], frame[4])
+                elif cls is alias_event:
+                    mark = ev.start_mark
+                    pos = (mark.line + 1, mark.column + 1)
+                    if ev.anchor not in anchors:
+                        raise _Refused(
+                            _error(
+                                "E001",
+                                f"alias '*{ev.anchor}' names no anchor defined before it",
+                                file,
+                                pos,
+                                "Define the anchor (&name) before using the alias.",
+                            )
+                        )
+                    value, nodes = anchors[ev.anchor]
+                    alias_nodes += nodes
+                    if alias_nodes > MAX_ALIAS_NODES:
+                        raise _Refused(
+                            _error(
+                                "E006",
+                                f"aliases expand to more than {MAX_ALIAS_NODES} nodes",
+                                file,
+                                pos,
+                                "Write the values out instead of nesting aliases.",
+                            )
+                        )
+                    add(value, pos, nodes)
+                elif cls is document_start:
+                    mark = ev.start_mark
+                    doc_pos = (mark.line + 1, mark.column + 1)
+                    root = None
+                    positions = {}
+                    anchors = {}
+                    alias_nodes = 0
+                    refused = False
+                elif cls is document_end:
+                    if not refused:
+                        result.documents.append(Document(root, positions, *doc_pos, doc_index))
+                    doc_index += 1
+                    stack.clear()
+            except _Refused as exc:
+                result.findings.append(exc.finding)
+                refused = True
+                skipping = True
+                doc_index += 1
+    except yaml.YAMLError as exc:
+        result.findings.append(_syntax_finding(exc, file, text))
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+        # libyaml's binding can raise plain Python errors on exotic input (e.g. NUL bytes).
+        result.findings.append(
+            _error("E001", f"unreadable YAML: {exc}", file, (1, 1), "Check the file's encoding.")
+        )
+    return result
+
+
+def too_large(file: str, size: int, max_bytes: int) -> Finding:
+    return _error(
+        "E006",
+        f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+        file,
+        (1, 1),
+        "Split the records into smaller files, or raise `max-file-size` in itsm.toml.",
+    )
+
+
+def read_yaml_bytes(data: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
+    """Size check, decoding and parsing of one file's bytes."""
+    if len(data) > max_bytes:
+        return ParsedFile(findings=[too_large(file, len(data), max_bytes)])
+    text, problem = decode(data, file)
+    if problem is not None or text is None:
+        return ParsedFile(findings=[problem] if problem else [])
+    if "\x00" in text:
+        offset = text.index("\x00")
+        prefix = text[:offset]
+        pos = (prefix.count("\n") + 1, offset - (prefix.rfind("\n") + 1) + 1)
+        return ParsedFile(
+            findings=[_error("E001", "NUL byte in file", file, pos, "Save the file as text.")]
+        )
+    return parse_yaml(text, file)
