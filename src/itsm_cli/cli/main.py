@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from itsm_cli import __version__
-from itsm_cli.cli import validate
+from itsm_cli.cli import check, validate
 
 EPILOG = """Examples:
 
@@ -55,6 +55,7 @@ def root(
 
 
 app.command("validate")(validate.validate)
+app.command("check")(check.check)
 
 
 def run(args: list[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -44,6 +45,19 @@ Quiet = Annotated[
 ]
 NoColor = Annotated[
     bool, typer.Option("--no-color", help="Never use colour (also: NO_COLOR=1).")
+]
+class FindingsFormat(StrEnum):
+    """Output formats of the commands that report findings (validate, check, diff)."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+FindingsFormatOption = Annotated[
+    FindingsFormat | None,
+    typer.Option(
+        "--format", "-f", help="Output format (default: text).", case_sensitive=False,
+    ),
 ]
 ConfigFile = Annotated[
     Path | None,

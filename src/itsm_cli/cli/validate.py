@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
-
-import typer
-
-from itsm_cli.cli import options, terminal
-
-
-class FindingsFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-
-
-FormatOption = Annotated[
-    FindingsFormat | None,
-    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
-]
+from itsm_cli.cli import options
+from itsm_cli.cli.findings_command import run_findings_command
 
 
 def validate(
     paths: options.Paths = None,
-    output_format: FormatOption = None,
+    output_format: options.FindingsFormatOption = None,
     output: options.Output = None,
     today: options.Today = None,
     quiet: options.Quiet = False,
@@ -42,29 +26,9 @@ def validate(
       itsm validate records/agreements/  # one folder
       itsm validate -f json -o findings.json
     """
-    from itsm_cli.findings import FindingsReport, fails
-    from itsm_cli.output import findings_formatter
-    from itsm_cli.records.index import load_repository
-    from itsm_cli.records.load import InputError
-    from itsm_cli.records.yamlread import LIBYAML
-
-    options.parse_today(today)  # validate the option even though schema checks ignore it
+    day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
     display = options.Display.from_options(output, quiet, no_color)
-    if not LIBYAML:
-        terminal.display_warning("libyaml is not available; using the slower pure-Python parser")
-    try:
-        repository = load_repository(workspace, [Path(p) for p in paths or []])
-    except InputError as exc:
-        terminal.display_error(str(exc))
-        raise typer.Exit(2) from exc
-    report = FindingsReport(
-        findings=sorted(repository.findings, key=lambda f: f.sort_key()),
-        records=len(repository.index),
-        files=len(repository.files),
-        command="validate",
+    run_findings_command(
+        "validate", workspace, paths, day, output_format, display, "error", run_rules=False
     )
-    name = (output_format or FindingsFormat.TEXT).value
-    terminal.write_output(findings_formatter(name)(report, display.render_options()), output)
-    if fails(report.findings, "error"):
-        raise typer.Exit(1)

@@ -1,0 +1,56 @@
+"""What `validate` and `check` share: load the repository, optionally run the rules, format
+the findings, choose the exit status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from itsm_cli.cli import options, terminal
+from itsm_cli.config import FailOn, Workspace
+
+
+def run_findings_command(
+    command: str,
+    workspace: Workspace,
+    paths: list[Path] | None,
+    today: dt.date,
+    output_format: options.FindingsFormat | None,
+    display: options.Display,
+    fail_on: FailOn,
+    run_rules: bool,
+    debug: bool = False,
+) -> None:
+    from itsm_cli.findings import FindingsReport, fails
+    from itsm_cli.output import findings_formatter
+    from itsm_cli.records.index import load_repository
+    from itsm_cli.records.load import InputError
+    from itsm_cli.records.yamlread import LIBYAML
+
+    if not LIBYAML:
+        terminal.display_warning("libyaml is not available; using the slower pure-Python parser")
+    try:
+        repository = load_repository(workspace, [Path(p) for p in paths or []])
+    except InputError as exc:
+        terminal.display_error(str(exc))
+        raise typer.Exit(2) from exc
+    if run_rules:
+        from itsm_cli.rules.engine import check_repository
+
+        result = check_repository(repository, today, workspace.config, debug)
+        findings = result.findings
+    else:
+        findings = sorted(repository.findings, key=lambda f: f.sort_key())
+    report = FindingsReport(
+        findings=findings,
+        records=len(repository.index),
+        files=len(repository.files),
+        command=command,
+    )
+    name = (output_format or options.FindingsFormat.TEXT).value
+    text = findings_formatter(name)(report, display.render_options())
+    terminal.write_output(text, display.output)
+    if fails(report.findings, fail_on):
+        raise typer.Exit(1)

@@ -1,0 +1,6 @@
+"""Imports every rule module once, so the registry holds every rule.
+
+Add a new process-area module here; the registry refuses duplicate codes at import.
+"""
+
+from itsm_cli.rules import records, waivers  # noqa: F401
