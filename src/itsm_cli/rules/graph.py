@@ -21,7 +21,8 @@ R = TypeVar("R", bound=Record)
 
 
 def is_live(service: Service) -> bool:
-    return service.spec.lifecycle is Lifecycle.LIVE and service.metadata.status is not Status.RETIRED
+    live = service.spec.lifecycle is Lifecycle.LIVE
+    return live and service.metadata.status is not Status.RETIRED
 
 
 def live_services(index: RepoIndex) -> Iterator[LoadedRecord[Service]]:

@@ -66,6 +66,9 @@ class Rule:
         return area_of(self.code)
 
 
+RuleCheck = Callable[["RuleContext"], Iterable[Finding]]
+
+
 class DuplicateRuleError(Exception):
     pass
 
@@ -88,12 +91,10 @@ def rule(
     hint: str,
     failing: str = "",
     passing: str = "",
-) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable[[RuleContext], Iterable[Finding]]]:
+) -> Callable[[RuleCheck], RuleCheck]:
     """Register a compliance rule; the decorated function's docstring is its rationale."""
 
-    def decorate(
-        func: Callable[[RuleContext], Iterable[Finding]],
-    ) -> Callable[[RuleContext], Iterable[Finding]]:
+    def decorate(func: RuleCheck) -> RuleCheck:
         register(
             Rule(
                 code=code,

@@ -44,7 +44,7 @@ register(
         "Unused waivers hide nothing today but would silently hide a future finding; remove "
         "them once the deviation is fixed.",
         "Retire or delete the waiver.",
-        failing="kind: Waiver\nspec:\n  rule: SLM003\n  records: [SLA-ACME]   # SLA-ACME has exceptions",
+        failing="kind: Waiver\nspec:\n  rule: SLM003\n  records: [SLA-ACME]  # it has exceptions",
         passing="# no waiver",
     )
 )
