@@ -6,8 +6,10 @@ on the command line is an `InputError` (a usage error, exit 2).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -163,7 +165,7 @@ def discover(paths: Sequence[Path], root: Path) -> tuple[list[tuple[Path, str]],
                     findings.append(_outside(file_rel, "file link"))
                     continue
                 found[file_rel] = file
-    return sorted((p, r) for r, p in found.items()), findings
+    return [(found[rel], rel) for rel in sorted(found)], findings
 
 
 def _raw_id(data: dict[str, Any]) -> str | None:
@@ -293,9 +295,27 @@ def load_bytes(data: bytes, file: str, result: LoadResult, max_bytes: int) -> No
         result.findings.append(_empty_file(file))
 
 
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Loading creates millions of small acyclic objects; the cyclic garbage collector would
+    rescan the growing heap again and again (a third of the load time, measured)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_files(
     files: Iterable[tuple[Path, str]], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> LoadResult:
+    with _no_gc_pauses():
+        return _load_files(files, max_bytes)
+
+
+def _load_files(files: Iterable[tuple[Path, str]], max_bytes: int) -> LoadResult:
     result = LoadResult()
     for path, rel in files:
         try:

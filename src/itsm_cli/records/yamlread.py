@@ -212,7 +212,7 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
         container = frame[0]
         frame[4] += nodes
         if type(container) is list:
-            path = (*frame[1], len(container))
+            path = frame[1] + (len(container),)
             positions[path] = pos
             container.append(value)
             return
@@ -243,7 +243,7 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                 refused = True
                 frame[2] = _DuplicateKey()
                 return
-            positions[(*frame[1], value)] = pos
+            positions[frame[1] + (value,)] = pos
             frame[2] = value
             return
         container[key] = value
@@ -260,11 +260,11 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
             )
         )
 
-    events = yaml.parse(text, Loader=_Loader)
     try:
+        next_event = _Loader(text).get_event
         skipping = False
         ev: Any
-        for ev in events:
+        while (ev := next_event()) is not None:
             cls = type(ev)
             if skipping:
                 if cls is document_end:
@@ -273,15 +273,24 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                 continue
             try:
                 if cls is scalar_event:
-                    mark = ev.start_mark
-                    pos = (mark.line + 1, mark.column + 1)
                     if ev.tag is not None:
-                        refuse_tag(ev, pos)
-                    style = ev.style
-                    value = resolve_plain(ev.value) if not style and ev.implicit[0] else ev.value
+                        mark = ev.start_mark
+                        refuse_tag(ev, (mark.line + 1, mark.column + 1))
+                    value = (
+                        resolve_plain(ev.value) if not ev.style and ev.implicit[0] else ev.value
+                    )
                     if ev.anchor is not None:
                         anchors[ev.anchor] = (value, 1)
-                    add(value, pos, 1)
+                    if stack:
+                        frame = stack[-1]
+                        if frame[2] is not _NO_KEY:
+                            # The value of a mapping entry: its key's position is recorded.
+                            frame[0][frame[2]] = value
+                            frame[2] = _NO_KEY
+                            frame[4] += 1
+                            continue
+                    mark = ev.start_mark
+                    add(value, (mark.line + 1, mark.column + 1), 1)
                 elif cls is mapping_start or cls is sequence_start:
                     mark = ev.start_mark
                     pos = (mark.line + 1, mark.column + 1)
@@ -302,9 +311,9 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                     if stack:
                         parent = stack[-1]
                         if type(parent[0]) is list:
-                            path = (*parent[1], len(parent[0]))
+                            path = parent[1] + (len(parent[0]),)
                         else:
-                            path = (*parent[1], parent[2])
+                            path = parent[1] + (parent[2],)
                     add(container, pos, 0)
                     stack.append([container, path, _NO_KEY, ev.anchor, 1])
                 elif cls is mapping_end or cls is sequence_end:
