@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from itsm_cli import __version__
-from itsm_cli.cli import check, validate
+from itsm_cli.cli import check, git_commands, validate
 
 EPILOG = """Examples:
 
@@ -56,6 +56,8 @@ def root(
 
 app.command("validate")(validate.validate)
 app.command("check")(check.check)
+app.command("diff")(git_commands.diff)
+app.command("history")(git_commands.history)
 
 
 def run(args: list[str]) -> None:

@@ -97,6 +97,12 @@ class LoadResult:
     """Ids (with their kind, when known) of records that failed validation; references to
     them are not reported again as missing."""
 
+    def extend(self, other: LoadResult) -> None:
+        self.records.extend(other.records)
+        self.findings.extend(other.findings)
+        self.files.extend(other.files)
+        self.broken.update(other.broken)
+
 
 def relative(path: Path, root: Path) -> str:
     try:
@@ -296,7 +302,7 @@ def load_bytes(data: bytes, file: str, result: LoadResult, max_bytes: int) -> No
 
 
 @contextlib.contextmanager
-def _no_gc_pauses() -> Iterator[None]:
+def no_gc_pauses() -> Iterator[None]:
     """Loading creates millions of small acyclic objects; the cyclic garbage collector would
     rescan the growing heap again and again (a third of the load time, measured)."""
     enabled = gc.isenabled()
@@ -311,35 +317,39 @@ def _no_gc_pauses() -> Iterator[None]:
 def load_files(
     files: Iterable[tuple[Path, str]], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> LoadResult:
-    with _no_gc_pauses():
+    with no_gc_pauses():
         return _load_files(files, max_bytes)
+
+
+def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Finding | None]:
+    """A file's bytes, or the finding that says why it is not read (too large, unreadable).
+    A file over the limit is never read into memory just to be refused."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, too_large(rel, size, max_bytes)
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, Finding(
+            rule="E001",
+            severity=Severity.ERROR,
+            message=f"cannot read file: {exc.strerror or exc}",
+            file=rel,
+            line=1,
+            column=1,
+            clauses=_IO_CLAUSES,
+            hint="Check the file's permissions.",
+        )
 
 
 def _load_files(files: Iterable[tuple[Path, str]], max_bytes: int) -> LoadResult:
     result = LoadResult()
     for path, rel in files:
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                # Never read a huge file into memory just to refuse it.
-                result.files.append(rel)
-                result.findings.append(too_large(rel, size, max_bytes))
-                continue
-            data = path.read_bytes()
-        except OSError as exc:
+        data, problem = read_file(path, rel, max_bytes)
+        if data is None:
             result.files.append(rel)
-            result.findings.append(
-                Finding(
-                    rule="E001",
-                    severity=Severity.ERROR,
-                    message=f"cannot read file: {exc.strerror or exc}",
-                    file=rel,
-                    line=1,
-                    column=1,
-                    clauses=_IO_CLAUSES,
-                    hint="Check the file's permissions.",
-                )
-            )
+            if problem is not None:
+                result.findings.append(problem)
             continue
         load_bytes(data, rel, result, max_bytes)
     return result

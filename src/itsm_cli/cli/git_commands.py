@@ -1,0 +1,188 @@
+"""`itsm diff` and `itsm history`: what a change does to compliance, and who changed a record."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from itsm_cli.cli import options, terminal
+from itsm_cli.config import FailOn
+
+
+class DiffFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
+    GITHUB = "github"
+    JUNIT = "junit"
+    GITLAB = "gitlab"
+
+
+class HistoryFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def diff(
+    base: Annotated[
+        str,
+        typer.Option("--base", help="Commit, branch or tag to compare against.", metavar="REF"),
+    ],
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="Commit to compare (default: the working tree, uncommitted changes included).",
+            metavar="REF",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Fail when an introduced finding is at or above this severity "
+            "[default: error, or the config].",
+            show_default=False,
+        ),
+    ] = None,
+    allow_coverage_drop: Annotated[
+        bool,
+        typer.Option(
+            "--allow-coverage-drop", help="Do not fail when a covered clause loses coverage."
+        ),
+    ] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Report, but always exit 0.")
+    ] = False,
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            "--edition", help="Clause edition for coverage: 2018 or 2011.", metavar="YEAR"
+        ),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="Output format (sarif, github, junit, gitlab report the introduced findings).",
+        ),
+    ] = None,
+    output: options.Output = None,
+    today: options.Today = None,
+    quiet: options.Quiet = False,
+    no_color: options.NoColor = False,
+    config: options.ConfigFile = None,
+) -> None:
+    """Show what a change does to the records and to compliance.
+
+    Records added, removed, renamed and changed (field by field), findings introduced and
+    resolved, and clause coverage before and after. The base is read from Git objects; the
+    working tree is never touched. Exit status 1 when a change introduces a finding at or
+    above --fail-on, or a covered clause loses coverage.
+
+    Examples:
+
+    \b
+      itsm diff --base origin/main                 # the working tree against main
+      itsm diff --base main --head feature/sla     # two commits
+      itsm diff --base origin/main -f markdown -o comment.md
+    """
+    from dataclasses import replace
+
+    from itsm_cli.gitops.diff import diff_repository
+    from itsm_cli.gitops.git import GitError
+
+    day = options.parse_today(today)
+    workspace = options.open_workspace(None, config)
+    settings = workspace.config.overlay(fail_on=fail_on, edition=edition)
+    if edition is not None and edition not in ("2018", "2011"):
+        raise typer.BadParameter("must be 2018 or 2011", param_hint="'--edition'")
+    workspace = replace(workspace, config=settings)
+    display = options.Display.from_options(output, quiet, no_color)
+    try:
+        result = diff_repository(workspace, base, head, day, settings)
+    except GitError as exc:
+        terminal.display_error(str(exc))
+        raise typer.Exit(2) from exc
+    name = (output_format or _default_diff_format()).value
+    render = display.render_options()
+    if name in ("text", "json", "markdown"):
+        from itsm_cli.output import diff_json, diff_markdown, diff_text
+
+        if name == "markdown":
+            text = diff_markdown.render_diff(result, render, settings.fail_on)
+        else:
+            text = (diff_text if name == "text" else diff_json).render_diff(result, render)
+    else:
+        from itsm_cli.findings import FindingsReport
+        from itsm_cli.output import findings_formatter
+
+        report = FindingsReport(
+            result.introduced, len(result.records), result.parsed_files, command="diff"
+        )
+        text = findings_formatter(name)(report, render)
+    terminal.write_output(text, display.output)
+    failing = result.failing(settings.fail_on)
+    lost = [] if allow_coverage_drop else result.lost_coverage
+    if (failing or lost) and not exit_zero:
+        if not quiet and name != "json":
+            reasons = []
+            if failing:
+                reasons.append(
+                    f"{len(failing)} introduced finding(s) at or above {settings.fail_on}"
+                )
+            if lost:
+                reasons.append(
+                    "coverage lost on "
+                    + ", ".join(c.id for c in lost)
+                    + " (--allow-coverage-drop to accept)"
+                )
+            terminal.display_note("failing: " + "; ".join(reasons))
+        raise typer.Exit(1)
+
+
+def _default_diff_format() -> DiffFormat:
+    return DiffFormat.GITHUB if os.environ.get("GITHUB_ACTIONS") else DiffFormat.TEXT
+
+
+def history(
+    record_id: Annotated[str, typer.Argument(help="Id of the record.", metavar="ID")],
+    output_format: Annotated[
+        HistoryFormat | None,
+        typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
+    ] = None,
+    output: options.Output = None,
+    no_color: options.NoColor = False,
+    config: options.ConfigFile = None,
+) -> None:
+    """Show the commits that changed one record, with the fields each changed.
+
+    Renames are followed; a commit that only touched another record of the same file is
+    left out; uncommitted changes come first.
+
+    Examples:
+
+    \b
+      itsm history SLA-ACME-HOSTING
+      itsm history SUP-MERIDIAN-COLO -f json
+    """
+    from itsm_cli.gitops.git import GitError
+    from itsm_cli.gitops.history import record_history
+
+    workspace = options.open_workspace(None, config)
+    display = options.Display.from_options(output, False, no_color)
+    try:
+        result = record_history(workspace, record_id)
+    except GitError as exc:
+        terminal.display_error(str(exc))
+        raise typer.Exit(2) from exc
+    from itsm_cli.output import diff_json, diff_text
+
+    module = diff_json if output_format is HistoryFormat.JSON else diff_text
+    terminal.write_output(module.render_history(result, display.render_options()), output)

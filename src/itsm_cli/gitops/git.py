@@ -1,0 +1,172 @@
+"""The one module that talks to Git (through GitPython, imported lazily: it runs `git` when
+imported). Every Git problem becomes a `GitError` with one line a user can act on."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class GitError(Exception):
+    """A Git problem, said in one line (exit 2)."""
+
+
+def _git_module() -> Any:
+    try:
+        import git
+    except ImportError as exc:  # GitPython raises ImportError when no git executable exists
+        raise GitError(f"git is not available: {exc}") from exc
+    return git
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    path: str
+    """Path relative to the Git working tree root."""
+    sha: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    sha: str
+    author: str
+    email: str
+    date: str
+    """ISO 8601 author date."""
+    subject: str
+
+
+class GitRepo:
+    """A Git repository found from a folder inside it."""
+
+    def __init__(self, path: Path) -> None:
+        git = _git_module()
+        try:
+            self._repo = git.Repo(path, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            raise GitError(f"not inside a Git repository: {path}") from exc
+        self._git = git
+        if self._repo.bare:
+            raise GitError("the repository is bare; run itsm in a working tree")
+        self.root = Path(self._repo.working_tree_dir or path).resolve()
+
+    def _run(self, *args: str) -> str:
+        try:
+            out: str = self._repo.git.execute(["git", *args])
+        except self._git.GitCommandError as exc:
+            detail = (exc.stderr or "").strip().splitlines()
+            raise GitError(
+                detail[-1].removeprefix("stderr: ").strip("' ") if detail else str(exc)
+            ) from exc
+        return out
+
+    @property
+    def is_shallow(self) -> bool:
+        return Path(self._repo.git_dir, "shallow").exists()
+
+    def resolve(self, ref: str) -> str:
+        """The full commit sha of `ref`; a clear error when it does not exist."""
+        try:
+            return self._run(
+                "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"
+            )
+        except GitError:
+            pass
+        message = f"unknown revision '{ref}'"
+        if self.is_shallow:
+            message += (
+                " — this is a shallow clone that lacks it: fetch more history "
+                "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+            )
+        elif "/" in ref:
+            message += f" — fetch it first (`git fetch origin {ref.split('/', 1)[-1]}`)"
+        raise GitError(message)
+
+    def short(self, sha: str) -> str:
+        return sha[:8]
+
+    def head_sha(self) -> str | None:
+        try:
+            return self._run("rev-parse", "--verify", "--quiet", "HEAD")
+        except GitError:
+            return None
+
+    def is_dirty(self, prefix: str = "") -> bool:
+        args = ["status", "--porcelain"]
+        if prefix:
+            args += ["--", prefix]
+        return bool(self._run(*args).strip())
+
+    def tree(self, commit: str, prefix: str) -> list[TreeEntry]:
+        """Blobs under `prefix` at `commit` (empty when the folder did not exist then)."""
+        out = self._run("ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
+        entries = []
+        for item in out.split("\0"):
+            if not item:
+                continue
+            meta, path = item.split("\t", 1)
+            mode, kind, sha = meta.split()
+            if kind == "blob":
+                entries.append(TreeEntry(path, sha, mode))
+        return entries
+
+    def read_blob(self, sha: str) -> bytes:
+        data: bytes = self._repo.odb.stream(bytes.fromhex(sha)).read()
+        return data
+
+    def log_file(
+        self, path: str, follow: bool = True
+    ) -> Iterator[tuple[CommitInfo, str, str | None]]:
+        """Commits touching `path` (newest first): the commit, the path in that commit, and
+        the path in its parent (differs on a rename; None when the file was added)."""
+        args = ["log", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--name-status", "-z", "-M"]
+        if follow:
+            args.append("--follow")
+        out = self._run(*args, "--", path)
+        for chunk in out.split("\x1e"):
+            if not chunk.strip("\0\n"):
+                continue
+            header, _, rest = chunk.partition("\n")
+            sha, author, email, date, subject = header.rstrip("\0").split("\x1f", 4)
+            fields = [f for f in rest.strip("\n").split("\0") if f]
+            info = CommitInfo(sha, author, email, date, subject)
+            if not fields:
+                continue
+            status = fields[0].strip()
+            if status.startswith(("R", "C")) and len(fields) >= 3:
+                yield info, fields[2], fields[1]
+            elif status.startswith("A"):
+                yield info, fields[1], None
+            elif status.startswith("D"):
+                yield info, fields[1], fields[1]
+            else:
+                yield info, fields[1], fields[1]
+
+    def parent(self, sha: str) -> str | None:
+        try:
+            return self._run("rev-parse", "--verify", "--quiet", f"{sha}^")
+        except GitError:
+            return None
+
+    def blob_at(self, commit: str, path: str) -> bytes | None:
+        entries = self.tree(commit, path)
+        match = next((e for e in entries if e.path == path), None)
+        return self.read_blob(match.sha) if match else None
+
+
+def blob_sha(data: bytes) -> str:
+    """The sha Git gives a blob with this content (so working-tree files can be matched to
+    blobs without asking Git)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def relative_to_root(repo_root: Path, folder: Path) -> str:
+    """`folder` as a path relative to the repository root, with forward slashes."""
+    rel = os.path.relpath(folder.resolve(), repo_root)
+    return "" if rel == "." else Path(rel).as_posix()

@@ -1,0 +1,109 @@
+"""Loading the records as they are at a commit (straight from Git objects, the working tree
+untouched) or in the working tree, parsing each distinct file content only once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from itsm_cli.config import Workspace
+from itsm_cli.findings import Finding, Severity
+from itsm_cli.gitops.git import GitRepo, blob_sha, relative_to_root
+from itsm_cli.records.index import Repository, build_index
+from itsm_cli.records.load import (
+    YAML_SUFFIXES,
+    LoadResult,
+    discover,
+    load_bytes,
+    no_gc_pauses,
+    read_file,
+)
+
+
+@dataclass(slots=True)
+class ParseCache:
+    """Per-file load results keyed by (path, blob sha): a file unchanged between two
+    snapshots is parsed and validated once."""
+
+    entries: dict[tuple[str, str], LoadResult] = field(default_factory=dict)
+    parsed: int = 0
+
+    def load(
+        self, rel: str, sha: str, read: bytes | None, repo: GitRepo | None, max_bytes: int
+    ) -> LoadResult:
+        key = (rel, sha)
+        hit = self.entries.get(key)
+        if hit is not None:
+            return hit
+        data = read if read is not None else repo.read_blob(sha) if repo else b""
+        piece = LoadResult()
+        load_bytes(data, rel, piece, max_bytes)
+        self.entries[key] = piece
+        self.parsed += 1
+        return piece
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    label: str
+    """`abc12345` for a commit, `working tree` otherwise."""
+    repository: Repository
+    exists: bool
+    """False when the records root did not exist in that snapshot."""
+
+
+def _symlink_finding(rel: str) -> Finding:
+    return Finding(
+        rule="E006",
+        severity=Severity.ERROR,
+        message="link leads outside the repository; refused",
+        file=rel,
+        line=1,
+        clauses=("7.5.3",),
+        hint="Keep records inside the repository; replace the link by the file itself.",
+    )
+
+
+def _finish(workspace: Workspace, loaded: LoadResult, label: str, exists: bool) -> Snapshot:
+    index, cross = build_index(loaded)
+    findings = [*loaded.findings, *cross]
+    return Snapshot(label, Repository(workspace, index, findings, loaded.files), exists)
+
+
+def load_commit(repo: GitRepo, workspace: Workspace, commit: str, cache: ParseCache) -> Snapshot:
+    """The records under the records root at `commit`."""
+    prefix = relative_to_root(repo.root, workspace.records_root)
+    entries = repo.tree(commit, prefix)
+    loaded = LoadResult()
+    with no_gc_pauses():
+        for entry in sorted(entries, key=lambda e: e.path):
+            if not entry.path.endswith(YAML_SUFFIXES) or "/." in f"/{entry.path}":
+                continue
+            rel = Path(os.path.relpath(repo.root / entry.path, workspace.root)).as_posix()
+            if entry.mode == "120000":  # a symbolic link: never followed from Git objects
+                loaded.files.append(rel)
+                loaded.findings.append(_symlink_finding(rel))
+                continue
+            loaded.extend(cache.load(rel, entry.sha, None, repo, workspace.config.max_file_size))
+    return _finish(workspace, loaded, repo.short(commit), bool(entries))
+
+
+def load_working_tree(workspace: Workspace, cache: ParseCache) -> Snapshot:
+    """The records as they are on disk, uncommitted changes included."""
+    root = workspace.records_root
+    if not root.exists():
+        return _finish(workspace, LoadResult(), "working tree", False)
+    files, findings = discover([root], workspace.root)
+    loaded = LoadResult(findings=list(findings))
+    with no_gc_pauses():
+        for path, rel in files:
+            data, problem = read_file(path, rel, workspace.config.max_file_size)
+            if data is None:
+                loaded.files.append(rel)
+                loaded.findings.extend([problem] if problem else [])
+                continue
+            loaded.extend(
+                cache.load(rel, blob_sha(data), data, None, workspace.config.max_file_size)
+            )
+    return _finish(workspace, loaded, "working tree", True)

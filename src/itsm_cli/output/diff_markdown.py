@@ -1,0 +1,88 @@
+"""`itsm diff --format markdown`: a compact pull-request comment, under GitHub's 65,536
+character limit (truncated with a note)."""
+
+from __future__ import annotations
+
+from itsm_cli.findings import Finding
+from itsm_cli.gitops.changes import show_value
+from itsm_cli.gitops.diff import DiffResult
+from itsm_cli.output import RenderOptions
+
+LIMIT = 65_000
+MARKER = "<!-- itsm-diff -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _finding_row(finding: Finding) -> str:
+    waived = " (waived)" if finding.waived else ""
+    return (
+        f"| `{finding.file}:{finding.line}` | {finding.rule} | {finding.severity.value}{waived} "
+        f"| {_cell(finding.record or '')} | {_cell(finding.message)} |"
+    )
+
+
+def render_diff(result: DiffResult, options: RenderOptions, fail_on: str = "error") -> str:
+    failing = result.failing(fail_on)
+    lost = result.lost_coverage
+    verdict = "❌" if failing or lost else "✅"
+    delta = result.score_after - result.score_before
+    head = [
+        MARKER,
+        f"### {verdict} itsm: {len(result.introduced)} finding(s) introduced, "
+        f"{len(result.resolved)} resolved; coverage {result.score_before:.1f} → "
+        f"{result.score_after:.1f} ({delta:+.1f})",
+        "",
+        f"Compared `{result.base}` → `{result.head}`.",
+        "",
+    ]
+    body: list[str] = []
+    if result.introduced:
+        body += [
+            "#### Introduced findings",
+            "",
+            "| where | rule | severity | record | message |",
+            "|---|---|---|---|---|",
+        ]
+        body += [_finding_row(f) for f in result.introduced]
+        body.append("")
+    if result.resolved:
+        body += [
+            "#### Resolved findings",
+            "",
+            "| where | rule | severity | record | message |",
+            "|---|---|---|---|---|",
+        ]
+        body += [_finding_row(f) for f in result.resolved]
+        body.append("")
+    if result.clauses:
+        body += ["#### Clause coverage", "", "| clause | before | after |", "|---|---|---|"]
+        for c in result.clauses:
+            after = f"**{c.after}**" if c.worse else c.after
+            body.append(f"| {c.id} {_cell(c.title)} | {c.before} | {after} |")
+        body.append("")
+    if result.records:
+        body += [f"<details><summary>Changed records ({len(result.records)})</summary>", ""]
+        for record in result.records:
+            where = (
+                f"`{record.old_file}` → `{record.file}`" if record.old_file else f"`{record.file}`"
+            )
+            body.append(f"- **{record.id}** ({record.kind}) {record.status}: {where}")
+            for change in record.changes:
+                body.append(
+                    f"  - `{_cell(change.path)}`: {_cell(show_value(change.old))} → "
+                    f"{_cell(show_value(change.new))}"
+                )
+        body += ["", "</details>", ""]
+    text = "\n".join(head)
+    for index, line in enumerate(body):
+        if len(text) + len(line) + 200 > LIMIT:
+            text += (
+                f"\n\n_… truncated: {len(body) - index} more line(s) left out to stay within "
+                "GitHub's comment limit; run `itsm diff` locally for the rest._\n"
+            )
+            return text
+        text += "\n" + line
+    return text + "\n"
