@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from itsm_cli import __version__
-from itsm_cli.cli import check, git_commands, validate
+from itsm_cli.cli import check, git_commands, report, validate
 
 EPILOG = """Examples:
 
@@ -58,6 +58,7 @@ app.command("validate")(validate.validate)
 app.command("check")(check.check)
 app.command("diff")(git_commands.diff)
 app.command("history")(git_commands.history)
+app.command("report")(report.report)
 
 
 def run(args: list[str]) -> None:

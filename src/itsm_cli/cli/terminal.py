@@ -3,9 +3,11 @@ decision. Commands call these instead of printing colour codes themselves."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -51,3 +53,23 @@ def write_output(text: str, output: Path | None) -> None:
     temporary = output.with_name(f".{output.name}.itsm-tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, output)
+
+
+@contextlib.contextmanager
+def progress(total: int, description: str, disabled: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar on standard error for long work on a terminal; silent otherwise.
+    Yields a function to call after each step with the step's name."""
+    if disabled or total < 2 or not stream_wants_color(sys.stderr):
+        yield lambda _name: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(name: str) -> None:
+            bar.update(task, advance=1, description=f"{description}: {name}")
+
+        yield advance

@@ -1,0 +1,170 @@
+"""`itsm report NAME`: render a report as one self-contained HTML file or Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from itsm_cli.cli import options, terminal
+from itsm_cli.config import Workspace
+
+
+class ReportFormat(StrEnum):
+    HTML = "html"
+    MD = "md"
+
+
+def report(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="gap, service, suppliers, capacity, continuity, or all (with --out-dir).",
+            metavar="NAME",
+        ),
+    ],
+    paths: options.Paths = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", case_sensitive=False, help="html or md.")
+    ] = ReportFormat.HTML,
+    output: options.Output = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            help="Write every report (NAME all) or this one into DIR.",
+            file_okay=False,
+            metavar="DIR",
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="Reporting period: 2026-10 or 2026-Q3 (default: the last complete one).",
+            metavar="PERIOD",
+        ),
+    ] = None,
+    agreement: Annotated[
+        str | None,
+        typer.Option("--agreement", help="Only this SLA/OLA (service report).", metavar="ID"),
+    ] = None,
+    edition: Annotated[
+        str | None,
+        typer.Option("--edition", help="Clause edition: 2018 or 2011.", metavar="YEAR"),
+    ] = None,
+    today: options.Today = None,
+    quiet: options.Quiet = False,
+    no_color: options.NoColor = False,
+    config: options.ConfigFile = None,
+) -> None:
+    """Render a report a consultant can hand over or a service owner can send.
+
+    HTML is one self-contained file (inline CSS and SVG charts, no scripts); Markdown is
+    GitHub-flavoured. Every report names the records commit, the generation date, the
+    edition and the --today used. A records repository can override any built-in template
+    by putting one with the same name (e.g. gap.html.j2) in its templates folder.
+
+    Examples:
+
+    \b
+      itsm report gap -o gap.html
+      itsm report service --agreement SLA-ACME-HOSTING --period 2026-10 -f md
+      itsm report all --out-dir reports/
+    """
+    import re
+
+    from itsm_cli.reports.registry import REPORTS
+
+    names = list(REPORTS) if name == "all" else [name]
+    if name != "all" and name not in REPORTS:
+        from itsm_cli.records.errors import suggest
+
+        guess = suggest(name, list(REPORTS))
+        tip = f" (did you mean '{guess}'?)" if guess else ""
+        raise typer.BadParameter(
+            f"unknown report '{name}'{tip}; choose from {', '.join(REPORTS)} or all",
+            param_hint="'NAME'",
+        )
+    if name == "all" and out_dir is None:
+        raise typer.BadParameter("rendering all reports needs --out-dir", param_hint="'NAME'")
+    if edition is not None and edition not in ("2018", "2011"):
+        raise typer.BadParameter("must be 2018 or 2011", param_hint="'--edition'")
+    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2]|Q[1-4])", period):
+        raise typer.BadParameter(
+            "write a month (2026-10) or a quarter (2026-Q3)", param_hint="'--period'"
+        )
+    day = options.parse_today(today)
+    workspace = options.open_workspace(paths, config)
+    _render(
+        workspace,
+        names,
+        output_format.value,
+        output,
+        out_dir,
+        period,
+        agreement,
+        edition or workspace.config.edition,
+        day,
+        paths,
+        quiet,
+        no_color,
+    )
+
+
+def _render(
+    workspace: Workspace,
+    names: list[str],
+    fmt: str,
+    output: Path | None,
+    out_dir: Path | None,
+    period: str | None,
+    agreement: str | None,
+    edition: str,
+    day: dt.date,
+    paths: list[Path] | None,
+    quiet: bool,
+    no_color: bool,
+) -> None:
+    from itsm_cli.records.index import load_repository
+    from itsm_cli.records.load import InputError
+    from itsm_cli.reports.environment import ReportError
+    from itsm_cli.reports.provenance import provenance
+    from itsm_cli.reports.registry import ReportInput, render_report
+    from itsm_cli.rules.engine import check_repository
+
+    try:
+        repository = load_repository(workspace, [Path(p) for p in paths or []])
+    except InputError as exc:
+        terminal.display_error(str(exc))
+        raise typer.Exit(2) from exc
+    data = ReportInput(
+        workspace=workspace,
+        repository=repository,
+        check=check_repository(repository, day, workspace.config),
+        today=day,
+        edition=edition,
+        provenance=provenance(workspace, day, edition),
+        period=period,
+        agreement=agreement,
+    )
+    user_templates = workspace.root / workspace.config.templates
+    progress = terminal.progress(len(names), "Rendering reports", quiet or no_color)
+    try:
+        with progress as advance:
+            for report_name in names:
+                text = render_report(report_name, fmt, data, user_templates)
+                if out_dir is not None:
+                    target = out_dir / f"{report_name}.{fmt}"
+                    terminal.write_output(text, target)
+                    if not quiet:
+                        terminal.display_note(f"wrote {target}")
+                else:
+                    terminal.write_output(text, output)
+                advance(report_name)
+    except ReportError as exc:
+        terminal.display_error(str(exc))
+        raise typer.Exit(2) from exc

@@ -1,0 +1,247 @@
+"""Inline SVG charts for the HTML reports: no scripts, no fonts fetched, readable printed.
+
+Every chart is a function from plain numbers to an SVG string (wrapped as safe markup for
+autoescaping templates). Text is escaped with the standard library's XML escaping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from markupsafe import Markup
+
+WIDTH = 640
+FONT = "font-family='system-ui, sans-serif' font-size='11'"
+COLORS = {
+    "bar": "#4c78a8",
+    "bad": "#d62728",
+    "good": "#2ca02c",
+    "warn": "#ff9f1c",
+    "line": "#4c78a8",
+    "trend": "#888888",
+    "threshold": "#d62728",
+    "grid": "#e5e5e5",
+    "text": "#333333",
+}
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> Markup:
+    head = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' role='img' aria-label={quoteattr(title)}>"
+        f"<title>{escape(title)}</title>"
+    )
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", color: str = "text") -> str:
+    return (
+        f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' fill='{COLORS[color]}' "
+        f"{FONT}>{escape(text)}</text>"
+    )
+
+
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    title: str,
+    target: float | None = None,
+    met: Sequence[bool | None] | None = None,
+    low: float | None = None,
+    high: float | None = None,
+) -> Markup:
+    """Vertical bars (one per period) with an optional dashed target line; bars that miss
+    the target are red."""
+    height, left, bottom, top = 200, 48, 36, 14
+    present = [v for v in values if v is not None]
+    lo = (
+        low
+        if low is not None
+        else min([*present, *([target] if target is not None else [])], default=0.0)
+    )
+    hi = (
+        high
+        if high is not None
+        else max([*present, *([target] if target is not None else [])], default=1.0)
+    )
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    pad = (hi - lo) * 0.1
+    lo, hi = lo - pad, hi + pad
+    plot_h = height - bottom - top
+    plot_w = WIDTH - left - 10
+    step = plot_w / max(1, len(values))
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - (value - lo) / (hi - lo))
+
+    body = [
+        f"<line x1='{left}' y1='{top + plot_h}' x2='{WIDTH - 10}' y2='{top + plot_h}' "
+        f"stroke='{COLORS['grid']}'/>",
+        _text(left - 4, y(hi - pad) + 4, f"{hi - pad:g}", "end"),
+        _text(left - 4, y(lo + pad) + 4, f"{lo + pad:g}", "end"),
+    ]
+    for i, (label, value) in enumerate(zip(labels, values, strict=False)):
+        x = left + i * step + step * 0.15
+        if value is not None:
+            ok = met[i] if met is not None and i < len(met) else None
+            color = COLORS["bar"] if ok is None else COLORS["good" if ok else "bad"]
+            top_y = y(value)
+            body.append(
+                f"<rect x='{x:.1f}' y='{top_y:.1f}' width='{step * 0.7:.1f}' "
+                f"height='{top + plot_h - top_y:.1f}' fill='{color}'>"
+                f"<title>{escape(label)}: {value:g}</title></rect>"
+            )
+        body.append(_text(x + step * 0.35, height - bottom + 14, label, "middle"))
+    if target is not None:
+        ty = y(target)
+        body.append(
+            f"<line x1='{left}' y1='{ty:.1f}' x2='{WIDTH - 10}' y2='{ty:.1f}' "
+            f"stroke='{COLORS['threshold']}' stroke-dasharray='4 3'/>"
+        )
+        body.append(_text(WIDTH - 12, ty - 4, f"target {target:g}", "end", "threshold"))
+    return _svg(WIDTH, height, body, title)
+
+
+def line_chart(
+    points: Sequence[tuple[dt.date, float]],
+    title: str,
+    threshold: float | None = None,
+    trend: tuple[float, float] | None = None,
+    until: dt.date | None = None,
+    marker: dt.date | None = None,
+) -> Markup:
+    """Observed values over time, an optional fitted trend (slope per day, intercept at the
+    first point) drawn until `until`, a threshold line, and a marker (predicted crossing)."""
+    height, left, bottom, top = 220, 56, 36, 14
+    if not points:
+        return _svg(WIDTH, 40, [_text(8, 24, "no data")], title)
+    first = points[0][0]
+    last = max(until or points[-1][0], points[-1][0], marker or points[-1][0])
+    days = max(1, (last - first).days)
+    values = [v for _, v in points]
+    if threshold is not None:
+        values.append(threshold)
+    if trend is not None:
+        values.append(trend[1] + trend[0] * days)
+    lo, hi = min(values), max(values)
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    pad = (hi - lo) * 0.1
+    lo, hi = lo - pad, hi + pad
+    plot_h, plot_w = height - bottom - top, WIDTH - left - 10
+
+    def x(day: dt.date) -> float:
+        return left + plot_w * (day - first).days / days
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - (value - lo) / (hi - lo))
+
+    body = [
+        f"<line x1='{left}' y1='{top + plot_h}' x2='{WIDTH - 10}' y2='{top + plot_h}' "
+        f"stroke='{COLORS['grid']}'/>",
+        _text(left - 4, y(hi - pad) + 4, f"{hi - pad:g}", "end"),
+        _text(left - 4, y(lo + pad) + 4, f"{lo + pad:g}", "end"),
+        _text(left, height - 8, first.isoformat()),
+        _text(WIDTH - 10, height - 8, last.isoformat(), "end"),
+    ]
+    if threshold is not None:
+        ty = y(threshold)
+        body.append(
+            f"<line x1='{left}' y1='{ty:.1f}' x2='{WIDTH - 10}' y2='{ty:.1f}' "
+            f"stroke='{COLORS['threshold']}' stroke-dasharray='4 3'/>"
+        )
+        body.append(_text(WIDTH - 12, ty - 4, f"threshold {threshold:g}", "end", "threshold"))
+    if trend is not None:
+        slope, intercept = trend
+        body.append(
+            f"<line x1='{x(first):.1f}' y1='{y(intercept):.1f}' x2='{x(last):.1f}' "
+            f"y2='{y(intercept + slope * days):.1f}' stroke='{COLORS['trend']}' "
+            "stroke-dasharray='2 2'/>"
+        )
+    path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+    body.append(
+        f"<polyline points='{path}' fill='none' stroke='{COLORS['line']}' stroke-width='2'/>"
+    )
+    for d, v in points:
+        body.append(
+            f"<circle cx='{x(d):.1f}' cy='{y(v):.1f}' r='3' fill='{COLORS['line']}'>"
+            f"<title>{d.isoformat()}: {v:g}</title></circle>"
+        )
+    if marker is not None:
+        mx = x(marker)
+        body.append(
+            f"<line x1='{mx:.1f}' y1='{top}' x2='{mx:.1f}' y2='{top + plot_h}' "
+            f"stroke='{COLORS['warn']}'/>"
+        )
+        body.append(_text(mx, top + 10, marker.isoformat(), "middle", "text"))
+    return _svg(WIDTH, height, body, title)
+
+
+def timeline(
+    rows: Sequence[tuple[str, dt.date, dt.date, dt.date | None]],
+    today: dt.date,
+    title: str,
+) -> Markup:
+    """One bar per row from start to end, a tick at the notice date, a line at today."""
+    row_h, left, top = 22, 170, 10
+    height = top + row_h * len(rows) + 30
+    if not rows:
+        return _svg(WIDTH, 40, [_text(8, 24, "no contracts")], title)
+    first = min([r[1] for r in rows] + [today])
+    last = max([r[2] for r in rows] + [today])
+    days = max(1, (last - first).days)
+    plot_w = WIDTH - left - 10
+
+    def x(day: dt.date) -> float:
+        return left + plot_w * (day - first).days / days
+
+    body: list[str] = []
+    for i, (label, start, end, notice) in enumerate(rows):
+        y0 = top + i * row_h
+        body.append(_text(left - 6, y0 + 14, label, "end"))
+        body.append(
+            f"<rect x='{x(start):.1f}' y='{y0 + 4}' width='{max(1.0, x(end) - x(start)):.1f}' "
+            f"height='{row_h - 8}' fill='{COLORS['bar']}'><title>{escape(label)}: "
+            f"{start.isoformat()} – {end.isoformat()}</title></rect>"
+        )
+        if notice is not None:
+            body.append(
+                f"<line x1='{x(notice):.1f}' y1='{y0 + 2}' x2='{x(notice):.1f}' "
+                f"y2='{y0 + row_h - 2}' stroke='{COLORS['warn']}' stroke-width='3'>"
+                f"<title>notice by {notice.isoformat()}</title></line>"
+            )
+    tx = x(today)
+    bottom = top + row_h * len(rows)
+    body.append(
+        f"<line x1='{tx:.1f}' y1='{top}' x2='{tx:.1f}' y2='{bottom}' "
+        f"stroke='{COLORS['threshold']}' stroke-dasharray='3 2'/>"
+    )
+    body.append(_text(tx, bottom + 14, f"today {today.isoformat()}", "middle", "threshold"))
+    body.append(_text(left, height - 4, first.isoformat()))
+    body.append(_text(WIDTH - 10, height - 4, last.isoformat(), "end"))
+    return _svg(WIDTH, height, body, title)
+
+
+def score_bars(rows: Sequence[tuple[str, float]], title: str) -> Markup:
+    """Horizontal bars of scores from 0 to 100 (one per clause group)."""
+    row_h, left = 22, 230
+    height = row_h * len(rows) + 10
+    plot_w = WIDTH - left - 60
+    body: list[str] = []
+    for i, (label, score) in enumerate(rows):
+        y0 = 5 + i * row_h
+        color = "good" if score >= 80 else "warn" if score >= 50 else "bad"
+        body.append(_text(left - 6, y0 + 14, label, "end"))
+        body.append(
+            f"<rect x='{left}' y='{y0 + 3}' width='{plot_w}' height='{row_h - 6}' "
+            f"fill='{COLORS['grid']}'/>"
+        )
+        body.append(
+            f"<rect x='{left}' y='{y0 + 3}' width='{plot_w * max(0.0, min(score, 100)) / 100:.1f}'"
+            f" height='{row_h - 6}' fill='{COLORS[color]}'/>"
+        )
+        body.append(_text(left + plot_w + 6, y0 + 14, f"{score:.1f}"))
+    return _svg(WIDTH, height, body, title)

@@ -1,0 +1,51 @@
+"""Formatting filters available to every template (formatting only, no computation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f} %"
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def isodate(value: dt.date | None) -> str:
+    return "–" if value is None else value.isoformat()
+
+
+def sparkline(values: list[float | None]) -> str:
+    """Unicode sparkline for Markdown; gaps as spaces."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    span = (high - low) or 1.0
+    return "".join(
+        " " if v is None else SPARK[min(len(SPARK) - 1, int((v - low) / span * (len(SPARK) - 1)))]
+        for v in values
+    )
+
+
+def md_cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "pct": pct,
+    "num": num,
+    "isodate": isodate,
+    "sparkline": sparkline,
+    "md_cell": md_cell,
+}
