@@ -117,10 +117,20 @@ class FindingsReport:
     records: int
     files: int
     command: str = "validate"
+    fail_on: str = "error"
+    """The run's fail level, so a formatter can state the verdict (`fails`)."""
+    subjects: Sequence[tuple[str, str, int]] = ()
+    """(file, record id, line) of every record read, for formats that list each record
+    (JUnit: one test case per record, passing or not)."""
 
     @property
     def summary(self) -> Summary:
         return Summary.of(self.findings, self.records, self.files)
+
+    @property
+    def failed(self) -> bool:
+        """Whether an unwaived finding is at or above the fail level."""
+        return fails(self.findings, self.fail_on)
 
 
 def fails(findings: Iterable[Finding], fail_on: str) -> bool:

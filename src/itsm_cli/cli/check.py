@@ -45,6 +45,7 @@ def check(
     quiet: options.Quiet = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
+    exit_zero: options.ExitZero = False,
 ) -> None:
     """Validate the records and run every compliance rule.
 
@@ -58,6 +59,7 @@ def check(
       itsm check --select SLM,SUP --fail-on warning
       itsm check --ignore DOC002 --today 2026-11-23
       itsm check -f json -o findings.json
+      itsm check -f sarif -o itsm.sarif --exit-zero   # for code scanning
     """
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
@@ -67,5 +69,6 @@ def check(
     workspace = replace(workspace, config=settings)
     display = options.Display.from_options(output, quiet, no_color)
     run_findings_command(
-        "check", workspace, paths, day, output_format, display, settings.fail_on, run_rules=True
+        "check", workspace, paths, day, output_format, display, settings.fail_on, run_rules=True,
+        exit_zero=exit_zero,
     )

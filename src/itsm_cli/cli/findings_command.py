@@ -4,6 +4,7 @@ the findings, choose the exit status."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import typer
@@ -22,6 +23,8 @@ def run_findings_command(
     fail_on: FailOn,
     run_rules: bool,
     debug: bool = False,
+    exit_zero: bool = False,
+    cross_checks: bool = True,
 ) -> None:
     from itsm_cli.findings import FindingsReport, fails
     from itsm_cli.output import findings_formatter
@@ -32,7 +35,9 @@ def run_findings_command(
     if not LIBYAML:
         terminal.display_warning("libyaml is not available; using the slower pure-Python parser")
     try:
-        repository = load_repository(workspace, [Path(p) for p in paths or []])
+        repository = load_repository(
+            workspace, [Path(p) for p in paths or []], cross_checks=cross_checks
+        )
     except InputError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
@@ -48,9 +53,18 @@ def run_findings_command(
         records=len(repository.index),
         files=len(repository.files),
         command=command,
+        fail_on=fail_on,
+        subjects=[(r.file, r.id, r.line) for r in repository.index.records],
     )
-    name = (output_format or options.FindingsFormat.TEXT).value
+    name = (output_format or default_format()).value
     text = findings_formatter(name)(report, display.render_options())
     terminal.write_output(text, display.output)
-    if fails(report.findings, fail_on):
+    if fails(report.findings, fail_on) and not exit_zero:
         raise typer.Exit(1)
+
+
+def default_format() -> options.FindingsFormat:
+    """`github` inside GitHub Actions (annotations on the changed lines), else `text`."""
+    if os.environ.get("GITHUB_ACTIONS"):
+        return options.FindingsFormat.GITHUB
+    return options.FindingsFormat.TEXT

@@ -51,13 +51,23 @@ class FindingsFormat(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    GITLAB = "gitlab"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
 
 
 FindingsFormatOption = Annotated[
     FindingsFormat | None,
     typer.Option(
-        "--format", "-f", help="Output format (default: text).", case_sensitive=False,
+        "--format", "-f", help="Output format (default: text; github when GITHUB_ACTIONS is set).",
+        case_sensitive=False,
     ),
+]
+ExitZero = Annotated[
+    bool,
+    typer.Option("--exit-zero", help="Report the findings, but exit 0 whatever they are."),
 ]
 ConfigFile = Annotated[
     Path | None,

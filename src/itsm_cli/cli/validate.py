@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from itsm_cli.cli import options
 from itsm_cli.cli.findings_command import run_findings_command
 
@@ -14,6 +18,15 @@ def validate(
     quiet: options.Quiet = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
+    exit_zero: options.ExitZero = False,
+    schema_only: Annotated[
+        bool,
+        typer.Option(
+            "--schema-only",
+            help="Check each file on its own: skip duplicate ids and references, which need "
+            "every record (for pre-commit hooks on the staged files).",
+        ),
+    ] = False,
 ) -> None:
     """Check YAML syntax, the record schemas, duplicate ids and references.
 
@@ -25,10 +38,12 @@ def validate(
       itsm validate                      # the records root (itsm.toml, default records/)
       itsm validate records/agreements/  # one folder
       itsm validate -f json -o findings.json
+      itsm validate --schema-only records/services/svc-web.yaml
     """
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
     display = options.Display.from_options(output, quiet, no_color)
     run_findings_command(
-        "validate", workspace, paths, day, output_format, display, "error", run_rules=False
+        "validate", workspace, paths, day, output_format, display, "error", run_rules=False,
+        exit_zero=exit_zero, cross_checks=not schema_only,
     )

@@ -26,6 +26,11 @@ Formatter = Callable[[Any, RenderOptions], str]
 FINDINGS_FORMATS: dict[str, str] = {
     "text": "text",
     "json": "json",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
+    "markdown": "markdown",
 }
 
 

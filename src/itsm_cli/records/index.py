@@ -128,10 +128,15 @@ def _kind_specific(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[F
             )
 
 
-def build_index(loaded: LoadResult) -> tuple[RepoIndex, list[Finding]]:
-    """Index the valid records; E003 and E004 findings for what does not fit together."""
+def build_index(
+    loaded: LoadResult, cross_checks: bool = True
+) -> tuple[RepoIndex, list[Finding]]:
+    """Index the valid records; E003 and E004 findings for what does not fit together
+    (none when `cross_checks` is off, e.g. for a pre-commit hook that sees only some files)."""
     index = RepoIndex(records=loaded.records, broken=dict(loaded.broken))
-    findings = list(_duplicates(loaded.records, index))
+    findings = list(_duplicates(loaded.records, index))  # also fills the index
+    if not cross_checks:
+        return index, []
     findings.extend(_references(index))
     return index, findings
 
@@ -146,12 +151,17 @@ class Repository:
     files: list[str]
 
 
-def load_repository(workspace: Workspace, paths: Sequence[Path] = ()) -> Repository:
-    """Load, validate and index the records under `paths` (default: the records root)."""
+def load_repository(
+    workspace: Workspace, paths: Sequence[Path] = (), cross_checks: bool = True
+) -> Repository:
+    """Load, validate and index the records under `paths` (default: the records root).
+
+    `cross_checks=False` skips E003 and E004 (duplicate ids, references), which need every
+    record: schema checks only."""
     targets = list(paths) or [workspace.records_root]
     files, findings = discover(targets, workspace.root)
     loaded = load_files(files, workspace.config.max_file_size)
-    index, cross = build_index(loaded)
+    index, cross = build_index(loaded, cross_checks)
     findings.extend(loaded.findings)
     findings.extend(cross)
     return Repository(workspace, index, findings, loaded.files)

@@ -1,0 +1,129 @@
+"""`--format markdown`: a compact pull-request comment or job summary.
+
+A verdict line, a table of counts, then the findings grouped by severity (errors, warnings,
+infos, waived), each as a table row `file:line | rule | record | message`. The whole text stays
+under GitHub's 65,536-character comment limit: past it, rows are left out and a note says how
+many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from itsm_cli.findings import Finding, FindingsReport, Severity
+from itsm_cli.output import RenderOptions
+
+LIMIT = 65_000
+"""Characters at most (GitHub refuses comments over 65,536)."""
+MARKER = "<!-- itsm-findings -->"
+"""Hidden first line, so a CI script can find and replace its previous comment."""
+_RESERVE = 400
+"""Room kept for the truncation note and the closing lines."""
+
+_GROUPS: tuple[tuple[str, Severity | None], ...] = (
+    ("Errors", Severity.ERROR),
+    ("Warnings", Severity.WARNING),
+    ("Infos", Severity.INFO),
+    ("Waived", None),
+)
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: no pipes, no line breaks, no HTML."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\r\n", " ")
+        .replace("\n", " ")
+        .replace("\r", " ")
+    )
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks and pipes in the text."""
+    text = text.replace("|", "\\|").replace("\n", " ")
+    fence = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def verdict(report: FindingsReport) -> str:
+    summary = report.summary
+    mark = "❌" if report.failed else "✅"
+    parts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
+    if summary.infos:
+        parts.append(_plural(summary.infos, "info"))
+    if summary.waived:
+        parts.append(f"{summary.waived} waived")
+    scope = f"{_plural(summary.records, 'record')} in {_plural(summary.files, 'file')}"
+    return f"### {mark} itsm {report.command}: {', '.join(parts)} in {scope}"
+
+
+def _row(finding: Finding) -> str:
+    message = finding.message
+    if finding.waived:
+        message += f" (waived by {finding.waived_by})"
+    return (
+        f"| {code(f'{finding.file}:{finding.line}')} | {finding.rule} "
+        f"| {cell(finding.record or '')} | {cell(message)} |"
+    )
+
+
+def _groups(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    out = []
+    for title, severity in _GROUPS:
+        members = [
+            f for f in findings
+            if (f.waived if severity is None else (not f.waived and f.severity is severity))
+        ]
+        if members:
+            out.append((title, members))
+    return out
+
+
+def render_findings(report: FindingsReport, options: RenderOptions) -> str:
+    summary = report.summary
+    findings = sorted(report.findings, key=Finding.sort_key)
+    head = [
+        MARKER,
+        verdict(report),
+        "",
+        "| errors | warnings | infos | waived | records | files |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {summary.errors} | {summary.warnings} | {summary.infos} | {summary.waived} "
+        f"| {summary.records} | {summary.files} |",
+    ]
+    text = "\n".join(head) + "\n"
+    if not findings:
+        return text + "\nNo findings.\n"
+    shown = 0
+    for title, members in _groups(findings):
+        section = (
+            f"\n#### {title} ({len(members)})\n\n"
+            "| where | rule | record | message |\n|---|---|---|---|\n"
+        )
+        if len(text) + len(section) + _RESERVE > LIMIT:
+            break
+        text += section
+        for finding in members:
+            row = _row(finding) + "\n"
+            if len(text) + len(row) + _RESERVE > LIMIT:
+                break
+            text += row
+            shown += 1
+        else:
+            continue
+        break
+    left_out = len(findings) - shown
+    if left_out:
+        text += (
+            f"\n_… {_plural(left_out, 'more finding')} left out to stay within GitHub's "
+            f"comment limit; run `itsm {report.command}` locally for the full list._\n"
+        )
+    return text

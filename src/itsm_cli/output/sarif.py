@@ -1,0 +1,162 @@
+"""`--format sarif`: SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps, IDEs).
+
+One run; the tool's driver lists every rule of the registry with its summary, rationale, fix
+hint and examples, so the code-scanning page can explain an alert without our docs. Each result
+points at the repository-relative file (`uriBaseId: %SRCROOT%`) and the 1-based line and column
+of the field at fault, carries the finding's fingerprint (rule + record + field path, never a
+line number) as `partialFingerprints`, and a waived finding is a result with an external
+suppression, so it stays visible but closed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from itsm_cli import __version__
+from itsm_cli.findings import Finding, FindingsReport, Severity
+from itsm_cli.output import RenderOptions
+from itsm_cli.rules.registry import Rule, all_rules
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+INFORMATION_URI = "https://pypi.org/project/itsm-cli/"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "itsm/v1"
+EDITION = "ISO/IEC 20000-1:2018"
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def rule_name(rule: Rule) -> str:
+    """A PascalCase name from the rule's summary, as SARIF suggests
+    (`E003` "Two records share an id." → `TwoRecordsShareAnId`)."""
+    summary = re.sub(r"\([^)]*\)", "", rule.summary)
+    words = re.findall(r"[A-Za-z0-9]+", summary)
+    if words and words[0].lower() in ("a", "an", "the"):
+        words = words[1:]
+    name = "".join(w[:1].upper() + w[1:] for w in words[:10])
+    return name or rule.code
+
+
+def _help(rule: Rule) -> dict[str, str]:
+    text = [rule.hint]
+    markdown = [rule.hint]
+    if rule.clauses:
+        clauses = ", ".join(rule.clauses)
+        text.append(f"{EDITION} clauses: {clauses}.")
+        markdown.append(f"{EDITION} clauses: {clauses}.")
+    if rule.failing:
+        text.append(f"Fails:\n{rule.failing}")
+        markdown.append(f"Fails:\n\n```yaml\n{rule.failing}\n```")
+    if rule.passing:
+        text.append(f"Passes:\n{rule.passing}")
+        markdown.append(f"Passes:\n\n```yaml\n{rule.passing}\n```")
+    return {"text": "\n\n".join(text), "markdown": "\n\n".join(markdown)}
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule_name(rule),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.rationale},
+        "help": _help(rule),
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "tags": [rule.area, *(f"{EDITION} {c}" for c in rule.clauses)],
+            "clauses": list(rule.clauses),
+        },
+    }
+
+
+def _unknown_rule(finding: Finding) -> Rule:
+    """A descriptor for a code the registry lacks, so every result has its rule."""
+    return Rule(
+        code=finding.rule,
+        severity=finding.severity,
+        clauses=finding.clauses,
+        summary=f"Rule {finding.rule}.",
+        rationale=f"Rule {finding.rule}.",
+        hint=finding.hint or "See `itsm explain`.",
+    )
+
+
+def artifact_uri(file: str) -> str:
+    """Repository-relative path as a URI reference (spaces, `%`, `:` percent-encoded)."""
+    return quote(file, safe="/")
+
+
+def result(finding: Finding, rule_index: int, rule: Rule) -> dict[str, Any]:
+    message = finding.message
+    if finding.hint and finding.hint != rule.hint:
+        message += f"\n{finding.hint}"
+    properties: dict[str, Any] = {}
+    if finding.record:
+        properties["record"] = finding.record
+    if finding.clauses:
+        properties["clauses"] = list(finding.clauses)
+    out: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(finding.file), "uriBaseId": SRCROOT},
+                    "region": {
+                        "startLine": max(1, finding.line),
+                        "startColumn": max(1, finding.column),
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+    }
+    if finding.waived:
+        out["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"waived by {finding.waived_by}",
+            }
+        ]
+    if properties:
+        out["properties"] = properties
+    return out
+
+
+def sarif_log(report: FindingsReport) -> dict[str, Any]:
+    rules = dict(all_rules())
+    findings = sorted(report.findings, key=Finding.sort_key)
+    for finding in findings:
+        if finding.rule not in rules:
+            rules[finding.rule] = _unknown_rule(finding)
+    order = {code: i for i, code in enumerate(rules)}
+    return {
+        "$schema": SCHEMA_URI,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "itsm",
+                        "fullName": "itsm-cli",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_descriptor(r) for r in rules.values()],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [result(f, order[f.rule], rules[f.rule]) for f in findings],
+            }
+        ],
+    }
+
+
+def render_findings(report: FindingsReport, options: RenderOptions) -> str:
+    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
