@@ -30,14 +30,16 @@ EDITION = "ISO/IEC 20000-1:2018"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
+_ARTICLES = {"a", "an", "the"}
+
+
 def rule_name(rule: Rule) -> str:
-    """A PascalCase name from the rule's summary, as SARIF suggests
-    (`E003` "Two records share an id." → `TwoRecordsShareAnId`)."""
-    summary = re.sub(r"\([^)]*\)", "", rule.summary)
-    words = re.findall(r"[A-Za-z0-9]+", summary)
-    if words and words[0].lower() in ("a", "an", "the"):
-        words = words[1:]
-    name = "".join(w[:1].upper() + w[1:] for w in words[:10])
+    """A PascalCase name from the rule's summary (up to a colon or semicolon, without
+    articles and parentheses), as SARIF suggests: `E003` "Two records share an id." →
+    `TwoRecordsShareId`."""
+    summary = re.split(r"[:;]", re.sub(r"\([^)]*\)", "", rule.summary))[0]
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", summary) if w.lower() not in _ARTICLES]
+    name = "".join(w[:1].upper() + w[1:] for w in words[:12])
     return name or rule.code
 
 
