@@ -1,0 +1,285 @@
+"""Measure itsm-cli against the bars of DESIGN §6, in one run, and print a table.
+
+    python benchmarks/run.py [--records 10000] [--seed 0] [--keep]
+
+1. Generates N records (default 10,000, one record per file) in a temporary folder with
+   `benchmarks/generate.py`, and puts the JSON Schemas beside them.
+2. `itsm validate` and `itsm check` on them: wall time, best of 3 (a fresh process each
+   time, JSON output to a discarded pipe), and the peak RSS of those processes.
+3. `check-jsonschema` on the same files with the exported schemas: one invocation per kind,
+   timed once; the ratio of its total to the itsm times.
+4. `itsm --version` start-up, best of 10, and `python -X importtime`: importing `itsm_cli`
+   and `itsm_cli.cli.main` must not load jinja2, git or ruamel.
+
+Every number is compared with its bar; the exit status is 1 when any bar fails. Run it with
+the project's virtual environment (`.venv/bin/python benchmarks/run.py`): `itsm` and
+`check-jsonschema` are taken from beside that interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import BASE_DATE, SCHEMA_FILES, GeneratedSet, generate
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HEAVY = ("jinja2", "git", "ruamel")
+
+BAR_SECONDS = 2.0
+BAR_RATIO = 10.0
+BAR_STARTUP_MS = 150.0
+BAR_RSS_MB = 400.0
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mb: float
+    status: int
+
+
+@dataclass
+class Row:
+    measure: str
+    value: str
+    bar: str = ""
+    passed: bool | None = None  # None: information only
+
+    @property
+    def verdict(self) -> str:
+        return {None: "", True: "PASS", False: "FAIL"}[self.passed]
+
+
+def tool(name: str) -> list[str]:
+    """The console script beside this interpreter, or `python -m` as a fallback."""
+    script = BIN / name
+    if script.exists():
+        return [str(script)]
+    found = shutil.which(name)
+    if found:
+        return [found]
+    module = {"itsm": "itsm_cli", "check-jsonschema": "check_jsonschema"}[name]
+    return [sys.executable, "-m", module]
+
+
+def run_once(argv: Sequence[str], cwd: Path) -> Run:
+    """Run a command to completion; its wall time and its own peak RSS (not the children's
+    of earlier runs, which `RUSAGE_CHILDREN` would mix in)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    _, wait_status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(wait_status)
+    process.stderr.close()
+    if process.returncode not in (0, 1):
+        message = stderr.decode(errors="replace").strip().splitlines()
+        raise RuntimeError(
+            f"{' '.join(argv[:3])}... exited {process.returncode}: "
+            + (message[-1] if message else "no message")
+        )
+    return Run(elapsed, usage.ru_maxrss / 1024, process.returncode)  # ru_maxrss is KiB
+
+
+def best_of(times: int, argv: Sequence[str], cwd: Path) -> tuple[Run, list[Run]]:
+    runs = [run_once(argv, cwd) for _ in range(times)]
+    return min(runs, key=lambda r: r.seconds), runs
+
+
+def check_command_exists() -> bool:
+    result = subprocess.run(
+        [*tool("itsm"), "check", "--help"], capture_output=True, text=True
+    )
+    return result.returncode == 0
+
+
+def write_schemas(dest: Path) -> str:
+    """Put one JSON Schema per kind in `dest`; say where they came from."""
+    dest.mkdir(parents=True, exist_ok=True)
+    names = [f"{stem}.schema.json" for stem in SCHEMA_FILES.values()]
+    committed = REPO / "schemas"
+    if all((committed / n).is_file() for n in names):
+        for n in names:
+            shutil.copy2(committed / n, dest / n)
+        return "schemas/ (committed)"
+    exported = subprocess.run(
+        [*tool("itsm"), "schema", "export", str(dest)], capture_output=True, text=True
+    )
+    if exported.returncode == 0 and all((dest / n).is_file() for n in names):
+        return "itsm schema export"
+    # Neither exists yet: what the export will write, straight from the models.
+    from itsm_cli.records.models import KINDS
+
+    for kind, stem in SCHEMA_FILES.items():
+        schema = KINDS[kind].model_json_schema(by_alias=True)
+        schema = {"$schema": "http://json-schema.org/draft-07/schema#", **schema}
+        (dest / f"{stem}.schema.json").write_text(json.dumps(schema, indent=2), "utf-8")
+    return "Pydantic model_json_schema (no schemas/ and no `itsm schema export` yet)"
+
+
+def time_check_jsonschema(data: GeneratedSet, schemas: Path) -> tuple[float, int]:
+    """One check-jsonschema invocation per kind over that kind's files; total wall time."""
+    total, files = 0.0, 0
+    for kind, stem in SCHEMA_FILES.items():
+        paths = [str(p.relative_to(data.root)) for p in data.files_of_kind(kind)]
+        if not paths:
+            continue
+        argv = [*tool("check-jsonschema"), "--schemafile",
+                str(schemas / f"{stem}.schema.json"), *paths]
+        run = run_once(argv, data.root)
+        if run.status != 0:
+            raise RuntimeError(f"check-jsonschema found errors in the {kind} files")
+        total += run.seconds
+        files += len(paths)
+    return total, files
+
+
+def heavy_imports(statement: str) -> tuple[list[str], float]:
+    """Heavy top-level packages that `statement` imports, and its import time in ms."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", statement],
+        capture_output=True, text=True, check=True,
+    )
+    loaded: set[str] = set()
+    total_us, started = 0, False
+    for line in result.stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if len(fields) != 3 or not fields[1].strip().isdigit():
+            continue  # the header, or another line on standard error
+        name = fields[2].strip()
+        loaded.add(name.split(".")[0])
+        started = started or name.startswith("itsm_cli")
+        top_level = len(fields[2]) - len(fields[2].lstrip()) == 1
+        if started and top_level:
+            total_us += int(fields[1])  # cumulative time of an import the statement made
+    return sorted(loaded & set(HEAVY)), total_us / 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure itsm-cli against the DESIGN §6 bars.")
+    parser.add_argument("--records", type=int, default=10_000, metavar="N")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", action="store_true", help="keep the generated folder")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="itsm-bench-"))
+    rows: list[Row] = []
+    try:
+        t0 = time.perf_counter()
+        data = generate(args.records, work, args.seed, one_per_file=True)
+        gen_s = time.perf_counter() - t0
+        source = write_schemas(work / "schemas")
+        n = len(data.records)
+        print(f"generated {n} records in {len(data.files)} files in {gen_s:.1f} s "
+              f"(seed {args.seed}); schemas from {source}", file=sys.stderr)
+
+        itsm = tool("itsm")
+        today = ["--today", BASE_DATE.isoformat()]
+
+        print("timing itsm validate (best of 3)...", file=sys.stderr)
+        validate, validate_runs = best_of(3, [*itsm, "validate", "--format", "json"], work)
+        if any(r.status != 0 for r in validate_runs):
+            rows.append(Row("generated records validate clean", "no: itsm validate exit 1",
+                            "exit 0", False))
+        rows.append(Row(f"itsm validate, {n} records (best of 3)",
+                        f"{validate.seconds:.2f} s", f"<= {BAR_SECONDS:g} s",
+                        validate.seconds <= BAR_SECONDS))
+
+        # The same number of records, several documents in some files (the default layout
+        # of generate.py, which check-jsonschema cannot read): information only.
+        multi = generate(args.records, work / "multi", args.seed)
+        layout, _ = best_of(3, [*itsm, "validate", "--format", "json"], multi.root)
+        rows.append(Row(f"  same, multi-document layout ({len(multi.files)} files)",
+                        f"{layout.seconds:.2f} s"))
+
+        check: Run | None = None
+        check_runs: list[Run] = []
+        if check_command_exists():
+            print("timing itsm check (best of 3)...", file=sys.stderr)
+            check, check_runs = best_of(
+                3, [*itsm, "check", "--format", "json", "--fail-on", "never", *today], work
+            )
+            rows.append(Row(f"itsm check, {n} records (best of 3)",
+                            f"{check.seconds:.2f} s", f"<= {BAR_SECONDS:g} s",
+                            check.seconds <= BAR_SECONDS))
+        else:
+            rows.append(Row("itsm check", "skipped: `itsm check --help` fails"))
+
+        print("timing check-jsonschema (once, one invocation per kind)...", file=sys.stderr)
+        cjs_s, cjs_files = time_check_jsonschema(data, work / "schemas")
+        rows.append(Row(f"check-jsonschema, {cjs_files} files (9 invocations)",
+                        f"{cjs_s:.2f} s"))
+        ratio = cjs_s / validate.seconds
+        rows.append(Row("  ratio check-jsonschema / itsm validate", f"{ratio:.1f}x",
+                        f">= {BAR_RATIO:g}x", ratio >= BAR_RATIO))
+        if check is not None:
+            ratio = cjs_s / check.seconds
+            rows.append(Row("  ratio check-jsonschema / itsm check", f"{ratio:.1f}x",
+                            f">= {BAR_RATIO:g}x", ratio >= BAR_RATIO))
+
+        print("timing itsm --version (best of 10)...", file=sys.stderr)
+        version, _ = best_of(10, [*itsm, "--version"], work)
+        ms = version.seconds * 1000
+        rows.append(Row("itsm --version start-up (best of 10)", f"{ms:.0f} ms",
+                        f"<= {BAR_STARTUP_MS:g} ms", ms <= BAR_STARTUP_MS))
+        for module in ("itsm_cli", "itsm_cli.cli.main"):
+            heavy, import_ms = heavy_imports(f"import {module}")
+            rows.append(Row(f"import {module} ({import_ms:.0f} ms): heavy modules",
+                            ", ".join(heavy) or "none", "none of " + ", ".join(HEAVY),
+                            not heavy))
+
+        for name, runs in (("validate", validate_runs), ("check", check_runs)):
+            if runs:
+                peak = max(r.max_rss_mb for r in runs)
+                rows.append(Row(f"peak RSS, itsm {name}, {n} records", f"{peak:.0f} MB",
+                                f"<= {BAR_RSS_MB:g} MB", peak <= BAR_RSS_MB))
+    finally:
+        if args.keep:
+            print(f"kept the generated records in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    sys.stderr.flush()
+    print_table(rows)
+    failed = [r for r in rows if r.passed is False]
+    print(f"\n{len(failed)} bar(s) failed" if failed else "\nall bars met")
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def print_table(rows: list[Row]) -> None:
+    cpu = os.cpu_count() or 0
+    print(f"\nitsm-cli benchmark on {platform.system()} {platform.machine()}, {cpu} cores, "
+          f"Python {platform.python_version()}\n")
+    header = ("measure", "value", "bar", "result")
+    widths = [max(len(header[i]), *(len(astuple(r)[i]) for r in rows)) for i in range(4)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    print(line.rstrip())
+    print("  ".join("-" * w for w in widths).rstrip())
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(astuple(row), widths, strict=True)).rstrip())
+
+
+def astuple(row: Row) -> tuple[str, str, str, str]:
+    return row.measure, row.value, row.bar, row.verdict
+
+
+if __name__ == "__main__":
+    sys.exit(main())
