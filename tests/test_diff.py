@@ -65,7 +65,7 @@ def test_no_change_reports_nothing_and_passes(repo: Path) -> None:
 
 def test_field_change_in_working_tree_is_shown_with_old_and_new_value(repo: Path) -> None:
     edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.5")
-    code, out = run_diff("--base", "base", "-f", "json")
+    _code, out = run_diff("--base", "base", "-f", "json")
     data = json.loads(out)
     assert data["head"] == "working tree"
     [record] = data["records"]
@@ -89,7 +89,7 @@ def test_text_output_names_field_path_matched_by_target_id(repo: Path) -> None:
     first, second = targets.split("    - id: p1-response\n")
     path.write_text(head + "  targets:\n    - id: p1-response\n" + second + first.replace(
         "objective: 99.9", "objective: 99.95"))
-    code, out = run_diff("--base", "base")
+    _code, out = run_diff("--base", "base")
     assert "SLA-WEB spec.targets[availability].objective: 99.9 → 99.95" in out
     assert "p1-response" not in out
 
@@ -146,7 +146,7 @@ def test_added_and_removed_records(repo: Path) -> None:
     edit(repo / "records/services/svc-mail.yaml", "id: SVC-WEB", "id: SVC-MAIL")
     edit(repo / "records/services/svc-mail.yaml", "dependsOn: [SUP-DC]", "dependsOn: []")
     edit(repo / "records/services/svc-web.yaml", "dependsOn: [SUP-DC]", "dependsOn: []")
-    code, out = run_diff("--base", "base", "-f", "json")
+    _code, out = run_diff("--base", "base", "-f", "json")
     statuses = {r["id"]: r["status"] for r in json.loads(out)["records"]}
     assert statuses["SUP-DC"] == "removed"
     assert statuses["SVC-MAIL"] == "added"
@@ -170,7 +170,7 @@ def test_coverage_before_and_after_with_lost_clause_failing(repo: Path) -> None:
 
 def test_markdown_comment_has_marker_and_verdict(repo: Path) -> None:
     edit(repo / "records/agreements/sla-web.yaml", "services: [SVC-WEB]", "services: [SVC-WEBB]")
-    code, out = run_diff("--base", "base", "-f", "markdown")
+    _code, out = run_diff("--base", "base", "-f", "markdown")
     assert out.startswith("<!-- itsm-diff -->\n### ❌ itsm:")
     assert "| E004 |" in out
     assert "`spec.services[0]`: SVC-WEB → SVC-WEBB" in out

@@ -124,7 +124,11 @@ def diff(
         from itsm_cli.output import findings_formatter
 
         report = FindingsReport(
-            result.introduced, len(result.records), result.parsed_files, command="diff"
+            result.introduced,
+            len(result.records),
+            result.parsed_files,
+            command="diff",
+            fail_on=settings.fail_on,
         )
         text = findings_formatter(name)(report, render)
     terminal.write_output(text, display.output)
