@@ -49,6 +49,11 @@ def write_output(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    if output.exists() and not output.is_file():
+        # /dev/null, a pipe or a terminal: write straight to it; renaming would replace it.
+        with output.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.itsm-tmp")
     temporary.write_text(text, encoding="utf-8")

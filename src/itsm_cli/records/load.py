@@ -310,6 +310,9 @@ def no_gc_pauses() -> Iterator[None]:
     try:
         yield
     finally:
+        # The loaded records live until the command ends: move them out of the collector's
+        # sight, or its first pass afterwards scans them all (0.6 s for 10,000 records).
+        gc.freeze()
         if enabled:
             gc.enable()
 
