@@ -3,4 +3,4 @@
 Add a new process-area module here; the registry refuses duplicate codes at import.
 """
 
-from itsm_cli.rules import records, waivers  # noqa: F401
+from itsm_cli.rules import catalogue, records, service_level, suppliers, waivers  # noqa: F401

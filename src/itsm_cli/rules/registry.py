@@ -12,7 +12,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from itsm_cli.findings import FieldPath, Finding, Severity
 
@@ -128,7 +128,7 @@ class RuleContext:
 
     def finding(
         self,
-        record: LoadedRecord[Record],
+        record: LoadedRecord[Any],
         message: str,
         path: FieldPath = (),
         hint: str | None = None,

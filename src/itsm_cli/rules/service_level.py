@@ -1,0 +1,330 @@
+"""SLM001–SLM005: service level management (ISO/IEC 20000-1:2018, 8.3.3, with 8.3.4.1 for
+the underpinning supplier contracts).
+
+Which agreements count: SLM001 looks for an approved SLA in force; SLM002 for approved ones
+only; SLM003, SLM004 and SLM005 check every SLA that is not retired, drafts included, so a
+problem is caught before the agreement is signed. A retired SLA is history and never fires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from itsm_cli.findings import Finding, Severity
+from itsm_cli.records.fields import Status
+from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.load import LoadedRecord
+from itsm_cli.records.models import OLA, SLA, Metric, Record, Service, Supplier, Target
+from itsm_cli.rules.graph import dependencies, is_live, live_services
+from itsm_cli.rules.registry import RuleContext, rule
+
+_SLM = ("8.3.3",)
+
+
+def _current(record: Record) -> bool:
+    """Not retired as a record."""
+    return record.metadata.status is not Status.RETIRED
+
+
+def _current_slas(ctx: RuleContext) -> Iterator[LoadedRecord[SLA]]:
+    return (sla for sla in ctx.index.of_kind(SLA) if _current(sla.model))
+
+
+def _why_not_in_force(sla: SLA, today: dt.date) -> str:
+    if not sla.approved:
+        return f"{sla.id} is {sla.metadata.status.value}"
+    if today < sla.spec.valid_from:
+        return f"{sla.id} starts {sla.spec.valid_from}"
+    return f"{sla.id} ended {sla.spec.valid_until}"
+
+
+@rule(
+    "SLM001", Severity.ERROR, _SLM,
+    summary="A live Service is covered by no approved SLA in force.",
+    hint="Agree an SLA with the service's customers (or renew the expired one) and approve "
+    "it; if no customer uses the service any more, retire it.",
+    failing="""
+        kind: Service
+        metadata: {id: SVC-WEB}
+        spec:
+          lifecycle: live
+        # and no approved SLA with SVC-WEB in spec.services is in force today
+    """,
+    passing="""
+        kind: SLA
+        metadata: {status: approved}
+        spec:
+          services: [SVC-WEB]
+          validFrom: 2026-01-01
+          validUntil: 2027-12-31   # today lies in between
+    """,
+)
+def find_live_services_without_agreement(ctx: RuleContext) -> Iterator[Finding]:
+    """Every service delivered to customers needs documented, agreed service levels: that
+    is what the SLA is for. A live service with no SLA in force is delivered without any
+    agreed target, so nobody can say whether it is delivered well. SLAs that cover the
+    service but are drafts, not yet started or expired are named in the message."""
+    covering: dict[str, list[SLA]] = {}
+    for sla in ctx.index.of_kind(SLA):
+        for service_id in sla.model.spec.services:
+            covering.setdefault(service_id, []).append(sla.model)
+    today = ctx.today
+    for service in live_services(ctx.index):
+        slas = covering.get(service.id, [])
+        if any(s.approved and s.in_force(today) for s in slas):
+            continue
+        message = f"live service {service.id} is covered by no approved SLA in force on {today}"
+        if slas:
+            message += " (" + "; ".join(_why_not_in_force(s, today) for s in slas) + ")"
+        yield ctx.finding(service, message, ("spec", "lifecycle"))
+
+
+@rule(
+    "SLM002", Severity.ERROR, _SLM,
+    summary="An approved SLA is past its validUntil and not retired.",
+    hint="Renew the agreement (a new validUntil, approved again) or set its status to retired.",
+    failing="""
+        kind: SLA
+        metadata: {status: approved}
+        spec:
+          validUntil: 2025-12-31   # before today
+    """,
+    passing="""
+        kind: SLA
+        metadata: {status: retired}
+        spec:
+          validUntil: 2025-12-31
+    """,
+)
+def find_expired_agreements(ctx: RuleContext) -> Iterator[Finding]:
+    """An approved SLA whose term has ended looks binding but is not: either the service
+    is now delivered with no agreement, or the agreement was renewed informally and the
+    record was never updated. Both mean the documented service levels cannot be trusted."""
+    for sla in ctx.index.of_kind(SLA):
+        until = sla.model.spec.valid_until
+        if sla.model.approved and until < ctx.today:
+            yield ctx.finding(
+                sla,
+                f"SLA {sla.id} expired on {until} but is still approved",
+                ("spec", "validUntil"),
+            )
+
+
+@rule(
+    "SLM003", Severity.WARNING, _SLM,
+    summary="An SLA has no workloadLimits or no exceptions.",
+    hint="State the workload the targets hold for (`workloadLimits`) and the situations they "
+    "do not cover (`exceptions`; write `exceptions: []` if there are none).",
+    failing="""
+        kind: SLA
+        spec:
+          workloadLimits: Up to 25,000 events per second.
+          # no exceptions
+    """,
+    passing="""
+        kind: SLA
+        spec:
+          workloadLimits: Up to 25,000 events per second.
+          exceptions:
+            - Planned maintenance announced 5 working days in advance
+    """,
+)
+def find_agreements_without_limits(ctx: RuleContext) -> Iterator[Finding]:
+    """Targets only mean something within stated limits: an availability promise that
+    holds for any load, and with no exceptions at all, is one the provider cannot keep and
+    the customer will dispute. ISO/IEC 20000-1 expects SLAs to document workload limits and
+    exceptions. An explicit empty list (`exceptions: []`) records that there are none and
+    passes; a missing field or blank text fires, once per missing field."""
+    for sla in _current_slas(ctx):
+        spec = sla.model.spec
+        if spec.workload_limits is None or not spec.workload_limits.strip():
+            yield ctx.finding(
+                sla, f"SLA {sla.id} states no workload limits", ("spec", "workloadLimits")
+            )
+        if spec.exceptions is None:
+            yield ctx.finding(sla, f"SLA {sla.id} states no exceptions", ("spec", "exceptions"))
+
+
+# --- SLM004: availability ceiling ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ceiling:
+    """The availability (a fraction) that the underpinning targets of a service allow."""
+
+    value: float
+    factors: tuple[tuple[str, float], ...]
+    """(label, objective in percent) of every underpinning availability target."""
+
+    def explain(self) -> str:
+        return " × ".join(f"{label} {objective:g} %" for label, objective in self.factors)
+
+
+def _is_availability(target: Target) -> bool:
+    return (
+        target.metric is Metric.AVAILABILITY
+        and target.unit == "percent"
+        and target.effective_comparator == ">="
+    )
+
+
+def _factors(record_id: str, targets: list[Target]) -> list[tuple[str, float]]:
+    available = [t for t in targets if _is_availability(t)]
+    several = len(available) > 1
+    return [
+        (f"{record_id} {t.id}" if several else record_id, t.objective) for t in available
+    ]
+
+
+class CeilingCalculator:
+    """Availability ceilings per service, computed once each.
+
+    The ceiling of a service is the product of the availability targets of
+    - the contracts of every Supplier it depends on, directly or through other services;
+    - the OLAs covering the service itself or any service it depends on.
+    Dependency cycles are walked once (`graph.dependencies`)."""
+
+    def __init__(self, index: RepoIndex) -> None:
+        self.index = index
+        self.olas: dict[str, list[LoadedRecord[OLA]]] = {}
+        for ola in index.of_kind(OLA):
+            if _current(ola.model):
+                for service_id in ola.model.spec.services:
+                    self.olas.setdefault(service_id, []).append(ola)
+        self.cache: dict[str, Ceiling | None] = {}
+
+    def of(self, service_id: str) -> Ceiling | None:
+        if service_id not in self.cache:
+            self.cache[service_id] = self._compute(service_id)
+        return self.cache[service_id]
+
+    def _compute(self, service_id: str) -> Ceiling | None:
+        services, suppliers = dependencies(self.index, service_id)
+        factors: list[tuple[str, float]] = []
+        for supplier_id in sorted(suppliers):
+            supplier = self.index.get(supplier_id, Supplier)
+            if supplier is not None:
+                factors.extend(_factors(supplier_id, supplier.model.spec.contract.targets))
+        olas: dict[str, OLA] = {}
+        for covered in (service_id, *services):
+            for ola in self.olas.get(covered, ()):
+                olas[ola.id] = ola.model
+        for ola_id in sorted(olas):
+            factors.extend(_factors(ola_id, olas[ola_id].spec.targets))
+        if not factors:
+            return None
+        return Ceiling(math.prod(objective / 100 for _, objective in factors), tuple(factors))
+
+
+def format_ceiling(percent: float, objective: float) -> str:
+    """The ceiling in percent with 2 decimals, or 3 (rounded down) when 2 would make it look
+    equal to or above the objective it is compared with."""
+    shown = f"{percent:.2f}"
+    if float(shown) >= objective:
+        shown = f"{math.floor(percent * 1000) / 1000:.3f}"
+    return shown
+
+
+@rule(
+    "SLM004", Severity.ERROR, ("8.3.3", "8.3.4.1"),
+    summary="An SLA availability objective is above what its dependencies can deliver.",
+    hint="Lower the objective to at most the ceiling, or strengthen the underpinning "
+    "contracts and OLAs (higher availability targets, redundant suppliers).",
+    failing="""
+        kind: SLA
+        spec:
+          services: [SVC-WORKPLACE]   # depends on SUP-CSP (99.9) and SUP-FIBRE (99.97)
+          targets:
+            - {id: availability, metric: availability, objective: 99.95, unit: percent,
+               window: calendar-month}   # ceiling 99.9 × 99.97 = 99.87
+    """,
+    passing="""
+        kind: SLA
+        spec:
+          services: [SVC-WORKPLACE]
+          targets:
+            - {id: availability, metric: availability, objective: 99.5, unit: percent,
+               window: calendar-month}
+    """,
+)
+def find_undeliverable_availability(ctx: RuleContext) -> Iterator[Finding]:
+    """A provider cannot promise more availability than the parts it depends on deliver:
+    when every underpinning supplier contract and internal agreement must be up for the
+    service to be up, the best it can achieve is the product of their availability targets.
+    An SLA above that ceiling is a breach waiting to happen, and shows that supplier
+    management and service level management are not aligned (8.3.4.1 asks for contracts
+    that support the SLAs).
+
+    The ceiling of a service multiplies the availability targets (metric availability, unit
+    percent, comparator >=) of the contracts of every Supplier the service depends on,
+    directly or through other services, and of the OLAs covering the service or those
+    services; dependency cycles are walked once, and redundancy is not modelled. A service
+    with no underpinning availability target has no ceiling. An SLA covering several
+    services promises its objective for each of them, so it is compared with the lowest
+    of their ceilings. Measurement windows (month, year) are not converted."""
+    ceilings = CeilingCalculator(ctx.index)
+    for sla in _current_slas(ctx):
+        spec = sla.model.spec
+        targets = [(i, t) for i, t in enumerate(spec.targets) if _is_availability(t)]
+        if not targets:
+            continue
+        lowest: tuple[str, Ceiling] | None = None
+        for service_id in spec.services:
+            ceiling = ceilings.of(service_id)
+            if ceiling is not None and (lowest is None or ceiling.value < lowest[1].value):
+                lowest = (service_id, ceiling)
+        if lowest is None:
+            continue
+        service_id, ceiling = lowest
+        percent = ceiling.value * 100
+        for i, target in targets:
+            if target.objective > percent + 1e-9:
+                shown = format_ceiling(percent, target.objective)
+                yield ctx.finding(
+                    sla,
+                    f"objective {target.objective:g} % is above the {shown} % that the "
+                    f"dependencies of {service_id} can deliver ({ceiling.explain()})",
+                    ("spec", "targets", i, "objective"),
+                )
+
+
+@rule(
+    "SLM005", Severity.WARNING, _SLM,
+    summary="An SLA covers a Service that is not live.",
+    hint="Remove the service from the SLA, retire the SLA, or set the service live once it "
+    "is delivered.",
+    failing="""
+        kind: SLA
+        spec:
+          services: [SVC-HOSTED-EXCHANGE]   # lifecycle: retired
+    """,
+    passing="""
+        kind: SLA
+        spec:
+          services: [SVC-MANAGED-WORKPLACE]   # lifecycle: live
+    """,
+)
+def find_agreements_for_services_not_live(ctx: RuleContext) -> Iterator[Finding]:
+    """An agreement that promises service levels for a service still in the pipeline, or
+    one already retired, does not match the catalogue: either the catalogue is out of date
+    or the customer is promised something that is not delivered. Retired SLAs are not
+    checked."""
+    for sla in _current_slas(ctx):
+        for i, service_id in enumerate(sla.model.spec.services):
+            service = ctx.index.get(service_id, Service)
+            if service is None or is_live(service.model):
+                continue
+            model = service.model
+            state = (
+                "retired"
+                if model.metadata.status is Status.RETIRED
+                else model.spec.lifecycle.value
+            )
+            yield ctx.finding(
+                sla,
+                f"SLA {sla.id} covers {service_id}, which is {state}, not live",
+                ("spec", "services", i),
+            )
