@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from itsm_cli import __version__
-from itsm_cli.cli import check, git_commands, report, validate
+from itsm_cli.cli import catalogue, check, gap, git_commands, report, validate
 
 EPILOG = """Examples:
 
@@ -59,6 +59,10 @@ app.command("check")(check.check)
 app.command("diff")(git_commands.diff)
 app.command("history")(git_commands.history)
 app.command("report")(report.report)
+app.command("gap")(gap.gap)
+app.command("clauses")(catalogue.clauses)
+app.command("rules")(catalogue.rules)
+app.command("explain")(catalogue.explain)
 
 
 def run(args: list[str]) -> None:

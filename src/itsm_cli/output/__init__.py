@@ -38,3 +38,16 @@ def findings_formatter(name: str) -> Formatter:
     module = importlib.import_module(f"itsm_cli.output.{FINDINGS_FORMATS[name]}")
     formatter: Formatter = module.render_findings
     return formatter
+
+
+# format name -> module under itsm_cli.output; each module defines `render_gap`
+GAP_FORMATS: dict[str, str] = {
+    "text": "gap_text",
+    "json": "gap_json",
+}
+
+
+def gap_formatter(name: str) -> Formatter:
+    module = importlib.import_module(f"itsm_cli.output.{GAP_FORMATS[name]}")
+    formatter: Formatter = module.render_gap
+    return formatter

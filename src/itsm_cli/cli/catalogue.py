@@ -1,0 +1,125 @@
+"""`itsm rules`, `itsm explain CODE` and `itsm clauses`: the rule and clause catalogues."""
+
+from __future__ import annotations
+
+import importlib
+from enum import StrEnum
+from types import ModuleType
+from typing import Annotated
+
+import typer
+
+from itsm_cli.cli import options, terminal
+from itsm_cli.cli.gap import Edition
+
+
+class CatalogueFormat(StrEnum):
+    """Output formats of the catalogue commands."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+FormatOption = Annotated[
+    CatalogueFormat,
+    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+]
+
+
+def _formatter(output_format: CatalogueFormat) -> ModuleType:
+    return importlib.import_module(f"itsm_cli.output.catalogue_{output_format.value}")
+
+
+def rules(
+    output_format: FormatOption = CatalogueFormat.TEXT,
+    output: options.Output = None,
+    quiet: options.Quiet = False,
+    no_color: options.NoColor = False,
+) -> None:
+    """List every rule: code, default severity, clauses and summary, by process area.
+
+    Examples:
+
+    \b
+      itsm rules
+      itsm rules -f json | jq '.rules[] | select(.severity == "error") | .code'
+      itsm explain SLM004          # one rule in full
+    """
+    from itsm_cli.rules.registry import all_rules
+
+    display = options.Display.from_options(output, quiet, no_color)
+    text = _formatter(output_format).render_rules(all_rules(), display.render_options())
+    terminal.write_output(text, display.output)
+
+
+def explain(
+    code: Annotated[
+        str, typer.Argument(help="Rule code, e.g. SLM002 (see `itsm rules`).", metavar="CODE")
+    ],
+    output_format: FormatOption = CatalogueFormat.TEXT,
+    output: options.Output = None,
+    no_color: options.NoColor = False,
+) -> None:
+    """Explain one rule: severity, clauses, why it matters, how to fix it, and an example
+    of a failing and a passing record.
+
+    Exit status 2 for a code no rule has (with the closest code, if any).
+
+    Examples:
+
+    \b
+      itsm explain SLM002
+      itsm explain cap002          # codes are case-insensitive
+      itsm explain E004 -f json
+    """
+    from itsm_cli.clauses.catalogue import REFERENCE_EDITION, load_catalogue
+    from itsm_cli.records.errors import suggest
+    from itsm_cli.rules.registry import all_rules
+
+    known = all_rules()
+    wanted = code.strip().upper()
+    entry = known.get(wanted)
+    if entry is None:
+        guess = suggest(wanted, list(known))
+        tip = f" (did you mean {guess}?)" if guess else ""
+        terminal.display_error(f"no rule has the code '{code}'{tip}; `itsm rules` lists them")
+        raise typer.Exit(2)
+    display = options.Display.from_options(output, False, no_color)
+    text = _formatter(output_format).render_explain(
+        entry, load_catalogue(REFERENCE_EDITION), display.render_options()
+    )
+    terminal.write_output(text, display.output)
+
+
+def clauses(
+    edition: Annotated[
+        Edition,
+        typer.Option("--edition", help="Edition of ISO/IEC 20000-1.", case_sensitive=False),
+    ] = Edition.E2018,
+    output_format: FormatOption = CatalogueFormat.TEXT,
+    output: options.Output = None,
+    quiet: options.Quiet = False,
+    no_color: options.NoColor = False,
+) -> None:
+    """Show the clause catalogue as a tree: each clause's title, the record kinds that
+    evidence it, whether it calls for a mandatory document, and the rules that test it.
+
+    Under --edition 2011 each clause shows the 2018 clauses it maps onto instead of kinds,
+    and the rules of those clauses.
+
+    Examples:
+
+    \b
+      itsm clauses
+      itsm clauses --edition 2011
+      itsm clauses -f json | jq '.clauses[] | select(.mandatory) | .id'
+    """
+    from itsm_cli.clauses.catalogue import load_catalogue
+    from itsm_cli.clauses.coverage import rules_by_clause
+    from itsm_cli.rules.registry import all_rules
+
+    display = options.Display.from_options(output, quiet, no_color)
+    catalogue = load_catalogue(edition.value)
+    mapped = rules_by_clause(catalogue, all_rules())
+    text = _formatter(output_format).render_clauses(catalogue, mapped, display.render_options())
+    terminal.write_output(text, display.output)

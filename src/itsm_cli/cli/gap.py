@@ -1,0 +1,105 @@
+"""`itsm gap`: clause-by-clause coverage of ISO/IEC 20000-1 and the overall score."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from itsm_cli.cli import options, terminal
+
+
+class GapFormat(StrEnum):
+    """Output formats of `itsm gap` (the keys of `output.GAP_FORMATS`)."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class Edition(StrEnum):
+    """Editions of ISO/IEC 20000-1 the clause catalogue holds."""
+
+    E2018 = "2018"
+    E2011 = "2011"
+
+
+EditionOption = Annotated[
+    Edition | None,
+    typer.Option(
+        "--edition",
+        help="Edition of ISO/IEC 20000-1 to report on [default: 2018, or the config].",
+        show_default=False,
+    ),
+]
+
+
+def gap(
+    paths: options.Paths = None,
+    edition: EditionOption = None,
+    output_format: Annotated[
+        GapFormat,
+        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    ] = GapFormat.TEXT,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            help="Exit 1 when the score is below SCORE (0-100), for CI.",
+            min=0,
+            max=100,
+            metavar="SCORE",
+            show_default=False,
+        ),
+    ] = None,
+    output: options.Output = None,
+    today: options.Today = None,
+    quiet: options.Quiet = False,
+    no_color: options.NoColor = False,
+    config: options.ConfigFile = None,
+) -> None:
+    """Show clause-by-clause coverage (covered / partial / missing) and the score.
+
+    A leaf clause is missing when no approved record evidences it, partial when an unwaived
+    error or warning of a rule mapped to it remains or all its evidence is overdue for
+    review, covered otherwise; a parent takes the worst status of its children. Score =
+    (covered + ½ partial) / leaf clauses × 100. The report never fails on its own: exit
+    status 0, or 1 with --fail-under when the score is below it; 2 on a usage error.
+
+    Examples:
+
+    \b
+      itsm gap                                  # the records root, ISO/IEC 20000-1:2018
+      itsm gap --edition 2011                   # the 2011 outline, through the mapping
+      itsm gap -f json -o gap.json              # for other tools (DESIGN §4 contract)
+      itsm gap --fail-under 75 --today 2026-11-23   # fail a CI job below 75
+    """
+    from itsm_cli.clauses.catalogue import load_catalogue
+    from itsm_cli.clauses.coverage import compute_coverage
+    from itsm_cli.output import gap_formatter
+    from itsm_cli.records.index import load_repository
+    from itsm_cli.records.load import InputError
+    from itsm_cli.rules.engine import check_repository
+
+    day = options.parse_today(today)
+    workspace = options.open_workspace(paths, config)
+    settings = workspace.config.overlay(edition=edition.value if edition else None)
+    workspace = replace(workspace, config=settings)
+    display = options.Display.from_options(output, quiet, no_color)
+    try:
+        repository = load_repository(workspace, [Path(p) for p in paths or []])
+    except InputError as exc:
+        terminal.display_error(str(exc))
+        raise typer.Exit(2) from exc
+    result = check_repository(repository, day, settings)
+    coverage = compute_coverage(
+        repository.index, result.findings, load_catalogue(settings.edition), day, settings
+    )
+    text = gap_formatter(output_format.value)(coverage, display.render_options())
+    terminal.write_output(text, display.output)
+    if fail_under is not None and coverage.score < fail_under:
+        if not quiet:
+            terminal.display_note(f"failing: score {coverage.score:.1f} is below {fail_under:g}")
+        raise typer.Exit(1)

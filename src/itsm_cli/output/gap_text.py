@@ -1,0 +1,166 @@
+"""`itsm gap` for a terminal: one table grouped by top-level clause (4 … 10), statuses in
+colour (green covered, yellow partial, red missing) when the options allow colour, the
+evidence and finding codes behind each leaf, a score per top-level clause and overall."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from itsm_cli.clauses.coverage import ClauseCoverage, Coverage, Status
+from itsm_cli.output import RenderOptions
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+STATUS_STYLE: dict[Status, str] = {
+    "covered": "green",
+    "partial": "yellow",
+    "missing": "bold red",
+}
+MAX_EVIDENCE = 3
+"""Evidence ids shown per clause before `+N more` (the JSON output lists them all)."""
+
+LEGEND = (
+    "covered: approved evidence and no open finding · "
+    "partial: an unwaived error or warning on the clause, or all its evidence overdue for "
+    "review · missing: no approved, non-retired record evidences it"
+)
+
+
+def evidence_text(clause: ClauseCoverage) -> str:
+    shown = list(clause.evidence[:MAX_EVIDENCE])
+    more = len(clause.evidence) - len(shown)
+    return "\n".join(shown + ([f"+{more} more"] if more > 0 else []))
+
+
+def reasons(clause: ClauseCoverage) -> list[str]:
+    """What is behind a leaf's status: finding codes, and a lapsed review."""
+    out = list(clause.findings)
+    if clause.evidence and len(clause.overdue) == len(clause.evidence):
+        out.append("review overdue")
+    return out
+
+
+def render_gap(coverage: Coverage, options: RenderOptions) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        width=options.width,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+
+    def status(value: Status) -> Text:
+        return Text(value, style=STATUS_STYLE[value])
+
+    title = f"Clause coverage, {coverage.standard or 'ISO/IEC 20000-1:' + coverage.edition}"
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD, collapse_padding=True,
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column("Clause", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    reference = coverage.reference
+    if reference is not None:
+        table.add_column("2018", overflow="fold")
+    table.add_column("Evidence", overflow="fold")
+    table.add_column("Findings", overflow="fold")
+
+    blank = [""] * (3 if reference is not None else 2)
+    groups = {g.id: g for g in coverage.groups}
+    clauses = coverage.clauses
+    for position, clause in enumerate(clauses):
+        last_of_group = position + 1 == len(clauses) or clauses[position + 1].parent is None
+        indent = "  " * clause.depth
+        group = groups.get(clause.id)
+        if group is not None:
+            table.add_row(
+                Text(clause.id, style="bold"),
+                Text(clause.title, style="bold"),
+                status(clause.status),
+                Text(f"{group.score:.1f}", style="bold"),
+                *blank,
+                end_section=last_of_group,
+            )
+            continue
+        if not clause.leaf:
+            table.add_row(
+                indent + clause.id, clause.title, status(clause.status), "", *blank,
+                end_section=last_of_group,
+            )
+            continue
+        why = Text(", ".join(reasons(clause)))
+        if clause.waived:
+            if why:
+                why.append(", ")
+            why.append(", ".join(f"{code} (waived)" for code in clause.waived), style="dim")
+        mapped = [_mapped(clause, reference)] if reference is not None else []
+        table.add_row(
+            indent + clause.id,
+            clause.title,
+            status(clause.status),
+            "",
+            *mapped,
+            evidence_text(clause),
+            why,
+            end_section=last_of_group,
+        )
+    console.print(table)
+
+    overall = Text("Score ", style="bold")
+    overall.append(f"{coverage.score:.1f}", style=_score_style(coverage.score))
+    overall.append(": ")
+    overall.append(f"{coverage.covered} covered", style=STATUS_STYLE["covered"])
+    overall.append(", ")
+    overall.append(f"{coverage.partial} partial", style=STATUS_STYLE["partial"])
+    overall.append(", ")
+    overall.append(f"{coverage.missing} missing", style=STATUS_STYLE["missing"])
+    overall.append(f" of {coverage.leaves} leaf clauses")
+    console.print(overall)
+    if not options.quiet:
+        console.print(
+            Text("Score = (covered + ½ partial) / leaf clauses × 100. " + LEGEND, style="dim")
+        )
+    return _trimmed(buffer.getvalue())
+
+
+def _mapped(clause: ClauseCoverage, reference: Coverage) -> Text:
+    """The 2018 clauses a clause of another edition maps onto, with the status of those that
+    are not covered (they are why it is not covered)."""
+    from rich.text import Text
+
+    out = Text()
+    for number, target in enumerate(clause.maps_to):
+        if number:
+            out.append("\n")
+        out.append(target)
+        found = reference.get(target)
+        if found is not None and found.status != "covered":
+            out.append(f" ({found.status})", style=STATUS_STYLE[found.status])
+    return out
+
+
+def _score_style(score: float) -> str:
+    if score >= 80:
+        return "bold green"
+    return "bold yellow" if score >= 50 else "bold red"
+
+
+def _trimmed(text: str) -> str:
+    """Without the spaces rich pads each line with (they clutter files and diffs)."""
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
