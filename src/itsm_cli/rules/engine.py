@@ -41,7 +41,9 @@ def run_rules(
     for code, entry in all_rules().items():
         if entry.check is None or not selected(code, config.select, config.ignore):
             continue
-        context = RuleContext(repository.index, today, config, entry)
+        context = RuleContext(
+            repository.index, today, config, entry, repository.workspace.root
+        )
         try:
             found.extend(entry.check(context))
         except Exception as exc:  # a broken rule is reported, never a crash of the run

@@ -12,6 +12,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.findings import FieldPath, Finding, Severity
@@ -122,6 +123,8 @@ class RuleContext:
     today: dt.date
     config: Config
     rule: Rule
+    root: Path | None = None
+    """The repository root, for rules that look at files (DOC003); None when unknown."""
 
     def review_interval(self, kind: str) -> Duration:
         return self.config.review_interval(kind)
