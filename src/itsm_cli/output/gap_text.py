@@ -29,7 +29,13 @@ LEGEND = (
 
 
 def evidence_text(clause: ClauseCoverage) -> str:
-    shown = list(clause.evidence[:MAX_EVIDENCE])
+    """One evidence id a line, `(review overdue)` after the overdue ones when some are still
+    current, and `+N more` past MAX_EVIDENCE."""
+    all_overdue = len(clause.overdue) == len(clause.evidence)
+    shown = [
+        f"{record} (overdue)" if record in clause.overdue and not all_overdue else record
+        for record in clause.evidence[:MAX_EVIDENCE]
+    ]
     more = len(clause.evidence) - len(shown)
     return "\n".join(shown + ([f"+{more} more"] if more > 0 else []))
 
