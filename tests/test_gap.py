@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from itsm_cli.cli.gap import GapFormat
-from itsm_cli.cli.main import app
 from itsm_cli.clauses.catalogue import load_catalogue
 from itsm_cli.clauses.coverage import compute_coverage, score_of
+from itsm_cli.cli.gap import GapFormat
+from itsm_cli.cli.main import app
 from itsm_cli.config import load_workspace
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.output import GAP_FORMATS
@@ -192,7 +192,8 @@ def test_edition_2011_text_shows_the_2018_clauses_and_why_they_fall_short() -> N
     code, out, _ = gap("--edition", "2011", "--no-color")
     assert code == 0
     assert "Clause coverage, ISO/IEC 20000-1:2011" in out
-    assert re.search(r"^\s+7\.2\s+Supplier management\s+missing\s+8\.3\.4\.1 \(missing\)", out, re.M)
+    pattern = r"^\s+7\.2\s+Supplier management\s+missing\s+8\.3\.4\.1 \(missing\)"
+    assert re.search(pattern, out, re.M)
 
 
 def test_edition_from_the_configuration(tmp_path: Path) -> None:
