@@ -1,0 +1,335 @@
+"""The service report: for each SLA (or the agreement named with `--agreement`, which may also
+be an OLA) and one reporting period, every target against its actual, attainment over the last
+12 periods, the breaches, the workload notes and the periods nobody measured.
+
+A period is a month (`2026-10`) for an agreement reported monthly and a quarter (`2026-Q3`)
+for one reported quarterly (`reporting.frequency`, default monthly). Without `--period` the
+report covers the last complete period before today. A `--period` of the other granularity
+is converted: a quarter given for a monthly agreement means its last month, a month given
+for a quarterly agreement means the quarter containing it (the report says so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from itsm_cli.records.fields import Status
+from itsm_cli.records.models import OLA, SLA, Agreement, Measurement, Target
+from itsm_cli.reports import charts
+from itsm_cli.reports.environment import ReportError
+
+if TYPE_CHECKING:
+    from itsm_cli.records.index import RepoIndex
+    from itsm_cli.records.load import LoadedRecord
+    from itsm_cli.reports.registry import ReportInput
+
+WINDOW = 12
+"""Periods of attainment history, ending at the reported one."""
+
+COMPARATOR_SYMBOL = {">=": "≥", "<=": "≤"}
+MET, BREACHED, NOT_MEASURED = "met", "breached", "not measured"
+MEASURED, OUTSIDE = "measured", "outside agreement"
+CSS = {MET: "met", BREACHED: "breached", NOT_MEASURED: "due", MEASURED: "", OUTSIDE: "muted"}
+"""The class of base.html.j2's stylesheet that colours each status."""
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    """A calendar month or quarter, ordered in time within its granularity."""
+
+    ordinal: int
+    """year * 12 + month - 1 for months, year * 4 + quarter - 1 for quarters."""
+    quarterly: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD.match(text)
+        if match is None:
+            raise ValueError(f"'{text}' is not a period: write a month (2026-10) or a quarter "
+                             "(2026-Q3)")
+        year = int(match.group(1))
+        if match.group(3):
+            return cls(year * 4 + int(match.group(3)) - 1, True)
+        return cls(year * 12 + int(match.group(2)) - 1, False)
+
+    @classmethod
+    def last_complete(cls, today: dt.date, quarterly: bool) -> Period:
+        """The last period that ended before `today`."""
+        if quarterly:
+            return cls(today.year * 4 + (today.month - 1) // 3 - 1, True)
+        return cls(today.year * 12 + today.month - 2, False)
+
+    @property
+    def year(self) -> int:
+        return self.ordinal // (4 if self.quarterly else 12)
+
+    @property
+    def number(self) -> int:
+        """Month 1–12 or quarter 1–4."""
+        return self.ordinal % (4 if self.quarterly else 12) + 1
+
+    @property
+    def start(self) -> dt.date:
+        month = (self.number - 1) * 3 + 1 if self.quarterly else self.number
+        return dt.date(self.year, month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return self.shift(1).start - dt.timedelta(days=1)
+
+    def shift(self, periods: int) -> Period:
+        return Period(self.ordinal + periods, self.quarterly)
+
+    def as_granularity(self, quarterly: bool) -> Period:
+        """This period in the other granularity: the quarter containing a month, or the last
+        month of a quarter."""
+        if quarterly == self.quarterly:
+            return self
+        if quarterly:
+            return Period(self.year * 4 + (self.number - 1) // 3, True)
+        return Period(self.year * 12 + self.number * 3 - 1, False)
+
+    def short_label(self, first: bool = False) -> str:
+        """A label narrow enough for a chart of 12 bars: the year only on January or Q1, and
+        on the first bar unless the next one starts a year."""
+        name = f"Q{self.number}" if self.quarterly else _MONTHS[self.number - 1]
+        with_year = self.number == 1 or (first and self.shift(1).number != 1)
+        return f"{name} {self.year}" if with_year else name
+
+    def __str__(self) -> str:
+        if self.quarterly:
+            return f"{self.year:04d}-Q{self.number}"
+        return f"{self.year:04d}-{self.number:02d}"
+
+
+def fmt_number(value: float) -> str:
+    """A number as written in a record: 99.9, 4, 0.25 (no float noise, no rounding away
+    of significant digits)."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def objective_text(target: Target) -> str:
+    return f"{COMPARATOR_SYMBOL[target.effective_comparator]} {fmt_number(target.objective)}"
+
+
+def build(data: ReportInput) -> dict[str, Any]:
+    index = data.repository.index
+    requested = Period.parse(data.period) if data.period else None
+    agreements = [
+        _agreement(record, index, requested, data.today) for record in _chosen(data)
+    ]
+    return {
+        "title": "Service report",
+        "today": data.today,
+        "requested_period": data.period,
+        "window": WINDOW,
+        "agreements": agreements,
+        "scope": (
+            f"agreement {data.agreement}"
+            if data.agreement
+            else "every SLA that is not retired"
+        ),
+    }
+
+
+def _chosen(data: ReportInput) -> list[LoadedRecord[Agreement]]:
+    index = data.repository.index
+    if data.agreement is None:
+        slas = [s for s in index.of_kind(SLA) if s.model.metadata.status is not Status.RETIRED]
+        return cast("list[LoadedRecord[Agreement]]", sorted(slas, key=lambda s: s.id))
+    found = index.by_id.get(data.agreement)
+    if found is None:
+        from itsm_cli.records.errors import suggest
+
+        known = sorted([r.id for r in index.of_kind(SLA)] + [r.id for r in index.of_kind(OLA)])
+        guess = suggest(data.agreement, known)
+        tip = f" (did you mean '{guess}'?)" if guess else ""
+        raise ReportError(f"--agreement: no SLA or OLA has the id '{data.agreement}'{tip}")
+    if not isinstance(found.model, (SLA, OLA)):
+        raise ReportError(
+            f"--agreement: '{data.agreement}' is a {found.kind}, not an SLA or OLA"
+        )
+    return [cast("LoadedRecord[Agreement]", found)]
+
+
+def _measurements(index: RepoIndex, agreement_id: str) -> dict[str, list[Measurement]]:
+    """The Measurements of one agreement by period text, in file order."""
+    by_period: dict[str, list[Measurement]] = {}
+    for record in index.of_kind(Measurement):
+        spec = record.model.spec
+        if spec.agreement == agreement_id:
+            by_period.setdefault(spec.period, []).append(record.model)
+    return by_period
+
+
+def _inside(period: Period, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether the agreement was valid on at least one day of the period."""
+    return (start is None or start <= period.end) and (end is None or period.start <= end)
+
+
+def _agreement(
+    record: LoadedRecord[Agreement],
+    index: RepoIndex,
+    requested: Period | None,
+    today: dt.date,
+) -> dict[str, Any]:
+    model = record.model
+    spec = model.spec
+    quarterly = spec.reporting_frequency == "quarterly"
+    if requested is None:
+        period = Period.last_complete(today, quarterly)
+        period_note = f"the last complete {'quarter' if quarterly else 'month'} before {today}"
+    else:
+        period = requested.as_granularity(quarterly)
+        period_note = (
+            ""
+            if period == requested
+            else f"{requested} taken as {period}: {record.id} is reported "
+            f"{spec.reporting_frequency}"
+        )
+    window = [period.shift(i - WINDOW + 1) for i in range(WINDOW)]
+    measured = _measurements(index, record.id)
+
+    periods: list[dict[str, Any]] = []
+    values: dict[str, list[float | None]] = {t.id: [] for t in spec.targets}
+    for p in window:
+        found = measured.get(str(p), [])
+        merged: dict[str, float] = {}
+        for measurement in found:
+            merged.update(measurement.spec.values)
+        if found:
+            state = MEASURED
+        elif _inside(p, spec.valid_from, spec.valid_until):
+            state = NOT_MEASURED
+        else:
+            state = OUTSIDE
+        cells = []
+        for target in spec.targets:
+            actual = merged.get(target.id)
+            values[target.id].append(actual)
+            cells.append(_cell(target, actual))
+        periods.append(
+            {
+                "period": str(p),
+                "state": state,
+                "css": CSS[state],
+                "measurements": [m.id for m in found],
+                "notes": [m.spec.notes for m in found if m.spec.notes],
+                "cells": cells,
+            }
+        )
+
+    targets = [
+        _target(record.id, target, window, values[target.id])
+        for target in spec.targets
+    ]
+    breaches = [
+        {
+            "period": row["period"],
+            "target": target.id,
+            "objective": objective_text(target),
+            "unit": target.unit,
+            "actual": cell["text"],
+        }
+        for row in reversed(periods)
+        for target, cell in zip(spec.targets, row["cells"], strict=True)
+        if cell["status"] == BREACHED
+    ]
+    current = [t["status"] for t in targets]
+    is_sla = isinstance(model, SLA)
+    return {
+        "id": record.id,
+        "kind": model.KIND,
+        "title": model.metadata.title,
+        "owner": model.metadata.owner,
+        "status": model.metadata.status.value,
+        "party_label": "Customer" if is_sla else "Provider",
+        "party": model.spec.customer if isinstance(model, SLA) else model.spec.provider,
+        "services": [
+            {"id": sid, "title": s.model.metadata.title if (s := index.by_id.get(sid)) else ""}
+            for sid in spec.services
+        ],
+        "valid_from": spec.valid_from,
+        "valid_until": spec.valid_until,
+        "frequency": spec.reporting_frequency,
+        "period": str(period),
+        "period_start": period.start,
+        "period_end": period.end,
+        "period_note": period_note,
+        "period_state": periods[-1]["state"],
+        "window_start": str(window[0]),
+        "window_end": str(window[-1]),
+        "targets": targets,
+        "summary": {
+            "met": current.count(MET),
+            "breached": current.count(BREACHED),
+            "not_measured": current.count(NOT_MEASURED),
+            "targets": len(targets),
+        },
+        "periods": periods,
+        "not_measured": [row["period"] for row in periods if row["state"] == NOT_MEASURED],
+        "outside": [row["period"] for row in periods if row["state"] == OUTSIDE],
+        "breaches": breaches,
+        "workload": {
+            "limits": spec.workload_limits,
+            "notes": [
+                {"period": row["period"], "text": note}
+                for row in reversed(periods)
+                for note in row["notes"]
+            ],
+        },
+    }
+
+
+def _cell(target: Target, actual: float | None) -> dict[str, Any]:
+    if actual is None:
+        return {"value": None, "text": "–", "status": NOT_MEASURED, "css": CSS[NOT_MEASURED]}
+    status = MET if target.is_met(actual) else BREACHED
+    return {"value": actual, "text": fmt_number(actual), "status": status, "css": CSS[status]}
+
+
+def _target(
+    agreement_id: str, target: Target, window: list[Period], values: list[float | None]
+) -> dict[str, Any]:
+    labels = [str(p) for p in window]
+    met = [None if v is None else target.is_met(v) for v in values]
+    measured = sum(1 for m in met if m is not None)
+    met_count = sum(1 for m in met if m)
+    actual = values[-1]
+    return {
+        "id": target.id,
+        "metric": target.metric.value,
+        "priority": target.priority,
+        "comparator": target.effective_comparator,
+        "objective": target.objective,
+        "objective_text": objective_text(target),
+        "unit": target.unit,
+        "window": target.window,
+        "actual": actual,
+        "actual_text": "not measured" if actual is None else fmt_number(actual),
+        "status": _cell(target, actual)["status"],
+        "css": _cell(target, actual)["css"],
+        "measured": measured,
+        "met": met_count,
+        "attainment": None if measured == 0 else met_count / measured * 100,
+        "series": values,
+        "history": [
+            {"period": label, **_cell(target, value)}
+            for label, value in zip(labels, values, strict=True)
+        ],
+        "chart": charts.bar_chart(
+            [p.short_label(first=i == 0) for i, p in enumerate(window)],
+            values,
+            f"{agreement_id} {target.id}: {labels[0]} to {labels[-1]} "
+            f"(objective {objective_text(target)} {target.unit})",
+            target=target.objective,
+            met=met,
+        ),
+    }
