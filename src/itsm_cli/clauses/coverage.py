@@ -21,7 +21,7 @@ This is core code: it takes the findings of `check_repository` as input and neve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
@@ -329,9 +329,3 @@ def rules_by_clause(catalogue: Catalogue, rules: Mapping[str, Rule]) -> dict[str
 def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
-
-def clause_titles(clause_ids: Iterable[str], catalogue: Catalogue) -> Iterator[tuple[str, str]]:
-    """Each clause id with its title in `catalogue` ("" when the edition lacks it)."""
-    for clause_id in clause_ids:
-        clause = catalogue.get(clause_id)
-        yield clause_id, clause.title if clause else ""

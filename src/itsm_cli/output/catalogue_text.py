@@ -175,7 +175,7 @@ def render_explain(entry: Rule, catalogue: Catalogue, options: RenderOptions) ->
             )
             console.print(Padding(Group(syntax), (0, 0, 0, 2)))
         else:
-            console.print(textwrap.indent(example, "  "))
+            console.print(textwrap.indent(example, "  "), soft_wrap=True)
     return _trimmed(buffer.getvalue())
 
 
