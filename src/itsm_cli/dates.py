@@ -8,10 +8,23 @@ of the month a year later.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import isodate
+
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+"""What a record may write as a date; the JSON Schemas use the same pattern."""
+DURATION_PATTERN = (
+    r"^P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?"
+    r"(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?)?$"
+)
+"""What a record may write as a duration (whole numbers; a fraction only for seconds): the
+loader and the JSON Schemas accept exactly this. isodate alone would also take `PT`, `P1DT`
+and `P1.5Y`, and the last cannot be added to a date."""
+_DATE = re.compile(DATE_PATTERN)
+_DURATION = re.compile(DURATION_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +37,7 @@ class Duration:
     @classmethod
     def parse(cls, text: str) -> Duration:
         """Raises ValueError with a plain message for anything that is not ISO 8601."""
-        if not isinstance(text, str) or not text.startswith("P"):
+        if not isinstance(text, str) or not _DURATION.fullmatch(text):
             raise ValueError(f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)")
         try:
             value = isodate.parse_duration(text)
@@ -63,7 +76,7 @@ def parse_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and _DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:

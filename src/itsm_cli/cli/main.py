@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from itsm_cli import __version__
-from itsm_cli.cli import catalogue, check, gap, git_commands, report, validate
+from itsm_cli.cli import catalogue, check, gap, git_commands, report, schema, validate
 
 EPILOG = """Examples:
 
@@ -63,6 +63,7 @@ app.command("gap")(gap.gap)
 app.command("clauses")(catalogue.clauses)
 app.command("rules")(catalogue.rules)
 app.command("explain")(catalogue.explain)
+app.add_typer(schema.app, name="schema")
 
 
 def run(args: list[str]) -> None:

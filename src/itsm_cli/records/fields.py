@@ -17,11 +17,10 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from itsm_cli.dates import Duration, parse_date
+from itsm_cli.dates import DATE_PATTERN, DURATION_PATTERN, Duration, parse_date
 
 ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"
 CLAUSE_PATTERN = r"^[4-9](\.[0-9]+)*$|^10(\.[0-9]+)*$"
-DURATION_PATTERN = r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 
 
 class RecordModel(BaseModel):
@@ -49,7 +48,7 @@ RecordId = Annotated[
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(parse_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 IsoDuration = Annotated[
     Duration,
