@@ -16,6 +16,8 @@ EPILOG = """Examples:
 \b
   itsm validate records/            schema, ids and references
   itsm validate -f json -o out.json machine-readable findings
+  itsm gap                          clause-by-clause coverage and score
+  itsm explain SLM004               one rule: why it matters, how to fix it
 
 Docs: every command has --help. Exit status: 0 clean, 1 findings, 2 usage error, 3 internal error.
 """
