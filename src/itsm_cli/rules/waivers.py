@@ -117,3 +117,13 @@ def _selected(findings: list[Finding], config: Config) -> Iterator[Finding]:
             if f.rule in config.severity:
                 f = f.with_changes(severity=config.severity[f.rule])
             yield f
+
+
+def in_force(waiver: Waiver, today: dt.date) -> bool:
+    """Whether a waiver suppresses findings on `today` (as in `apply_waivers`): not retired,
+    naming a known rule, and not expired."""
+    return (
+        waiver.metadata.status != "retired"
+        and waiver.spec.rule in all_rules()
+        and not waiver.spec.expires < today
+    )

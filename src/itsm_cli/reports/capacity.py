@@ -1,0 +1,159 @@
+"""The capacity report: per CapacityPlan and resource, the usage history with its
+least-squares trend and threshold, the latest usage against capacity, the predicted day the
+trend reaches the threshold, the plan's open actions and its CAP findings.
+
+The trend and the predicted crossing are those of rule CAP002 (`itsm_cli.rules.trend`),
+over the same horizon (today + the plan's horizon); "at or over the threshold" is CAP003's
+test and "overdue" CAP004's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from itsm_cli.records.fields import Status
+from itsm_cli.records.models import CapacityPlan, Resource, Service
+from itsm_cli.reports import charts
+from itsm_cli.reports.finding_rows import finding_row, findings_of
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from itsm_cli.findings import Finding
+    from itsm_cli.records.index import RepoIndex
+    from itsm_cli.records.load import LoadedRecord
+    from itsm_cli.reports.registry import ReportInput
+
+
+def build(data: ReportInput) -> dict[str, Any]:
+    index = data.repository.index
+    findings = data.check.findings
+    everything = index.of_kind(CapacityPlan)
+    plans = [
+        _plan(plan, index, data.today, findings)
+        for plan in everything
+        if plan.model.metadata.status is not Status.RETIRED
+    ]
+    resources = [r for p in plans for r in p["resources"]]
+    return {
+        "title": "Capacity",
+        "today": data.today,
+        "plans": plans,
+        "retired": len(everything) - len(plans),
+        "summary": {
+            "plans": len(plans),
+            "resources": len(resources),
+            "over": sum(1 for r in resources if r["state"] == "over"),
+            "crossing": sum(1 for r in resources if r["state"] == "crossing"),
+            "open_actions": sum(len(p["actions"]) for p in plans),
+            "overdue_actions": sum(1 for p in plans for a in p["actions"] if a["overdue"]),
+        },
+        "uncovered": [finding_row(f) for f in findings if f.rule == "CAP001"],
+    }
+
+
+def _plan(
+    plan: LoadedRecord[CapacityPlan],
+    index: RepoIndex,
+    today: dt.date,
+    findings: list[Finding],
+) -> dict[str, Any]:
+    spec = plan.model.spec
+    until = spec.horizon.after(today)
+    actions = [
+        {
+            "description": a.description,
+            "owner": a.owner,
+            "due": a.due,
+            "overdue": a.due < today,  # CAP004
+        }
+        for a in sorted(spec.actions, key=lambda a: a.due)
+        if a.status == "open"
+    ]
+    return {
+        "id": plan.id,
+        "title": plan.model.metadata.title,
+        "owner": plan.model.metadata.owner,
+        "status": plan.model.metadata.status.value,
+        "file": plan.file,
+        "services": [_service(ref, index) for ref in spec.services],
+        "horizon": str(spec.horizon),
+        "horizon_end": until,
+        "resources": [_resource(r, until) for r in spec.resources],
+        "actions": actions,
+        "done_actions": sum(1 for a in spec.actions if a.status == "done"),
+        "findings": findings_of(findings, plan.id, "CAP"),
+    }
+
+
+def _service(ref: str, index: RepoIndex) -> dict[str, Any]:
+    found = index.get(ref, Service)
+    if found is None:
+        return {"id": ref, "title": "(no such Service)", "criticality": ""}
+    return {
+        "id": ref,
+        "title": found.model.metadata.title,
+        "criticality": found.model.spec.criticality.value,
+    }
+
+
+def _resource(resource: Resource, until: dt.date) -> dict[str, Any]:
+    from itsm_cli.rules.capacity import latest_usage
+    from itsm_cli.rules.trend import MIN_POINTS, day_points, fit_line, predicted_crossing
+
+    points = sorted(((u.date, u.value) for u in resource.usage), key=lambda p: p[0])
+    threshold = resource.threshold_value
+    latest = latest_usage(resource)
+    trend: tuple[float, float] | None = None
+    crossing: dt.date | None = None
+    if latest is None:
+        state, outlook = "no-data", "no usage recorded"
+    elif latest[1].value >= threshold:  # CAP003
+        state, outlook = "over", "at or over the threshold now"
+    elif len(points) < MIN_POINTS:
+        state, outlook = "no-trend", f"no trend: fewer than {MIN_POINTS} points"
+    else:
+        crossing = predicted_crossing(points, threshold, until)  # CAP002
+        if crossing is not None:
+            state, outlook = "crossing", f"reaches the threshold on {crossing.isoformat()}"
+        else:
+            state = "ok"
+            later = predicted_crossing(points, threshold)
+            outlook = "not within horizon"
+            if later is not None:
+                outlook += f" (the trend reaches it on {later.isoformat()})"
+    if len(points) >= MIN_POINTS:
+        try:
+            trend = fit_line(day_points(points)[1])
+        except ValueError:
+            trend = None
+    latest_value = latest[1].value if latest else None
+    return {
+        "name": resource.name,
+        "type": resource.type,
+        "unit": resource.unit,
+        "capacity": resource.capacity,
+        "threshold": resource.threshold,
+        "threshold_value": threshold,
+        "latest": latest_value,
+        "latest_date": latest[1].date if latest else None,
+        "latest_percent": None
+        if latest_value is None
+        else latest_value / resource.capacity * 100,
+        "points": len(points),
+        "slope_per_30_days": None if trend is None else trend[0] * 30,
+        "state": state,
+        "outlook": outlook,
+        "crossing": crossing,
+        "series": [v for _, v in points],
+        "chart": charts.line_chart(
+            points,
+            f"{resource.name}: usage in {resource.unit}, trend and threshold",
+            threshold=threshold,
+            trend=trend,
+            until=until if trend is not None else None,
+            marker=crossing,
+        )
+        if points
+        else None,
+    }

@@ -1,0 +1,188 @@
+"""The continuity report: per ContinuityPlan, the services it covers, its RTO and RPO
+against the downtime the covering SLAs allow, its test history, the next test due, the
+actions still open and its CON findings.
+
+The figures come from the continuity rules (`itsm_cli.rules.continuity`): the downtime
+allowance and minute lengths of CON005 and CON004, the latest test and due date of CON002.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from itsm_cli.records.fields import Status
+from itsm_cli.records.models import SLA, ContinuityPlan, ContinuityTest, Service
+from itsm_cli.reports.finding_rows import finding_row, findings_of
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from itsm_cli.findings import Finding
+    from itsm_cli.records.index import RepoIndex
+    from itsm_cli.records.load import LoadedRecord
+    from itsm_cli.reports.registry import ReportInput
+
+
+def build(data: ReportInput) -> dict[str, Any]:
+    index = data.repository.index
+    findings = data.check.findings
+    plans = [
+        _plan(plan, index, data.today, findings)
+        for plan in index.of_kind(ContinuityPlan)
+        if plan.model.metadata.status is not Status.RETIRED
+    ]
+    retired = sum(
+        1 for p in index.of_kind(ContinuityPlan) if p.model.metadata.status is Status.RETIRED
+    )
+    return {
+        "title": "Service continuity and availability",
+        "today": data.today,
+        "plans": plans,
+        "retired": retired,
+        "summary": {
+            "plans": len(plans),
+            "overdue": sum(1 for p in plans if p["overdue"]),
+            "rto_exceeds": sum(1 for p in plans if any(a["exceeded"] for a in p["allowances"])),
+            "open_actions": sum(len(p["open_actions"]) for p in plans),
+            "findings": sum(1 for p in plans for f in p["findings"] if not f["waived"]),
+        },
+        "uncovered": [
+            finding_row(f) for f in findings if f.rule == "CON001"
+        ],
+    }
+
+
+def _plan(
+    plan: LoadedRecord[ContinuityPlan],
+    index: RepoIndex,
+    today: dt.date,
+    findings: list[Finding],
+) -> dict[str, Any]:
+    from itsm_cli.rules.continuity import latest_test, minutes
+
+    spec = plan.model.spec
+    rto = minutes(spec.rto)
+    latest = latest_test(plan.model)
+    if latest is None:
+        last_date, next_due, overdue = None, None, True
+    else:
+        last_date = latest[1].date
+        next_due = spec.test_interval.after(last_date)
+        overdue = next_due < today  # CON002
+    return {
+        "id": plan.id,
+        "title": plan.model.metadata.title,
+        "owner": plan.model.metadata.owner,
+        "status": plan.model.metadata.status.value,
+        "file": plan.file,
+        "services": [_service(ref, index) for ref in spec.services],
+        "rto": str(spec.rto),
+        "rto_minutes": rto,
+        "rpo": str(spec.rpo),
+        "rpo_minutes": minutes(spec.rpo),
+        "availability_while_invoked": spec.availability_while_invoked,
+        "test_interval": str(spec.test_interval),
+        "invocation": spec.invocation,
+        "scenarios": [
+            {"id": s.id, "description": s.description} for s in spec.scenarios
+        ],
+        "allowances": _allowances(plan.model, index, rto),
+        "tests": _tests(plan.model),
+        "latest_test": last_date,
+        "next_due": next_due,
+        "overdue": overdue,
+        "open_actions": _open_actions(plan.model),
+        "findings": findings_of(findings, plan.id, "CON"),
+    }
+
+
+def _service(ref: str, index: RepoIndex) -> dict[str, Any]:
+    found = index.get(ref, Service)
+    if found is None:
+        return {"id": ref, "title": "(no such Service)", "criticality": "", "lifecycle": ""}
+    spec = found.model.spec
+    return {
+        "id": ref,
+        "title": found.model.metadata.title,
+        "criticality": spec.criticality.value,
+        "lifecycle": spec.lifecycle.value,
+    }
+
+
+def _allowances(plan: ContinuityPlan, index: RepoIndex, rto: float) -> list[dict[str, Any]]:
+    """Each availability target of an SLA covering one of the plan's services, with the
+    downtime it allows per window against the RTO: the comparison of CON005 (every SLA
+    that is not retired counts; per-incident targets allow no budget and are skipped)."""
+    from itsm_cli.rules.continuity import allowed_downtime
+
+    services = set(plan.spec.services)
+    rows = []
+    for sla in index.of_kind(SLA):
+        if sla.model.metadata.status is Status.RETIRED:
+            continue
+        covered = [s for s in sla.model.spec.services if s in services]
+        if not covered:
+            continue
+        for target in sla.model.spec.targets:
+            allowed = allowed_downtime(target)
+            if allowed is None:
+                continue
+            rows.append(
+                {
+                    "sla": sla.id,
+                    "sla_status": sla.model.metadata.status.value,
+                    "services": covered,
+                    "target": target.id,
+                    "objective": target.objective,
+                    "window": target.window,
+                    "allowance_minutes": allowed,
+                    "exceeded": round(rto, 6) > round(allowed, 6),
+                }
+            )
+    rows.sort(key=lambda r: (r["allowance_minutes"], r["sla"], r["target"]))
+    return rows
+
+
+def _tests(plan: ContinuityPlan) -> list[dict[str, Any]]:
+    """The test history, latest first, each achieved RTO against the plan's (as CON004
+    compares them, in minutes from the test's date)."""
+    from itsm_cli.rules.continuity import minutes
+
+    rows = []
+    for order, test in sorted(
+        enumerate(plan.spec.tests), key=lambda item: (item[1].date, item[0]), reverse=True
+    ):
+        achieved = None if test.achieved_rto is None else minutes(test.achieved_rto, test.date)
+        wanted = minutes(plan.spec.rto, test.date)
+        rows.append(
+            {
+                "date": test.date,
+                "type": test.type,
+                "result": test.result,
+                "achieved_rto": str(test.achieved_rto) if test.achieved_rto else None,
+                "achieved_minutes": achieved,
+                "within_rto": None
+                if achieved is None
+                else not round(achieved, 6) > round(wanted, 6),
+                "findings": list(test.findings),
+                "actions": list(test.actions),
+                "index": order,
+            }
+        )
+    return rows
+
+
+def _open_actions(plan: ContinuityPlan) -> list[dict[str, Any]]:
+    """Actions recorded by failed or partial tests since the latest passing test (a later
+    pass shows the plan working again, so the actions before it are taken as done)."""
+    last_pass: dt.date | None = max(
+        (t.date for t in plan.spec.tests if t.result == "pass"), default=None
+    )
+    rows = []
+    tests: list[ContinuityTest] = sorted(plan.spec.tests, key=lambda t: t.date, reverse=True)
+    for test in tests:
+        if test.result == "pass" or (last_pass is not None and test.date <= last_pass):
+            continue
+        for action in test.actions:
+            rows.append({"date": test.date, "result": test.result, "action": action})
+    return rows

@@ -1,0 +1,31 @@
+"""Findings as plain rows for report templates (shared by the report builders)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from itsm_cli.findings import Finding
+
+
+def finding_row(finding: Finding) -> dict[str, Any]:
+    """One finding as the plain values a template lays out."""
+    return {
+        "location": f"{finding.file}:{finding.line}",
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "record": finding.record or "",
+        "message": finding.message,
+        "waived": finding.waived,
+        "waived_by": finding.waived_by or "",
+    }
+
+
+def findings_of(
+    findings: Iterable[Finding], record_id: str, prefix: str = ""
+) -> list[dict[str, Any]]:
+    """Rows of the findings about one record (of rules starting with `prefix`), unwaived
+    first, then by severity and location."""
+    chosen = [f for f in findings if f.record == record_id and f.rule.startswith(prefix)]
+    chosen.sort(key=lambda f: (f.waived, -f.severity.rank, f.sort_key()))
+    return [finding_row(f) for f in chosen]

@@ -1,0 +1,247 @@
+"""The gap analysis report: the score and where it is lost, the full clause table, the
+mandatory-document checklist, the waivers in force and every finding.
+
+The numbers come from the clause coverage (`itsm_cli.clauses.coverage`, the same as
+`itsm gap`) and the findings of `itsm check`; this module only selects and orders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from itsm_cli.findings import Finding, Severity, Summary
+from itsm_cli.reports import charts
+from itsm_cli.reports.finding_rows import finding_row
+
+if TYPE_CHECKING:
+    from itsm_cli.clauses.catalogue import Catalogue, Clause
+    from itsm_cli.clauses.coverage import ClauseCoverage, Coverage
+    from itsm_cli.records.index import RepoIndex
+    from itsm_cli.records.load import LoadedRecord
+    from itsm_cli.records.models import Record
+    from itsm_cli.reports.registry import ReportInput
+
+TOP_GAPS = 10
+
+# Tiers of the "top gaps" list, most serious first.
+_MISSING_MANDATORY, _ERRORS, _MISSING, _WARNINGS, _OVERDUE = range(5)
+
+
+def build(data: ReportInput) -> dict[str, Any]:
+    from itsm_cli.clauses.catalogue import REFERENCE_EDITION, load_catalogue
+
+    coverage = data.coverage()
+    catalogue = load_catalogue(coverage.edition)
+    reference = load_catalogue(REFERENCE_EDITION)
+    findings = data.check.findings
+    severity = _worst_severity(findings)
+    mandatory = _mandatory_clauses(catalogue, reference)
+
+    summary = Summary.of(findings, data.check.records, data.check.files)
+    return {
+        "title": f"Gap analysis against {coverage.standard}",
+        "standard": coverage.standard,
+        "score": coverage.score,
+        "counts": {
+            "covered": coverage.covered,
+            "partial": coverage.partial,
+            "missing": coverage.missing,
+            "leaves": coverage.leaves,
+        },
+        "findings_summary": {
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+            "infos": summary.infos,
+            "waived": summary.waived,
+            "records": summary.records,
+            "files": summary.files,
+        },
+        "groups": [
+            {
+                "id": g.id,
+                "title": g.title,
+                "status": g.status,
+                "score": g.score,
+                "covered": g.covered,
+                "partial": g.partial,
+                "missing": g.missing,
+                "leaves": g.leaves,
+                "bar": text_bar(g.score),
+            }
+            for g in coverage.groups
+        ],
+        "group_chart": charts.score_bars(
+            [(f"{g.id} {g.title}", g.score) for g in coverage.groups],
+            f"Score per clause group, {coverage.standard}",
+        ),
+        "top_gaps": _top_gaps(coverage, severity, mandatory),
+        "clauses": [_clause_row(c, severity) for c in coverage.clauses],
+        "documents": _mandatory_documents(reference, data.repository.index),
+        "waivers": _waivers_in_force(data, findings),
+        "findings": [finding_row(f) for f in findings],
+    }
+
+
+def text_bar(score: float, width: int = 10) -> str:
+    """A score from 0 to 100 as a bar of block characters, for Markdown."""
+    full = round(max(0.0, min(score, 100.0)) / 100 * width)
+    return "█" * full + "░" * (width - full)
+
+
+def _worst_severity(findings: Iterable[Finding]) -> dict[str, Severity]:
+    """Rule code → the worst severity among its unwaived findings (configuration may have
+    changed a rule's default)."""
+    out: dict[str, Severity] = {}
+    for f in findings:
+        if f.waived:
+            continue
+        known = out.get(f.rule)
+        if known is None or f.severity.rank > known.rank:
+            out[f.rule] = f.severity
+    return out
+
+
+def _mandatory_clauses(catalogue: Catalogue, reference: Catalogue) -> dict[str, str]:
+    """Leaf id of `catalogue` → name of the mandatory document it stands for (a 2018 leaf
+    under a mandatory clause; in another edition, a leaf mapped onto one)."""
+    from itsm_cli.clauses.catalogue import clause_matches
+
+    documents = {c.id: c.mandatory_document or "" for c in reference.mandatory_documents()}
+    out: dict[str, str] = {}
+    for leaf in catalogue.leaves():
+        targets = (leaf.id,) if catalogue is reference else leaf.maps_to
+        for target in targets:
+            name = next(
+                (
+                    doc
+                    for clause_id, doc in documents.items()
+                    if clause_matches(clause_id, target) or clause_matches(target, clause_id)
+                ),
+                None,
+            )
+            if name is not None:
+                out[leaf.id] = name
+                break
+    return out
+
+
+def _codes(clause: ClauseCoverage, severity: dict[str, Severity], level: Severity) -> list[str]:
+    return [code for code in clause.findings if severity.get(code) is level]
+
+
+def _top_gaps(
+    coverage: Coverage, severity: dict[str, Severity], mandatory: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The ten leaf clauses that lose most: missing mandatory documents first, then clauses
+    with errors, other missing clauses, clauses with warnings, and lapsed reviews."""
+    ranked: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
+    for order, clause in enumerate(coverage.leaf_clauses()):
+        if clause.status == "covered":
+            continue
+        errors = _codes(clause, severity, Severity.ERROR)
+        warnings = _codes(clause, severity, Severity.WARNING)
+        if clause.status == "missing" and clause.id in mandatory:
+            tier, reason = _MISSING_MANDATORY, f"mandatory document missing: {mandatory[clause.id]}"
+        elif errors:
+            tier, reason = _ERRORS, "errors: " + ", ".join(errors)
+            if warnings:
+                reason += "; warnings: " + ", ".join(warnings)
+        elif clause.status == "missing":
+            tier, reason = _MISSING, "no approved record evidences it"
+        elif warnings:
+            tier, reason = _WARNINGS, "warnings: " + ", ".join(warnings)
+        else:
+            tier, reason = _OVERDUE, "all its evidence is overdue for review"
+        level = "error" if tier <= _MISSING else "warning"
+        ranked.append(
+            (
+                (tier, -len(errors), -len(warnings), order),
+                {
+                    "id": clause.id,
+                    "title": clause.title,
+                    "status": clause.status,
+                    "severity": level,
+                    "reason": reason,
+                },
+            )
+        )
+    ranked.sort(key=lambda item: item[0])
+    return [row for _, row in ranked[:TOP_GAPS]]
+
+
+def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[str, Any]:
+    return {
+        "id": clause.id,
+        "title": clause.title,
+        "status": clause.status,
+        "depth": clause.depth,
+        "leaf": clause.leaf,
+        "evidence": [
+            {"id": e, "overdue": e in clause.overdue} for e in clause.evidence
+        ]
+        if clause.leaf
+        else [],
+        "findings": [
+            {"code": code, "severity": severity.get(code, Severity.WARNING).value}
+            for code in clause.findings
+        ]
+        if clause.leaf
+        else [],
+        "waived": list(clause.waived) if clause.leaf else [],
+    }
+
+
+def _mandatory_documents(reference: Catalogue, index: RepoIndex) -> list[dict[str, Any]]:
+    """Each mandatory document of ISO/IEC 20000-1:2018 (7.5.4) with the approved records of
+    its kind that satisfy it (DOC001 fires for those with none)."""
+    rows = []
+    for clause in reference.mandatory_documents():
+        records = _satisfying_records(index, clause)
+        rows.append(
+            {
+                "clause": clause.id,
+                "title": clause.title,
+                "document": clause.mandatory_document or "",
+                "kind": clause.mandatory_kind or "",
+                "records": [r.id for r in records],
+                "satisfied": bool(records),
+            }
+        )
+    return rows
+
+
+def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[str, Any]]:
+    """Waivers that suppress findings today, with how many they suppress."""
+    from itsm_cli.records.models import Waiver
+    from itsm_cli.rules.waivers import in_force
+
+    rows = []
+    for waiver in data.repository.index.of_kind(Waiver):
+        if not in_force(waiver.model, data.today):
+            continue
+        spec = waiver.model.spec
+        rows.append(
+            {
+                "id": waiver.id,
+                "rule": spec.rule,
+                "records": list(spec.records),
+                "reason": spec.reason,
+                "approved_by": spec.approved_by,
+                "expires": spec.expires,
+                "waived": sum(1 for f in findings if f.waived_by == waiver.id),
+            }
+        )
+    rows.sort(key=lambda r: (r["expires"], r["id"]))
+    return rows
+
+
+def _satisfying_records(index: RepoIndex, clause: Clause) -> list[LoadedRecord[Record]]:
+    from itsm_cli.clauses.catalogue import clause_matches
+
+    return [
+        r
+        for r in index.by_kind.get(clause.mandatory_kind or "", [])
+        if r.model.approved
+        and any(clause_matches(c, clause.id) for c in r.model.evidenced_clauses)
+    ]
