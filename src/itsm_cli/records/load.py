@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from itsm_cli.findings import FieldPath, Finding, Severity
+from itsm_cli.findings import FieldPath, Finding, Severity, format_path
 from itsm_cli.records import errors
 from itsm_cli.records.models import API_VERSION, KINDS, Record
 from itsm_cli.records.yamlread import (
@@ -204,10 +204,39 @@ def _doc_finding(
     )
 
 
+PLACEHOLDER = "<fill in"
+"""Start of the placeholder values `itsm new` writes (`<fill in: what the service does>`);
+a record holding one is not finished, so it fails validation (E002)."""
+
+
+def _placeholder_findings(doc: Document, file: str, record_id: str | None) -> list[Finding]:
+    found = []
+    todo: list[tuple[FieldPath, Any]] = [((), doc.data)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, str):
+            if value.startswith(PLACEHOLDER):
+                what = value[len(PLACEHOLDER) :].strip(" :>") or "a value"
+                found.append(
+                    _doc_finding(
+                        "E002", f"{format_path(path)}: placeholder not filled in: {what}",
+                        file, doc, path, record_id,
+                        "Replace the `<fill in: …>` placeholder with the real value.",
+                    )
+                )
+        elif isinstance(value, dict):
+            todo.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            todo.extend(((*path, i), v) for i, v in enumerate(value))
+    return sorted(found, key=lambda f: (f.line, f.column))
+
+
 def validate_document(
-    doc: Document, file: str
+    doc: Document, file: str, placeholders: bool = True
 ) -> tuple[LoadedRecord[Record] | None, list[Finding]]:
-    """One parsed document → a validated record, or the findings that explain why not."""
+    """One parsed document → a validated record, or the findings that explain why not.
+    `placeholders=False` skips the search for unfilled `<fill in: …>` values (when the
+    caller knows the file holds none)."""
     data = doc.data
     if not isinstance(data, dict):
         shape = "a list" if isinstance(data, list) else f"the value {data!r}"
@@ -233,30 +262,38 @@ def validate_document(
             )
         ]
     if api != API_VERSION:
+        guess = errors.suggest(api, [API_VERSION]) if isinstance(api, str) else None
+        tip = f" (did you mean '{guess}'?)" if guess else f" (supported: {API_VERSION})"
         return None, [
             _doc_finding(
-                "E005", f"unknown apiVersion '{api}' (supported: {API_VERSION})", file, doc,
+                "E005", f"unknown apiVersion {errors.show(api)}{tip}", file, doc,
                 ("apiVersion",), record_id, f"Use `apiVersion: {API_VERSION}`.",
             )
         ]
     model_cls = KINDS.get(kind) if isinstance(kind, str) else None
     if model_cls is None:
-        guess = errors.suggest(str(kind), list(KINDS))
+        guess = errors.suggest(kind, list(KINDS)) if isinstance(kind, str) else None
         tip = f" (did you mean '{guess}'?)" if guess else ""
         return None, [
             _doc_finding(
-                "E005", f"unknown kind '{kind}'{tip}", file, doc, ("kind",), record_id,
-                "Known kinds: " + ", ".join(KINDS) + ".",
+                "E005", f"unknown kind {errors.show(kind)}{tip}", file, doc, ("kind",),
+                record_id, "Known kinds: " + ", ".join(KINDS) + ".",
             )
         ]
+    unfilled = _placeholder_findings(doc, file, record_id) if placeholders else []
     try:
         model = model_cls.model_validate(data)
     except ValidationError as exc:
-        found = []
+        found = list(unfilled)
+        marked = {f.path for f in unfilled}
         for path, report_at, message, hint in errors.describe_all(exc, model_cls):
+            if path in marked:
+                continue  # the placeholder finding says it better
             finding = _doc_finding("E002", message, file, doc, report_at, record_id, hint)
             found.append(finding.with_changes(path=path))
         return None, found
+    if unfilled:
+        return None, unfilled
     record: LoadedRecord[Record] = LoadedRecord(model, file, doc)
     problems = [
         _doc_finding("E002", message, file, doc, path, record_id)
@@ -284,11 +321,12 @@ def load_bytes(data: bytes, file: str, result: LoadResult, max_bytes: int) -> No
     result.files.append(file)
     result.findings.extend(parsed.findings)
     records = 0
+    placeholders = PLACEHOLDER.encode() in data
     for doc in parsed.documents:
         if doc.data is None:
             continue
         records += 1
-        record, found = validate_document(doc, file)
+        record, found = validate_document(doc, file, placeholders)
         if record is not None:
             result.records.append(record)
         else:
