@@ -36,7 +36,9 @@ def rules(
     quiet: options.Quiet = False,
     no_color: options.NoColor = False,
 ) -> None:
-    """List every rule: code, default severity, clauses and summary, by process area.
+    """List every rule, by process area.
+
+    Code, default severity, the clauses it tests and a one-line summary.
 
     Examples:
 
@@ -60,8 +62,10 @@ def explain(
     output: options.Output = None,
     no_color: options.NoColor = False,
 ) -> None:
-    """Explain one rule: severity, clauses, why it matters, how to fix it, and an example
-    of a failing and a passing record.
+    """Explain one rule, with a failing and a passing example.
+
+    Severity, clauses, why it matters, how to fix it, and an example of a failing and a
+    passing record (syntax-highlighted on a terminal).
 
     Exit status 2 for a code no rule has (with the closest code, if any).
 
@@ -101,8 +105,10 @@ def clauses(
     quiet: options.Quiet = False,
     no_color: options.NoColor = False,
 ) -> None:
-    """Show the clause catalogue as a tree: each clause's title, the record kinds that
-    evidence it, whether it calls for a mandatory document, and the rules that test it.
+    """Show the clause catalogue of ISO/IEC 20000-1.
+
+    A tree of clauses: each clause's title, the record kinds that evidence it, whether it
+    calls for a mandatory document, and the rules that test it.
 
     Under --edition 2011 each clause shows the 2018 clauses it maps onto instead of kinds,
     and the rules of those clauses.

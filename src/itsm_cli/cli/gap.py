@@ -60,20 +60,21 @@ def gap(
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
 ) -> None:
-    """Show clause-by-clause coverage (covered / partial / missing) and the score.
+    """Show clause coverage of ISO/IEC 20000-1 and the score.
 
-    A leaf clause is missing when no approved record evidences it, partial when an unwaived
-    error or warning of a rule mapped to it remains or all its evidence is overdue for
-    review, covered otherwise; a parent takes the worst status of its children. Score =
-    (covered + ½ partial) / leaf clauses × 100. The report never fails on its own: exit
-    status 0, or 1 with --fail-under when the score is below it; 2 on a usage error.
+    Clause by clause: covered, partial or missing, with the evidence and findings behind
+    each status. A leaf clause is missing when no approved record evidences it, partial
+    when an unwaived error or warning of a rule mapped to it remains or all its evidence is
+    overdue for review, covered otherwise; a parent takes the worst status of its children.
+    Score = (covered + ½ partial) / leaf clauses × 100. The report never fails on its own:
+    exit status 0, or 1 with --fail-under when the score is below it; 2 on a usage error.
 
     Examples:
 
     \b
       itsm gap                                  # the records root, ISO/IEC 20000-1:2018
       itsm gap --edition 2011                   # the 2011 outline, through the mapping
-      itsm gap -f json -o gap.json              # for other tools (DESIGN §4 contract)
+      itsm gap -f json -o gap.json              # stable JSON, for other tools
       itsm gap --fail-under 75 --today 2026-11-23   # fail a CI job below 75
     """
     from itsm_cli.clauses.catalogue import load_catalogue
