@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from itsm_cli.findings import FieldPath, format_path
+from itsm_cli.records.fields import ID_PATTERN
 
 _ID_HELP = "capitals, digits and hyphens, e.g. SLA-ACME-HOSTING"
 
@@ -55,7 +56,8 @@ def suggest(word: str, options: list[str]) -> str | None:
     return lowered.get(word.lower().replace("_", "").replace("-", ""))
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
+    """A value as a message quotes it: text in quotes, collections by their shape."""
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
@@ -92,11 +94,15 @@ def describe(error: Any, model: type[BaseModel]) -> tuple[FieldPath, FieldPath, 
         report_at = loc
         if kind == "value_error":
             detail = msg.removeprefix("Value error, ")
-        elif kind == "string_pattern_mismatch" and loc[-1] == "id" and loc[0] == "metadata":
-            detail = f"{_show(value)} is not a valid id ({_ID_HELP})"
+        elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
+            # metadata.id, and every reference to another record (services, dependsOn, ...)
+            detail = f"{show(value)} is not a valid id ({_ID_HELP})"
             hint = "Ids are upper case, e.g. SLA-ACME-HOSTING."
+        elif kind == "invalid_key":
+            detail = f"the key {show(value)} must be text"
+            hint = "Quote the key if it is meant as text."
         elif kind in ("literal_error", "enum"):
-            detail = msg.replace("Input should be", "must be") + f", not {_show(value)}"
+            detail = msg.replace("Input should be", "must be") + f", not {show(value)}"
             guess = suggest(str(value), re.findall(r"'([^']*)'", msg))
             if guess:
                 detail += f" (did you mean '{guess}'?)"
@@ -104,18 +110,18 @@ def describe(error: Any, model: type[BaseModel]) -> tuple[FieldPath, FieldPath, 
         elif kind == "too_short":
             detail = "must not be empty"
         elif kind in ("string_type",):
-            detail = f"must be text, not {_show(value)}"
+            detail = f"must be text, not {show(value)}"
             hint = "Quote the value if it is meant as text."
         elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
-            detail = f"must be a number, not {_show(value)}"
+            detail = f"must be a number, not {show(value)}"
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
-            detail = f"must be a mapping of fields, not {_show(value)}"
+            detail = f"must be a mapping of fields, not {show(value)}"
         elif kind == "list_type":
-            detail = f"must be a list, not {_show(value)}"
+            detail = f"must be a list, not {show(value)}"
         elif kind in ("less_than_equal", "greater_than_equal", "greater_than", "less_than"):
-            detail = msg.replace("Input should be", "must be") + f", not {_show(value)}"
+            detail = msg.replace("Input should be", "must be") + f", not {show(value)}"
         elif kind == "string_pattern_mismatch":
-            detail = f"{_show(value)} does not have the expected form ({error['ctx']['pattern']})"
+            detail = f"{show(value)} does not have the expected form ({error['ctx']['pattern']})"
         else:
             detail = msg.replace("Input should be", "must be")
         message = f"{where}: {detail}"

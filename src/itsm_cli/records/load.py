@@ -272,11 +272,14 @@ def validate_document(
         ]
     model_cls = KINDS.get(kind) if isinstance(kind, str) else None
     if model_cls is None:
-        guess = errors.suggest(kind, list(KINDS)) if isinstance(kind, str) else None
-        tip = f" (did you mean '{guess}'?)" if guess else ""
+        if isinstance(kind, str):
+            guess = errors.suggest(kind, list(KINDS))
+            message = f"unknown kind '{kind}'" + (f" (did you mean '{guess}'?)" if guess else "")
+        else:
+            message = f"unknown kind: {errors.show(kind)} where a kind name is expected"
         return None, [
             _doc_finding(
-                "E005", f"unknown kind {errors.show(kind)}{tip}", file, doc, ("kind",),
+                "E005", message, file, doc, ("kind",),
                 record_id, "Known kinds: " + ", ".join(KINDS) + ".",
             )
         ]

@@ -87,7 +87,10 @@ def resolve_plain(text: str) -> Any:
             return None
         return _BOOLS.get(text, text)
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            return text
     if _FLOAT.match(text):
         return float(text)
     if _OCT.match(text):
@@ -260,10 +263,10 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
             )
         )
 
+    ev: Any = None
     try:
         next_event = _Loader(text).get_event
         skipping = False
-        ev: Any
         while (ev := next_event()) is not None:
             cls = type(ev)
             if skipping:
@@ -370,8 +373,10 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
         result.findings.append(_syntax_finding(exc, file, text))
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
         # libyaml's binding can raise plain Python errors on exotic input (e.g. NUL bytes).
+        mark = getattr(ev, "start_mark", None)
+        pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         result.findings.append(
-            _error("E001", f"unreadable YAML: {exc}", file, (1, 1), "Check the file's encoding.")
+            _error("E001", f"unreadable YAML: {exc}", file, pos, "Check the file's encoding.")
         )
     return result
 
