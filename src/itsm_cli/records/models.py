@@ -77,8 +77,11 @@ class Contact(RecordModel):
     """A person involved with the record."""
 
     name: Text
+    """Full name."""
     role: Text
+    """Role or job title."""
     email: str | None = None
+    """E-mail address."""
     date: IsoDate | None = None
     """Date of signature or appointment, where relevant."""
 
@@ -107,6 +110,7 @@ class Target(RecordModel):
     comparator: Literal[">=", "<="] | None = None
     """">=" or "<="; default ">=" for availability/satisfaction/throughput, "<=" otherwise."""
     unit: Literal["percent", "ms", "s", "min", "h", "d", "count", "score"]
+    """percent | ms | s | min | h | d | count | score."""
     window: Literal[
         "calendar-month", "calendar-quarter", "calendar-year", "rolling-30d", "per-incident"
     ]
@@ -167,6 +171,7 @@ class ServiceSpec(Spec):
     criticality: Criticality
     """critical | high | medium | low."""
     customers: list[str] = []
+    """Customers (or customer groups) the service is provided to."""
     depends_on: list[RecordId] = []
     """Ids of the Services and Suppliers this service depends on."""
     service_hours: str | None = None
@@ -180,6 +185,7 @@ class Reporting(RecordModel):
     frequency: Literal["monthly", "quarterly"] = "monthly"
     """How often performance against targets is reported."""
     recipients: list[str] = []
+    """Who receives the service reports."""
 
 
 class AgreementSpec(Spec):
@@ -188,13 +194,17 @@ class AgreementSpec(Spec):
     services: Annotated[list[RecordId], Field(min_length=1)]
     """Ids of the Services the agreement covers."""
     targets: Annotated[list[Target], Field(min_length=1)]
+    """The service level targets (at least one)."""
     service_hours: str | None = None
+    """When the agreed service is provided, e.g. "Mon-Fri 08:00-18:00 CET"."""
     workload_limits: str | None = None
     """Workload the targets hold for (e.g. "up to 2,000 orders an hour")."""
     exceptions: list[str] | None = None
     """Situations the targets do not cover."""
     reporting: Reporting | None = None
+    """How performance against the targets is reported, and to whom."""
     signatories: list[Contact] = []
+    """Who signed the agreement, for each party."""
 
     def problems(self) -> Iterator[Problem]:
         return _unique_ids(self.targets, ("targets",))
@@ -214,7 +224,9 @@ class SLASpec(AgreementSpec):
     customer: Text
     """The customer the agreement is with."""
     valid_from: IsoDate
+    """First day the agreement is in force (YYYY-MM-DD)."""
     valid_until: IsoDate
+    """Last day the agreement is in force (YYYY-MM-DD)."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
@@ -228,7 +240,9 @@ class OLASpec(AgreementSpec):
     provider: Text
     """The internal team that provides, or the id of a Supplier of type internal."""
     valid_from: IsoDate | None = None
+    """First day the agreement is in force, if limited."""
     valid_until: IsoDate | None = None
+    """Last day the agreement is in force, if limited."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
@@ -242,7 +256,9 @@ class Contract(RecordModel):
     reference: Text
     """Contract number or document reference."""
     start: IsoDate
+    """First day of the contract (YYYY-MM-DD)."""
     end: IsoDate
+    """Last day of the contract (YYYY-MM-DD)."""
     notice_period: IsoDuration | None = None
     """Notice needed to end or renegotiate the contract, e.g. P90D."""
     targets: list[Target] = []
@@ -254,27 +270,39 @@ class Contract(RecordModel):
 
 class SupplierReview(RecordModel):
     date: IsoDate
+    """When the performance review took place."""
     outcome: Literal["meets", "partially-meets", "fails"]
+    """meets | partially-meets | fails."""
     notes: str | None = None
+    """What was found and agreed."""
 
 
 class Dispute(RecordModel):
     date: IsoDate
+    """When the dispute was raised."""
     summary: Text
+    """What the dispute is about."""
     status: Literal["open", "closed"]
+    """open | closed."""
 
 
 class SupplierSpec(Spec):
     type: Literal["external", "internal", "customer-as-supplier"]
+    """external | internal | customer-as-supplier."""
     criticality: Criticality
+    """critical | high | medium | low."""
     supports: list[RecordId]
     """Ids of the Services this supplier supports."""
     contract: Contract
+    """The contract (or agreement) with the supplier."""
     contacts: list[Contact] = []
+    """Contacts at the supplier."""
     reviews: list[SupplierReview] = []
     """Performance reviews, in any order."""
     interfaces: list[str] = []
+    """Interfaces between the supplier's and our processes."""
     disputes: list[Dispute] = []
+    """Contractual disputes, recorded to closure."""
 
     def problems(self) -> Iterator[Problem]:
         if self.contract.start > self.contract.end:
@@ -292,16 +320,20 @@ class SupplierSpec(Spec):
 
 class Usage(RecordModel):
     date: IsoDate
+    """When the usage was observed."""
     value: float
     """Observed usage, in the resource's unit."""
 
 
 class Resource(RecordModel):
     name: Text
+    """What is being planned, e.g. "Primary storage"."""
     type: Literal["human", "technical", "information", "financial"]
+    """human | technical | information | financial."""
     unit: Text
     """Free text: TB, vCPU, FTE…"""
     capacity: Annotated[float, Field(gt=0)]
+    """Total capacity, in `unit`."""
     threshold: Percent
     """Percentage of capacity at which action is needed."""
     usage: list[Usage] = []
@@ -314,17 +346,24 @@ class Resource(RecordModel):
 
 class PlanAction(RecordModel):
     description: Text
+    """What will be done."""
     owner: Text
+    """Who does it."""
     due: IsoDate
+    """When it is due (YYYY-MM-DD)."""
     status: Literal["open", "done"]
+    """open | done."""
 
 
 class CapacityPlanSpec(Spec):
     services: Annotated[list[RecordId], Field(min_length=1)]
+    """Ids of the Services the plan covers."""
     horizon: IsoDuration
     """How far ahead the plan looks, e.g. P12M."""
     resources: Annotated[list[Resource], Field(min_length=1)]
+    """Resources planned (human, technical, information, financial)."""
     actions: list[PlanAction] = []
+    """Actions to keep capacity ahead of demand."""
 
     def references(self) -> Iterator[Reference]:
         return _refs(self.services, "services", ("Service",))
@@ -332,22 +371,31 @@ class CapacityPlanSpec(Spec):
 
 class Scenario(RecordModel):
     id: Text
+    """Short id of the scenario, unique within the plan."""
     description: Text
+    """The major loss of service the scenario covers."""
     strategy: Text
     """How service is restored in this scenario."""
 
 
 class ContinuityTest(RecordModel):
     date: IsoDate
+    """When the test took place."""
     type: Literal["tabletop", "walkthrough", "failover", "full"]
+    """tabletop | walkthrough | failover | full."""
     result: Literal["pass", "partial", "fail"]
+    """pass | partial | fail."""
     achieved_rto: IsoDuration | None = None
+    """Recovery time achieved in the test (ISO 8601 duration)."""
     findings: list[str] = []
+    """What the test revealed."""
     actions: list[str] = []
+    """Actions agreed to fix deficiencies."""
 
 
 class ContinuityPlanSpec(Spec):
     services: Annotated[list[RecordId], Field(min_length=1)]
+    """Ids of the Services the plan covers."""
     invocation: Text
     """Criteria for invoking the plan, and who decides."""
     scenarios: Annotated[list[Scenario], Field(min_length=1)]
@@ -357,9 +405,13 @@ class ContinuityPlanSpec(Spec):
     rpo: IsoDuration
     """Recovery point objective."""
     return_to_normal: Text
+    """How normal working is restored after the plan was invoked."""
     test_interval: IsoDuration
+    """How often the plan must be tested, e.g. P12M."""
     availability_while_invoked: Percent | None = None
+    """Availability target (percent) while the plan is invoked."""
     contacts: list[Contact] = []
+    """People to contact when the plan is invoked."""
     tests: list[ContinuityTest] = []
     """Tests of the plan, in any order."""
 
@@ -375,9 +427,11 @@ class ContinuityPlanSpec(Spec):
 
 class EvidenceSpec(Spec):
     type: Literal["policy", "plan", "procedure", "record", "report", "minutes", "other"]
+    """policy | plan | procedure | record | report | minutes | other."""
     location: Text
     """A path in the repository or a URL."""
     description: str | None = None
+    """What the document is and what it shows."""
 
 
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"
@@ -391,6 +445,7 @@ class MeasurementSpec(Spec):
     values: dict[str, float]
     """Actual value per target id of the agreement."""
     notes: str | None = None
+    """Context: workload against limits, incidents, explanations of breaches."""
 
     def references(self) -> Iterator[Reference]:
         yield ("agreement",), self.agreement, ("SLA", "OLA")
@@ -402,8 +457,11 @@ class WaiverSpec(Spec):
     records: Annotated[list[str], Field(min_length=1)]
     """Ids of the records the waiver covers, or ["*"] for all."""
     reason: Text
+    """Why the deviation is accepted."""
     approved_by: Text
+    """Who accepted the deviation."""
     expires: IsoDate
+    """Last day the waiver applies (YYYY-MM-DD)."""
 
     def references(self) -> Iterator[Reference]:
         for i, ref in enumerate(self.records):
@@ -424,7 +482,9 @@ class Record(RecordModel):
     api_version: Literal["itsm/v1"]
     """Always itsm/v1."""
     metadata: Metadata
+    """The envelope: id, title, owner, status, approval, review."""
     spec: Spec
+    """The kind-specific fields."""
 
     @property
     def id(self) -> str:
@@ -469,14 +529,18 @@ class Service(Record):
     KIND = "Service"
     CLAUSES = ("8.2.4",)
     kind: Literal["Service"]
+    """Always Service."""
     spec: ServiceSpec
+    """The fields of a Service record."""
 
 
 class SLA(Record):
     KIND = "SLA"
     CLAUSES = ("8.3.3",)
     kind: Literal["SLA"]
+    """Always SLA."""
     spec: SLASpec
+    """The fields of a SLA record."""
 
     def in_force(self, today: dt.date) -> bool:
         return self.spec.valid_from <= today <= self.spec.valid_until
@@ -486,7 +550,9 @@ class OLA(Record):
     KIND = "OLA"
     CLAUSES = ("8.3.4.2",)
     kind: Literal["OLA"]
+    """Always OLA."""
     spec: OLASpec
+    """The fields of a OLA record."""
 
     def in_force(self, today: dt.date) -> bool:
         start, end = self.spec.valid_from, self.spec.valid_until
@@ -497,7 +563,9 @@ class Supplier(Record):
     KIND = "Supplier"
     CLAUSES = ("8.3.4.1",)
     kind: Literal["Supplier"]
+    """Always Supplier."""
     spec: SupplierSpec
+    """The fields of a Supplier record."""
 
     @property
     def kind_clauses(self) -> tuple[str, ...]:
@@ -508,20 +576,26 @@ class CapacityPlan(Record):
     KIND = "CapacityPlan"
     CLAUSES = ("8.4.3",)
     kind: Literal["CapacityPlan"]
+    """Always CapacityPlan."""
     spec: CapacityPlanSpec
+    """The fields of a CapacityPlan record."""
 
 
 class ContinuityPlan(Record):
     KIND = "ContinuityPlan"
     CLAUSES = ("8.7.1", "8.7.2")
     kind: Literal["ContinuityPlan"]
+    """Always ContinuityPlan."""
     spec: ContinuityPlanSpec
+    """The fields of a ContinuityPlan record."""
 
 
 class Evidence(Record):
     KIND = "Evidence"
     kind: Literal["Evidence"]
+    """Always Evidence."""
     spec: EvidenceSpec
+    """The fields of a Evidence record."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
@@ -533,13 +607,17 @@ class Measurement(Record):
     KIND = "Measurement"
     CLAUSES = ("9.4",)
     kind: Literal["Measurement"]
+    """Always Measurement."""
     spec: MeasurementSpec
+    """The fields of a Measurement record."""
 
 
 class Waiver(Record):
     KIND = "Waiver"
     kind: Literal["Waiver"]
+    """Always Waiver."""
     spec: WaiverSpec
+    """The fields of a Waiver record."""
 
 
 KINDS: dict[str, type[Record]] = {
