@@ -3,4 +3,14 @@
 Add a new process-area module here; the registry refuses duplicate codes at import.
 """
 
-from itsm_cli.rules import catalogue, records, service_level, suppliers, waivers  # noqa: F401
+from itsm_cli.rules import (  # noqa: F401
+    capacity,
+    catalogue,
+    continuity,
+    documents,
+    records,
+    reporting,
+    service_level,
+    suppliers,
+    waivers,
+)

@@ -1,0 +1,299 @@
+"""CON001–CON005: service continuity and availability management (ISO/IEC 20000-1:2018,
+8.7.1 and 8.7.2).
+
+A ContinuityPlan retired as a record (`metadata.status: retired`) is history: it covers no
+service (CON001) and is not checked (CON002–CON005). A draft plan counts and is checked like
+an approved one: a plan being written still has to be tested before anyone relies on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from itsm_cli.dates import Duration
+from itsm_cli.findings import Finding, Severity
+from itsm_cli.records.fields import Criticality, Status
+from itsm_cli.records.load import LoadedRecord
+from itsm_cli.records.models import SLA, ContinuityPlan, ContinuityTest, Target
+from itsm_cli.rules.graph import live_services
+from itsm_cli.rules.registry import RuleContext, rule
+from itsm_cli.rules.wording import figure, number
+
+_CON = ("8.7.2",)
+
+WINDOW_DAYS: dict[str, int] = {
+    "calendar-month": 30,
+    "calendar-quarter": 91,
+    "calendar-year": 365,
+    "rolling-30d": 30,
+}
+"""Length in days of an availability window (DESIGN §4); per-incident has no budget."""
+
+_WINDOW_WORDS = {
+    "calendar-month": "a month",
+    "calendar-quarter": "a quarter",
+    "calendar-year": "a year",
+    "rolling-30d": "in any 30 days",
+}
+
+
+def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[ContinuityPlan]]:
+    """ContinuityPlans that are not retired."""
+    return (
+        p
+        for p in ctx.index.of_kind(ContinuityPlan)
+        if p.model.metadata.status is not Status.RETIRED
+    )
+
+
+def latest_test(plan: ContinuityPlan) -> tuple[int, ContinuityTest] | None:
+    """The test with the latest date and its index (the later entry on a tie)."""
+    latest: tuple[int, ContinuityTest] | None = None
+    for i, test in enumerate(plan.spec.tests):
+        if latest is None or test.date >= latest[1].date:
+            latest = (i, test)
+    return latest
+
+
+def minutes(duration: Duration, anchor: dt.date | None = None) -> float:
+    """The length of an ISO 8601 duration in minutes (months by the calendar from
+    `anchor`)."""
+    return duration.approx_timedelta(anchor).total_seconds() / 60
+
+
+def allowed_downtime(target: Target) -> float | None:
+    """Minutes of downtime an availability target allows in its window; None for a target
+    that is not about availability or has no window to spend (per-incident)."""
+    if target.metric != "availability" or target.window not in WINDOW_DAYS:
+        return None
+    return (100 - target.objective) / 100 * WINDOW_DAYS[target.window] * 24 * 60
+
+
+@rule(
+    "CON001", Severity.ERROR, _CON,
+    summary="A live critical Service is covered by no ContinuityPlan.",
+    hint="Write a ContinuityPlan that lists the service in `spec.services` (a draft counts "
+    "while it is prepared), or add the service to an existing plan.",
+    failing="""
+        kind: Service
+        metadata: {id: SVC-MANAGED-NETWORK}
+        spec:
+          lifecycle: live
+          criticality: critical   # and no ContinuityPlan names SVC-MANAGED-NETWORK
+    """,
+    passing="""
+        kind: ContinuityPlan
+        metadata: {id: CON-DATACENTRE-FAILOVER, status: approved}
+        spec:
+          services: [SVC-MANAGED-NETWORK]
+    """,
+)
+def find_critical_services_without_continuity_plan(ctx: RuleContext) -> Iterator[Finding]:
+    """8.7.2 asks for service continuity to be planned for the services agreed with
+    customers; a critical service with no plan has no agreed way back after a major loss
+    (a site, a carrier, a ransomware attack). Any plan that is not retired counts, drafts
+    included: the rule asks whether continuity is being planned at all."""
+    covered = {ref for plan in current_plans(ctx) for ref in plan.model.spec.services}
+    for service in live_services(ctx.index):
+        spec = service.model.spec
+        if spec.criticality is Criticality.CRITICAL and service.id not in covered:
+            yield ctx.finding(
+                service,
+                f"live critical service {service.id} is covered by no ContinuityPlan",
+                ("spec", "criticality"),
+            )
+
+
+@rule(
+    "CON002", Severity.ERROR, _CON,
+    summary="A ContinuityPlan was never tested, or its latest test is older than testInterval.",
+    hint="Test the plan (a tabletop or walkthrough at least) and record the test under "
+    "`spec.tests` with its date, type and result.",
+    failing="""
+        kind: ContinuityPlan
+        spec:
+          testInterval: P12M
+          tests:
+            - {date: 2025-08-14, type: tabletop, result: pass}   # next due 2026-08-14
+    """,
+    passing="""
+        kind: ContinuityPlan
+        spec:
+          testInterval: P12M
+          tests:
+            - {date: 2026-05-16, type: failover, result: pass}   # next due 2027-05-16
+    """,
+)
+def find_untested_continuity_plans(ctx: RuleContext) -> Iterator[Finding]:
+    """A continuity plan that has not been tested is a hope, not a plan: 8.7.2 asks for
+    the plans to be tested at planned intervals, and the plan's own `testInterval` is that
+    interval. The next test falls due `testInterval` after the latest one, by the calendar;
+    the plan is late from the day after."""
+    for plan in current_plans(ctx):
+        spec = plan.model.spec
+        latest = latest_test(plan.model)
+        if latest is None:
+            yield ctx.finding(
+                plan,
+                f"{plan.id} has never been tested (testInterval {spec.test_interval})",
+                ("spec", "tests"),
+            )
+            continue
+        i, test = latest
+        due = spec.test_interval.after(test.date)
+        if due < ctx.today:
+            yield ctx.finding(
+                plan,
+                f"latest test {test.date.isoformat()} + testInterval {spec.test_interval} "
+                f"= {due.isoformat()}: the next test is overdue",
+                ("spec", "tests", i, "date"),
+            )
+
+
+@rule(
+    "CON003", Severity.WARNING, _CON,
+    summary="The latest test result is fail or partial and records no actions.",
+    hint="Record under the test's `actions` what will be done about what the test showed "
+    "(and by whom), then re-test.",
+    failing="""
+        kind: ContinuityPlan
+        spec:
+          tests:
+            - date: 2026-05-16
+              type: failover
+              result: partial
+              findings: [Two VMs needed manual IP re-mapping]
+    """,
+    passing="""
+        kind: ContinuityPlan
+        spec:
+          tests:
+            - date: 2026-05-16
+              type: failover
+              result: partial
+              findings: [Two VMs needed manual IP re-mapping]
+              actions: [Add the re-mapping to the orchestration runbook]
+    """,
+)
+def find_failed_tests_without_actions(ctx: RuleContext) -> Iterator[Finding]:
+    """A test that failed, or only partly worked, has shown a weakness in the plan. 8.7.2
+    expects the results of tests to be recorded and acted upon; a failed test with no
+    actions leaves the weakness in place for the real event."""
+    for plan in current_plans(ctx):
+        latest = latest_test(plan.model)
+        if latest is None:
+            continue
+        i, test = latest
+        if test.result in ("fail", "partial") and not test.actions:
+            yield ctx.finding(
+                plan,
+                f"latest test {test.date.isoformat()} ({test.type}) resulted '{test.result}' "
+                "but records no actions",
+                ("spec", "tests", i, "result"),
+            )
+
+
+@rule(
+    "CON004", Severity.WARNING, _CON,
+    summary="The latest test's achievedRto is longer than rto.",
+    hint="Improve the recovery (automation, runbooks, standby capacity) and re-test, or "
+    "agree a longer rto with the customers and check it against their SLAs (CON005).",
+    failing="""
+        kind: ContinuityPlan
+        spec:
+          rto: PT30M
+          tests:
+            - {date: 2026-05-16, type: failover, result: pass, achievedRto: PT45M}
+    """,
+    passing="""
+        kind: ContinuityPlan
+        spec:
+          rto: PT30M
+          tests:
+            - {date: 2026-05-16, type: failover, result: pass, achievedRto: PT24M}
+    """,
+)
+def find_tests_missing_rto(ctx: RuleContext) -> Iterator[Finding]:
+    """The recovery time objective is a promise about how quickly service comes back; the
+    latest test is the best evidence of whether the organization can keep it (8.7.2). Only
+    the latest test counts: an older slow recovery that has since been improved is history.
+    Durations are compared by their length."""
+    for plan in current_plans(ctx):
+        spec = plan.model.spec
+        latest = latest_test(plan.model)
+        if latest is None:
+            continue
+        i, test = latest
+        achieved = test.achieved_rto
+        if achieved is None:
+            continue
+        got, wanted = minutes(achieved, test.date), minutes(spec.rto, test.date)
+        if round(got, 6) > round(wanted, 6):
+            yield ctx.finding(
+                plan,
+                f"latest test {test.date.isoformat()} recovered in {achieved} "
+                f"({number(got)} min), longer than the rto {spec.rto} ({number(wanted)} min)",
+                ("spec", "tests", i, "achievedRto"),
+            )
+
+
+@rule(
+    "CON005", Severity.WARNING, ("8.7.1", "8.7.2"),
+    summary="The plan's rto is longer than the downtime that the availability target of an "
+    "SLA covering the same service allows in its window.",
+    hint="Shorten the rto (and show by a test that it holds), or agree an availability "
+    "target the recovery can honour.",
+    failing="""
+        kind: ContinuityPlan
+        spec:
+          services: [SVC-MANAGED-HOSTING]
+          rto: PT4H        # 240 min; SLA-ACME-HOSTING's 99.9 % a month allows 43.2 min
+    """,
+    passing="""
+        kind: ContinuityPlan
+        spec:
+          services: [SVC-MANAGED-HOSTING]
+          rto: PT30M
+    """,
+)
+def find_rto_beyond_availability(ctx: RuleContext) -> Iterator[Finding]:
+    """Availability (8.7.1) and continuity (8.7.2) must fit together: if a major loss is
+    recovered only after the rto, a single invocation spends more downtime than the
+    availability target allows in its window, and the SLA is breached by design. The
+    allowance is (100 − objective) % of the window, with calendar-month, calendar-quarter,
+    calendar-year and rolling-30d windows counted as 30, 91, 365 and 30 days; per-incident
+    targets have no budget and are skipped. Every SLA that is not retired and covers one
+    of the plan's services counts; the finding names the tightest allowance."""
+    by_service: dict[str, list[LoadedRecord[SLA]]] = {}
+    for sla in ctx.index.of_kind(SLA):
+        if sla.model.metadata.status is Status.RETIRED:
+            continue
+        for ref in sla.model.spec.services:
+            by_service.setdefault(ref, []).append(sla)
+    for plan in current_plans(ctx):
+        spec = plan.model.spec
+        rto = minutes(spec.rto)
+        breaches: list[tuple[float, str, Target]] = []
+        seen: set[str] = set()
+        for ref in spec.services:
+            for sla in by_service.get(ref, []):
+                if sla.id in seen:
+                    continue
+                seen.add(sla.id)
+                for target in sla.model.spec.targets:
+                    allowed = allowed_downtime(target)
+                    if allowed is not None and round(rto, 6) > round(allowed, 6):
+                        breaches.append((allowed, sla.id, target))
+        if not breaches:
+            continue
+        allowed, sla_id, target = min(breaches, key=lambda b: (b[0], b[1], b[2].id))
+        others = sorted({b[1] for b in breaches} - {sla_id})
+        also = f" (also breaches {', '.join(others)})" if others else ""
+        yield ctx.finding(
+            plan,
+            f"RTO {spec.rto} ({number(rto)} min) exceeds the {number(allowed)} min "
+            f"{_WINDOW_WORDS[target.window]} that {sla_id} {target.id} "
+            f"{figure(target.objective)} % allows{also}",
+            ("spec", "rto"),
+        )

@@ -1,0 +1,14 @@
+"""How rule messages write numbers: computed figures rounded for reading, measured or agreed
+figures exactly as written (so a value just under a target never reads as meeting it)."""
+
+from __future__ import annotations
+
+
+def number(value: float) -> str:
+    """A computed figure as people write it: 320, 43.2, 0.43 (at most two decimals)."""
+    return format(round(value, 2) + 0.0, ".10g")  # + 0.0 turns -0.0 into 0.0
+
+
+def figure(value: float) -> str:
+    """A figure from a record, as written: 99.82, 4.3, 15 (never rounded)."""
+    return format(value, ".10g")
