@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from itsm_cli.dates import Duration
     from itsm_cli.records.index import RepoIndex
     from itsm_cli.records.load import LoadedRecord
-    from itsm_cli.records.models import Record
 
 AREAS = {
     "E": "records",

@@ -18,7 +18,7 @@ from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import OLA, SLA, Metric, Record, Service, Supplier, Target
-from itsm_cli.rules.graph import dependencies, is_live, live_services
+from itsm_cli.rules.graph import is_live, live_services
 from itsm_cli.rules.registry import RuleContext, rule
 
 _SLM = ("8.3.3",)
@@ -180,43 +180,113 @@ def _factors(record_id: str, targets: list[Target]) -> list[tuple[str, float]]:
 
 
 class CeilingCalculator:
-    """Availability ceilings per service, computed once each.
+    """Availability ceilings per service.
 
     The ceiling of a service is the product of the availability targets of
     - the contracts of every Supplier it depends on, directly or through other services;
     - the OLAs covering the service itself or any service it depends on.
-    Dependency cycles are walked once (`graph.dependencies`)."""
+
+    The records underpinning each service are gathered for the whole dependency graph in one
+    pass (Tarjan's strongly connected components): services in a dependency cycle share one
+    set, and each record counts once however many paths lead to it."""
 
     def __init__(self, index: RepoIndex) -> None:
         self.index = index
-        self.olas: dict[str, list[LoadedRecord[OLA]]] = {}
+        self.factors: dict[str, list[tuple[str, float]]] = {}
+        """Availability factors per underpinning record (Supplier or OLA) id."""
+        own: dict[str, set[str]] = {}
+        self.ola_ids: set[str] = set()
         for ola in index.of_kind(OLA):
             if _current(ola.model):
+                self.ola_ids.add(ola.id)
+                self.factors[ola.id] = _factors(ola.id, ola.model.spec.targets)
                 for service_id in ola.model.spec.services:
-                    self.olas.setdefault(service_id, []).append(ola)
+                    own.setdefault(service_id, set()).add(ola.id)
+        for supplier in index.of_kind(Supplier):
+            self.factors[supplier.id] = _factors(
+                supplier.id, supplier.model.spec.contract.targets
+            )
+        self.edges: dict[str, list[str]] = {}
+        for service in index.of_kind(Service):
+            mine = own.setdefault(service.id, set())
+            successors = self.edges.setdefault(service.id, [])
+            for ref in service.model.spec.depends_on:
+                target = index.by_id.get(ref)
+                if target is None:
+                    continue
+                if isinstance(target.model, Supplier):
+                    mine.add(ref)
+                elif isinstance(target.model, Service) and ref != service.id:
+                    successors.append(ref)
+        self.own = own
+        self.underpinning: dict[str, frozenset[str]] = {}
         self.cache: dict[str, Ceiling | None] = {}
 
     def of(self, service_id: str) -> Ceiling | None:
         if service_id not in self.cache:
-            self.cache[service_id] = self._compute(service_id)
+            self.cache[service_id] = self._ceiling(service_id)
         return self.cache[service_id]
 
-    def _compute(self, service_id: str) -> Ceiling | None:
-        services, suppliers = dependencies(self.index, service_id)
-        factors: list[tuple[str, float]] = []
-        for supplier_id in sorted(suppliers):
-            supplier = self.index.get(supplier_id, Supplier)
-            if supplier is not None:
-                factors.extend(_factors(supplier_id, supplier.model.spec.contract.targets))
-        olas: dict[str, OLA] = {}
-        for covered in (service_id, *services):
-            for ola in self.olas.get(covered, ()):
-                olas[ola.id] = ola.model
-        for ola_id in sorted(olas):
-            factors.extend(_factors(ola_id, olas[ola_id].spec.targets))
+    def _ceiling(self, service_id: str) -> Ceiling | None:
+        if service_id not in self.underpinning:
+            self._close_from(service_id)
+        records = self.underpinning.get(service_id, frozenset())
+        # suppliers first, then OLAs, each by id: a stable, readable order in the message
+        ordered = sorted(records, key=lambda rid: (rid in self.ola_ids, rid))
+        factors = [factor for rid in ordered for factor in self.factors.get(rid, ())]
         if not factors:
             return None
         return Ceiling(math.prod(objective / 100 for _, objective in factors), tuple(factors))
+
+    def _close_from(self, root: str) -> None:
+        """Tarjan's algorithm (iterative) from `root`, filling `underpinning` for every
+        service reachable from it."""
+        order: dict[str, int] = {}
+        low: dict[str, int] = {}
+        stack: list[str] = []
+        on_stack: set[str] = set()
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(self.edges.get(root, ())))]
+        order[root] = low[root] = 0
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            advanced = False
+            for nxt in successors:
+                if nxt in self.underpinning:
+                    continue  # closed in an earlier pass
+                if nxt not in order:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(self.edges.get(nxt, ()))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], order[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == order[node]:
+                members: set[str] = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.add(member)
+                    if member == node:
+                        break
+                closure: set[str] = set()
+                for member in members:
+                    closure |= self.own.get(member, set())
+                    for nxt in self.edges.get(member, ()):
+                        if nxt not in members:
+                            closure |= self.underpinning[nxt]
+                frozen = frozenset(closure)
+                for member in members:
+                    self.underpinning[member] = frozen
 
 
 def format_ceiling(percent: float, objective: float) -> str:
