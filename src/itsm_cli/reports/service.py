@@ -51,8 +51,9 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _PERIOD.match(text)
         if match is None:
-            raise ValueError(f"'{text}' is not a period: write a month (2026-10) or a quarter "
-                             "(2026-Q3)")
+            raise ValueError(
+                f"'{text}' is not a period: write a month (2026-10) or a quarter (2026-Q3)"
+            )
         year = int(match.group(1))
         if match.group(3):
             return cls(year * 4 + int(match.group(3)) - 1, True)
@@ -122,9 +123,7 @@ def objective_text(target: Target) -> str:
 def build(data: ReportInput) -> dict[str, Any]:
     index = data.repository.index
     requested = Period.parse(data.period) if data.period else None
-    agreements = [
-        _agreement(record, index, requested, data.today) for record in _chosen(data)
-    ]
+    agreements = [_agreement(record, index, requested, data.today) for record in _chosen(data)]
     return {
         "title": "Service report",
         "today": data.today,
@@ -132,9 +131,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         "window": WINDOW,
         "agreements": agreements,
         "scope": (
-            f"agreement {data.agreement}"
-            if data.agreement
-            else "every SLA that is not retired"
+            f"agreement {data.agreement}" if data.agreement else "every SLA that is not retired"
         ),
     }
 
@@ -153,9 +150,7 @@ def _chosen(data: ReportInput) -> list[LoadedRecord[Agreement]]:
         tip = f" (did you mean '{guess}'?)" if guess else ""
         raise ReportError(f"--agreement: no SLA or OLA has the id '{data.agreement}'{tip}")
     if not isinstance(found.model, (SLA, OLA)):
-        raise ReportError(
-            f"--agreement: '{data.agreement}' is a {found.kind}, not an SLA or OLA"
-        )
+        raise ReportError(f"--agreement: '{data.agreement}' is a {found.kind}, not an SLA or OLA")
     return [cast("LoadedRecord[Agreement]", found)]
 
 
@@ -226,10 +221,7 @@ def _agreement(
             }
         )
 
-    targets = [
-        _target(record.id, target, window, values[target.id])
-        for target in spec.targets
-    ]
+    targets = [_target(record.id, target, window, values[target.id]) for target in spec.targets]
     breaches = [
         {
             "period": row["period"],

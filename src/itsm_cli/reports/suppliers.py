@@ -120,9 +120,7 @@ def supported_services(index: RepoIndex, supplier_id: str) -> list[str]:
     `dependsOn` (sorted, once each)."""
     found = index.get(supplier_id, Supplier)
     ids = set(found.model.spec.supports) if found else set()
-    ids.update(
-        s.id for s in index.of_kind(Service) if supplier_id in s.model.spec.depends_on
-    )
+    ids.update(s.id for s in index.of_kind(Service) if supplier_id in s.model.spec.depends_on)
     return sorted(ids)
 
 
@@ -267,5 +265,3 @@ def _supplier(
             for f in findings
         ],
     }
-
-

@@ -1,0 +1,187 @@
+"""`itsm report service`: targets against actuals for one period, attainment over the last
+12 periods, breaches, workload, unmeasured periods — on tests/reports/fixture (see its README
+for the measurements and the numbers computed by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import pytest
+
+from itsm_cli.reports.service import Period
+
+if TYPE_CHECKING:
+    from conftest import Reports
+
+RED = "#d62728"
+SVG = "{http://www.w3.org/2000/svg}"
+
+# SLA-WEB availability in 2025-11 … 2026-10 (None: before validFrom or not measured).
+WEB_AVAILABILITY = {
+    "2026-01": 99.95,
+    "2026-02": 99.92,
+    "2026-03": 99.81,
+    "2026-04": 99.97,
+    "2026-05": 99.93,
+    "2026-07": 99.99,
+    "2026-08": 99.96,
+    "2026-09": 99.94,
+    "2026-10": 99.86,
+}
+
+
+def attainment(values: list[float], objective: float) -> str:
+    met = sum(1 for v in values if v >= objective)
+    return f"{100 * met / len(values):.1f} % ({met} of {len(values)})"
+
+
+def test_markdown_matches_golden_file(reports: Reports) -> None:
+    reports.golden("service.md", reports.ok("service"))
+
+
+def test_markdown_lists_every_sla_that_is_not_retired(reports: Reports) -> None:
+    text = reports.ok("service")
+    assert "## SLA SLA-MAIL: Hosted email for Fabrikam Legal" in text
+    assert "## SLA SLA-WEB: Web hosting for Contoso Shops" in text
+    assert "SLA-WEB-2025" not in text  # retired
+    assert "OLA-DESK" not in text  # OLAs only with --agreement
+    assert "the last complete month before 2026-11-23" in text
+    assert "the last complete quarter before 2026-11-23" in text
+    assert "**Not measured:** 2026-06" in text
+
+
+def test_html_targets_table_has_actuals_and_hand_computed_attainment(
+    reports: Reports,
+) -> None:
+    html = reports.ok("service", fmt="html")
+    reports.assert_self_contained(html)
+    tables = reports.tables(html)
+    web = tables["targets-SLA-WEB"]
+    availability = web.row("availability")
+    assert availability["Objective"] == "≥ 99.9"
+    assert availability["Unit"] == "percent"
+    assert availability["Actual"] == "99.86"
+    assert availability["Status"] == "breached"
+    expected = attainment(list(WEB_AVAILABILITY.values()), 99.9)
+    assert expected == "77.8 % (7 of 9)"
+    assert availability["Attainment (2025-11 to 2026-10)"] == expected
+    assert web.row("p1-response")["Attainment (2025-11 to 2026-10)"] == "71.4 % (5 of 7)"
+    assert web.row("satisfaction")["Status"] == "met"
+    mail = tables["targets-SLA-MAIL"].row("availability")
+    assert mail["Actual"] == "99.85"
+    assert mail["Attainment (2023-Q4 to 2026-Q3)"] == "85.7 % (6 of 7)"
+
+
+def test_html_charts_are_well_formed_svg_with_breaches_in_red(reports: Reports) -> None:
+    html = reports.ok("service", fmt="html")
+    charts = reports.svgs(html)
+    assert len(charts) == 5  # SLA-MAIL: 2 targets, SLA-WEB: 3
+    chart = next(c for c in charts if reports.svg_label(c).startswith("SLA-WEB availability"))
+    bars = chart.findall(f"{SVG}rect")
+    assert len(bars) == len(WEB_AVAILABILITY)  # no bar where nothing was measured
+    red = sorted((bar.findtext(f"{SVG}title") or "") for bar in bars if bar.get("fill") == RED)
+    assert red == ["Mar: 99.81", "Oct: 99.86"]
+
+
+def test_html_history_flags_periods_not_measured(reports: Reports) -> None:
+    tables = reports.tables(reports.ok("service", fmt="html"))
+    history = tables["history-SLA-WEB"]
+    assert history.column("Period")[0] == "2025-11"
+    assert history.column("Period")[-1] == "2026-10"
+    assert history.row("2025-11")["State"] == "outside agreement"
+    assert history.row("2026-06")["State"] == "not measured"
+    assert history.row("2026-02")["p1-response"] == "–"  # no P1 incident that month
+    assert history.row("2026-03")["availability"] == "99.81"
+
+
+def test_html_breaches_latest_first_and_workload(reports: Reports) -> None:
+    html = reports.ok("service", fmt="html")
+    tables = reports.tables(html)
+    breaches = [
+        (r["Period"], r["Target"], r["Objective"], r["Actual"])
+        for r in tables["breaches-SLA-WEB"].records()
+    ]
+    assert breaches == [
+        ("2026-10", "availability", "≥ 99.9", "99.86"),
+        ("2026-10", "p1-response", "≤ 30", "35"),
+        ("2026-03", "availability", "≥ 99.9", "99.81"),
+        ("2026-03", "p1-response", "≤ 30", "41"),
+        ("2026-03", "satisfaction", "≥ 4", "3.8"),
+    ]
+    assert "Limits: Up to 2,000 orders an hour" in html
+    notes = tables["workload-SLA-WEB"]
+    assert notes.column("Period") == ["2026-10", "2026-08", "2026-07", "2026-03", "2026-02"]
+    assert "2,300 orders an hour" in notes.row("2026-08")["Measurement notes"]
+    assert "states no workload limits" in html  # SLA-MAIL
+
+
+def test_agreement_option_takes_an_ola(reports: Reports) -> None:
+    text = reports.ok("service", "--agreement", "OLA-DESK")
+    assert "## OLA OLA-DESK: Service desk first response" in text
+    assert "- **Provider:** Service Desk team" in text
+    assert "SLA-WEB" not in text
+    row = "| first-response | response-time | – | ≤ 15 | min | 17 | **breached** | 50.0 % (1 of 2)"
+    assert row in text
+    assert "Up to 720 contacts a week" in text
+
+
+def test_agreement_option_takes_a_retired_sla(reports: Reports) -> None:
+    text = reports.ok("service", "--agreement", "SLA-WEB-2025", "--period", "2025-12")
+    assert "## SLA SLA-WEB-2025" in text
+    assert "status retired" in text
+    assert "**Not measured:** 2025-01, 2025-02" in text
+
+
+@pytest.mark.parametrize(
+    ("agreement", "message"),
+    [
+        ("SLA-WEBB", "no SLA or OLA has the id 'SLA-WEBB' (did you mean 'SLA-WEB'?)"),
+        ("SVC-WEB", "'SVC-WEB' is a Service, not an SLA or OLA"),
+    ],
+)
+def test_unknown_agreement_is_a_one_line_error(
+    reports: Reports, agreement: str, message: str
+) -> None:
+    result = reports.render("service", "--agreement", agreement)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_period_option_picks_the_period_and_its_window(reports: Reports) -> None:
+    html = reports.ok("service", "--agreement", "SLA-WEB", "--period", "2026-03", fmt="html")
+    targets = reports.tables(html)["targets-SLA-WEB"]
+    row = targets.row("availability")
+    assert row["Actual"] == "99.81"
+    assert row["Status"] == "breached"
+    # 2025-04 … 2026-03: only 2026-01 … 2026-03 measured, 2026-03 breached.
+    assert row["Attainment (2025-04 to 2026-03)"] == attainment([99.95, 99.92, 99.81], 99.9)
+
+
+def test_period_of_the_other_granularity_is_converted(reports: Reports) -> None:
+    text = reports.ok("service", "--period", "2026-Q1")
+    assert "2026-Q1 taken as 2026-03: SLA-WEB is reported monthly" in text
+    assert "### Targets, 2026-Q1" in text  # SLA-MAIL is quarterly: no conversion
+    text = reports.ok("service", "--period", "2026-08")
+    assert "2026-08 taken as 2026-Q3: SLA-MAIL is reported quarterly" in text
+
+
+def test_default_period_in_january_is_the_previous_year(reports: Reports) -> None:
+    text = reports.ok("service", today="2027-01-15")
+    assert "### Targets, 2026-12" in text
+    assert "### Targets, 2026-Q4" in text
+    assert "**Not measured:** 2026-06, 2026-11, 2026-12" in text
+
+
+def test_period_arithmetic() -> None:
+    assert str(Period.last_complete(dt.date(2026, 1, 1), quarterly=False)) == "2025-12"
+    assert str(Period.last_complete(dt.date(2026, 3, 31), quarterly=True)) == "2025-Q4"
+    assert str(Period.last_complete(dt.date(2026, 4, 1), quarterly=True)) == "2026-Q1"
+    quarter = Period.parse("2024-Q1")
+    assert (quarter.start, quarter.end) == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert str(Period.parse("2024-02").shift(-2)) == "2023-12"
+    assert Period.parse("2024-02").end == dt.date(2024, 2, 29)
+    with pytest.raises(ValueError, match="not a period"):
+        Period.parse("2024-13")
