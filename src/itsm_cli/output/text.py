@@ -32,6 +32,18 @@ def summary_line(summary: Summary) -> str:
     return f"✖ {', '.join(parts)} in {counted}"
 
 
+def area_line(findings: list[Finding]) -> str | None:
+    """`by area: suppliers 2, capacity 1` for the unwaived findings of compliance rules."""
+    from collections import Counter
+
+    from itsm_cli.rules.registry import area_of
+
+    counts = Counter(area_of(f.rule) for f in findings if not f.waived)
+    if not counts:
+        return None
+    return "by area: " + ", ".join(f"{area} {n}" for area, n in counts.most_common())
+
+
 def _plain_line(finding: Finding) -> str:
     waived = f" (waived by {finding.waived_by})" if finding.waived else ""
     return f"{finding.location}: {finding.rule} {finding.message}{waived}"
@@ -49,11 +61,16 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
             if lines:
                 lines.append("")
             lines.append(summary_line(report.summary))
+            areas = area_line(findings) if report.command == "check" else None
+            if areas:
+                lines.append(areas)
         return "\n".join(lines) + ("\n" if lines else "")
-    return _render_rich(findings, report.summary, options)
+    return _render_rich(findings, report.summary, options, report.command)
 
 
-def _render_rich(findings: list[Finding], summary: Summary, options: RenderOptions) -> str:
+def _render_rich(
+    findings: list[Finding], summary: Summary, options: RenderOptions, command: str
+) -> str:
     from rich.console import Console
     from rich.text import Text
 
@@ -78,4 +95,7 @@ def _render_rich(findings: list[Finding], summary: Summary, options: RenderOptio
         failed = summary.errors > 0
         style = "bold red" if failed else ("yellow" if summary.warnings else "bold green")
         console.print(Text(summary_line(summary), style=style))
+        areas = area_line(findings) if command == "check" else None
+        if areas:
+            console.print(Text(areas, style="dim"))
     return buffer.getvalue()
