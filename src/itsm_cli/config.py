@@ -4,6 +4,7 @@ by command-line options. One frozen model; nothing else holds configuration stat
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,16 +97,19 @@ def _has_tool_itsm(pyproject: Path) -> bool:
 
 
 def find_root(start: Path) -> Path:
-    """The nearest folder upwards with itsm.toml, [tool.itsm] or .git; else `start`."""
-    start = start.resolve()
-    if start.is_file():
+    """The nearest folder upwards with itsm.toml, [tool.itsm] or .git; else `start`.
+
+    A symbolic link named as `start` is not followed: the search begins at the folder that
+    holds it, so a link leading out of a repository cannot make its target the root."""
+    start = Path(os.path.abspath(start))
+    while start.is_symlink() or start.is_file():
         start = start.parent
     for folder in (start, *start.parents):
         if (folder / CONFIG_FILE).is_file() or (folder / ".git").exists():
-            return folder
+            return folder.resolve()
         if (folder / "pyproject.toml").is_file() and _has_tool_itsm(folder / "pyproject.toml"):
-            return folder
-    return start
+            return folder.resolve()
+    return start.resolve()
 
 
 def _read_table(path: Path) -> dict[str, Any]:

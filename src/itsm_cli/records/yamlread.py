@@ -344,7 +344,7 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                         raise _Refused(
                             _error(
                                 "E006",
-                                f"aliases expand to more than {MAX_ALIAS_NODES} nodes",
+                                f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes",
                                 file,
                                 pos,
                                 "Write the values out instead of nesting aliases.",
