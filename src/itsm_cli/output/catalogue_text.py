@@ -88,25 +88,33 @@ def render_rules(rules: Mapping[str, Rule], options: RenderOptions) -> str:
 
     buffer = io.StringIO()
     console = _console(buffer, options)
-    table = Table(box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, show_edge=False)
-    table.add_column("Code", no_wrap=True)
-    table.add_column("Severity", no_wrap=True)
-    table.add_column("Clauses", no_wrap=True)
-    table.add_column("Summary", ratio=1)
     areas: dict[str, list[Rule]] = {}
     for entry in rules.values():
         areas.setdefault(entry.area, []).append(entry)
-    for area, entries in areas.items():
-        table.add_row(Text(area.capitalize(), style="bold"), "", "", "")
-        for position, entry in enumerate(entries):
+    # One table per area with fixed column widths, so the areas line up under one header
+    # and a long area name never widens the code column.
+    for number, (area, entries) in enumerate(areas.items()):
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            show_header=number == 0,
+            collapse_padding=True,
+            pad_edge=False,
+            show_edge=False,
+            title=Text(area.capitalize(), style="bold"),
+            title_justify="left",
+        )
+        table.add_column("Code", no_wrap=True, width=8)
+        table.add_column("Severity", no_wrap=True, width=8)
+        table.add_column("Clauses", width=16)
+        table.add_column("Summary", ratio=1)
+        for entry in entries:
             table.add_row(
-                Text(f"  {entry.code}", style="bold"),
+                Text(entry.code, style="bold"),
                 Text(entry.severity.value, style=SEVERITY_STYLE[entry.severity]),
                 clause_list(entry.clauses),
                 entry.summary,
-                end_section=position + 1 == len(entries),
             )
-    console.print(table)
+        console.print(table)
     if not options.quiet:
         console.print(
             Text(
