@@ -91,25 +91,31 @@ def render_rules(rules: Mapping[str, Rule], options: RenderOptions) -> str:
     areas: dict[str, list[Rule]] = {}
     for entry in rules.values():
         areas.setdefault(entry.area, []).append(entry)
-    # One table per area with fixed column widths, so the areas line up under one header
-    # and a long area name never widens the code column.
-    for number, (area, entries) in enumerate(areas.items()):
+    # One table per area with fixed column widths under one header, so a long area name or
+    # clause list never squeezes the summary out.
+    def area_table(title: str | None, header: bool) -> Table:
         table = Table(
             box=box.SIMPLE_HEAD,
-            show_header=number == 0,
+            show_header=header,
             collapse_padding=True,
             pad_edge=False,
             show_edge=False,
-            title=Text(area.capitalize(), style="bold"),
+            expand=True,
+            title=Text(title, style="bold") if title else None,
             title_justify="left",
         )
-        table.add_column("Code", no_wrap=True, width=8)
+        table.add_column("  Code", no_wrap=True, width=8)
         table.add_column("Severity", no_wrap=True, width=8)
         table.add_column("Clauses", width=16)
         table.add_column("Summary", ratio=1)
+        return table
+
+    console.print(area_table(None, header=True))
+    for area, entries in areas.items():
+        table = area_table(area.capitalize(), header=False)
         for entry in entries:
             table.add_row(
-                Text(entry.code, style="bold"),
+                Text(f"  {entry.code}", style="bold"),
                 Text(entry.severity.value, style=SEVERITY_STYLE[entry.severity]),
                 clause_list(entry.clauses),
                 entry.summary,
