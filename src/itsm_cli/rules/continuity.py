@@ -129,15 +129,17 @@ def find_untested_continuity_plans(ctx: RuleContext) -> Iterator[Finding]:
     """A continuity plan that has not been tested is a hope, not a plan: 8.7.2 asks for
     the plans to be tested at planned intervals, and the plan's own `testInterval` is that
     interval. The next test falls due `testInterval` after the latest one, by the calendar;
-    the plan is late from the day after."""
+    the plan is late from the day after. A plan never tested is reported at its
+    `testInterval`."""
     for plan in current_plans(ctx):
         spec = plan.model.spec
         latest = latest_test(plan.model)
         if latest is None:
             yield ctx.finding(
                 plan,
-                f"{plan.id} has never been tested (testInterval {spec.test_interval})",
-                ("spec", "tests"),
+                f"{plan.id} has never been tested (no `tests`; testInterval "
+                f"{spec.test_interval})",
+                ("spec", "testInterval"),
             )
             continue
         i, test = latest
@@ -188,8 +190,8 @@ def find_failed_tests_without_actions(ctx: RuleContext) -> Iterator[Finding]:
         if test.result in ("fail", "partial") and not test.actions:
             yield ctx.finding(
                 plan,
-                f"latest test {test.date.isoformat()} ({test.type}) resulted '{test.result}' "
-                "but records no actions",
+                f"latest test {test.date.isoformat()} ({test.type}) resulted in {test.result} "
+                "and records no actions",
                 ("spec", "tests", i, "result"),
             )
 
