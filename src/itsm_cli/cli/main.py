@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from itsm_cli import __version__
-from itsm_cli.cli import catalogue, check, gap, git_commands, report, schema, validate
+from itsm_cli.cli import (
+    authoring,
+    catalogue,
+    check,
+    gap,
+    git_commands,
+    report,
+    schema,
+    validate,
+)
 
 EPILOG = """Examples:
 
@@ -66,6 +75,9 @@ app.command("clauses")(catalogue.clauses)
 app.command("rules")(catalogue.rules)
 app.command("explain")(catalogue.explain)
 app.add_typer(schema.app, name="schema")
+app.command("init")(authoring.init)
+app.command("new")(authoring.new)
+app.command("fmt")(authoring.fmt)
 
 
 def run(args: list[str]) -> None:

@@ -1,0 +1,199 @@
+"""`itsm init [DIR]`: scaffold a records repository.
+
+It writes `itsm.toml` (every setting at its default, commented out), the folder layout of
+DESIGN §2 with one example record per kind (they validate together: every reference
+resolves), the JSON Schemas the records' modelines point at, a `.pre-commit-config.yaml`
+with itsm-cli's hooks, a GitHub Actions workflow and a short README. Example dates are set
+relative to `today`, so the examples are in force and reviewed whenever `init` runs.
+
+It refuses a folder that is not empty unless `force` is given, and even then never
+overwrites a file: it adds what is missing and lists what it skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+from itsm_cli import __version__
+from itsm_cli.authoring.writer import WriteError, write_text
+from itsm_cli.config import CONFIG_FILE, Config
+from itsm_cli.dates import Duration
+
+TEMPLATE_SUFFIX = ".tmpl"
+_RENAMED = {
+    "README.md": "README.md",
+    "pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "github-workflow.yml": ".github/workflows/itsm.yml",
+}
+_EXAMPLES = {
+    "select": '["E", "SLM", "SUP"]',
+    "ignore": '["SLM003"]',
+    "severity": '{ SLM003 = "error", DOC002 = "info" }',
+    "review-intervals": '{ SLA = "P6M", Supplier = "P6M" }',
+}
+"""An example value for the settings whose default (empty) says little."""
+_DESCRIBED = {
+    "edition": "ISO/IEC 20000-1 edition of the clause catalogue and gap analysis: 2018 or 2011.",
+}
+"""Descriptions for settings whose model field has no docstring."""
+
+
+class InitError(Exception):
+    """The repository cannot be scaffolded as asked (exit 2)."""
+
+
+@dataclass(slots=True)
+class InitResult:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    """Files written, relative to `root`."""
+    skipped: list[str] = field(default_factory=list)
+    """Files that already existed and were left alone."""
+    git: str = ""
+    """What `--git` did: "initialised", "already a Git repository", or "" when not asked."""
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return str(value)
+
+
+def config_text() -> str:
+    """itsm.toml with every setting commented out at its default, described by the
+    configuration model's own docstrings."""
+    lines = [
+        "# itsm-cli settings for this repository. Every setting is shown at its default,",
+        "# commented out: uncomment a line to change it. `itsm --help` lists the commands.",
+        "",
+    ]
+    defaults = Config()
+    for name, info in Config.model_fields.items():
+        key = info.alias or name
+        description = info.description or _DESCRIBED.get(key, "")
+        lines.extend(f"# {text}" for text in description.splitlines())
+        lines.append(f"# {key} = {_toml_value(getattr(defaults, name))}")
+        if key in _EXAMPLES:
+            lines.append(f"#   for example: {key} = {_EXAMPLES[key]}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _tokens(today: dt.date) -> dict[str, str]:
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    months = [last_month]
+    for _ in range(2):
+        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    return {
+        "@TODAY@": today.isoformat(),
+        "@YEAR_START@": dt.date(today.year, 1, 1).isoformat(),
+        "@NEXT_YEAR_END@": dt.date(today.year + 1, 12, 31).isoformat(),
+        "@LAST_PERIOD@": last_month.strftime("%Y-%m"),
+        "@MONTH_1@": months[0].isoformat(),
+        "@MONTH_2@": months[1].isoformat(),
+        "@MONTH_3@": months[2].isoformat(),
+        "@EXPIRES@": Duration.parse("P3M").after(today).isoformat(),
+        "@VERSION@": __version__,
+    }
+
+
+def _templates(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    for item in sorted(folder.iterdir(), key=lambda t: t.name):
+        if item.is_dir():
+            yield from _templates(item, f"{prefix}{item.name}/")
+        elif item.name.endswith(TEMPLATE_SUFFIX):
+            yield f"{prefix}{item.name.removesuffix(TEMPLATE_SUFFIX)}", item
+
+
+def scaffold_files(today: dt.date) -> dict[str, str]:
+    """Relative path → text of every file `init` writes."""
+    tokens = _tokens(today)
+    files: dict[str, str] = {CONFIG_FILE: config_text()}
+    root = resources.files("itsm_cli.authoring").joinpath("scaffold", "init")
+    for name, source in _templates(root):
+        text = source.read_text(encoding="utf-8")
+        for token, value in tokens.items():
+            text = text.replace(token, value)
+        files[_RENAMED.get(name, name)] = text
+    files.update(_schemas())
+    return files
+
+
+def _schemas() -> dict[str, str]:
+    from itsm_cli.records.schema import export_texts
+
+    return {f"schemas/{name}": text for name, text in export_texts().items()}
+
+
+def _is_empty(folder: Path) -> bool:
+    return not any(entry.name != ".git" for entry in folder.iterdir())
+
+
+def _git_init(root: Path) -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise InitError("--git: the git command was not found; the files are written")
+    inside = subprocess.run(
+        [git, "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+        capture_output=True, text=True, check=False,
+    )
+    if inside.returncode == 0 and inside.stdout.strip() == "true":
+        return "already a Git repository"
+    done = subprocess.run(
+        [git, "init", "--quiet", str(root)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
+        raise InitError(f"--git: git init failed: {detail}")
+    return "initialised"
+
+
+def init_repository(
+    target: Path, *, today: dt.date, force: bool = False, git: bool = False
+) -> InitResult:
+    """Scaffold a records repository in `target` (created if missing)."""
+    if target.exists() and not target.is_dir():
+        raise InitError(f"{target} is a file, not a folder")
+    if target.is_dir() and not _is_empty(target) and not force:
+        raise InitError(
+            f"{target} is not empty; use --force to add the missing files "
+            "(existing files are never overwritten)"
+        )
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InitError(f"cannot create {target}: {exc.strerror or exc}") from exc
+    result = InitResult(target)
+    for name, text in scaffold_files(today).items():
+        path = target / name
+        if path.exists() or path.is_symlink():
+            result.skipped.append(name)
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text(path, text, exclusive=True)
+        except WriteError as exc:
+            if path.exists():
+                result.skipped.append(name)
+                continue
+            raise InitError(str(exc)) from exc
+        except OSError as exc:
+            raise InitError(f"cannot create {path}: {exc.strerror or exc}") from exc
+        result.created.append(name)
+    if git:
+        result.git = _git_init(target)
+    return result
