@@ -70,7 +70,10 @@ def test_html_targets_table_has_actuals_and_hand_computed_attainment(
     assert web.row("satisfaction")["Status"] == "met"
     mail = tables["targets-SLA-MAIL"].row("availability")
     assert mail["Actual"] == "99.85"
-    assert mail["Attainment (2023-Q4 to 2026-Q3)"] == "85.7 % (6 of 7)"
+    # 2025-Q1 … 2026-Q3 but 2025-Q4 (reported by month, not counted); 2025-Q2 breached.
+    assert mail["Attainment (2023-Q4 to 2026-Q3)"] == attainment(
+        [99.7, 99.4, 99.8, 99.6, 99.95, 99.85], 99.5
+    )
 
 
 def test_html_charts_are_well_formed_svg_with_breaches_in_red(reports: Reports) -> None:
@@ -90,9 +93,22 @@ def test_html_history_flags_periods_not_measured(reports: Reports) -> None:
     assert history.column("Period")[0] == "2025-11"
     assert history.column("Period")[-1] == "2026-10"
     assert history.row("2025-11")["State"] == "outside agreement"
-    assert history.row("2026-06")["State"] == "not measured"
+    assert history.row("2026-06")["State"] == "not measured"  # its Measurement is retired
     assert history.row("2026-02")["p1-response"] == "–"  # no P1 incident that month
     assert history.row("2026-03")["availability"] == "99.81"
+
+
+def test_quarter_reported_by_three_monthly_measurements(reports: Reports) -> None:
+    tables = reports.tables(reports.ok("service", fmt="html"))
+    quarter = tables["history-SLA-MAIL"].row("2025-Q4")
+    assert quarter == {
+        "Period": "2025-Q4",
+        "State": "measured by month",
+        "availability": "99.95 / 99.8 / 99.9",
+        "p2-resolution": "4 / 5.5 / 3",
+    }
+    notes = tables["workload-SLA-MAIL"].row("2025-Q4")["Measurement notes"]
+    assert notes.startswith("2025-11: Reported monthly")
 
 
 def test_html_breaches_latest_first_and_workload(reports: Reports) -> None:
@@ -114,6 +130,7 @@ def test_html_breaches_latest_first_and_workload(reports: Reports) -> None:
     assert notes.column("Period") == ["2026-10", "2026-08", "2026-07", "2026-03", "2026-02"]
     assert "2,300 orders an hour" in notes.row("2026-08")["Measurement notes"]
     assert "states no workload limits" in html  # SLA-MAIL
+    assert "Withdrawn" not in html  # the retired Measurement of 2026-06
 
 
 def test_agreement_option_takes_an_ola(reports: Reports) -> None:

@@ -7,6 +7,12 @@ for one reported quarterly (`reporting.frequency`, default monthly). Without `--
 report covers the last complete period before today. A `--period` of the other granularity
 is converted: a quarter given for a monthly agreement means its last month, a month given
 for a quarterly agreement means the quarter containing it (the report says so).
+
+Which periods count follows REP001 (`itsm_cli.rules.reporting`, whose period helpers this
+module uses): a period without a Measurement is "not measured" only when it lies wholly within
+the agreement's validity, otherwise it is "outside agreement"; retired Measurements are
+withdrawn and ignored; a quarter of a quarterly agreement reported by three monthly
+Measurements is "measured by month" (not a gap, but with no quarterly values to show).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from itsm_cli.records.fields import Status
 from itsm_cli.records.models import OLA, SLA, Agreement, Measurement, Target
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
+from itsm_cli.rules.reporting import last_complete_period, months_of, period_bounds
 
 if TYPE_CHECKING:
     from itsm_cli.records.index import RepoIndex
@@ -31,8 +38,15 @@ WINDOW = 12
 
 COMPARATOR_SYMBOL = {">=": "≥", "<=": "≤"}
 MET, BREACHED, NOT_MEASURED = "met", "breached", "not measured"
-MEASURED, OUTSIDE = "measured", "outside agreement"
-CSS = {MET: "met", BREACHED: "breached", NOT_MEASURED: "due", MEASURED: "", OUTSIDE: "muted"}
+MEASURED, OUTSIDE, BY_MONTH = "measured", "outside agreement", "measured by month"
+CSS = {
+    MET: "met",
+    BREACHED: "breached",
+    NOT_MEASURED: "due",
+    MEASURED: "",
+    OUTSIDE: "muted",
+    BY_MONTH: "",
+}
 """The class of base.html.j2's stylesheet that colours each status."""
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -61,10 +75,8 @@ class Period:
 
     @classmethod
     def last_complete(cls, today: dt.date, quarterly: bool) -> Period:
-        """The last period that ended before `today`."""
-        if quarterly:
-            return cls(today.year * 4 + (today.month - 1) // 3 - 1, True)
-        return cls(today.year * 12 + today.month - 2, False)
+        """The last period that ended before `today` (REP001's reckoning)."""
+        return cls.parse(last_complete_period(today, "quarterly" if quarterly else "monthly"))
 
     @property
     def year(self) -> int:
@@ -77,12 +89,11 @@ class Period:
 
     @property
     def start(self) -> dt.date:
-        month = (self.number - 1) * 3 + 1 if self.quarterly else self.number
-        return dt.date(self.year, month, 1)
+        return period_bounds(str(self))[0]
 
     @property
     def end(self) -> dt.date:
-        return self.shift(1).start - dt.timedelta(days=1)
+        return period_bounds(str(self))[1]
 
     def shift(self, periods: int) -> Period:
         return Period(self.ordinal + periods, self.quarterly)
@@ -155,18 +166,20 @@ def _chosen(data: ReportInput) -> list[LoadedRecord[Agreement]]:
 
 
 def _measurements(index: RepoIndex, agreement_id: str) -> dict[str, list[Measurement]]:
-    """The Measurements of one agreement by period text, in file order."""
+    """The Measurements of one agreement that are not retired (withdrawn reports, as REP001
+    treats them), by period text, in file order."""
     by_period: dict[str, list[Measurement]] = {}
     for record in index.of_kind(Measurement):
         spec = record.model.spec
-        if spec.agreement == agreement_id:
+        if spec.agreement == agreement_id and record.model.metadata.status is not Status.RETIRED:
             by_period.setdefault(spec.period, []).append(record.model)
     return by_period
 
 
 def _inside(period: Period, start: dt.date | None, end: dt.date | None) -> bool:
-    """Whether the agreement was valid on at least one day of the period."""
-    return (start is None or start <= period.end) and (end is None or period.start <= end)
+    """Whether the period lies wholly within the agreement's validity: only then is a missing
+    Measurement a gap (REP001's rule; a period the agreement only partly covers is not)."""
+    return (start is None or start <= period.start) and (end is None or period.end <= end)
 
 
 def _agreement(
@@ -201,6 +214,11 @@ def _agreement(
             merged.update(measurement.spec.values)
         if found:
             state = MEASURED
+        elif p.quarterly and all(month in measured for month in months_of(str(p))):
+            # REP001 counts three monthly reports as the quarter's; their values cannot be
+            # combined into the quarter's, so the period shows none.
+            state = BY_MONTH
+            found = [m for month in months_of(str(p)) for m in measured[month]]
         elif _inside(p, spec.valid_from, spec.valid_until):
             state = NOT_MEASURED
         else:
@@ -209,14 +227,18 @@ def _agreement(
         for target in spec.targets:
             actual = merged.get(target.id)
             values[target.id].append(actual)
-            cells.append(_cell(target, actual))
+            cells.append(_cell(target, actual) if state != BY_MONTH else _months(target, found))
         periods.append(
             {
                 "period": str(p),
                 "state": state,
                 "css": CSS[state],
                 "measurements": [m.id for m in found],
-                "notes": [m.spec.notes for m in found if m.spec.notes],
+                "notes": [
+                    m.spec.notes if m.spec.period == str(p) else f"{m.spec.period}: {m.spec.notes}"
+                    for m in found
+                    if m.spec.notes
+                ],
                 "cells": cells,
             }
         )
@@ -268,6 +290,7 @@ def _agreement(
         "periods": periods,
         "not_measured": [row["period"] for row in periods if row["state"] == NOT_MEASURED],
         "outside": [row["period"] for row in periods if row["state"] == OUTSIDE],
+        "by_month": [row["period"] for row in periods if row["state"] == BY_MONTH],
         "breaches": breaches,
         "workload": {
             "limits": spec.workload_limits,
@@ -285,6 +308,15 @@ def _cell(target: Target, actual: float | None) -> dict[str, Any]:
         return {"value": None, "text": "–", "status": NOT_MEASURED, "css": CSS[NOT_MEASURED]}
     status = MET if target.is_met(actual) else BREACHED
     return {"value": actual, "text": fmt_number(actual), "status": status, "css": CSS[status]}
+
+
+def _months(target: Target, measurements: list[Measurement]) -> dict[str, Any]:
+    """The monthly values of a quarter, shown but not counted in the attainment."""
+    shown = [
+        fmt_number(m.spec.values[target.id]) if target.id in m.spec.values else "–"
+        for m in measurements
+    ]
+    return {"value": None, "text": " / ".join(shown), "status": BY_MONTH, "css": ""}
 
 
 def _target(
