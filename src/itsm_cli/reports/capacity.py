@@ -113,6 +113,10 @@ def _resource(resource: Resource, until: dt.date) -> dict[str, Any]:
     elif len(points) < MIN_POINTS:
         state, outlook = "no-trend", f"no trend: fewer than {MIN_POINTS} points"
     else:
+        try:
+            trend = fit_line(day_points(points)[1])
+        except ValueError:
+            trend = None
         crossing = predicted_crossing(points, threshold, until)  # CAP002
         if crossing is not None:
             state, outlook = "crossing", f"reaches the threshold on {crossing.isoformat()}"
@@ -122,11 +126,8 @@ def _resource(resource: Resource, until: dt.date) -> dict[str, Any]:
             outlook = "not within horizon"
             if later is not None:
                 outlook += f" (the trend reaches it on {later.isoformat()})"
-    if len(points) >= MIN_POINTS:
-        try:
-            trend = fit_line(day_points(points)[1])
-        except ValueError:
-            trend = None
+            elif trend is not None and not trend[0] > 0:
+                outlook += " (the trend is flat or falling)"
     latest_value = latest[1].value if latest else None
     return {
         "name": resource.name,
