@@ -1,0 +1,429 @@
+"""The loader: YAML 1.2 values, positions of every field, multi-document files, discovery,
+and the repository index (E003, E004) on the valid fixture repository `tests/valid/`."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from itsm_cli.config import load_workspace
+from itsm_cli.findings import Finding
+from itsm_cli.records.index import load_repository
+from itsm_cli.records.load import LoadResult, discover, load_bytes
+from itsm_cli.records.models import OLA, SLA, Service, Supplier
+from itsm_cli.records.yamlread import read_yaml_bytes
+
+VALID = Path(__file__).parent / "valid"
+MAX = 5 * 1024 * 1024
+
+
+def value_of(text: str) -> Any:
+    """The value `v` gets from the YAML line `v: <text>`."""
+    parsed = read_yaml_bytes(f"v: {text}\n".encode(), "value.yaml")
+    assert parsed.findings == []
+    return parsed.documents[0].data["v"]
+
+
+def findings_of(text: str) -> list[tuple[str, int, int]]:
+    parsed = read_yaml_bytes(text.encode(), "f.yaml")
+    return [(f.rule, f.line, f.column) for f in parsed.findings]
+
+
+def load_text(text: str, file: str = "f.yaml") -> LoadResult:
+    result = LoadResult()
+    load_bytes(text.encode(), file, result, MAX)
+    return result
+
+
+# --- YAML 1.2 scalars ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Only true/false are booleans: the YAML 1.1 words stay text (Norway's code is "no").
+        ("no", "no"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("off", "off"),
+        ("y", "y"),
+        ("NO", "NO"),
+        ("true", True),
+        ("false", False),
+        ("True", True),
+        ("FALSE", False),
+        # Integers: decimal with leading zeros is still decimal; 0o and 0x prefixes.
+        ("010", 10),
+        ("0o10", 8),
+        ("0x1F", 31),
+        ("-42", -42),
+        ("+7", 7),
+        ("1_000", "1_000"),
+        # Floats.
+        ("99.9", 99.9),
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        ("-.inf", -math.inf),
+        # Sexagesimal numbers and dates are not YAML 1.2: text, for Pydantic to parse.
+        ("12:30", "12:30"),
+        ("2026-02-01", "2026-02-01"),
+        ("2026-02-01T10:00:00Z", "2026-02-01T10:00:00Z"),
+        ("P12M", "P12M"),
+        # Nulls.
+        ("~", None),
+        ("null", None),
+        ("Null", None),
+        ("", None),
+        # Quoted values are always text.
+        ('"true"', "true"),
+        ("'010'", "010"),
+        ('"2026-02-01"', "2026-02-01"),
+        ("'~'", "~"),
+        ('""', ""),
+        ("'no'", "no"),
+        # Block scalars are text.
+        ("|\n  010\n", "010\n"),
+    ],
+)
+def test_yaml_1_2_scalars(text: str, expected: Any) -> None:
+    value = value_of(text)
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize("text", [".inf", ".Inf", "+.INF"])
+def test_infinity(text: str) -> None:
+    assert value_of(text) == math.inf
+
+
+@pytest.mark.parametrize("text", [".nan", ".NaN", ".NAN"])
+def test_not_a_number(text: str) -> None:
+    assert math.isnan(value_of(text))
+
+
+def test_number_too_long_for_python_stays_text_and_the_file_is_read() -> None:
+    digits = "1" * 5000  # over Python's 4,300-digit limit for int()
+    parsed = read_yaml_bytes(f"a: {digits}\nb: 2\n".encode(), "f.yaml")
+    assert parsed.findings == []
+    assert parsed.documents[0].data == {"a": digits, "b": 2}
+
+
+def test_dates_stay_text_in_raw_data_and_become_dates_in_the_model(tmp_path: Path) -> None:
+    parsed = read_yaml_bytes((VALID / "records/agreements/sla-web.yaml").read_bytes(), "sla")
+    assert parsed.documents[0].data["spec"]["validFrom"] == "2026-02-01"
+    repository = load_repository(load_workspace(VALID))
+    sla = repository.index.get("SLA-WEB", SLA)
+    assert sla is not None
+    assert sla.model.spec.valid_from.isoformat() == "2026-02-01"
+
+
+def test_country_code_no_survives_into_a_record() -> None:
+    result = load_text(
+        "apiVersion: itsm/v1\nkind: Service\n"
+        "metadata: {id: SVC-NO, title: Norway, owner: o, labels: {country: no}}\n"
+        "spec: {description: d, lifecycle: live, criticality: low}\n"
+    )
+    assert result.findings == []
+    assert result.records[0].model.metadata.labels == {"country": "no"}
+
+
+# --- positions ---------------------------------------------------------------------------
+
+
+def test_positions_of_keys_list_items_and_flow_values() -> None:
+    text = (
+        "a:\n"  # 1
+        "  b: 1\n"  # 2
+        "  c:\n"  # 3
+        "    - x\n"  # 4
+        "    - {d: 2, e: [3, 4]}\n"  # 5
+    )
+    (doc,) = read_yaml_bytes(text.encode(), "f.yaml").documents
+    assert doc.positions[()] == (1, 1)
+    assert doc.positions[("a",)] == (1, 1)
+    assert doc.positions[("a", "b")] == (2, 3)
+    assert doc.positions[("a", "c")] == (3, 3)
+    assert doc.positions[("a", "c", 0)] == (4, 7)
+    assert doc.positions[("a", "c", 1)] == (5, 7)
+    assert doc.positions[("a", "c", 1, "d")] == (5, 8)
+    assert doc.positions[("a", "c", 1, "e")] == (5, 14)
+    assert doc.positions[("a", "c", 1, "e", 1)] == (5, 21)
+
+
+def test_record_position_falls_back_to_the_nearest_written_parent() -> None:
+    result = load_text((VALID / "records/agreements/sla-web.yaml").read_text())
+    (record,) = result.records
+    assert record.position(("spec", "targets", 1, "priority")) == (25, 7)
+    assert record.position(("spec", "targets", 1, "comparator")) == (20, 7)  # not written
+    assert record.position(("spec", "reporting", "frequency")) == (9, 1)  # spec itself
+
+
+# --- multi-document files ------------------------------------------------------------------
+
+SERVICE = (
+    "apiVersion: itsm/v1\nkind: Service\nmetadata: {{id: {id}, title: t, owner: o}}\n"
+    "spec: {{description: d, lifecycle: live, criticality: low}}\n"
+)
+
+
+def test_multi_document_file_keeps_each_documents_lines() -> None:
+    text = SERVICE.format(id="SVC-A") + "---\n" + SERVICE.format(id="SVC-B")
+    parsed = read_yaml_bytes(text.encode(), "f.yaml")
+    # A document after `---` starts at its marker.
+    assert [(d.index, d.line) for d in parsed.documents] == [(0, 1), (1, 5)]
+    assert parsed.documents[1].positions[("metadata",)] == (8, 1)
+
+
+def test_a_bad_document_does_not_hide_the_good_ones() -> None:
+    text = (
+        SERVICE.format(id="SVC-A")
+        + "---\napiVersion: itsm/v1\nkind: Service\nkind: Service\n"  # duplicate key, line 8
+        + "---\n"
+        + SERVICE.format(id="SVC-C")
+    )
+    result = load_text(text)
+    assert [r.id for r in result.records] == ["SVC-A", "SVC-C"]
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("E001", 8, 1)]
+    assert result.records[1].line == 9
+
+
+def test_duplicate_keys_are_found_in_nested_and_flow_mappings() -> None:
+    assert findings_of("a:\n  - {x: 1, y: 2, x: 3}\n") == [("E001", 2, 18)]
+    assert findings_of("a:\n  b: 1\n  c:\n    d: 1\n    d: 2\n") == [("E001", 5, 5)]
+    # Every duplicate is reported, not only the first.
+    assert findings_of("a: 1\na: 2\nb: 1\nb: 2\n") == [("E001", 2, 1), ("E001", 4, 1)]
+    # Same text, different values under YAML 1.2: `1` and `"1"` are different keys.
+    assert findings_of('1: a\n"1": b\n') == []
+
+
+def test_explicit_document_markers_and_empty_documents() -> None:
+    text = "%YAML 1.2\n---\n" + SERVICE.format(id="SVC-A") + "...\n---\n---\n"
+    result = load_text(text)
+    assert [r.id for r in result.records] == ["SVC-A"]
+    assert result.findings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("a: &x 1\nb: *x\n", None),  # a scalar alias is fine
+        ("a: &x [1, 2]\nb: *x\n", None),
+        ("a: &x [*x]\n", "E001"),  # an alias inside its own anchor is undefined there
+        ("? [a, b]\n: 1\n", "E001"),  # a list as a key
+        ("a: !custom x\n", "E006"),
+        ("!!map\na: 1\n", "E006"),
+        ("--- !!str\nx\n", "E006"),
+    ],
+)
+def test_anchors_keys_and_tags(text: str, rule: str | None) -> None:
+    parsed = read_yaml_bytes(text.encode(), "f.yaml")
+    assert [f.rule for f in parsed.findings] == ([rule] if rule else [])
+
+
+def test_utf16_with_its_mark_is_read() -> None:
+    data = SERVICE.format(id="SVC-U16").encode("utf-16")
+    result = LoadResult()
+    load_bytes(data, "f.yaml", result, MAX)
+    assert result.findings == []
+    assert [r.id for r in result.records] == ["SVC-U16"]
+
+
+def test_windows_line_endings_are_read() -> None:
+    result = load_text(SERVICE.format(id="SVC-CRLF").replace("\n", "\r\n"))
+    assert result.findings == []
+    assert result.records[0].position(("spec",)) == (4, 1)
+
+
+# --- records, schema, envelope -------------------------------------------------------------
+
+
+def test_non_text_kind_and_api_version_are_explained() -> None:
+    kind_list = load_text("apiVersion: itsm/v1\nkind: [Service]\nmetadata: {}\nspec: {}\n")
+    assert [(f.rule, f.line, f.message) for f in kind_list.findings] == [
+        ("E005", 2, "unknown kind: a list where a kind name is expected")
+    ]
+    api_number = load_text("apiVersion: 1\nkind: Service\nmetadata: {}\nspec: {}\n")
+    assert [(f.rule, f.line, f.message) for f in api_number.findings] == [
+        ("E005", 1, "unknown apiVersion 1 (supported: itsm/v1)")
+    ]
+
+
+def test_missing_envelope_field() -> None:
+    result = load_text("kind: Service\nmetadata: {id: SVC-A}\nspec: {}\n")
+    (finding,) = result.findings
+    assert (finding.rule, finding.line, finding.record) == ("E002", 1, "SVC-A")
+    assert finding.message == "missing required field 'apiVersion'"
+
+
+def test_non_text_keys_are_a_schema_error() -> None:
+    result = load_text(
+        "apiVersion: itsm/v1\nkind: Measurement\n"
+        "metadata: {id: MEAS-A, title: t, owner: o}\n"
+        "spec:\n  agreement: SLA-WEB\n  period: '2026-10'\n  values:\n    1: 99.9\n"
+    )
+    (finding,) = result.findings
+    assert (finding.rule, finding.line, finding.column) == ("E002", 8, 5)
+    assert "must be text" in finding.message
+
+
+def test_broken_record_is_remembered_so_references_to_it_are_not_reported(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(VALID, repo)
+    # Break the supplier the service depends on: one E002, and no E004 for SVC-WEB.dependsOn.
+    path = repo / "records/suppliers/sup-dc.yaml"
+    path.write_text(path.read_text().replace("type: external", "type: outsourced"))
+    repository = load_repository(load_workspace(repo))
+    assert [(f.rule, f.file, f.line) for f in repository.findings] == [
+        ("E002", "records/suppliers/sup-dc.yaml", 10)
+    ]
+
+
+# --- the repository index ------------------------------------------------------------------
+
+
+def test_valid_fixture_repository_loads_clean() -> None:
+    repository = load_repository(load_workspace(VALID))
+    assert repository.findings == []
+    assert len(repository.index) == 6
+    assert repository.files == [
+        "records/agreements/ola-netops.yaml",
+        "records/agreements/sla-web.yaml",
+        "records/measurements/sla-web.yaml",
+        "records/services/svc-web.yaml",
+        "records/suppliers/sup-dc.yaml",
+        "records/suppliers/sup-netops.yaml",
+    ]
+    index = repository.index
+    assert [r.id for r in index.of_kind(Supplier)] == ["SUP-DC", "SUP-NETOPS"]
+    assert index.get("SVC-WEB", Service) is not None
+    assert index.get("SVC-WEB", SLA) is None  # exists, but is not an SLA
+    assert index.get("NOPE") is None
+    ola = index.get("OLA-NETOPS", OLA)
+    assert ola is not None and ola.model.spec.provider == "SUP-NETOPS"
+
+
+def _repo_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(VALID, repo)
+    for name, text in files.items():
+        (repo / "records" / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / "records" / name).write_text(text)
+    return repo
+
+
+def _located(findings: list[Finding]) -> list[tuple[str, str, int, int]]:
+    return [(f.rule, f.file, f.line, f.column) for f in sorted(findings, key=Finding.sort_key)]
+
+
+def test_duplicate_id_in_one_file_names_the_first_document(tmp_path: Path) -> None:
+    text = SERVICE.format(id="SVC-TWICE") + "---\n" + SERVICE.format(id="SVC-TWICE")
+    repo = _repo_with(tmp_path, {"services/twice.yaml": text})
+    (finding,) = load_repository(load_workspace(repo)).findings
+    assert (finding.rule, finding.line, finding.column) == ("E003", 8, 12)
+    assert "records/services/twice.yaml:3" in finding.message
+
+
+def test_waiver_naming_a_missing_record(tmp_path: Path) -> None:
+    waiver = (
+        "apiVersion: itsm/v1\nkind: Waiver\n"
+        "metadata: {id: WVR-A, title: t, owner: o}\n"
+        "spec:\n"
+        "  rule: SLM003\n"
+        "  records: ['*', SLA-WEB, SLA-WBE]\n"
+        "  reason: r\n  approvedBy: b\n  expires: 2027-01-01\n"
+    )
+    repo = _repo_with(tmp_path, {"waivers/wvr-a.yaml": waiver})
+    findings = load_repository(load_workspace(repo)).findings
+    assert _located(findings) == [("E004", "records/waivers/wvr-a.yaml", 6, 27)]
+    assert findings[0].message == "'SLA-WBE' names no record (did you mean 'SLA-WEB'?)"
+
+
+def test_measurement_of_a_service_is_a_wrong_kind(tmp_path: Path) -> None:
+    text = (
+        "apiVersion: itsm/v1\nkind: Measurement\n"
+        "metadata: {id: MEAS-X, title: t, owner: o}\n"
+        "spec: {agreement: SVC-WEB, period: '2026-10', values: {availability: 99}}\n"
+    )
+    repo = _repo_with(tmp_path, {"measurements/x.yaml": text})
+    findings = load_repository(load_workspace(repo)).findings
+    assert _located(findings) == [("E004", "records/measurements/x.yaml", 4, 8)]
+    assert findings[0].message == "'SVC-WEB' is a Service, but a SLA or OLA is expected here"
+
+
+def test_ola_provider_may_be_a_team_name(tmp_path: Path) -> None:
+    text = (VALID / "records/agreements/ola-netops.yaml").read_text()
+    text = text.replace("OLA-NETOPS", "OLA-TEAM").replace("SUP-NETOPS", "Network team")
+    repo = _repo_with(tmp_path, {"agreements/ola-team.yaml": text})
+    assert load_repository(load_workspace(repo)).findings == []
+
+
+def test_cross_checks_off_skips_duplicates_and_references(tmp_path: Path) -> None:
+    text = SERVICE.format(id="SVC-WEB").replace(
+        "criticality: low", "criticality: low, dependsOn: [SUP-NONE]"
+    )
+    repo = _repo_with(tmp_path, {"services/again.yaml": text})
+    workspace = load_workspace(repo)
+    assert _located(load_repository(workspace).findings) == [
+        ("E004", "records/services/again.yaml", 4, 71),  # SUP-NONE
+        ("E003", "records/services/svc-web.yaml", 4, 3),  # read after again.yaml
+    ]
+    assert load_repository(workspace, cross_checks=False).findings == []
+
+
+# --- discovery -----------------------------------------------------------------------------
+
+
+def test_discovery_reads_yaml_and_yml_and_skips_hidden_and_other_files(tmp_path: Path) -> None:
+    root = tmp_path
+    for name in (
+        "records/a.yaml",
+        "records/b.yml",
+        "records/c.json",
+        "records/README.md",
+        "records/.hidden.yaml",
+        "records/.git/x.yaml",
+        "records/sub/.cache/y.yaml",
+        "records/sub/d.YAML.bak",
+        "records/sub/e.yaml",
+    ):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x: 1\n")
+    files, findings = discover([root / "records"], root)
+    assert [rel for _, rel in files] == ["records/a.yaml", "records/b.yml", "records/sub/e.yaml"]
+    assert findings == []
+
+
+def test_discovery_of_a_single_file_and_overlapping_paths(tmp_path: Path) -> None:
+    (tmp_path / "records/sub").mkdir(parents=True)
+    (tmp_path / "records/sub/a.yaml").write_text("x: 1\n")
+    files, _ = discover(
+        [tmp_path / "records", tmp_path / "records/sub/a.yaml", tmp_path / "records/sub"],
+        tmp_path,
+    )
+    assert [rel for _, rel in files] == ["records/sub/a.yaml"]
+
+
+def test_configured_file_size_limit(tmp_path: Path) -> None:
+    big = SERVICE.format(id="SVC-BIG").replace("description: d", "description: " + "d" * 700)
+    repo = _repo_with(tmp_path, {"services/big.yaml": big})
+    (repo / "itsm.toml").write_text('records = "records"\nmax-file-size = 600\n')
+    findings = load_repository(load_workspace(repo)).findings
+    assert _located(findings) == [("E006", "records/services/big.yaml", 1, 1)]
+    assert "over the 600-byte limit" in findings[0].message
+
+
+def test_records_in_an_unreadable_file_are_not_reported_missing(tmp_path: Path) -> None:
+    """A syntax error in the SLA file hides the SLA; the Measurement that names it gets no
+    E004 on top of the E001 (it exists, it just cannot be read yet)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(VALID, repo)
+    sla = repo / "records/agreements/sla-web.yaml"
+    sla.write_text(sla.read_text().replace("services: [SVC-WEB]", "services: [SVC-WEB"))
+    findings = load_repository(load_workspace(repo)).findings
+    assert _located(findings) == [("E001", "records/agreements/sla-web.yaml", 12, 12)]
