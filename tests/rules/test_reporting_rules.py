@@ -1,0 +1,163 @@
+"""REP001–REP002 on the fixture in `tests/rules/reporting/` (see its README), run through
+`itsm check --select REP`; the period helpers; and the reporting findings on the example
+records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from itsm_cli.cli.main import app
+from itsm_cli.rules.reporting import last_complete_period, months_of, period_bounds
+
+FIXTURE = Path(__file__).parent / "reporting"
+EXAMPLES = Path(__file__).parents[2]
+AGREEMENTS = "records/agreements/rep001.yaml"
+BREACH = "records/measurements/sla-breach.yaml"
+TODAY = "2026-11-23"
+runner = CliRunner()
+
+
+def check(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[Any]]:
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json", *args])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)["findings"]
+
+
+def line_of(repo: Path, file: str, text: str, after: str = "") -> int:
+    """The first line of `file` holding `text`, after the line holding `after` (if given)."""
+    lines = (repo / file).read_text(encoding="utf-8").splitlines()
+    start = 0
+    if after:
+        start = next(n for n, line in enumerate(lines) if after in line) + 1
+    return next(n for n, line in enumerate(lines[start:], start=start + 1) if text in line)
+
+
+@pytest.fixture
+def findings(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    code, found = check(FIXTURE, monkeypatch, "--select", "E,REP")
+    assert code == 0  # warnings only, and the records validate
+    return found
+
+
+def test_exactly_the_expected_findings(findings: list[Any]) -> None:
+    """No REP001 for the agreements that are measured (monthly, or quarterly by quarter or
+    by its three months), new since mid-month, draft or expired; no REP002 where only an
+    older period misses or the latest is exactly on target."""
+    assert [(f["rule"], f["record"], f["file"], f["line"]) for f in findings] == [
+        ("REP001", "SLA-MISSING", AGREEMENTS,
+         line_of(FIXTURE, AGREEMENTS, "frequency: monthly", "id: SLA-MISSING")),
+        ("REP001", "SLA-UNREPORTED", AGREEMENTS,
+         line_of(FIXTURE, AGREEMENTS, "spec:", "id: SLA-UNREPORTED")),
+        ("REP001", "SLA-QUARTERLY-GAP", AGREEMENTS,
+         line_of(FIXTURE, AGREEMENTS, "reporting: {frequency: quarterly}", "SLA-QUARTERLY-GAP")),
+        ("REP002", "MEAS-BREACH-2026-10", BREACH, line_of(FIXTURE, BREACH, "availability: 99.82")),
+        ("REP002", "MEAS-BREACH-2026-10", BREACH, line_of(FIXTURE, BREACH, "p1-response: 20")),
+    ]
+
+
+def test_rep001_messages_name_the_period(findings: list[Any]) -> None:
+    messages = {f["record"]: f["message"] for f in findings if f["rule"] == "REP001"}
+    assert messages == {
+        # the retired 2026-10 Measurement does not count
+        "SLA-MISSING": "no Measurement for 2026-10, the last complete monthly reporting "
+        "period (latest: 2026-09)",
+        "SLA-UNREPORTED": "no Measurement for 2026-10, the last complete monthly reporting "
+        "period (none yet)",
+        "SLA-QUARTERLY-GAP": "no Measurement for 2026-Q3, the last complete quarterly "
+        "reporting period (latest: 2026-08)",
+    }
+    f = next(f for f in findings if f["rule"] == "REP001")
+    assert f["severity"] == "warning"
+    assert f["clauses"] == ["9.4"]
+
+
+def test_rep002_messages_give_value_and_target(findings: list[Any]) -> None:
+    breaches = [f for f in findings if f["rule"] == "REP002"]
+    assert [f["message"] for f in breaches] == [
+        "availability 99.82 % in 2026-10, the latest Measurement of SLA-BREACH, misses the "
+        "target >= 99.9 %",
+        # no comparator written: "<=" is the default for a response time
+        "p1-response 20 min in 2026-10, the latest Measurement of SLA-BREACH, misses the "
+        "target <= 15 min",
+    ]
+    assert breaches[0]["clauses"] == ["9.4", "8.3.3"]
+
+
+def test_rep001_first_whole_period_of_a_new_agreement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SLA-NEW started on 2026-10-15: on 2026-12-01 its first whole month, 2026-11, is due."""
+    monkeypatch.chdir(FIXTURE)
+    result = runner.invoke(
+        app, ["check", "--today", "2026-12-01", "-f", "json", "--select", "REP001"]
+    )
+    found = {f["record"]: f["message"] for f in json.loads(result.stdout)["findings"]}
+    assert found["SLA-NEW"] == (
+        "no Measurement for 2026-11, the last complete monthly reporting period (none yet)"
+    )
+    # quarterly agreements still look at 2026-Q3
+    assert "SLA-QUARTERLY-MONTHS" not in found
+
+
+def test_text_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURE)
+    result = runner.invoke(app, ["check", "--today", TODAY, "--select", "REP002", "--no-color"])
+    assert result.exit_code == 0
+    line = line_of(FIXTURE, BREACH, "availability: 99.82")
+    assert result.stdout.startswith(f"{BREACH}:{line}:5: REP002 availability 99.82 % in 2026-10")
+
+
+def test_example_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """records/README.md: REP002 on MEAS-TAILSPIN-NETWORK-2026-10 only (the csat miss of
+    MEAS-FABRIKAM-WORKPLACE-2026-08 is not the latest); every agreement has 2026-10."""
+    _, found = check(EXAMPLES, monkeypatch, "--select", "REP")
+    file = "records/measurements/sla-tailspin-network.yaml"
+    assert [(f["rule"], f["record"], f["file"], f["line"], f["message"]) for f in found] == [
+        ("REP002", "MEAS-TAILSPIN-NETWORK-2026-10", file,
+         line_of(EXAMPLES, file, "availability:", "id: MEAS-TAILSPIN-NETWORK-2026-10"),
+         "availability 99.82 % in 2026-10, the latest Measurement of SLA-TAILSPIN-NETWORK, "
+         "misses the target >= 99.9 %"),
+    ]
+
+
+# --- periods ---------------------------------------------------------------------------
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("period", "bounds"),
+    [
+        ("2026-10", (D(2026, 10, 1), D(2026, 10, 31))),
+        ("2026-02", (D(2026, 2, 1), D(2026, 2, 28))),
+        ("2024-02", (D(2024, 2, 1), D(2024, 2, 29))),
+        ("2026-12", (D(2026, 12, 1), D(2026, 12, 31))),
+        ("2026-Q1", (D(2026, 1, 1), D(2026, 3, 31))),
+        ("2026-Q4", (D(2026, 10, 1), D(2026, 12, 31))),
+    ],
+)
+def test_period_bounds(period: str, bounds: tuple[dt.date, dt.date]) -> None:
+    assert period_bounds(period) == bounds
+
+
+@pytest.mark.parametrize(
+    ("today", "monthly", "quarterly"),
+    [
+        (D(2026, 11, 23), "2026-10", "2026-Q3"),
+        (D(2026, 1, 1), "2025-12", "2025-Q4"),
+        (D(2026, 3, 31), "2026-02", "2025-Q4"),
+        (D(2026, 4, 1), "2026-03", "2026-Q1"),
+    ],
+)
+def test_last_complete_period(today: dt.date, monthly: str, quarterly: str) -> None:
+    assert last_complete_period(today, "monthly") == monthly
+    assert last_complete_period(today, "quarterly") == quarterly
+
+
+def test_months_of_a_quarter() -> None:
+    assert months_of("2026-Q3") == ("2026-07", "2026-08", "2026-09")
