@@ -15,11 +15,9 @@ from itsm_cli.reports import charts
 from itsm_cli.reports.finding_rows import finding_row
 
 if TYPE_CHECKING:
-    from itsm_cli.clauses.catalogue import Catalogue, Clause
+    from itsm_cli.clauses.catalogue import Catalogue
     from itsm_cli.clauses.coverage import ClauseCoverage, Coverage
     from itsm_cli.records.index import RepoIndex
-    from itsm_cli.records.load import LoadedRecord
-    from itsm_cli.records.models import Record
     from itsm_cli.reports.registry import ReportInput
 
 TOP_GAPS = 10
@@ -36,7 +34,8 @@ def build(data: ReportInput) -> dict[str, Any]:
     reference = load_catalogue(REFERENCE_EDITION)
     findings = data.check.findings
     severity = _worst_severity(findings)
-    mandatory = _mandatory_clauses(catalogue, reference)
+    documents = _mandatory_documents(data.repository.index)
+    missing_documents = _missing_documents(catalogue, reference, documents)
 
     summary = Summary.of(findings, data.check.records, data.check.files)
     return {
@@ -75,9 +74,9 @@ def build(data: ReportInput) -> dict[str, Any]:
             [(f"{g.id} {g.title}", g.score) for g in coverage.groups],
             f"Score per clause group, {coverage.standard}",
         ),
-        "top_gaps": _top_gaps(coverage, severity, mandatory),
+        "top_gaps": _top_gaps(coverage, severity, missing_documents),
         "clauses": [_clause_row(c, severity) for c in coverage.clauses],
-        "documents": _mandatory_documents(reference, data.repository.index),
+        "documents": documents,
         "waivers": _waivers_in_force(data, findings),
         "findings": [finding_row(f) for f in findings],
     }
@@ -102,26 +101,24 @@ def _worst_severity(findings: Iterable[Finding]) -> dict[str, Severity]:
     return out
 
 
-def _mandatory_clauses(catalogue: Catalogue, reference: Catalogue) -> dict[str, str]:
-    """Leaf id of `catalogue` → name of the mandatory document it stands for (a 2018 leaf
-    under a mandatory clause; in another edition, a leaf mapped onto one)."""
+def _missing_documents(
+    catalogue: Catalogue, reference: Catalogue, documents: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Leaf id of `catalogue` → the unsatisfied mandatory document it stands for: a 2018
+    leaf at or under the document's clause; in another edition, a leaf mapped onto that
+    clause, one under it or one above it."""
     from itsm_cli.clauses.catalogue import clause_matches
 
-    documents = {c.id: c.mandatory_document or "" for c in reference.mandatory_documents()}
+    unsatisfied = [(d["clause"], d["document"]) for d in documents if not d["satisfied"]]
     out: dict[str, str] = {}
     for leaf in catalogue.leaves():
         targets = (leaf.id,) if catalogue is reference else leaf.maps_to
-        for target in targets:
-            name = next(
-                (
-                    doc
-                    for clause_id, doc in documents.items()
-                    if clause_matches(clause_id, target) or clause_matches(target, clause_id)
-                ),
-                None,
-            )
-            if name is not None:
-                out[leaf.id] = name
+        for clause_id, document in unsatisfied:
+            if any(
+                clause_matches(clause_id, target) or clause_matches(target, clause_id)
+                for target in targets
+            ):
+                out[leaf.id] = document
                 break
     return out
 
@@ -131,7 +128,7 @@ def _codes(clause: ClauseCoverage, severity: dict[str, Severity], level: Severit
 
 
 def _top_gaps(
-    coverage: Coverage, severity: dict[str, Severity], mandatory: dict[str, str]
+    coverage: Coverage, severity: dict[str, Severity], missing_documents: dict[str, str]
 ) -> list[dict[str, Any]]:
     """The ten leaf clauses that lose most: missing mandatory documents first, then clauses
     with errors, other missing clauses, clauses with warnings, and lapsed reviews."""
@@ -141,8 +138,9 @@ def _top_gaps(
             continue
         errors = _codes(clause, severity, Severity.ERROR)
         warnings = _codes(clause, severity, Severity.WARNING)
-        if clause.status == "missing" and clause.id in mandatory:
-            tier, reason = _MISSING_MANDATORY, f"mandatory document missing: {mandatory[clause.id]}"
+        if clause.id in missing_documents:
+            tier = _MISSING_MANDATORY
+            reason = f"mandatory document missing: {missing_documents[clause.id]}"
         elif errors:
             tier, reason = _ERRORS, "errors: " + ", ".join(errors)
             if warnings:
@@ -192,19 +190,31 @@ def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[s
     }
 
 
-def _mandatory_documents(reference: Catalogue, index: RepoIndex) -> list[dict[str, Any]]:
-    """Each mandatory document of ISO/IEC 20000-1:2018 (7.5.4) with the approved records of
-    its kind that satisfy it (DOC001 fires for those with none)."""
+def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
+    """Each mandatory document of ISO/IEC 20000-1:2018 (7.5.4) with the approved records
+    that satisfy it as DOC001 counts them (of the kind the catalogue names, evidencing the
+    clause or a parent of it), and the drafts that would once approved."""
+    from itsm_cli.clauses.catalogue import clause_matches
+    from itsm_cli.records.fields import Status
+    from itsm_cli.rules.documents import mandatory_documents
+
     rows = []
-    for clause in reference.mandatory_documents():
-        records = _satisfying_records(index, clause)
+    for clause in mandatory_documents():
+        candidates = [
+            r
+            for r in index.by_kind.get(clause.mandatory_kind or "", [])
+            if r.model.metadata.status is not Status.RETIRED
+            and any(clause_matches(named, clause.id) for named in r.model.evidenced_clauses)
+        ]
+        records = [r.id for r in candidates if r.model.approved]
         rows.append(
             {
                 "clause": clause.id,
                 "title": clause.title,
                 "document": clause.mandatory_document or "",
                 "kind": clause.mandatory_kind or "",
-                "records": [r.id for r in records],
+                "records": records,
+                "drafts": [r.id for r in candidates if not r.model.approved],
                 "satisfied": bool(records),
             }
         )
@@ -235,13 +245,3 @@ def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[s
     rows.sort(key=lambda r: (r["expires"], r["id"]))
     return rows
 
-
-def _satisfying_records(index: RepoIndex, clause: Clause) -> list[LoadedRecord[Record]]:
-    from itsm_cli.clauses.catalogue import clause_matches
-
-    return [
-        r
-        for r in index.by_kind.get(clause.mandatory_kind or "", [])
-        if r.model.approved
-        and any(clause_matches(c, clause.id) for c in r.model.evidenced_clauses)
-    ]

@@ -1,0 +1,170 @@
+"""`itsm report gap`: the score and where it is lost, the full clause table, the mandatory
+documents, the waivers in force and every finding — on tests/reports/fixture (see its
+README), checked against `itsm gap -f json` and `itsm check -f json` on the same records."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from typer.testing import CliRunner
+
+from itsm_cli.cli.main import app
+
+if TYPE_CHECKING:
+    from conftest import Reports
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def run_json(*args: str) -> Any:
+    result = CliRunner().invoke(app, [*args, "-f", "json", "--today", "2026-11-23"])
+    return json.loads(result.stdout)
+
+
+def test_markdown_matches_golden_file(reports: Reports) -> None:
+    reports.golden("gap.md", reports.ok("gap"))
+
+
+def test_html_summary_agrees_with_itsm_gap(reports: Reports) -> None:
+    html = reports.ok("gap", fmt="html")
+    reports.assert_self_contained(html)
+    gap = run_json("gap")
+    # 2 covered, 8 partial, 47 missing of 57 leaves: (2 + 8 / 2) / 57 = 10.5 %.
+    assert gap["score"] == 10.5
+    assert '<div class="score">10.5</div>' in html
+    groups = reports.tables(html)["groups"]
+    assert groups.column("Clause") == ["4", "5", "6", "7", "8", "9", "10"]
+    # Clause 5: 5.2.1 and 5.2.2 partial (their only evidence is overdue), 5.1 and 5.3
+    # missing: (0 + 2 / 2) / 4 = 25 %.
+    assert groups.row("5")["Score"] == "25"
+    assert (groups.row("5")["Partial"], groups.row("5")["Missing"]) == ("2", "2")
+
+
+def test_html_group_chart_is_well_formed_svg(reports: Reports) -> None:
+    (chart,) = reports.svgs(reports.ok("gap", fmt="html"))
+    assert reports.svg_label(chart) == "Score per clause group, ISO/IEC 20000-1:2018"
+    labels = [t.text for t in chart.iter(f"{SVG}text")]
+    assert labels[:2] == ["4 Context of the organization", "0.0"]
+    assert "5 Leadership" in labels and "25.0" in labels
+    assert len(list(chart.iter(f"{SVG}rect"))) == 2 * 7  # a track and a bar per group
+
+
+def test_html_top_gaps_lead_with_missing_mandatory_documents(reports: Reports) -> None:
+    top = reports.tables(reports.ok("gap", fmt="html"))["top-gaps"]
+    assert len(top.body) == 10
+    assert top.row("1")["Clause"] == "4.3"
+    assert top.row("1")["Why"] == "mandatory document missing: Scope of the SMS"
+    assert top.row("7")["Clause"] == "8.5.1.1"
+    assert top.row("9")["Clause"] == "8.3.3"
+    assert top.row("9")["Why"] == "errors: SLM001, SLM004; warnings: REP002, SLM003"
+
+
+def test_top_gaps_order_errors_before_other_missing_clauses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reports: Reports
+) -> None:
+    repo = tmp_path / "sms"
+    shutil.copytree(reports.fixture, repo)
+    # An approved manual evidencing every mandatory Evidence clause but the change policy.
+    (repo / "records/evidence/ev-sms-manual.yaml").write_text(
+        "apiVersion: itsm/v1\nkind: Evidence\n"
+        "metadata:\n  id: EV-SMS-MANUAL\n  title: SMS manual\n  owner: sms-manager\n"
+        "  status: approved\n  approved: {by: Managing Director, date: 2026-10-01}\n"
+        "  lastReviewed: 2026-10-01\n"
+        '  clauses: ["4", "6", "7", "8.2.2", "8.7.3.1", "9", "10"]\n'
+        "spec:\n  type: policy\n  location: https://intranet.example/sms/manual\n"
+    )
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(app, ["report", "gap", "-f", "html", "--today", reports.today])
+    assert result.exit_code == 0, result.output
+    top = reports.tables(result.stdout)["top-gaps"]
+    assert [(r["Clause"], r["Status"], r["Why"].split(":")[0]) for r in top.records()] == [
+        ("8.5.1.1", "missing", "mandatory document missing"),
+        ("8.3.3", "partial", "errors"),  # two error codes first
+        ("8.3.4.1", "partial", "errors"),
+        ("8.4.3", "partial", "errors"),
+        ("8.7.2", "partial", "errors"),
+        ("5.1", "missing", "no approved record evidences it"),
+        ("5.3", "missing", "no approved record evidences it"),
+        ("8.1", "missing", "no approved record evidences it"),
+        ("8.2.1", "missing", "no approved record evidences it"),
+        ("8.2.3", "missing", "no approved record evidences it"),
+    ]
+
+
+def test_html_clause_table_has_every_clause_with_evidence_and_findings(
+    reports: Reports,
+) -> None:
+    html = reports.ok("gap", fmt="html")
+    table = reports.tables(html)["clause-table"]
+    gap = run_json("gap")
+    assert table.column("Clause") == [c["id"] for c in gap["clauses"]]
+    assert table.column("Status") == [c["status"] for c in gap["clauses"]]
+    assert table.row("5.2.1")["Evidence"] == "EV-SM-POLICY (review overdue)"
+    assert table.row("5.2.1")["Status"] == "partial"
+    assert table.row("8.4.3")["Evidence"] == "CAP-WEB"
+    assert table.row("8.4.3")["Findings"] == "CAP002, CAP003, CAP004"
+    # A waived finding is shown apart (struck through), after the open ones.
+    assert table.row("8.3.4.1")["Findings"] == "SLM004, SUP001, SUP004, SUP005 SUP002"
+    assert '<span class="waived" title="waived">SUP002</span>' in html
+
+
+def test_html_mandatory_documents_checklist(reports: Reports) -> None:
+    documents = reports.tables(reports.ok("gap", fmt="html"))["document-table"]
+    assert documents.column("Clause") == [
+        "4.3", "4.4", "5.2", "6.2", "6.3", "8.2.2", "8.2.4", "8.3.3", "8.3.4.1", "8.3.4.2",
+        "8.5.1.1", "8.7.2", "8.7.3.1",
+    ]  # fmt: skip
+    assert documents.row("5.2")["Satisfied by"] == "EV-SM-POLICY"
+    # The retired SLA-WEB-2025 does not count.
+    assert documents.row("8.3.3")["Satisfied by"] == "SLA-MAIL, SLA-WEB"
+    assert documents.row("8.5.1.1")["Satisfied by"] == "missing (draft: EV-CHANGE-POLICY)"
+    assert documents.row("4.3")["Satisfied by"] == "missing"
+
+
+def test_html_waivers_in_force(reports: Reports) -> None:
+    waivers = reports.tables(reports.ok("gap", fmt="html"))["waiver-table"]
+    assert waivers.records() == [
+        {
+            "Waiver": "WVR-FIBRE-RENEWAL",
+            "Rule": "SUP002",
+            "Records": "SUP-FIBRE",
+            "Reason": "Renewal terms agreed in principle; the new contract is signed by "
+            "2026-12-15.",
+            "Approved by": "Head of Service Delivery",
+            "Expires": "2026-12-31",
+            "Findings waived": "1",
+        }
+    ]
+    # After it expires, no waiver is in force and its finding counts again.
+    later = reports.ok("gap", fmt="html", today="2027-01-05")
+    assert "No waiver is in force." in later
+    assert "waiver-table" not in reports.tables(later)
+
+
+def test_html_appendix_lists_every_finding_of_itsm_check(reports: Reports) -> None:
+    appendix = reports.tables(reports.ok("gap", fmt="html"))["finding-table"]
+    check = run_json("check")["findings"]
+    assert [(r["Location"], r["Rule"]) for r in appendix.records()] == [
+        (f"{f['file']}:{f['line']}", f["rule"]) for f in check
+    ]
+    waived = appendix.row("records/suppliers/sup-fibre.yaml:20")
+    assert (waived["Rule"], waived["Waived"]) == ("SUP002", "by WVR-FIBRE-RENEWAL")
+    assert appendix.row("records/services/svc-desk.yaml:12")["Severity"] == "error"
+
+
+def test_edition_2011_renders_the_2011_outline(reports: Reports) -> None:
+    md = reports.ok("gap", "--edition", "2011")
+    assert md.startswith("# Gap analysis against ISO/IEC 20000-1:2011\n")
+    assert "Edition ISO/IEC 20000-1:2011" in md
+    gap = run_json("gap", "--edition", "2011")
+    assert f"**Score: {gap['score']:g} / 100**" in md
+    html = reports.ok("gap", "--edition", "2011", fmt="html")
+    tables = reports.tables(html)
+    assert tables["groups"].column("Clause") == ["4", "5", "6", "7", "8", "9"]
+    assert tables["clause-table"].column("Clause") == [c["id"] for c in gap["clauses"]]
+    # The checklist of mandatory documents stays the 2018 one (7.5.4).
+    assert "8.5.1.1" in tables["document-table"].column("Clause")
