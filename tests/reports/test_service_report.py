@@ -5,6 +5,8 @@ for the measurements and the numbers computed by hand)."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -202,3 +204,15 @@ def test_period_arithmetic() -> None:
     assert Period.parse("2024-02").end == dt.date(2024, 2, 29)
     with pytest.raises(ValueError, match="not a period"):
         Period.parse("2024-13")
+
+
+def test_repository_without_slas(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "records" / "services").mkdir(parents=True)
+    shutil.copy(reports.fixture / "records/services/svc-web.yaml", tmp_path / "records/services")
+    monkeypatch.chdir(tmp_path)
+    assert "No SLA to report on." in reports.ok("service")
+    html = reports.ok("service", fmt="html")
+    assert "<p>No SLA to report on.</p>" in html
+    assert reports.svgs(html) == []

@@ -4,6 +4,9 @@ tests/reports/fixture (see its README)."""
 
 from __future__ import annotations
 
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -159,3 +162,16 @@ def test_strictness_of_an_underpinning_target(
     underpinning: Target, sla: Target, verdict: str
 ) -> None:
     assert compare(underpinning, sla) == verdict
+
+
+def test_repository_without_suppliers(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "records" / "services").mkdir(parents=True)
+    shutil.copy(reports.fixture / "records/services/svc-mail.yaml", tmp_path / "records/services")
+    monkeypatch.chdir(tmp_path)
+    assert "0 suppliers on 2026-11-23" in reports.ok("suppliers")
+    html = reports.ok("suppliers", fmt="html")
+    (timeline,) = reports.svgs(html)
+    assert "no contracts" in ET.tostring(timeline, encoding="unicode")
+    assert reports.tables(html)["contracts"].body == []
