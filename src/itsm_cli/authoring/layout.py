@@ -248,6 +248,8 @@ def _check(node: _Node, lines: _Lines) -> None:
                 if key.kind != "scalar" or key.props or key.line != key.end_line:
                     raise _Unsupported(entry.line, "a complex mapping key")
                 before = lines[key.line][: key.col]
+                if before.strip().startswith("?"):
+                    raise _Unsupported(key.line, "a complex mapping key")
                 if before.strip() and not (
                     compact and index == 0 and not before.replace("-", " ").strip()
                 ):
