@@ -138,7 +138,7 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
             path=("clauses", clause.id),
             clauses=(clause.id,),
             hint=hint,
-            related=tuple(f"{r.file}:{r.line}" for r in waiting),
+            related=tuple(f"{r.file}:{r.position(('metadata', 'id'))[0]}" for r in waiting),
         )
 
 
@@ -178,7 +178,12 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
             defaults[kind] = ctx.review_interval(kind)
         meta = model.metadata
         interval = meta.review_interval or defaults[kind]
-        source = "reviewInterval" if meta.review_interval else f"default for {kind}"
+        if meta.review_interval:
+            source = "reviewInterval"
+        elif kind in ctx.config.review_intervals:
+            source = f"configured for {kind}"
+        else:
+            source = f"default for {kind}"
         if meta.last_reviewed is None:
             yield ctx.finding(
                 record,
