@@ -267,6 +267,12 @@ class Contract(RecordModel):
     def in_force(self, today: dt.date) -> bool:
         return self.start <= today <= self.end
 
+    @property
+    def last_notice_day(self) -> dt.date | None:
+        """The last day to give notice: end − noticePeriod, by the calendar (2027-01-31 − P3M
+        = 2026-10-31); None without a notice period."""
+        return None if self.notice_period is None else self.notice_period.before(self.end)
+
 
 class SupplierReview(RecordModel):
     date: IsoDate

@@ -95,21 +95,13 @@ def build(data: ReportInput) -> dict[str, Any]:
     }
 
 
-def notice_deadline(supplier: Supplier) -> dt.date | None:
-    """The last day to give notice: contract end − noticePeriod, by the calendar (as
-    SUP002 computes it); None without a notice period."""
-    contract = supplier.spec.contract
-    notice = contract.notice_period
-    return None if notice is None else notice.before(contract.end)
-
-
 def contract_status(supplier: Supplier, today: dt.date) -> str:
     contract = supplier.spec.contract
     if today < contract.start:
         return NOT_STARTED
     if today > contract.end:
         return EXPIRED
-    deadline = notice_deadline(supplier)
+    deadline = supplier.spec.contract.last_notice_day
     if deadline is not None and deadline <= today:
         return WITHIN_NOTICE
     return IN_FORCE
@@ -204,7 +196,7 @@ def _supplier(
     model = record.model
     spec = model.spec
     contract = spec.contract
-    deadline = notice_deadline(model)
+    deadline = model.spec.contract.last_notice_day
     status = contract_status(model, today)
     services = supported_services(index, record.id)
     reviews = sorted(enumerate(spec.reviews), key=lambda item: (item[1].date, item[0]))

@@ -129,10 +129,9 @@ def find_contracts_in_notice_period(ctx: RuleContext) -> Iterator[Finding]:
     today = ctx.today
     for supplier in _current_suppliers(ctx):
         contract = supplier.model.spec.contract
-        notice = contract.notice_period
-        if notice is None:
+        notice, last_day = contract.notice_period, contract.last_notice_day
+        if notice is None or last_day is None:
             continue
-        last_day = notice.before(contract.end)
         if not last_day <= today <= contract.end:
             continue
         when = (
