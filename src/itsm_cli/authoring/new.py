@@ -366,11 +366,11 @@ def new_record(
         pairs.append((shown.strip(), text))
     path = record_path(workspace, kind, record_id)
     rel = Path(os.path.relpath(path, workspace.root)).as_posix()
-    if path.exists() and not force:
-        raise NewError(f"{rel} already exists (use --force to replace it)")
     taken = _existing_ids(workspace, rel if force else None)
     if record_id in taken:
         raise NewError(f"id {record_id} is already used: {taken[record_id]}")
+    if path.exists() and not force:
+        raise NewError(f"{rel} already exists (use --force to replace it)")
     text = build_record(kind, record_id, path, workspace.root, title, pairs, ask)
     parsed = read_yaml_bytes(text.encode("utf-8"), rel)
     findings = list(parsed.findings)

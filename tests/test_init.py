@@ -1,0 +1,181 @@
+"""`itsm init [DIR]`: a records repository that validates, checks and is formatted from the
+first minute, and a scaffold that never overwrites a file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from itsm_cli import __version__
+from itsm_cli.cli.main import app
+from itsm_cli.config import Config
+from itsm_cli.records.models import KINDS
+
+TODAY = "2026-11-23"
+RECORDS = [
+    "records/agreements/ola-database.yaml",
+    "records/agreements/sla-webshop.yaml",
+    "records/capacity/cap-webshop.yaml",
+    "records/continuity/con-webshop.yaml",
+    "records/evidence/ev-sms-manual.yaml",
+    "records/measurements/sla-webshop.yaml",
+    "records/services/svc-webshop.yaml",
+    "records/suppliers/sup-cloudhost.yaml",
+    "records/waivers/wvr-mandatory-documents.yaml",
+]
+runner = CliRunner()
+
+
+def init(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["init", "--today", TODAY, *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def run_in(folder: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    monkeypatch.chdir(folder)
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout + result.stderr
+
+
+@pytest.fixture
+def scaffolded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = init("sms")
+    assert code == 0, err
+    return tmp_path / "sms"
+
+
+def test_creates_the_layout_and_lists_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = init("sms")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Created in sms:"
+    for name in ("itsm.toml", "README.md", ".pre-commit-config.yaml",
+                 ".github/workflows/itsm.yml", *RECORDS):
+        assert f"  {name}" in lines
+        assert (tmp_path / "sms" / name).is_file()
+    for kind in KINDS:
+        assert (tmp_path / "sms" / "schemas" / f"{kind.lower()}.schema.json").is_file()
+    assert lines[-1] == "Next: cd sms && itsm validate, then itsm check."
+
+
+def test_one_example_per_kind_with_a_modeline_that_resolves(scaffolded: Path) -> None:
+    kinds = []
+    for name in RECORDS:
+        path = scaffolded / name
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=../../schemas/")
+        schema = (path.parent / first.split("$schema=")[1]).resolve()
+        assert schema.is_file(), schema
+        kinds.append(yaml.safe_load(path.read_text())["kind"])
+    assert sorted(kinds) == sorted(KINDS)
+
+
+def test_the_new_repository_validates_checks_and_is_formatted(
+    scaffolded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = run_in(scaffolded, monkeypatch, "validate", "--today", TODAY)
+    assert code == 0, out
+    assert "9 records in 9 files: no findings" in out
+    code, out = run_in(scaffolded, monkeypatch, "fmt", "--check")
+    assert code == 0, out
+    code, out = run_in(scaffolded, monkeypatch, "check", "--today", TODAY)
+    assert code == 0, out
+
+
+def test_example_dates_follow_today(scaffolded: Path) -> None:
+    sla = yaml.safe_load((scaffolded / RECORDS[1]).read_text())
+    assert str(sla["spec"]["validFrom"]) == "2026-01-01"
+    assert str(sla["spec"]["validUntil"]) == "2027-12-31"
+    assert str(sla["metadata"]["lastReviewed"]) == TODAY
+    measurement = yaml.safe_load((scaffolded / RECORDS[5]).read_text())
+    assert measurement["metadata"]["id"] == "MEAS-WEBSHOP-2026-10"
+    waiver = yaml.safe_load((scaffolded / RECORDS[8]).read_text())
+    assert str(waiver["spec"]["expires"]) == "2027-02-23"
+
+
+def test_configuration_shows_every_default_commented(scaffolded: Path) -> None:
+    text = (scaffolded / "itsm.toml").read_text()
+    assert tomllib.loads(text) == {}
+    settings = [line[2:] for line in text.splitlines() if re.match(r"# [a-z-]+ = ", line)]
+    uncommented = tomllib.loads("\n".join(settings))
+    assert set(uncommented) == {f.alias or n for n, f in Config.model_fields.items()}
+    assert Config.model_validate(uncommented) == Config()
+    assert "# Records root, relative to the repository root.\n# records = \"records\"" in text
+
+
+def test_pre_commit_and_ci_use_the_projects_hooks_and_commands(scaffolded: Path) -> None:
+    hooks = yaml.safe_load((scaffolded / ".pre-commit-config.yaml").read_text())
+    repo = hooks["repos"][0]
+    assert repo["repo"] == "https://github.com/itsm-cli/itsm-cli"
+    assert repo["rev"] == f"v{__version__}"
+    assert [h["id"] for h in repo["hooks"]] == ["itsm-fmt", "itsm-validate", "itsm-check"]
+    workflow = yaml.safe_load((scaffolded / ".github" / "workflows" / "itsm.yml").read_text())
+    runs = [step.get("run", "") for step in workflow["jobs"]["records"]["steps"]]
+    assert "itsm fmt --check" in runs
+    assert "itsm check" in runs
+    assert any(r.startswith("itsm diff --base") for r in runs)
+
+
+def test_refuses_a_folder_that_is_not_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine\n")
+    code, out, err = init(".")
+    assert code == 2
+    assert "is not empty; use --force to add the missing files" in err
+    assert out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_force_adds_what_is_missing_and_overwrites_nothing(
+    scaffolded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = "# my own settings\nrecords = \"records\"\n"
+    (scaffolded / "itsm.toml").write_text(mine)
+    (scaffolded / "README.md").unlink()
+    shutil.rmtree(scaffolded / "records" / "waivers")
+    monkeypatch.chdir(scaffolded)
+    code, out, _ = init("--force")
+    assert code == 0
+    created, skipped = out.split("Skipped (already there, left as they are) in .:\n")
+    assert created.splitlines()[1:] == [
+        "  README.md", "  records/waivers/wvr-mandatory-documents.yaml",
+    ]
+    assert "  itsm.toml" in skipped.splitlines()
+    assert (scaffolded / "itsm.toml").read_text() == mine
+    assert out.splitlines()[-1] == "Next: itsm validate, then itsm check."
+
+
+def test_an_existing_git_folder_counts_as_empty(tmp_path: Path) -> None:
+    (tmp_path / "sms" / ".git").mkdir(parents=True)
+    code, _, err = init(str(tmp_path / "sms"))
+    assert code == 0, err
+
+
+def test_refuses_a_file(tmp_path: Path) -> None:
+    (tmp_path / "sms").write_text("")
+    code, _, err = init(str(tmp_path / "sms"))
+    assert code == 2
+    assert "is a file, not a folder" in err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_initialises_a_repository_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = init("sms", "--git")
+    assert code == 0
+    assert (tmp_path / "sms" / ".git").is_dir()
+    assert "Git: initialised." in out
+    code, out, _ = init("sms", "--git", "--force")
+    assert code == 0
+    assert "Git: already a Git repository." in out
