@@ -31,7 +31,6 @@ class Config(BaseModel):
         extra="forbid",
         frozen=True,
         alias_generator=lambda name: name.replace("_", "-"),
-        populate_by_name=True,
         use_attribute_docstrings=True,
     )
 

@@ -99,7 +99,9 @@ def apply_waivers(
             finding = finding.with_changes(waived=True, waived_by=cover.id)
         out.append(finding)
     for waiver in active:
-        if waiver.id not in used:
+        # A waiver of a rule that did not run (--select/--ignore) is not "unused".
+        ran = selected(waiver.model.spec.rule, config.select, config.ignore)
+        if waiver.id not in used and ran:
             extra.append(
                 _waiver_findings(
                     waiver, "WVR003",

@@ -1,0 +1,187 @@
+"""`itsm check` on the bundled example records and on copies of them with a configuration:
+rule selection, fail levels, severity overrides, review intervals, waivers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from itsm_cli.cli.main import app
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-23"
+runner = CliRunner()
+
+
+def check(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["check", "--today", TODAY, "--no-color", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout
+
+
+def check_json(*args: str) -> tuple[int, dict[str, Any]]:
+    code, out = check("-f", "json", *args)
+    return code, json.loads(out)
+
+
+@pytest.fixture
+def sms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example records in its own folder, to add a configuration to."""
+    shutil.copytree(ROOT / "records", tmp_path / "records")
+    (tmp_path / "itsm.toml").write_text('records = "records"\n')
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_example_records_show_the_documented_gaps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, data = check_json("records/")
+    assert code == 1  # DOC001 and CON002 are errors
+    found = {(f["rule"], f["record"], f["waived"]) for f in data["findings"]}
+    assert found == {
+        ("DOC001", None, False),
+        ("DOC002", "EV-INFOSEC-POLICY", False),
+        ("SLM003", "SLA-CONTOSO-SOC", False),
+        ("SUP002", "SUP-SKYLINE-FIBRE", True),
+        ("CAP002", "CAP-HOSTING-PLATFORM", False),
+        ("CON002", "CON-SERVICE-DESK", False),
+        ("REP002", "MEAS-TAILSPIN-NETWORK-2026-10", False),
+    }
+    assert data["summary"] == {
+        "errors": 2, "warnings": 4, "infos": 0, "waived": 1, "records": 62, "files": 52,
+    }
+
+
+def test_text_output_sorted_by_file_and_line_with_summary_by_area(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    _, out = check("records/")
+    located = [line.split(": ", 1)[0] for line in out.splitlines() if ": " in line
+               and not line.startswith(("  ", "by area"))]
+    keys = [(loc.rsplit(":", 2)[0], int(loc.rsplit(":", 2)[1])) for loc in located]
+    assert keys == sorted(keys)
+    assert "records/agreements/sla-contoso-soc.yaml:14:1: SLM003" in out
+    assert "(waived by WVR-SKYLINE-RENEWAL)" in out
+    assert "✖ 2 errors, 4 warnings, 1 waived in 62 records in 52 files" in out
+    assert "by area: documented information 2, " in out
+
+
+def test_select_and_ignore_by_prefix_or_code(sms: Path) -> None:
+    code, data = check_json("--select", "SUP,SLM")
+    assert {f["rule"] for f in data["findings"]} == {"SUP002", "SLM003"}
+    assert code == 0  # SLM003 is a warning, SUP002 is waived
+    _, data = check_json("--ignore", "DOC", "--ignore", "CAP002")
+    assert not {f["rule"] for f in data["findings"]} & {"DOC001", "DOC002", "CAP002"}
+
+
+def test_fail_on_levels(sms: Path) -> None:
+    assert check("--select", "SLM")[0] == 0
+    assert check("--select", "SLM", "--fail-on", "warning")[0] == 1
+    assert check("--fail-on", "never")[0] == 0
+    code = runner.invoke(app, ["check", "--fail-on", "sometimes"]).exit_code
+    assert code == 2
+
+
+def test_configuration_overrides_severity_and_selection(sms: Path) -> None:
+    (sms / "itsm.toml").write_text(
+        'records = "records"\nselect = ["SLM"]\nfail-on = "error"\n\n'
+        '[severity]\nSLM003 = "error"\n'
+    )
+    code, data = check_json()
+    [finding] = data["findings"]
+    assert (finding["rule"], finding["severity"]) == ("SLM003", "error")
+    assert code == 1
+    # The command line wins over the file.
+    assert check("--fail-on", "never")[0] == 0
+
+
+def test_configured_review_interval_for_a_kind(sms: Path) -> None:
+    (sms / "itsm.toml").write_text(
+        'records = "records"\n\n[review-intervals]\nEvidence = "P24M"\n'
+    )
+    _, data = check_json("--select", "DOC002")
+    assert data["findings"] == []
+
+
+def test_configuration_in_pyproject(sms: Path) -> None:
+    (sms / "itsm.toml").unlink()
+    (sms / "pyproject.toml").write_text(
+        '[project]\nname = "sms"\n\n[tool.itsm]\nrecords = "records"\nignore = ["DOC"]\n'
+    )
+    _, data = check_json()
+    assert not any(f["rule"].startswith("DOC") for f in data["findings"])
+
+
+def test_unknown_setting_is_a_one_line_error_with_a_suggestion(sms: Path) -> None:
+    (sms / "itsm.toml").write_text('records = "records"\nfail_on = "warning"\n')
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "itsm: error: itsm.toml: unknown setting 'fail_on' (did you mean 'fail-on'?)"
+    )
+
+
+def test_bad_review_interval_in_configuration(sms: Path) -> None:
+    (sms / "itsm.toml").write_text('[review-intervals]\nSLA = "twelve months"\n')
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 2
+    assert "review-intervals" in result.stderr
+    assert "ISO 8601" in result.stderr
+
+
+WAIVER = """\
+apiVersion: itsm/v1
+kind: Waiver
+metadata:
+  id: WVR-TEST
+  title: Test waiver
+  owner: Quality manager
+  status: approved
+  approved: {{by: Head of Quality, date: 2026-01-05}}
+  lastReviewed: 2026-01-05
+spec:
+  rule: {rule}
+  records: [{records}]
+  reason: Accepted while the renewal is negotiated.
+  approvedBy: Head of Quality
+  expires: {expires}
+"""
+
+
+def add_waiver(sms: Path, rule: str, records: str, expires: str) -> None:
+    (sms / "records/waivers/wvr-test.yaml").write_text(
+        WAIVER.format(rule=rule, records=records, expires=expires)
+    )
+
+
+def test_waiver_suppresses_until_it_expires(sms: Path) -> None:
+    add_waiver(sms, "SLM003", "SLA-CONTOSO-SOC", "2027-03-31")
+    code, data = check_json("--select", "SLM,WVR")
+    [slm003] = [f for f in data["findings"] if f["rule"] == "SLM003"]
+    assert slm003["waived"] is True
+    assert code == 0
+    add_waiver(sms, "SLM003", "SLA-CONTOSO-SOC", "2026-10-31")
+    _, data = check_json("--select", "SLM,WVR")
+    rules = {f["rule"]: f for f in data["findings"]}
+    assert rules["SLM003"]["waived"] is False
+    assert rules["WVR001"]["record"] == "WVR-TEST"
+    assert "expired on 2026-10-31" in rules["WVR001"]["message"]
+    assert rules["WVR001"]["line"] == 15  # the `expires` line
+
+
+def test_waiver_of_unknown_rule_and_unused_waiver(sms: Path) -> None:
+    add_waiver(sms, "SLM033", "SLA-CONTOSO-SOC", "2027-03-31")
+    code, data = check_json("--select", "WVR")
+    [wvr002] = [f for f in data["findings"] if f["rule"] == "WVR002"]
+    assert wvr002["line"] == 11 and "SLM033" in wvr002["message"]
+    assert code == 1
+    add_waiver(sms, "SLM002", "\"*\"", "2027-03-31")
+    _, data = check_json("--select", "WVR,SLM")
+    [wvr003] = [f for f in data["findings"] if f["rule"] == "WVR003"]
+    assert wvr003["severity"] == "info" and wvr003["record"] == "WVR-TEST"
