@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import SLA, ContinuityPlan, ContinuityTest, Service
+from itsm_cli.records.models import ContinuityPlan, ContinuityTest, Service
 from itsm_cli.reports.finding_rows import finding_row, findings_of
 
 if TYPE_CHECKING:
@@ -111,18 +111,15 @@ def _service(ref: str, index: RepoIndex) -> dict[str, Any]:
 
 def _allowances(plan: ContinuityPlan, index: RepoIndex, rto: float) -> list[dict[str, Any]]:
     """Each availability target of an SLA covering one of the plan's services, with the
-    downtime it allows per window against the RTO: the comparison of CON005 (every SLA
-    that is not retired counts; per-incident targets allow no budget and are skipped)."""
-    from itsm_cli.rules.continuity import allowed_downtime
+    downtime it allows per window against the RTO: CON005's SLAs, allowance and comparison
+    (per-incident targets allow no budget and are skipped)."""
+    from itsm_cli.rules.continuity import allowed_downtime, longer, slas_by_service
 
-    services = set(plan.spec.services)
+    by_service = slas_by_service(index)
+    slas = {sla.id: sla for ref in plan.spec.services for sla in by_service.get(ref, [])}
     rows = []
-    for sla in index.of_kind(SLA):
-        if sla.model.metadata.status is Status.RETIRED:
-            continue
-        covered = [s for s in sla.model.spec.services if s in services]
-        if not covered:
-            continue
+    for sla in slas.values():
+        covered = [s for s in sla.model.spec.services if s in plan.spec.services]
         for target in sla.model.spec.targets:
             allowed = allowed_downtime(target)
             if allowed is None:
@@ -136,7 +133,7 @@ def _allowances(plan: ContinuityPlan, index: RepoIndex, rto: float) -> list[dict
                     "objective": target.objective,
                     "window": target.window,
                     "allowance_minutes": allowed,
-                    "exceeded": round(rto, 6) > round(allowed, 6),
+                    "exceeded": longer(rto, allowed),
                 }
             )
     rows.sort(key=lambda r: (r["allowance_minutes"], r["sla"], r["target"]))
@@ -146,7 +143,7 @@ def _allowances(plan: ContinuityPlan, index: RepoIndex, rto: float) -> list[dict
 def _tests(plan: ContinuityPlan) -> list[dict[str, Any]]:
     """The test history, latest first, each achieved RTO against the plan's (as CON004
     compares them, in minutes from the test's date)."""
-    from itsm_cli.rules.continuity import minutes
+    from itsm_cli.rules.continuity import longer, minutes
 
     rows = []
     for order, test in sorted(
@@ -161,9 +158,7 @@ def _tests(plan: ContinuityPlan) -> list[dict[str, Any]]:
                 "result": test.result,
                 "achieved_rto": str(test.achieved_rto) if test.achieved_rto else None,
                 "achieved_minutes": achieved,
-                "within_rto": None
-                if achieved is None
-                else not round(achieved, 6) > round(wanted, 6),
+                "within_rto": None if achieved is None else not longer(achieved, wanted),
                 "findings": list(test.findings),
                 "actions": list(test.actions),
                 "index": order,

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from itsm_cli.dates import Duration
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Criticality, Status
+from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import SLA, ContinuityPlan, ContinuityTest, Target
 from itsm_cli.rules.graph import live_services
@@ -68,6 +69,24 @@ def allowed_downtime(target: Target) -> float | None:
     if target.metric != "availability" or target.window not in WINDOW_DAYS:
         return None
     return (100 - target.objective) / 100 * WINDOW_DAYS[target.window] * 24 * 60
+
+
+def longer(minutes_a: float, minutes_b: float) -> bool:
+    """Whether one length in minutes is longer than another, ignoring float noise (CON004,
+    CON005)."""
+    return round(minutes_a, 6) > round(minutes_b, 6)
+
+
+def slas_by_service(index: RepoIndex) -> dict[str, list[LoadedRecord[SLA]]]:
+    """The SLAs CON005 compares a plan with: every SLA that is not retired, by the id of
+    each service it covers."""
+    by_service: dict[str, list[LoadedRecord[SLA]]] = {}
+    for sla in index.of_kind(SLA):
+        if sla.model.metadata.status is Status.RETIRED:
+            continue
+        for ref in sla.model.spec.services:
+            by_service.setdefault(ref, []).append(sla)
+    return by_service
 
 
 @rule(
@@ -231,7 +250,7 @@ def find_tests_missing_rto(ctx: RuleContext) -> Iterator[Finding]:
         if achieved is None:
             continue
         got, wanted = minutes(achieved, test.date), minutes(spec.rto, test.date)
-        if round(got, 6) > round(wanted, 6):
+        if longer(got, wanted):
             yield ctx.finding(
                 plan,
                 f"latest test {test.date.isoformat()} recovered in {achieved} "
@@ -267,12 +286,7 @@ def find_rto_beyond_availability(ctx: RuleContext) -> Iterator[Finding]:
     calendar-year and rolling-30d windows counted as 30, 91, 365 and 30 days; per-incident
     targets have no budget and are skipped. Every SLA that is not retired and covers one
     of the plan's services counts; the finding names the tightest allowance."""
-    by_service: dict[str, list[LoadedRecord[SLA]]] = {}
-    for sla in ctx.index.of_kind(SLA):
-        if sla.model.metadata.status is Status.RETIRED:
-            continue
-        for ref in sla.model.spec.services:
-            by_service.setdefault(ref, []).append(sla)
+    by_service = slas_by_service(ctx.index)
     for plan in current_plans(ctx):
         spec = plan.model.spec
         rto = minutes(spec.rto)
@@ -285,7 +299,7 @@ def find_rto_beyond_availability(ctx: RuleContext) -> Iterator[Finding]:
                 seen.add(sla.id)
                 for target in sla.model.spec.targets:
                     allowed = allowed_downtime(target)
-                    if allowed is not None and round(rto, 6) > round(allowed, 6):
+                    if allowed is not None and longer(rto, allowed):
                         breaches.append((allowed, sla.id, target))
         if not breaches:
             continue
