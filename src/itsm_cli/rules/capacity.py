@@ -101,7 +101,7 @@ def find_critical_services_without_capacity_plan(ctx: RuleContext) -> Iterator[F
               unit: TB
               capacity: 400
               threshold: 80           # 320 TB
-              usage:                  # +11 TB a month: 320 TB around 2026-12-22
+              usage:                  # +10.5 TB a month: 320 TB on 2026-12-25
                 - {date: 2026-09-01, value: 281}
                 - {date: 2026-10-01, value: 290}
                 - {date: 2026-11-01, value: 302}
@@ -113,7 +113,7 @@ def find_critical_services_without_capacity_plan(ctx: RuleContext) -> Iterator[F
           resources:
             - name: Primary storage
               unit: TB
-              capacity: 520           # expansion shelf installed: threshold 416 TB
+              capacity: 600           # expansion installed: 480 TB, reached in 2028
               threshold: 80
               usage:
                 - {date: 2026-09-01, value: 281}

@@ -18,6 +18,7 @@ well have been removed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -64,7 +65,10 @@ def evidences(claimed: Iterable[str], clause: str) -> bool:
 
 def records_root(ctx: RuleContext) -> str:
     """The records root as configured, relative to the repository root (`records`)."""
-    return PurePosixPath(os.path.normpath(ctx.config.records).replace("\\", "/")).as_posix()
+    configured = ctx.config.records
+    if ctx.root is not None and Path(configured).is_absolute():
+        configured = os.path.relpath(configured, ctx.root)
+    return PurePosixPath(os.path.normpath(configured).replace("\\", "/")).as_posix()
 
 
 @rule(
@@ -169,6 +173,7 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
     with no `lastReviewed` has never been reviewed and is overdue too. Every kind is
     checked; set a longer default in the configuration for kinds that need no rhythm."""
     defaults: dict[str, Duration] = {}
+    dues: dict[tuple[str, dt.date], dt.date] = {}  # calendar arithmetic is the slow part
     for record in ctx.index.records:
         model = record.model
         if not model.approved:
@@ -192,7 +197,10 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
                 ("metadata", "lastReviewed"),
             )
             continue
-        due = interval.after(meta.last_reviewed)
+        key = (interval.text, meta.last_reviewed)
+        due = dues.get(key)
+        if due is None:
+            due = dues[key] = interval.after(meta.last_reviewed)
         if due < ctx.today:
             yield ctx.finding(
                 record,

@@ -122,13 +122,17 @@ def find_agreements_without_report(ctx: RuleContext) -> Iterator[Finding]:
         agreement: {m.model.spec.period for m in records}
         for agreement, records in current_measurements(ctx).items()
     }
+    due = {
+        frequency: (period, *period_bounds(period))
+        for frequency in ("monthly", "quarterly")
+        for period in (last_complete_period(ctx.today, frequency),)
+    }
     for sla in ctx.index.of_kind(SLA):
         model = sla.model
         if not (model.approved and model.in_force(ctx.today)):
             continue
         frequency = model.spec.reporting_frequency
-        period = last_complete_period(ctx.today, frequency)
-        start, end = period_bounds(period)
+        period, start, end = due[frequency]
         if start < model.spec.valid_from or end > model.spec.valid_until:
             continue
         periods = measured.get(sla.id, set())
