@@ -427,3 +427,29 @@ def test_records_in_an_unreadable_file_are_not_reported_missing(tmp_path: Path) 
     sla.write_text(sla.read_text().replace("services: [SVC-WEB]", "services: [SVC-WEB"))
     findings = load_repository(load_workspace(repo)).findings
     assert _located(findings) == [("E001", "records/agreements/sla-web.yaml", 12, 12)]
+
+
+def test_messages_quoting_input_stay_on_one_line(tmp_path: Path) -> None:
+    """A finding is one `file:line:col: CODE message` line, whatever the input quoted."""
+    assert read_yaml_bytes(b'"a\\nb": 1\n"a\\nb": 2\n', "f.yaml").findings[0].message == (
+        "duplicate key 'a\\nb' (first defined at line 1)"
+    )
+    kind = load_text('apiVersion: itsm/v1\nkind: "Serv\\nice"\nmetadata: {}\nspec: {}\n')
+    assert kind.findings[0].message == "unknown kind 'Serv\\nice' (did you mean 'Service'?)"
+    waiver = (
+        "apiVersion: itsm/v1\nkind: Waiver\n"
+        "metadata: {id: WVR-A, title: t, owner: o}\n"
+        'spec: {rule: SLM003, records: ["SLA-\\r\\nWEB"], reason: r, approvedBy: b, '
+        "expires: 2027-01-01}\n"
+    )
+    measurement = (
+        "apiVersion: itsm/v1\nkind: Measurement\n"
+        "metadata: {id: MEAS-A, title: t, owner: o}\n"
+        "spec: {agreement: SLA-WEB, period: '2026-10', values: {\"avail\\u2028ability\": 1}}\n"
+    )
+    repo = _repo_with(tmp_path, {"w.yaml": waiver, "m.yaml": measurement})
+    messages = sorted(f.message for f in load_repository(load_workspace(repo)).findings)
+    assert messages == [
+        "'SLA-\\r\\nWEB' names no record (did you mean 'SLA-WEB'?)",
+        "SLA-WEB has no target 'avail\\u2028ability' (did you mean 'availability'?)",
+    ]

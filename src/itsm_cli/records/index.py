@@ -13,6 +13,7 @@ from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.errors import suggest
 from itsm_cli.records.load import LoadedRecord, LoadResult, discover, load_files
 from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
+from itsm_cli.records.yamlread import one_line
 
 R = TypeVar("R", bound=Record)
 _CLAUSES = ("7.5.3",)
@@ -79,7 +80,7 @@ def _references(index: RepoIndex) -> Iterator[Finding]:
                 if guess:
                     message += f" (did you mean '{guess}'?)"
                 yield record.finding(
-                    "E004", Severity.ERROR, message, path, _CLAUSES,
+                    "E004", Severity.ERROR, one_line(message), path, _CLAUSES,
                     "Correct the id, or add the missing record.",
                 )
             elif kinds and target.kind not in kinds:
@@ -108,7 +109,7 @@ def _kind_specific(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[F
                 yield record.finding(
                     "E004",
                     Severity.ERROR,
-                    f"{agreement.id} has no target '{key}'{tip}",
+                    one_line(f"{agreement.id} has no target '{key}'{tip}"),
                     ("spec", "values", key),
                     _CLAUSES,
                     "Targets of that agreement: " + ", ".join(target_ids) + ".",

@@ -24,6 +24,7 @@ from itsm_cli.records.yamlread import (
     DEFAULT_MAX_BYTES,
     Document,
     Position,
+    one_line,
     read_yaml_bytes,
     too_large,
 )
@@ -194,7 +195,7 @@ def _doc_finding(
     return Finding(
         rule=rule,
         severity=Severity.ERROR,
-        message=message,
+        message=one_line(message),
         file=file,
         line=line,
         column=column,

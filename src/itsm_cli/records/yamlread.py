@@ -146,11 +146,24 @@ class _DuplicateKey:
     __slots__ = ()
 
 
+_ESCAPES = (
+    {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+    | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+    | {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+)
+
+
+def one_line(message: str) -> str:
+    """A message with the line breaks and control characters of quoted input escaped, so a
+    finding is always one line of `file:line:col: CODE message`."""
+    return message.translate(_ESCAPES)
+
+
 def _error(rule: str, message: str, file: str, pos: Position, hint: str) -> Finding:
     return Finding(
         rule=rule,
         severity=Severity.ERROR,
-        message=message,
+        message=one_line(message),
         file=file,
         line=pos[0],
         column=pos[1],
