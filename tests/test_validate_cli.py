@@ -472,3 +472,16 @@ def test_usage_errors_are_not_internal_errors(
         cli_main.run(["validate", "records/nowhere", "--today", TODAY])
     assert exit_info.value.code == 2
     assert "internal error" not in capsys.readouterr().err
+
+
+# --- the example records -------------------------------------------------------------------
+
+
+def test_example_records_validate_without_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundled example SMS in records/ is valid: zero findings, exit 0."""
+    monkeypatch.chdir(TESTS.parent)
+    code, out, err = validate("records/", "--format", "json")
+    document = json.loads(out)
+    assert document["findings"] == []
+    assert (code, err) == (0, "")
+    assert document["summary"]["records"] >= 40
