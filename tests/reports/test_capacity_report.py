@@ -126,3 +126,15 @@ def test_crossing_beyond_horizon_and_service_without_plan(
     assert "- **Horizon:** P1M, to 2026-12-23" in out
     assert "- SVC-WEB (`records/services/svc-web.yaml:13`)" in out
     assert "CAP002" not in out
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_empty_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    (tmp_path / "records").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["report", "capacity", "-f", fmt, "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    if fmt == "html":
+        assert result.stdout.startswith("<!DOCTYPE html>")
+    else:
+        assert "No CapacityPlan records." in result.stdout

@@ -124,3 +124,15 @@ def test_never_tested_plan_and_service_without_plan(
     assert "next due **never tested**" in new
     assert "**Never tested.**" in new
     assert "has never been tested" in new  # its CON002 finding
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_empty_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    (tmp_path / "records").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["report", "continuity", "-f", fmt, "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    if fmt == "html":
+        assert result.stdout.startswith("<!DOCTYPE html>")
+    else:
+        assert "No ContinuityPlan records." in result.stdout
