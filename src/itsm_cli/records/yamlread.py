@@ -292,20 +292,37 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                     if ev.tag is not None:
                         mark = ev.start_mark
                         refuse_tag(ev, (mark.line + 1, mark.column + 1))
-                    value = (
-                        resolve_plain(ev.value) if not ev.style and ev.implicit[0] else ev.value
-                    )
+                    value = resolve_plain(ev.value) if not ev.style and ev.implicit[0] else ev.value
                     if ev.anchor is not None:
                         anchors[ev.anchor] = (value, 1)
+                    mark = None
                     if stack:
+                        # The common cases inline (this branch runs for most events); `add`
+                        # handles the rest: the root, duplicate keys.
                         frame = stack[-1]
-                        if frame[2] is not _NO_KEY:
+                        key = frame[2]
+                        container: Any = frame[0]
+                        if key is not _NO_KEY:
                             # The value of a mapping entry: its key's position is recorded.
-                            frame[0][frame[2]] = value
+                            container[key] = value
                             frame[2] = _NO_KEY
                             frame[4] += 1
                             continue
-                    mark = ev.start_mark
+                        mark = ev.start_mark
+                        if type(container) is list:
+                            positions[frame[1] + (len(container),)] = (
+                                mark.line + 1,
+                                mark.column + 1,
+                            )
+                            container.append(value)
+                            frame[4] += 1
+                            continue
+                        if value not in container:
+                            positions[frame[1] + (value,)] = (mark.line + 1, mark.column + 1)
+                            frame[2] = value
+                            frame[4] += 1
+                            continue
+                    mark = mark or ev.start_mark
                     add(value, (mark.line + 1, mark.column + 1), 1)
                 elif cls is mapping_start or cls is sequence_start:
                     mark = ev.start_mark
@@ -322,7 +339,7 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                                 "Flatten the structure; records need only a few levels.",
                             )
                         )
-                    container: Any = {} if cls is mapping_start else []
+                    container = {} if cls is mapping_start else []
                     path: FieldPath = ()
                     if stack:
                         parent = stack[-1]

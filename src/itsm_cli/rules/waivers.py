@@ -92,8 +92,12 @@ def apply_waivers(
             active.append(waiver)
     used: set[str] = set()
     out: list[Finding] = []
+    by_rule: dict[str, list[LoadedRecord[Waiver]]] = {}
+    for waiver in active:
+        by_rule.setdefault(waiver.model.spec.rule, []).append(waiver)
     for finding in findings:
-        cover = next((w for w in active if _matches(w.model, finding)), None)
+        candidates = by_rule.get(finding.rule, ())
+        cover = next((w for w in candidates if _matches(w.model, finding)), None)
         if cover is not None:
             used.add(cover.id)
             finding = finding.with_changes(waived=True, waived_by=cover.id)
