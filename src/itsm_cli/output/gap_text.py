@@ -84,7 +84,7 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
     reference = coverage.reference
     if reference is not None:
         table.add_column("2018", overflow="fold")
-    table.add_column("Evidence", overflow="fold")
+    table.add_column("Evidence", no_wrap=True, overflow="ellipsis")
     table.add_column("Findings", overflow="fold")
 
     blank = [""] * (3 if reference is not None else 2)
