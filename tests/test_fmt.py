@@ -333,3 +333,22 @@ def test_the_bundled_example_records_are_canonical(monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(EXAMPLES.parent)
     code, _, err = fmt("--check", "records")
     assert code == 0, err
+
+
+def test_keys_keep_their_order_in_a_document_with_aliases(clean: Path) -> None:
+    path = clean / "records" / "services" / "svc-alias.yaml"
+    path.write_text(
+        "kind: Service\napiVersion: itsm/v1\nmetadata:\n    owner: &me jane\n    id: SVC-ALIAS\n"
+        "    title: Alias\nspec:\n    description: *me\n    lifecycle: live\n"
+        "    criticality: low\n"
+    )
+    code, _, err = fmt("records/services/svc-alias.yaml")
+    assert code == 0
+    assert (
+        "records/services/svc-alias.yaml:1: keys kept in their order: the document uses "
+        "YAML aliases" in err
+    )
+    assert path.read_text() == (
+        "kind: Service\napiVersion: itsm/v1\nmetadata:\n  owner: &me jane\n  id: SVC-ALIAS\n"
+        "  title: Alias\nspec:\n  description: *me\n  lifecycle: live\n  criticality: low\n"
+    )

@@ -7,6 +7,7 @@ still valid, the envelope is in DESIGN order, and a second `fmt` changes nothing
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import string
@@ -25,8 +26,7 @@ from itsm_cli.records.yamlread import read_yaml_bytes
 WORDS = st.text(alphabet=string.ascii_letters + string.digits + " ,.-'&:#%", min_size=1,
                 max_size=24).map(str.strip).filter(bool)
 IDS = st.from_regex(r"[A-Z][A-Z0-9]{1,4}(-[A-Z0-9]{1,4}){0,2}", fullmatch=True)
-DATES = st.dates(min_value=__import__("datetime").date(2020, 1, 1),
-                 max_value=__import__("datetime").date(2030, 12, 31)).map(lambda d: d.isoformat())
+DATES = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat)
 NUMBERS = st.one_of(st.integers(0, 5000), st.floats(0, 100, allow_nan=False).map(
     lambda f: round(f, 3)))
 CRITICALITY = st.sampled_from(["critical", "high", "medium", "low"])

@@ -175,7 +175,8 @@ class FormatOutcome:
     """None when refused."""
     refusals: tuple[Refusal, ...] = ()
     kept: tuple[tuple[int, str], ...] = ()
-    """(line, reason) of documents left as written because of their layout."""
+    """(line, note) of what fmt left as written: a layout it cannot move, keys kept in
+    their order in a document with aliases."""
 
     @property
     def changed(self) -> bool:

@@ -20,7 +20,9 @@ of a document (the `# yaml-language-server: $schema=…` modeline and any header
 and after its last entry stay where they are.
 
 A document this module cannot lay out safely (complex `? ` keys, anchors on mapping keys, a
-node on the `---` line) is left exactly as written and reported in `Layout.skipped`.
+node on the `---` line) is left exactly as written and reported in `Layout.skipped`; in a
+document with aliases keys keep their order (an alias must stay after its anchor), and
+that is reported too.
 """
 
 from __future__ import annotations
@@ -96,13 +98,16 @@ class _Entry:
 @dataclass(slots=True)
 class _Doc:
     root: _Node | None = None
+    aliases: bool = False
+    """Whether the document uses an alias (then keys keep their order: moving a key could
+    put an alias before its anchor)."""
 
 
 @dataclass(slots=True)
 class Layout:
     text: str
     skipped: list[tuple[int, str]] = field(default_factory=list)
-    """(line, reason) of each document left as written."""
+    """(line, note) of each document (or key order) left as written."""
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -162,6 +167,7 @@ def _parse(text: str) -> list[_Doc]:
                 )
             )
         elif isinstance(event, yaml.AliasEvent):
+            doc.aliases = True
             attach(_Node("alias", start.line, start.column, end.line, end.column, ()))
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             is_map = isinstance(event, yaml.MappingStartEvent)
@@ -569,6 +575,10 @@ def _apply(lines: _Lines, edits: list[tuple[int, int, int, str]]) -> None:
 # --- the whole file -------------------------------------------------------------------------
 
 
+def _keep_order(kind: str | None, path: FieldPath) -> list[str] | None:
+    return None
+
+
 def _kind_of(root: _Node) -> str | None:
     for entry in root.entries:
         if entry.key is not None and entry.key.value == "kind" and entry.value.kind == "scalar":
@@ -582,7 +592,7 @@ def layout(text: str, key_order: KeyOrder, is_date: IsDate) -> Layout:
     docs = _parse(text)
     result = Layout(text="")
     edits: list[tuple[int, int, int, str]] = []
-    plans: list[tuple[_Node, str | None]] = []
+    plans: list[tuple[_Node, str | None, KeyOrder]] = []
     for doc in docs:
         root = doc.root
         if root is None or root.kind not in ("map", "seq"):
@@ -590,25 +600,30 @@ def layout(text: str, key_order: KeyOrder, is_date: IsDate) -> Layout:
         try:
             _check(root, lines)
         except _Unsupported as exc:
-            result.skipped.append((exc.line + 1, exc.reason))
+            result.skipped.append((exc.line + 1, f"layout left as written ({exc.reason})"))
             continue
         kind = _kind_of(root) if root.kind == "map" else None
-        edits.extend(_Edits(lines, kind, key_order, is_date).collect(root))
-        plans.append((root, kind))
+        order = key_order
+        if doc.aliases:
+            order = _keep_order
+            result.skipped.append((root.line + 1, "keys kept in their order: the document "
+                                   "uses YAML aliases"))
+        edits.extend(_Edits(lines, kind, order, is_date).collect(root))
+        plans.append((root, kind, order))
     _apply(lines, edits)
 
     out: list[str] = []
     cursor = 0
-    for number, (root, kind) in enumerate(plans):
+    for number, (root, kind, order) in enumerate(plans):
         first = root.entries[0].line
         stop = plans[number + 1][0].entries[0].line if number + 1 < len(plans) else len(lines)
         try:
             _assign(root, first, lines)
             consumed = _tail(root, lines, stop)
             written: list[str] = []
-            _Writer(lines, kind, key_order).collection(root, 0, written)
+            _Writer(lines, kind, order).collection(root, 0, written)
         except _Unsupported as exc:
-            result.skipped.append((exc.line + 1, exc.reason))
+            result.skipped.append((exc.line + 1, f"layout left as written ({exc.reason})"))
             continue
         out.extend(lines[i] for i in range(cursor, first))
         out.extend(written)

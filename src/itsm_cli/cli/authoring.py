@@ -215,7 +215,7 @@ def fmt(
     changed = failed = 0
     for path, outcome in located:
         for line, reason in outcome.kept:
-            terminal.display_warning(f"{outcome.file}:{line}: layout left as written ({reason})")
+            terminal.display_warning(f"{outcome.file}:{line}: {reason}")
         if not outcome.changed:
             continue
         if diff:
