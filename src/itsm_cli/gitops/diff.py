@@ -85,22 +85,26 @@ def _record_changes(before: Snapshot, after: Snapshot) -> list[RecordChange]:
     for record_id, record in new.items():
         previous = old.get(record_id)
         if previous is None:
-            changes.append(
-                RecordChange(record_id, record.kind, "added", record.file, record.line)
-            )
+            changes.append(RecordChange(record_id, record.kind, "added", record.file, record.line))
             continue
         fields = tuple(diff_values(_data(previous), _data(record)))
         if previous.file != record.file:
             changes.append(
                 RecordChange(
-                    record_id, record.kind, "renamed", record.file, record.line,
-                    previous.file, fields,
+                    record_id,
+                    record.kind,
+                    "renamed",
+                    record.file,
+                    record.line,
+                    previous.file,
+                    fields,
                 )
             )
         elif fields:
             changes.append(
-                RecordChange(record_id, record.kind, "changed", record.file, record.line,
-                             None, fields)
+                RecordChange(
+                    record_id, record.kind, "changed", record.file, record.line, None, fields
+                )
             )
     for record_id, previous in old.items():
         if record_id not in new:
@@ -141,8 +145,8 @@ def diff_repository(
     if head_ref is None:
         after = load_working_tree(workspace, cache)
     else:
-        after = load_commit(repo, workspace, repo.resolve(head_ref), cache)
-    before = load_commit(repo, workspace, base_sha, cache)
+        after = load_commit(repo, workspace, repo.resolve(head_ref), cache, head_ref)
+    before = load_commit(repo, workspace, base_sha, cache, base_ref)
 
     checked_before = check_repository(before.repository, today, config)
     checked_after = check_repository(after.repository, today, config)

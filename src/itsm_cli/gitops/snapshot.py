@@ -71,7 +71,9 @@ def _finish(workspace: Workspace, loaded: LoadResult, label: str, exists: bool) 
     return Snapshot(label, Repository(workspace, index, findings, loaded.files), exists)
 
 
-def load_commit(repo: GitRepo, workspace: Workspace, commit: str, cache: ParseCache) -> Snapshot:
+def load_commit(
+    repo: GitRepo, workspace: Workspace, commit: str, cache: ParseCache, ref: str = ""
+) -> Snapshot:
     """The records under the records root at `commit`."""
     prefix = relative_to_root(repo.root, workspace.records_root)
     entries = repo.tree(commit, prefix)
@@ -86,7 +88,10 @@ def load_commit(repo: GitRepo, workspace: Workspace, commit: str, cache: ParseCa
                 loaded.findings.append(_symlink_finding(rel))
                 continue
             loaded.extend(cache.load(rel, entry.sha, None, repo, workspace.config.max_file_size))
-    return _finish(workspace, loaded, repo.short(commit), bool(entries))
+    label = repo.short(commit)
+    if ref and not commit.startswith(ref):
+        label = f"{ref} ({label})"
+    return _finish(workspace, loaded, label, bool(entries))
 
 
 def load_working_tree(workspace: Workspace, cache: ParseCache) -> Snapshot:
