@@ -72,6 +72,7 @@ def new(
     kind: Annotated[
         str,
         typer.Argument(
+            metavar="KIND",
             help="Kind of record (any case): Service, SLA, OLA, Supplier, CapacityPlan, "
             "ContinuityPlan, Evidence, Measurement, Waiver.",
             show_default=False,
