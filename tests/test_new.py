@@ -141,7 +141,10 @@ def test_refuses_an_id_that_exists_anywhere(repo: Path) -> None:
     # Also an id whose record does not validate, in an unusual folder.
     code, _, err = new("service", "SVC-DRAFT", "--no-input")
     assert code == 2
-    assert "id SVC-DRAFT is already used" in err
+    assert (
+        "id SVC-DRAFT is already used: records/elsewhere/draft.yaml (a record that does not "
+        "validate yet)" in err
+    )
     assert not (repo / "records" / "services" / "svc-draft.yaml").exists()
 
 
@@ -242,3 +245,13 @@ def test_records_root_from_the_configuration(
     assert out.startswith("Created data/records/evidence/ev-policy.yaml")
     first = path.read_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../../schemas/evidence.schema.json"
+
+
+def test_force_never_replaces_a_file_holding_other_records(repo: Path) -> None:
+    path = repo / "records" / "services" / "svc-web.yaml"
+    path.write_text(path.read_text() + "---\n" + path.read_text().replace("SVC-WEB", "SVC-WEB2"))
+    before = path.read_text()
+    code, _, err = new("service", "SVC-WEB", "--no-input", "--force")
+    assert code == 2
+    assert "records/services/svc-web.yaml also holds SVC-WEB2; not replaced" in err
+    assert path.read_text() == before

@@ -271,30 +271,40 @@ def _answer(kind: str, path: Sequence[str | int], text: str) -> Any:
 # --- the command ------------------------------------------------------------------------
 
 
-def _existing_ids(workspace: Workspace, replacing: str | None) -> dict[str, str]:
-    """Every record id in the repository → where it is (file:line), valid or not."""
+def _existing_ids(
+    workspace: Workspace, replacing: str | None
+) -> tuple[dict[str, str], set[str]]:
+    """Every record id in the repository (valid or not) → where it is, leaving out the file
+    being replaced; and the ids that file holds."""
     from itsm_cli.records.index import load_repository
 
     if not workspace.records_root.is_dir():
-        return {}
+        return {}, set()
     try:
         repository = load_repository(workspace, cross_checks=False)
     except InputError:
-        return {}
+        return {}, set()
+    index = repository.index
     found: dict[str, str] = {}
-    for record in repository.index.records:
-        if record.file != replacing:
-            found.setdefault(record.id, f"{record.file}:{record.position(('metadata', 'id'))[0]}")
-    for record_id in repository.index.broken:
-        found.setdefault(record_id, "a record that does not validate yet")
-    if replacing is not None:
-        # Ids only in the file being replaced are free again.
-        for finding in repository.findings:
-            if finding.file == replacing and finding.record in found and (
-                found[finding.record] == "a record that does not validate yet"
-            ):
-                del found[finding.record]
-    return found
+    replaced: set[str] = set()
+    for record in index.records:
+        if record.file == replacing:
+            replaced.add(record.id)
+        else:
+            line = record.position(("metadata", "id"))[0]
+            found.setdefault(record.id, f"{record.file}:{line}")
+    files: dict[str, set[str]] = {}
+    for finding in repository.findings:
+        if finding.record in index.broken:
+            files.setdefault(finding.record, set()).add(finding.file)
+    for record_id in index.broken:
+        where = files.get(record_id, set())
+        if replacing is not None and where == {replacing}:
+            replaced.add(record_id)
+        else:
+            shown = ", ".join(sorted(where)) or "a record"
+            found.setdefault(record_id, f"{shown} (a record that does not validate yet)")
+    return found, replaced
 
 
 def _dump(tree: Any) -> str:
@@ -366,11 +376,14 @@ def new_record(
         pairs.append((shown.strip(), text))
     path = record_path(workspace, kind, record_id)
     rel = Path(os.path.relpath(path, workspace.root)).as_posix()
-    taken = _existing_ids(workspace, rel if force else None)
+    taken, replaced = _existing_ids(workspace, rel if force else None)
     if record_id in taken:
         raise NewError(f"id {record_id} is already used: {taken[record_id]}")
     if path.exists() and not force:
         raise NewError(f"{rel} already exists (use --force to replace it)")
+    others = sorted(replaced - {record_id})
+    if others:
+        raise NewError(f"{rel} also holds {', '.join(others)}; not replaced, even with --force")
     text = build_record(kind, record_id, path, workspace.root, title, pairs, ask)
     parsed = read_yaml_bytes(text.encode("utf-8"), rel)
     findings = list(parsed.findings)
