@@ -151,29 +151,63 @@ def discover(paths: Sequence[Path], root: Path) -> tuple[list[tuple[Path, str]],
         if absolute.is_file():
             found[rel] = absolute
             continue
-        for folder, dirnames, filenames in os.walk(absolute, followlinks=False):
-            base = Path(folder)
-            kept = []
-            for name in sorted(dirnames):
-                if name.startswith("."):
-                    continue
-                sub = base / name
-                if sub.is_symlink():
-                    if not _inside(sub, root):
-                        findings.append(_outside(relative(sub, root), "folder link"))
-                    continue
-                kept.append(name)
-            dirnames[:] = kept
-            for name in filenames:
-                if not name.endswith(YAML_SUFFIXES) or name.startswith("."):
-                    continue
-                file = base / name
-                file_rel = relative(file, root)
-                if file.is_symlink() and not _inside(file, root):
-                    findings.append(_outside(file_rel, "file link"))
-                    continue
-                found[file_rel] = file
+        if not absolute.is_dir():
+            findings.append(_not_regular(rel))
+            continue
+        _walk(absolute, "" if rel == "." else rel, root, found, findings)
     return [(found[rel], rel) for rel in sorted(found)], findings
+
+
+def _walk(
+    folder: Path, rel: str, root: Path, found: dict[str, Path], findings: list[Finding]
+) -> None:
+    """Every YAML file below `folder` (hidden entries skipped), with `os.scandir` so each
+    entry's type comes with the listing: 10,000 files are found without 10,000 extra
+    system calls. Links are never followed out of the repository."""
+    pending = [(str(folder), rel)]
+    while pending:
+        current, prefix = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            entry_rel = f"{prefix}/{name}" if prefix else name
+            try:
+                if entry.is_symlink():
+                    if not _inside(Path(entry.path), root):
+                        kind = "folder link" if entry.is_dir() else "file link"
+                        findings.append(_outside(entry_rel, kind))
+                    elif name.endswith(YAML_SUFFIXES) and entry.is_file():
+                        found[entry_rel] = Path(entry.path)
+                    # a folder link inside the repository: its files are read where they are
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, entry_rel))
+                elif name.endswith(YAML_SUFFIXES):
+                    if entry.is_file(follow_symlinks=False):
+                        found[entry_rel] = Path(entry.path)
+                    else:  # a FIFO, socket or device: opening it could block forever
+                        findings.append(_not_regular(entry_rel))
+            except OSError:
+                continue
+
+
+def _not_regular(rel: str) -> Finding:
+    return Finding(
+        rule="E001",
+        severity=Severity.ERROR,
+        message="not a regular file (a pipe, socket or device); not read",
+        file=rel,
+        line=1,
+        column=1,
+        clauses=_IO_CLAUSES,
+        hint="Records are regular files; remove or rename this entry.",
+    )
 
 
 def _raw_id(data: dict[str, Any]) -> str | None:
