@@ -12,6 +12,9 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"itsm {__version__}")
         return
-    from itsm_cli.cli.main import run
-
+    try:
+        from itsm_cli.cli.main import run
+    except KeyboardInterrupt:  # Ctrl-C while the application is still being imported
+        print("itsm: interrupted", file=sys.stderr)
+        sys.exit(130)
     run(args)

@@ -4,7 +4,7 @@ turns every unexpected exception into one line and exit status 3."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -81,18 +81,21 @@ app.command("fmt")(authoring.fmt)
 
 
 def run(args: list[str]) -> None:
-    """Run the application; an unexpected exception becomes one line and exit status 3."""
+    """Run the application and choose the exit status: usage errors are one plain line and
+    status 2, Ctrl-C is one line and status 130, an unexpected exception is one line and
+    status 3 (`--debug` shows its traceback)."""
     debug = "--debug" in args
     if debug:
         args = [a for a in args if a != "--debug"]
     try:
-        app(args=args, prog_name="itsm")
-    except SystemExit:
-        raise
+        status = app(args=args, prog_name="itsm", standalone_mode=False)
     except KeyboardInterrupt:
-        print("itsm: interrupted", file=sys.stderr)
-        sys.exit(130)
+        _interrupted()
+    except typer.Abort:
+        _interrupted()
     except Exception as exc:
+        if isinstance(exc, _usage_error_class()):
+            _show_usage_error(exc)
         if debug:
             raise
         print(
@@ -101,3 +104,41 @@ def run(args: list[str]) -> None:
             file=sys.stderr,
         )
         sys.exit(3)
+    if status == 130:  # Typer turns Ctrl-C into `Exit(130)`; none of our commands does
+        _interrupted()
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+def _interrupted() -> NoReturn:
+    print("itsm: interrupted", file=sys.stderr)
+    sys.exit(130)
+
+
+def _usage_error_class() -> type[Exception]:
+    """The base class of the usage errors of Typer's vendored Click, found from the public
+    `typer.BadParameter` (importing `click` or Typer's private modules would tie us to them)."""
+    for cls in typer.BadParameter.__mro__:
+        if cls.__name__ == "ClickException":
+            return cls
+    return typer.BadParameter  # pragma: no cover - Typer always has it
+
+
+_PYDANTIC_WORDING = (("Value error, ", ""), ("Input should be ", "must be "))
+
+
+def plain_usage_message(message: str) -> str:
+    """Typer converts option values with Pydantic and passes its wording on ("Value error,
+    'x' is not one of …", "Input should be a valid number, unable to parse string as a
+    number"); say it the way the rest of itsm does."""
+    for old, new in _PYDANTIC_WORDING:
+        message = message.replace(old, new)
+    return message.split(", unable to parse")[0]
+
+
+def _show_usage_error(exc: Exception) -> NoReturn:
+    """Usage line, hint and message, as Typer prints them, in plain words; exit status 2."""
+    if isinstance(getattr(exc, "message", None), str):
+        exc.message = plain_usage_message(exc.message)  # type: ignore[attr-defined]
+    exc.show()  # type: ignore[attr-defined]
+    code = getattr(exc, "exit_code", 2)
+    sys.exit(code if isinstance(code, int) else 2)

@@ -1,0 +1,157 @@
+"""The command line under abuse: wrong options, odd paths, broken configuration, Git corner
+cases, interrupted runs, unwritable output. Each problem is a finding with a location or one
+line on standard error with exit status 2; never a traceback, never a hang, never status 1
+for a usage error. Every fixture is built in `tmp_path`."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from itsm_cli.cli.main import run
+
+TODAY = "2026-11-23"
+
+SERVICE = """\
+apiVersion: itsm/v1
+kind: Service
+metadata:
+  id: SVC-WEB
+  title: Web hosting
+  owner: Service owner
+  status: approved
+  approved: {by: Head of Delivery, date: 2026-01-10}
+  lastReviewed: 2026-01-10
+spec:
+  description: Managed web hosting for retail customers.
+  lifecycle: pipeline
+  criticality: medium
+"""
+
+
+def make_repo(root: Path, config: str | None = 'records = "records"\n') -> Path:
+    """A repository with one valid Service under records/services/ and an itsm.toml."""
+    (root / "records" / "services").mkdir(parents=True)
+    (root / "records" / "services" / "svc-web.yaml").write_text(SERVICE, encoding="utf-8")
+    if config is not None:
+        (root / "itsm.toml").write_text(config, encoding="utf-8")
+    return root
+
+
+def run_main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`itsm ARGS` through the real entry point (`run`), which maps errors to exit codes."""
+    with pytest.raises(SystemExit) as exited:
+        run(args)
+    out, err = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 0), out, err
+
+
+def one_line_error(err: str) -> str:
+    """The one message line on standard error; fails on a traceback."""
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+# --- usage errors: plain words, exit status 2 --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["check", "--format", "garbage"],
+            "Invalid value for '--format' / '-f': 'garbage' is not one of 'text', 'json', "
+            "'sarif', 'github', 'gitlab', 'junit', 'markdown'.",
+        ),
+        (
+            ["check", "--fail-on", "sometimes"],
+            "Invalid value for '--fail-on': 'sometimes' is not one of 'error', 'warning', "
+            "'info', 'never'.",
+        ),
+        (["gap", "--edition", "1999"], "'1999' is not one of '2018', '2011'."),
+        (["gap", "--fail-under", "150"], "'--fail-under': must be less than or equal to 100"),
+        (["gap", "--fail-under", "-5"], "'--fail-under': must be greater than or equal to 0"),
+        (["gap", "--fail-under", "lots"], "'--fail-under': must be a valid number"),
+        (["clauses", "--edition", "1999"], "'1999' is not one of '2018', '2011'."),
+        (["bogus"], "No such command 'bogus'."),
+        (["explain"], "Missing argument 'CODE'."),
+    ],
+)
+def test_usage_errors_are_plain_and_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_main(args, capsys)
+    assert code == 2
+    assert out == ""
+    last = one_line_error(err)
+    assert message in last
+    assert "Value error" not in err and "Input should be" not in err
+
+
+def test_no_arguments_show_help_with_the_same_status_as_python_m(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _out, err = run_main([], capsys)
+    assert code == 2  # Click's convention for a command group called without a command
+    assert "Usage: itsm" in err and "Commands:" in err
+    module = subprocess.run(
+        [sys.executable, "-m", "itsm_cli"], capture_output=True, text=True, timeout=60
+    )
+    assert module.returncode == code
+    assert "Usage: itsm" in module.stderr and "Traceback" not in module.stderr
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run_main(["check", "-h"], capsys)
+    assert code == 0
+    assert "Usage: itsm check" in out
+
+
+# --- Ctrl-C -------------------------------------------------------------------------------
+
+
+def test_keyboard_interrupt_is_one_line_and_status_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import itsm_cli.records.index as index
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index, "load_repository", interrupted)
+    monkeypatch.chdir(make_repo(tmp_path))
+    code, out, err = run_main(["validate"], capsys)
+    assert code == 130
+    assert out == ""
+    assert err == "itsm: interrupted\n"
+
+
+def test_sigint_in_a_real_process_is_one_line_and_status_130(tmp_path: Path) -> None:
+    """A real SIGINT in the middle of loading, as Ctrl-C in a terminal sends it."""
+    make_repo(tmp_path)
+    script = textwrap.dedent(
+        """
+        import os, signal, sys, time
+        import itsm_cli.records.index as index
+
+        def slow(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(30)
+
+        index.load_repository = slow
+        from itsm_cli.cli.entry import main
+        main(["validate"])
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+        timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert proc.returncode == 130
+    assert proc.stderr == "itsm: interrupted\n"
