@@ -12,8 +12,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from itsm_cli.cli.main import run
+from itsm_cli.cli.main import app, run
+
+runner = CliRunner()
 
 TODAY = "2026-11-23"
 
@@ -155,3 +158,89 @@ def test_sigint_in_a_real_process_is_one_line_and_status_130(tmp_path: Path) -> 
     )
     assert proc.returncode == 130
     assert proc.stderr == "itsm: interrupted\n"
+
+
+# --- output: --output and standard output -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("/proc/no-such-process/out.txt", "cannot write /proc/no-such-process/out.txt: "),
+        ("records/services/svc-web.yaml/out.txt", "records/services/svc-web.yaml is a file, "
+         "not a folder"),
+    ],
+)
+def test_unwritable_output_is_one_line_and_status_2(
+    target: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    code, out, err = run_main(["validate", "-o", target], capsys)
+    assert code == 2
+    assert out == ""
+    assert one_line_error(err).startswith("itsm: error: cannot write ")
+    assert message in err
+    assert not list(tmp_path.rglob("*.itsm-tmp"))
+
+
+def test_output_into_a_missing_folder_creates_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    result = runner.invoke(app, ["validate", "-f", "json", "-o", "build/out/findings.json"])
+    assert result.exit_code == 0
+    assert (tmp_path / "build" / "out" / "findings.json").read_text().startswith("{")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["gap"], ["rules"], ["explain", "SLM001"]])
+def test_output_to_a_folder_is_a_usage_error(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    result = runner.invoke(app, [*command, "-o", "records"])
+    assert result.exit_code == 2
+    assert "'records' is a directory" in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_output_to_dev_null_writes_nothing_and_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    result = runner.invoke(app, ["validate", "-o", "/dev/null"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_on_standard_output_is_one_line_and_status_2(tmp_path: Path) -> None:
+    make_repo(tmp_path)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "itsm_cli", "rules"], cwd=tmp_path, stdout=full,
+            stderr=subprocess.PIPE, text=True, timeout=60,
+        )
+    assert proc.returncode == 2
+    assert proc.stderr == "itsm: error: cannot write standard output: No space left on device\n"
+
+
+@pytest.mark.parametrize(("extra", "status"), [([], 1), (["--exit-zero"], 0)])
+def test_a_reader_that_stops_early_is_not_an_error(
+    extra: list[str], status: int, tmp_path: Path
+) -> None:
+    """`itsm validate | head -1`: the pipe closes; no message, and the exit status is still
+    the result of the validation (Typer's own handling exited 1, even with --exit-zero)."""
+    records = make_repo(tmp_path) / "records"
+    for number in range(400):
+        (records / f"broken-{number:03}.yaml").write_text("a: [\n", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "itsm_cli", "validate", *extra], cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first byte is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == status
+    assert err == b""

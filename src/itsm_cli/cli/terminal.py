@@ -44,7 +44,24 @@ def display_note(message: str) -> None:
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Standard output, or a file written whole (a temporary file renamed into place)."""
+    """Standard output, or a file written whole (a temporary file renamed into place).
+
+    A reader that stops early (`itsm check | head`) is not an error: the rest is dropped and
+    the exit status still tells the result. Any other failure to write (no such folder, disk
+    full, no permission) is one line on standard error and exit status 2."""
+    import typer
+
+    try:
+        _write(text, output)
+    except BrokenPipeError:
+        _discard_stdout()
+    except OSError as exc:
+        where = "standard output" if output is None else str(output)
+        display_error(f"cannot write {where}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc
+
+
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -54,10 +71,28 @@ def write_output(text: str, output: Path | None) -> None:
         with output.open("w", encoding="utf-8") as stream:
             stream.write(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file stands where a folder of the path should be
+        raise NotADirectoryError(
+            exc.errno, f"{exc.filename or output.parent} is a file, not a folder"
+        ) from exc
     temporary = output.with_name(f".{output.name}.itsm-tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, output)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, output)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so the flush at exit does not fail again
+    on the closed pipe (the recipe of the Python documentation for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. a test runner)
+        pass
 
 
 @contextlib.contextmanager
