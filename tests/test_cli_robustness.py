@@ -5,6 +5,7 @@ for a usage error. Every fixture is built in `tmp_path`."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -244,3 +245,126 @@ def test_a_reader_that_stops_early_is_not_an_error(
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == status
     assert err == b""
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "message"),
+    [
+        ("itsm.toml", "records = [\n", "itsm.toml: invalid TOML: "),
+        (
+            "itsm.toml",
+            'recrods = "records"\n',
+            "unknown setting 'recrods' (did you mean 'records'?)",
+        ),
+        ("itsm.toml", "records = 5\n", "setting 'records': must be text in quotes"),
+        ("itsm.toml", 'select = "SLM"\n', "setting 'select': must be a list"),
+        ("itsm.toml", 'severity = "error"\n', "setting 'severity': must be a table"),
+        (
+            "itsm.toml",
+            '[review-intervals]\nSLA = "P1X"\n',
+            "setting 'review-intervals': 'P1X' is not an ISO 8601 duration",
+        ),
+        (
+            "itsm.toml",
+            '[review-intervals]\nSla = "P6M"\n',
+            "setting 'review-intervals': 'Sla' is not a kind (did you mean 'SLA'?)",
+        ),
+        ("itsm.toml", 'edition = "1999"\n', "setting 'edition': must be '2018' or '2011'"),
+        (
+            "itsm.toml",
+            'records = "../.."\n',
+            "setting 'records': '../..' is outside the repository",
+        ),
+        ("itsm.toml", 'records = "/"\n', "setting 'records': '/' is outside the repository"),
+        (
+            "pyproject.toml",
+            '[tool]\nitsm = "records"\n',
+            "pyproject.toml: 'tool.itsm' must be a table",
+        ),
+        (
+            "pyproject.toml",
+            "[tool]\nitsm = [1, 2]\n",
+            "pyproject.toml: 'tool.itsm' must be a table",
+        ),
+    ],
+)
+def test_broken_configuration_is_one_line_and_status_2(
+    file: str, text: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_repo(tmp_path, config=None)
+    (tmp_path / file).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["validate"], capsys)
+    assert code == 2
+    assert out == ""
+    line = one_line_error(err)
+    assert line.startswith(f"itsm: error: {file}: ")
+    assert message in line
+    assert err.count("\n") == 1
+
+
+def test_configuration_that_is_not_utf8_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_repo(tmp_path, config=None)
+    (tmp_path / "itsm.toml").write_bytes(b'# config\nrecords = "r\xe9cords"\n')  # Latin-1
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run_main(["validate"], capsys)
+    assert code == 2
+    assert err == (
+        "itsm: error: itsm.toml: not UTF-8 text (line 2, column 13); save it as UTF-8\n"
+    )
+
+
+def test_a_binary_pyproject_above_does_not_break_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The root search reads each pyproject.toml upwards; one that is not text is not ours."""
+    (tmp_path / "pyproject.toml").write_bytes(bytes(range(256)))
+    repo = make_repo(tmp_path / "sms", config=None)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo / "records")
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_pyproject_with_a_non_table_tool_entry_is_not_a_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_repo(tmp_path, config=None)
+    (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_configuration_with_a_byte_order_mark_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notepad saves UTF-8 with a byte-order mark; TOML parsers refuse it, itsm need not."""
+    make_repo(tmp_path, config=None)
+    (tmp_path / "itsm.toml").write_bytes(b'\xef\xbb\xbfrecords = "records"\n')
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_rule_codes_in_the_configuration_are_case_insensitive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = 'records = "records"\nselect = ["cat"]\n\n[severity]\ncat002 = "info"\n'
+    make_repo(tmp_path, config=config)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "records" / "services" / "svc-web.yaml").write_text(
+        SERVICE.replace("lifecycle: pipeline", "lifecycle: live").replace(
+            "criticality: medium", "criticality: high"
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json"])
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["severity"]) for f in findings] == [("CAT002", "info")]

@@ -55,9 +55,33 @@ class Config(BaseModel):
     @field_validator("review_intervals")
     @classmethod
     def _durations(cls, value: dict[str, str]) -> dict[str, str]:
+        from itsm_cli.records.models import KINDS
+
         for kind, text in value.items():
+            if kind not in KINDS:
+                lowered = {k.lower(): k for k in KINDS}
+                guess = difflib.get_close_matches(kind.lower(), list(lowered), n=1, cutoff=0.6)
+                tip = (
+                    f"did you mean '{lowered[guess[0]]}'?" if guess
+                    else "kinds: " + ", ".join(KINDS)
+                )
+                raise ValueError(f"'{kind}' is not a kind ({tip})")
             Duration.parse(text)  # raises ValueError with a plain message
-            del kind
+        return value
+
+    @field_validator("select", "ignore", mode="before")
+    @classmethod
+    def _upper_codes(cls, value: Any) -> Any:
+        """Rule codes are upper case; `slm` selects SLM001… as on the command line."""
+        if isinstance(value, list | tuple):
+            return tuple(c.strip().upper() if isinstance(c, str) else c for c in value)
+        return value
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _upper_severity_codes(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k.strip().upper() if isinstance(k, str) else k: v for k, v in value.items()}
         return value
 
     @field_validator("edition", mode="before")
@@ -88,11 +112,24 @@ class Workspace:
 
 
 def _has_tool_itsm(pyproject: Path) -> bool:
+    """Whether a pyproject.toml has a `[tool.itsm]` entry (of any shape: a wrong one is
+    reported when the file is read as the configuration)."""
     try:
-        with pyproject.open("rb") as fh:
-            return "itsm" in tomllib.load(fh).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        tool = _load_toml(pyproject).get("tool", {})
+    except (OSError, ValueError):  # unreadable, not UTF-8, not TOML: not ours to judge
         return False
+    return isinstance(tool, dict) and "itsm" in tool
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a table; a UTF-8 byte-order mark (Windows editors write one) is
+    allowed. Raises OSError, UnicodeDecodeError or TOMLDecodeError."""
+    return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+
+
+def _label(path: Path) -> str:
+    """A configuration file as messages name it."""
+    return path.name
 
 
 def find_root(start: Path) -> Path:
@@ -112,17 +149,38 @@ def find_root(start: Path) -> Path:
 
 
 def _read_table(path: Path) -> dict[str, Any]:
+    label = _label(path)
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = _load_toml(path)
     except OSError as exc:
-        raise ConfigError(f"{path.name}: cannot read: {exc.strerror}") from exc
+        raise ConfigError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        before = exc.object[: exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
+        raise ConfigError(
+            f"{label}: not UTF-8 text (line {line}, column {column}); save it as UTF-8"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name}: invalid TOML: {exc}") from exc
+        raise ConfigError(f"{label}: invalid TOML: {exc}") from exc
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("itsm", {})
-        return table if isinstance(table, dict) else {}
+        tool = data.get("tool", {})
+        table = tool.get("itsm", {}) if isinstance(tool, dict) else None
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"{label}: 'tool.itsm' must be a table: a [tool.itsm] header with one "
+                "setting per line below it"
+            )
+        return table
     return data
+
+
+_TYPE_WORDS = (
+    ("must be a valid tuple", "must be a list"),
+    ("must be a valid list", "must be a list"),
+    ("must be a valid dictionary", "must be a table"),
+    ("must be a valid string", "must be text in quotes"),
+    ("must be a valid integer", "must be a whole number"),
+)
 
 
 def _config_error(path: Path, exc: ValidationError) -> ConfigError:
@@ -132,9 +190,12 @@ def _config_error(path: Path, exc: ValidationError) -> ConfigError:
         options = [f.alias or n for n, f in Config.model_fields.items()]
         guess = difflib.get_close_matches(str(first["loc"][0]), options, n=1)
         tip = f" (did you mean '{guess[0]}'?)" if guess else f" (known: {', '.join(options)})"
-        return ConfigError(f"{path.name}: unknown setting '{key}'{tip}")
+        return ConfigError(f"{_label(path)}: unknown setting '{key}'{tip}")
     detail = first["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
-    return ConfigError(f"{path.name}: setting '{key}': {detail}")
+    for pydantic_words, ours in _TYPE_WORDS:
+        detail = detail.replace(pydantic_words, ours)
+    detail = detail.split(", unable to parse")[0]
+    return ConfigError(f"{_label(path)}: setting '{key}': {detail}")
 
 
 def load_workspace(start: Path, config_file: Path | None = None) -> Workspace:
@@ -160,4 +221,10 @@ def load_workspace(start: Path, config_file: Path | None = None) -> Workspace:
         config = Config.model_validate(table)
     except ValidationError as exc:
         raise _config_error(path, exc) from exc
+    records = Path(os.path.normpath(root / config.records))
+    if records != root and root not in records.parents:
+        raise ConfigError(
+            f"{_label(path)}: setting 'records': '{config.records}' is outside the repository; "
+            'give a folder inside it, e.g. records = "records"'
+        )
     return Workspace(root, config, path)
