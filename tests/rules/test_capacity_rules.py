@@ -5,47 +5,29 @@ worked out by hand; and the capacity findings on the example records."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.rules.trend import day_points, fit_line, predicted_crossing
+
+if TYPE_CHECKING:
+    from conftest import LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "capacity"
 EXAMPLES = Path(__file__).parents[2]
 PLAN = "records/capacity/cap-hosting.yaml"
-TODAY = "2026-11-23"
-runner = CliRunner()
-
-
-def check(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[Any]]:
-    monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json", *args])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)["findings"]
-
-
-def line_of(repo: Path, file: str, text: str, after: str = "") -> int:
-    """The first line of `file` holding `text`, after the line holding `after` (if given)."""
-    lines = (repo / file).read_text(encoding="utf-8").splitlines()
-    start = 0
-    if after:
-        start = next(n for n, line in enumerate(lines) if after in line) + 1
-    return next(n for n, line in enumerate(lines[start:], start=start + 1) if text in line)
 
 
 @pytest.fixture
-def findings(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    code, found = check(FIXTURE, monkeypatch, "--select", "CAP")
+def findings(run_check: RunCheck) -> list[Any]:
+    code, found = run_check(FIXTURE, "--select", "CAP")
     assert code == 1  # CAP001 and CAP003 are errors
     return found
 
 
-def test_exactly_the_expected_findings(findings: list[Any]) -> None:
+def test_exactly_the_expected_findings(findings: list[Any], line_of: LineOf) -> None:
     """Every near-miss in the fixture stays silent: flat, falling, slow and two-point trends,
     a trend beyond a short horizon, a resource back under its threshold, actions done or
     due today or later, a high or pipeline service, and everything in a retired plan."""
@@ -83,7 +65,9 @@ def test_cap002_gives_the_predicted_date(findings: list[Any]) -> None:
     )
 
 
-def test_cap003_points_at_the_latest_entry_by_date(findings: list[Any]) -> None:
+def test_cap003_points_at_the_latest_entry_by_date(
+    findings: list[Any], line_of: LineOf
+) -> None:
     (f,) = [f for f in findings if f["rule"] == "CAP003"]
     assert f["line"] == line_of(FIXTURE, PLAN, "{date: 2026-11-01, value: 300}")
     assert f["message"] == (
@@ -101,41 +85,34 @@ def test_cap004_open_action_past_due(findings: list[Any]) -> None:
     )
 
 
-def test_cap004_is_quiet_the_day_an_action_falls_due(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURE)
-    result = runner.invoke(
-        app, ["check", "--today", "2026-10-31", "-f", "json", "--select", "CAP004"]
-    )
-    assert json.loads(result.stdout)["findings"] == []
+def test_cap004_is_quiet_the_day_an_action_falls_due(run_check: RunCheck) -> None:
+    _, found = run_check(FIXTURE, "--select", "CAP004", today="2026-10-31")
+    assert found == []
 
 
-def test_cap002_a_shorter_today_moves_the_horizon(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cap002_a_shorter_today_moves_the_horizon(run_check: RunCheck) -> None:
     """On 2026-02-01 the P12M horizon ends 2027-02-01, before the predicted 2027-02-19."""
-    monkeypatch.chdir(FIXTURE)
-    result = runner.invoke(
-        app, ["check", "--today", "2026-02-01", "-f", "json", "--select", "CAP002"]
-    )
-    assert json.loads(result.stdout)["findings"] == []
+    _, found = run_check(FIXTURE, "--select", "CAP002", today="2026-02-01")
+    assert found == []
 
 
-def test_text_output_names_the_predicted_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURE)
-    result = runner.invoke(
-        app, ["check", "--today", TODAY, "--select", "CAP002", "--no-color"]
-    )
-    assert result.exit_code == 0  # a warning does not fail the run by default
+def test_text_output_names_the_predicted_date(
+    run_check_text: RunCheckText, line_of: LineOf
+) -> None:
+    code, output = run_check_text(FIXTURE, "--select", "CAP002")
+    assert code == 0  # a warning does not fail the run by default
     line = line_of(FIXTURE, PLAN, "usage:", "name: Rising storage")
-    assert result.stdout.startswith(f"{PLAN}:{line}:7: CAP002 'Rising storage': ")
-    assert "on 2027-02-19" in result.stdout
+    assert output.startswith(f"{PLAN}:{line}:7: CAP002 'Rising storage': ")
+    assert "on 2027-02-19" in output
 
 
 # --- the example records ---------------------------------------------------------------
 
 
-def test_example_records(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example_records(run_check: RunCheck, line_of: LineOf) -> None:
     """records/README.md: only CAP002 on the primary storage of CAP-HOSTING-PLATFORM (302 TB
     is still under 320 TB, so no CAP003); every open action is due after today."""
-    _, found = check(EXAMPLES, monkeypatch, "--select", "CAP")
+    _, found = run_check(EXAMPLES, "--select", "CAP")
     file = "records/capacity/cap-hosting-platform.yaml"
     assert [(f["rule"], f["record"], f["file"], f["line"]) for f in found] == [
         ("CAP002", "CAP-HOSTING-PLATFORM", file,

@@ -3,62 +3,37 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.records.models import Target
 from itsm_cli.rules.continuity import allowed_downtime
 
+if TYPE_CHECKING:
+    from conftest import ByRuleAndRecord, LineOf, RecordsAt, RunCheck, RunCheckText
+
 FIXTURE = Path(__file__).parent / "continuity"
 EXAMPLES = Path(__file__).parents[2]
-TODAY = "2026-11-23"
-runner = CliRunner()
 Findings = dict[tuple[str, str], dict[str, Any]]
-
-
-def check(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[Any]]:
-    monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json", *args])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)["findings"]
-
-
-def line_of(repo: Path, file: str, text: str, after: str = "") -> int:
-    """The first line of `file` holding `text`, after the line holding `after` (if given)."""
-    lines = (repo / file).read_text(encoding="utf-8").splitlines()
-    start = 0
-    if after:
-        start = next(n for n, line in enumerate(lines) if after in line) + 1
-    return next(n for n, line in enumerate(lines[start:], start=start + 1) if text in line)
 
 
 def plan(name: str) -> str:
     return f"records/continuity/{name}.yaml"
 
 
-def at(name: str, text: str, after: str = "") -> tuple[str, int]:
-    """File and line in the fixture: `at("continuity/con-data", "rto: PT4H")`."""
-    file = f"records/{name}.yaml"
-    return file, line_of(FIXTURE, file, text, after)
-
-
 @pytest.fixture
-def findings(monkeypatch: pytest.MonkeyPatch) -> Findings:
-    code, found = check(FIXTURE, monkeypatch, "--select", "E,CON")
+def findings(run_check: RunCheck, by_rule_and_record: ByRuleAndRecord) -> Findings:
+    code, found = run_check(FIXTURE, "--select", "E,CON")
     assert code == 1  # CON001 and CON002 are errors
-    keyed = {(f["rule"], f["record"]): f for f in found}
-    assert len(keyed) == len(found), "one finding per rule and record"
-    return keyed
+    return by_rule_and_record(found)
 
 
-def test_exactly_the_expected_findings(findings: Findings) -> None:
+def test_exactly_the_expected_findings(findings: Findings, records_at: RecordsAt) -> None:
     """The records validate (no E findings), and the near-misses stay silent: CON-HOSTING
     and CON-DUE-TODAY have none, nor has the retired CON-ARCHIVE-2023."""
+    at = records_at(FIXTURE)  # at("continuity/con-data", "rto: PT4H"): file and line
     located = sorted((rule, record, f["file"], f["line"]) for (rule, record), f in findings.items())
     assert located == [
         ("CON001", "SVC-ARCHIVE", *at("services/services", "criticality:", "id: SVC-ARCHIVE")),
@@ -121,23 +96,19 @@ def test_con005_names_the_tightest_budget(findings: Findings) -> None:
     )
 
 
-def test_con002_is_quiet_until_the_day_after_the_due_date(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_con002_is_quiet_until_the_day_after_the_due_date(run_check: RunCheck) -> None:
     """CON-OVERDUE's next test was due 2026-08-14: late from 2026-08-15."""
-    monkeypatch.chdir(FIXTURE)
     for day, late in (("2026-08-14", False), ("2026-08-15", True)):
-        result = runner.invoke(app, ["check", "--today", day, "-f", "json", "--select", "CON002"])
-        records = {f["record"] for f in json.loads(result.stdout)["findings"]}
+        _, found = run_check(FIXTURE, "--select", "CON002", today=day)
+        records = {f["record"] for f in found}
         assert ("CON-OVERDUE" in records) is late
 
 
-def test_text_output(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURE)
-    result = runner.invoke(app, ["check", "--today", TODAY, "--select", "CON005", "--no-color"])
-    assert result.exit_code == 0  # warnings only
+def test_text_output(run_check_text: RunCheckText, line_of: LineOf) -> None:
+    code, output = run_check_text(FIXTURE, "--select", "CON005")
+    assert code == 0  # warnings only
     line = line_of(FIXTURE, plan("con-desk"), "rto: PT1H")
-    assert f"{plan('con-desk')}:{line}:3: CON005 RTO PT1H (60 min) exceeds" in result.stdout
+    assert f"{plan('con-desk')}:{line}:3: CON005 RTO PT1H (60 min) exceeds" in output
 
 
 @pytest.mark.parametrize(
@@ -167,11 +138,11 @@ def test_allowed_downtime_only_for_availability() -> None:
     assert allowed_downtime(target) is None
 
 
-def test_example_records(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example_records(run_check: RunCheck, line_of: LineOf) -> None:
     """records/README.md: only CON002 on CON-SERVICE-DESK (latest test 2025-08-14 + P12M);
     CON-DATACENTRE-FAILOVER's PT30M fits the 43.2 min of the 99.9 % SLAs, CON-SERVICE-DESK's
     PT2H the 216 min of SLA-FABRIKAM-WORKPLACE."""
-    _, found = check(EXAMPLES, monkeypatch, "--select", "CON")
+    _, found = run_check(EXAMPLES, "--select", "CON")
     file = "records/continuity/con-service-desk.yaml"
     assert [(f["rule"], f["record"], f["file"], f["line"], f["message"]) for f in found] == [
         ("CON002", "CON-SERVICE-DESK", file, line_of(EXAMPLES, file, "date: 2025-08-14"),

@@ -5,17 +5,14 @@ the example records."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
 from itsm_cli.clauses.catalogue import load_catalogue
-from itsm_cli.cli.main import app
 from itsm_cli.config import load_workspace
 from itsm_cli.findings import Finding
 from itsm_cli.records.index import load_repository
@@ -23,32 +20,11 @@ from itsm_cli.rules.documents import find_missing_evidence_files, location_probl
 from itsm_cli.rules.engine import check_repository
 from itsm_cli.rules.registry import RuleContext, all_rules
 
+if TYPE_CHECKING:
+    from conftest import LineOf, RecordsAt, RunCheck, RunCheckText
+
 FIXTURE = Path(__file__).parent / "documents"
 EXAMPLES = Path(__file__).parents[2]
-TODAY = "2026-11-23"
-runner = CliRunner()
-
-
-def check(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[Any]]:
-    monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json", *args])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)["findings"]
-
-
-def line_of(repo: Path, file: str, text: str, after: str = "") -> int:
-    """The first line of `file` holding `text`, after the line holding `after` (if given)."""
-    lines = (repo / file).read_text(encoding="utf-8").splitlines()
-    start = 0
-    if after:
-        start = next(n for n, line in enumerate(lines) if after in line) + 1
-    return next(n for n, line in enumerate(lines[start:], start=start + 1) if text in line)
-
-
-def at(name: str, text: str, after: str = "") -> tuple[str, int]:
-    """File and line in the fixture: `at("evidence/reviews", "lastReviewed: 2025-09-30")`."""
-    file = f"records/{name}.yaml"
-    return file, line_of(FIXTURE, file, text, after)
 
 
 def core_check(repo: Path, select: str = "DOC") -> list[Finding]:
@@ -59,14 +35,15 @@ def core_check(repo: Path, select: str = "DOC") -> list[Finding]:
 
 
 @pytest.fixture
-def findings(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    code, found = check(FIXTURE, monkeypatch, "--select", "E,DOC")
+def findings(run_check: RunCheck) -> list[Any]:
+    code, found = run_check(FIXTURE, "--select", "E,DOC")
     assert code == 1  # DOC001 is an error
     return found
 
 
-def test_exactly_the_expected_findings(findings: list[Any]) -> None:
+def test_exactly_the_expected_findings(findings: list[Any], records_at: RecordsAt) -> None:
     """The records validate (no E findings); every near-miss of the README stays silent."""
+    at = records_at(FIXTURE)  # at("evidence/reviews", "lastReviewed: 2025-09-30"): file, line
     assert [(f["rule"], f["record"], f["file"], f["line"]) for f in findings] == [
         ("DOC001", None, "records", 1),
         ("DOC001", None, "records", 1),
@@ -97,7 +74,7 @@ def test_doc001_one_finding_per_missing_document(findings: list[Any]) -> None:
     assert hints[2] == all_rules()["DOC001"].hint  # a retired plan is no draft to approve
 
 
-def test_doc001_names_the_drafts_as_related_locations() -> None:
+def test_doc001_names_the_drafts_as_related_locations(line_of: LineOf) -> None:
     found = {f.clauses: f for f in core_check(FIXTURE, "DOC001")}
     draft = "records/evidence/mandatory.yaml"
     line = line_of(FIXTURE, draft, "id: EV-CHANGE-POLICY")
@@ -137,12 +114,11 @@ def test_doc002_messages(findings: list[Any]) -> None:
     }
 
 
-def test_doc002_by_the_calendar(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_doc002_by_the_calendar(run_check: RunCheck) -> None:
     """EV-CALENDAR was last reviewed 2025-11-25: due 2026-11-25, late from 2026-11-26."""
-    monkeypatch.chdir(FIXTURE)
     for day, late in (("2026-11-25", False), ("2026-11-26", True)):
-        result = runner.invoke(app, ["check", "--today", day, "-f", "json", "--select", "DOC002"])
-        records = {f["record"] for f in json.loads(result.stdout)["findings"]}
+        _, found = run_check(FIXTURE, "--select", "DOC002", today=day)
+        records = {f["record"] for f in found}
         assert ("EV-CALENDAR" in records) is late
 
 
@@ -215,19 +191,18 @@ def test_location_problem(location: str, problem: str | None) -> None:
     assert location_problem(location, FIXTURE) == problem
 
 
-def test_text_output_places_doc001_on_the_records_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURE)
-    result = runner.invoke(app, ["check", "--today", TODAY, "--select", "DOC001", "--no-color"])
-    assert result.exit_code == 1
-    assert result.stdout.startswith(
+def test_text_output_places_doc001_on_the_records_root(run_check_text: RunCheckText) -> None:
+    code, output = run_check_text(FIXTURE, "--select", "DOC001")
+    assert code == 1
+    assert output.startswith(
         "records:1:1: DOC001 mandatory document 'Change management policy' (8.5.1.1)"
     )
 
 
-def test_example_records(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example_records(run_check: RunCheck, line_of: LineOf) -> None:
     """records/README.md: DOC001 for 8.5.1.1 (EV-CHANGE-POLICY is a draft) and DOC002 for
     EV-INFOSEC-POLICY; every Evidence location is a URL (no DOC003)."""
-    _, found = check(EXAMPLES, monkeypatch, "--select", "DOC")
+    _, found = run_check(EXAMPLES, "--select", "DOC")
     policy = "records/evidence/ev-infosec-policy.yaml"
     assert [(f["rule"], f["record"], f["file"], f["line"], f["clauses"]) for f in found] == [
         ("DOC001", None, "records", 1, ["8.5.1.1"]),

@@ -5,48 +5,30 @@ records."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.rules.reporting import last_complete_period, months_of, period_bounds
+
+if TYPE_CHECKING:
+    from conftest import LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "reporting"
 EXAMPLES = Path(__file__).parents[2]
 AGREEMENTS = "records/agreements/rep001.yaml"
 BREACH = "records/measurements/sla-breach.yaml"
-TODAY = "2026-11-23"
-runner = CliRunner()
-
-
-def check(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[Any]]:
-    monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json", *args])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)["findings"]
-
-
-def line_of(repo: Path, file: str, text: str, after: str = "") -> int:
-    """The first line of `file` holding `text`, after the line holding `after` (if given)."""
-    lines = (repo / file).read_text(encoding="utf-8").splitlines()
-    start = 0
-    if after:
-        start = next(n for n, line in enumerate(lines) if after in line) + 1
-    return next(n for n, line in enumerate(lines[start:], start=start + 1) if text in line)
 
 
 @pytest.fixture
-def findings(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    code, found = check(FIXTURE, monkeypatch, "--select", "E,REP")
+def findings(run_check: RunCheck) -> list[Any]:
+    code, found = run_check(FIXTURE, "--select", "E,REP")
     assert code == 0  # warnings only, and the records validate
     return found
 
 
-def test_exactly_the_expected_findings(findings: list[Any]) -> None:
+def test_exactly_the_expected_findings(findings: list[Any], line_of: LineOf) -> None:
     """No REP001 for the agreements that are measured (monthly, or quarterly by quarter or
     by its three months), new since mid-month, draft or expired; no REP002 where only an
     older period misses or the latest is exactly on target."""
@@ -90,13 +72,10 @@ def test_rep002_messages_give_value_and_target(findings: list[Any]) -> None:
     assert breaches[0]["clauses"] == ["9.4", "8.3.3"]
 
 
-def test_rep001_first_whole_period_of_a_new_agreement(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rep001_first_whole_period_of_a_new_agreement(run_check: RunCheck) -> None:
     """SLA-NEW started on 2026-10-15: on 2026-12-01 its first whole month, 2026-11, is due."""
-    monkeypatch.chdir(FIXTURE)
-    result = runner.invoke(
-        app, ["check", "--today", "2026-12-01", "-f", "json", "--select", "REP001"]
-    )
-    found = {f["record"]: f["message"] for f in json.loads(result.stdout)["findings"]}
+    _, rep001 = run_check(FIXTURE, "--select", "REP001", today="2026-12-01")
+    found = {f["record"]: f["message"] for f in rep001}
     assert found["SLA-NEW"] == (
         "no Measurement for 2026-11, the last complete monthly reporting period (none yet)"
     )
@@ -104,18 +83,17 @@ def test_rep001_first_whole_period_of_a_new_agreement(monkeypatch: pytest.Monkey
     assert "SLA-QUARTERLY-MONTHS" not in found
 
 
-def test_text_output(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURE)
-    result = runner.invoke(app, ["check", "--today", TODAY, "--select", "REP002", "--no-color"])
-    assert result.exit_code == 0
+def test_text_output(run_check_text: RunCheckText, line_of: LineOf) -> None:
+    code, output = run_check_text(FIXTURE, "--select", "REP002")
+    assert code == 0
     line = line_of(FIXTURE, BREACH, "availability: 99.82")
-    assert result.stdout.startswith(f"{BREACH}:{line}:5: REP002 availability 99.82 % in 2026-10")
+    assert output.startswith(f"{BREACH}:{line}:5: REP002 availability 99.82 % in 2026-10")
 
 
-def test_example_records(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_example_records(run_check: RunCheck, line_of: LineOf) -> None:
     """records/README.md: REP002 on MEAS-TAILSPIN-NETWORK-2026-10 only (the csat miss of
     MEAS-FABRIKAM-WORKPLACE-2026-08 is not the latest); every agreement has 2026-10."""
-    _, found = check(EXAMPLES, monkeypatch, "--select", "REP")
+    _, found = run_check(EXAMPLES, "--select", "REP")
     file = "records/measurements/sla-tailspin-network.yaml"
     assert [(f["rule"], f["record"], f["file"], f["line"], f["message"]) for f in found] == [
         ("REP002", "MEAS-TAILSPIN-NETWORK-2026-10", file,

@@ -3,43 +3,26 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.rules.service_level import format_ceiling
+
+if TYPE_CHECKING:
+    from conftest import LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "service_level"
 EXAMPLES = Path(__file__).parents[2]
-TODAY = "2026-11-23"
-runner = CliRunner()
 Findings = dict[tuple[str, str, str], dict[str, Any]]
 """Findings by (rule, record, the text of the line they point at)."""
 
 
-def check(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[Any]]:
-    monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json", *args])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)["findings"]
-
-
-def line_of(repo: Path, file: str, text: str) -> int:
-    """The line of `file` holding `text` (which must occur once)."""
-    lines = (repo / file).read_text(encoding="utf-8").splitlines()
-    hits = [n for n, line in enumerate(lines, start=1) if text in line]
-    assert len(hits) == 1, (file, text, hits)
-    return hits[0]
-
-
 @pytest.fixture
-def findings(monkeypatch: pytest.MonkeyPatch) -> Findings:
+def findings(run_check: RunCheck) -> Findings:
     """Every finding but SLM003's (tested on its own: it fires twice on one line)."""
-    code, found = check(FIXTURE, monkeypatch, "--select", "E,SLM", "--ignore", "SLM003")
+    code, found = run_check(FIXTURE, "--select", "E,SLM", "--ignore", "SLM003")
     assert code == 1
     by_key: Findings = {}
     for f in found:
@@ -73,15 +56,15 @@ def test_slm001_names_why_each_covering_sla_does_not_count(findings: Findings) -
     assert dns["message"].endswith("in force on 2026-11-23")
 
 
-def test_slm002_points_at_valid_until(findings: Findings) -> None:
+def test_slm002_points_at_valid_until(findings: Findings, line_of: LineOf) -> None:
     f = findings["SLM002", "SLA-REPORTS-OLD", "validUntil: 2026-06-30"]
     assert f["file"] == "records/agreements/sla-reports-old.yaml"
     assert f["line"] == line_of(FIXTURE, f["file"], "validUntil:")
     assert f["message"] == "SLA SLA-REPORTS-OLD expired on 2026-06-30 but is still approved"
 
 
-def test_slm003_one_finding_per_missing_field(monkeypatch: pytest.MonkeyPatch) -> None:
-    _, found = check(FIXTURE, monkeypatch, "--select", "SLM003")
+def test_slm003_one_finding_per_missing_field(run_check: RunCheck, line_of: LineOf) -> None:
+    _, found = run_check(FIXTURE, "--select", "SLM003")
     messages = sorted((f["record"], f["message"], f["line"]) for f in found)
     spec_line = line_of(FIXTURE, "records/agreements/sla-mail.yaml", "spec:")
     web_spec = line_of(FIXTURE, "records/agreements/sla-web.yaml", "spec:")
@@ -93,7 +76,7 @@ def test_slm003_one_finding_per_missing_field(monkeypatch: pytest.MonkeyPatch) -
     assert {f["severity"] for f in found} == {"warning"}
 
 
-def test_slm004_gives_the_ceiling_and_its_factors(findings: Findings) -> None:
+def test_slm004_gives_the_ceiling_and_its_factors(findings: Findings, line_of: LineOf) -> None:
     f = findings["SLM004", "SLA-WEB", "objective: 99.95"]
     assert f["severity"] == "error"
     assert f["clauses"] == ["8.3.3", "8.3.4.1"]
@@ -137,9 +120,9 @@ def test_ceiling_shows_three_decimals_when_two_would_hide_the_gap() -> None:
 
 
 def test_example_records_only_miss_exceptions_in_contoso(
-    monkeypatch: pytest.MonkeyPatch,
+    run_check: RunCheck, line_of: LineOf
 ) -> None:
-    code, found = check(EXAMPLES, monkeypatch, "records", "--select", "SLM")
+    code, found = run_check(EXAMPLES, "records", "--select", "SLM")
     assert [(f["rule"], f["record"], f["file"], f["line"], f["message"]) for f in found] == [
         (
             "SLM003",

@@ -3,48 +3,24 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+if TYPE_CHECKING:
+    from conftest import ByRuleAndRecord, LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "suppliers"
 EXAMPLES = Path(__file__).parents[2]
-TODAY = "2026-11-23"
-runner = CliRunner()
 Findings = dict[tuple[str, str], dict[str, Any]]
 
 
-def check(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[Any]]:
-    monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json", *args])
-    assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)["findings"]
-
-
-def line_of(repo: Path, file: str, text: str) -> int:
-    """The line of `file` holding `text` (which must occur once)."""
-    lines = (repo / file).read_text(encoding="utf-8").splitlines()
-    hits = [n for n, line in enumerate(lines, start=1) if text in line]
-    assert len(hits) == 1, (file, text, hits)
-    return hits[0]
-
-
-def by_key(found: list[Any]) -> Findings:
-    keyed = {(f["rule"], f["record"]): f for f in found}
-    assert len(keyed) == len(found), "one finding per rule and record"
-    return keyed
-
-
 @pytest.fixture
-def findings(monkeypatch: pytest.MonkeyPatch) -> Findings:
-    code, found = check(FIXTURE, monkeypatch, "--select", "E,SUP")
+def findings(run_check: RunCheck, by_rule_and_record: ByRuleAndRecord) -> Findings:
+    code, found = run_check(FIXTURE, "--select", "E,SUP")
     assert code == 1  # SUP001 is an error
-    return by_key(found)
+    return by_rule_and_record(found)
 
 
 def test_exactly_the_expected_findings(findings: Findings) -> None:
@@ -61,7 +37,7 @@ def test_exactly_the_expected_findings(findings: Findings) -> None:
     ]
 
 
-def test_sup001_contract_ended(findings: Findings) -> None:
+def test_sup001_contract_ended(findings: Findings, line_of: LineOf) -> None:
     f = findings["SUP001", "SUP-LAPSED"]
     assert f["severity"] == "error"
     assert f["clauses"] == ["8.3.4.1"]
@@ -74,7 +50,9 @@ def test_sup001_contract_ended(findings: Findings) -> None:
     )
 
 
-def test_sup001_contract_not_started_found_through_depends_on(findings: Findings) -> None:
+def test_sup001_contract_not_started_found_through_depends_on(
+    findings: Findings, line_of: LineOf
+) -> None:
     f = findings["SUP001", "SUP-NEWCARRIER"]
     assert f["line"] == line_of(FIXTURE, "records/suppliers/sup-newcarrier.yaml", "start:")
     assert f["message"] == (
@@ -83,7 +61,7 @@ def test_sup001_contract_not_started_found_through_depends_on(findings: Findings
     )
 
 
-def test_sup002_gives_the_last_day_for_notice(findings: Findings) -> None:
+def test_sup002_gives_the_last_day_for_notice(findings: Findings, line_of: LineOf) -> None:
     f = findings["SUP002", "SUP-TRANSIT"]
     assert f["severity"] == "warning"
     assert f["file"] == "records/suppliers/sup-transit.yaml"
@@ -104,7 +82,9 @@ def test_sup002_fires_on_the_last_day_and_not_the_day_before(findings: Findings)
     assert ("SUP002", "SUP-LABKIT") not in findings  # no noticePeriod
 
 
-def test_sup003_latest_review_too_old_by_its_own_interval(findings: Findings) -> None:
+def test_sup003_latest_review_too_old_by_its_own_interval(
+    findings: Findings, line_of: LineOf
+) -> None:
     f = findings["SUP003", "SUP-TRANSIT"]
     assert f["line"] == line_of(
         FIXTURE, "records/suppliers/sup-transit.yaml", "date: 2026-04-22"
@@ -115,7 +95,7 @@ def test_sup003_latest_review_too_old_by_its_own_interval(findings: Findings) ->
     )
 
 
-def test_sup003_never_reviewed_points_at_spec(findings: Findings) -> None:
+def test_sup003_never_reviewed_points_at_spec(findings: Findings, line_of: LineOf) -> None:
     f = findings["SUP003", "SUP-LAPSED"]
     assert f["line"] == line_of(FIXTURE, "records/suppliers/sup-lapsed.yaml", "spec:")
     assert f["message"] == "high supplier SUP-LAPSED has no performance review"
@@ -123,11 +103,13 @@ def test_sup003_never_reviewed_points_at_spec(findings: Findings) -> None:
     assert ("SUP003", "SUP-CABLING") not in findings  # medium
 
 
-def test_sup003_uses_the_configured_default_interval(monkeypatch: pytest.MonkeyPatch) -> None:
-    _, found = check(
-        FIXTURE, monkeypatch, "--select", "SUP003", "--config", "itsm-six-months.toml"
+def test_sup003_uses_the_configured_default_interval(
+    run_check: RunCheck, by_rule_and_record: ByRuleAndRecord
+) -> None:
+    _, found = run_check(
+        FIXTURE, "--select", "SUP003", "--config", "itsm-six-months.toml"
     )
-    keyed = by_key(found)
+    keyed = by_rule_and_record(found)
     assert sorted(keyed) == [
         ("SUP003", "SUP-LAPSED"),
         ("SUP003", "SUP-POWER"),
@@ -136,7 +118,7 @@ def test_sup003_uses_the_configured_default_interval(monkeypatch: pytest.MonkeyP
     assert "2025-11-23 + P6M = 2026-05-23" in keyed["SUP003", "SUP-POWER"]["message"]
 
 
-def test_sup004_only_the_latest_review_counts(findings: Findings) -> None:
+def test_sup004_only_the_latest_review_counts(findings: Findings, line_of: LineOf) -> None:
     f = findings["SUP004", "SUP-SOFTWARE"]
     assert f["line"] == line_of(
         FIXTURE, "records/suppliers/sup-software.yaml", "date: 2026-09-09, outcome: fails"
@@ -148,7 +130,9 @@ def test_sup004_only_the_latest_review_counts(findings: Findings) -> None:
     assert ("SUP004", "SUP-COLO") not in findings  # an earlier review failed
 
 
-def test_sup005_every_open_dispute_even_of_a_retired_supplier(findings: Findings) -> None:
+def test_sup005_every_open_dispute_even_of_a_retired_supplier(
+    findings: Findings, line_of: LineOf
+) -> None:
     f = findings["SUP005", "SUP-SOFTWARE"]
     assert f["line"] == line_of(FIXTURE, "records/suppliers/sup-software.yaml", "status: open")
     assert f["message"] == (
@@ -163,8 +147,10 @@ def test_retired_supplier_fires_only_for_its_dispute(findings: Findings) -> None
     assert [rule for rule, record in findings if record == "SUP-OLD-DC"] == ["SUP005"]
 
 
-def test_example_records_only_skyline_notice_waived(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, found = check(EXAMPLES, monkeypatch, "records", "--select", "SUP")
+def test_example_records_only_skyline_notice_waived(
+    run_check: RunCheck, line_of: LineOf
+) -> None:
+    code, found = run_check(EXAMPLES, "records", "--select", "SUP")
     assert len(found) == 1
     f = found[0]
     assert (f["rule"], f["record"], f["waived"]) == ("SUP002", "SUP-SKYLINE-FIBRE", True)
@@ -177,10 +163,9 @@ def test_example_records_only_skyline_notice_waived(monkeypatch: pytest.MonkeyPa
     assert code == 0
 
 
-def test_text_output_of_a_failing_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURE)
-    result = runner.invoke(app, ["check", "--today", TODAY, "--select", "SUP001", "--no-color"])
-    assert result.exit_code == 1
+def test_text_output_of_a_failing_run(run_check_text: RunCheckText, line_of: LineOf) -> None:
+    code, output = run_check_text(FIXTURE, "--select", "SUP001")
+    assert code == 1
     line = line_of(FIXTURE, "records/suppliers/sup-lapsed.yaml", "end: 2026-09-30")
-    assert f"records/suppliers/sup-lapsed.yaml:{line}:" in result.stdout
-    assert "SUP001" in result.stdout
+    assert f"records/suppliers/sup-lapsed.yaml:{line}:" in output
+    assert "SUP001" in output
