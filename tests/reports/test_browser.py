@@ -24,9 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.reports.registry import REPORTS
 
 if TYPE_CHECKING:
@@ -209,12 +207,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def html_reports(reports: Reports, tmp_path: Path) -> Path:
     """Every report of the fixture repository as HTML, in tmp_path/html."""
     out = tmp_path / "html"
-    result = CliRunner().invoke(
-        app,
-        ["report", "all", "-f", "html", "--out-dir", str(out), "--today", reports.today,
-         "--quiet"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    reports.ok("all", "--out-dir", str(out), "--quiet", fmt="html")
     return out
 
 

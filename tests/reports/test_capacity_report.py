@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from typer.testing import CliRunner
-
-from itsm_cli.cli.main import app
 
 if TYPE_CHECKING:
     from conftest import Reports
@@ -117,11 +114,7 @@ def test_crossing_beyond_horizon_and_service_without_plan(
     )
     plan.write_text(text)
     monkeypatch.chdir(repo)
-    result = CliRunner().invoke(
-        app, ["report", "capacity", "-f", "md", "--today", reports.today, "--no-color"]
-    )
-    assert result.exit_code == 0, result.output
-    out = result.stdout
+    out = reports.ok("capacity")
     assert "not within horizon (the trend reaches it on 2027-01-30)" in out
     assert "- **Horizon:** P1M, to 2026-12-23" in out
     assert "- SVC-WEB (`records/services/svc-web.yaml:13`)" in out
@@ -129,12 +122,13 @@ def test_crossing_beyond_horizon_and_service_without_plan(
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-def test_empty_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+def test_empty_repository(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
     (tmp_path / "records").mkdir()
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["report", "capacity", "-f", fmt, "--today", "2026-11-23"])
-    assert result.exit_code == 0, result.output
+    out = reports.ok("capacity", fmt=fmt)
     if fmt == "html":
-        assert result.stdout.startswith("<!DOCTYPE html>")
+        assert out.startswith("<!DOCTYPE html>")
     else:
-        assert "No CapacityPlan records." in result.stdout
+        assert "No CapacityPlan records." in out

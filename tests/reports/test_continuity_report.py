@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from typer.testing import CliRunner
-
-from itsm_cli.cli.main import app
 
 if TYPE_CHECKING:
     from conftest import Reports
@@ -114,11 +111,7 @@ def test_never_tested_plan_and_service_without_plan(
         "  rto: PT1H\n  rpo: PT1H\n  returnToNormal: Fail back.\n  testInterval: P12M\n"
     )
     monkeypatch.chdir(repo)
-    result = CliRunner().invoke(
-        app, ["report", "continuity", "-f", "md", "--today", reports.today, "--no-color"]
-    )
-    assert result.exit_code == 0, result.output
-    out = result.stdout
+    out = reports.ok("continuity")
     assert "- SVC-WEB (`records/services/svc-web.yaml:13`)" in out  # CON001
     new = out.split("## CON-NEW: New plan")[1].split("## CON-WEB")[0]
     assert "next due **never tested**" in new
@@ -127,12 +120,13 @@ def test_never_tested_plan_and_service_without_plan(
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-def test_empty_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+def test_empty_repository(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
     (tmp_path / "records").mkdir()
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["report", "continuity", "-f", fmt, "--today", "2026-11-23"])
-    assert result.exit_code == 0, result.output
+    out = reports.ok("continuity", fmt=fmt)
     if fmt == "html":
-        assert result.stdout.startswith("<!DOCTYPE html>")
+        assert out.startswith("<!DOCTYPE html>")
     else:
-        assert "No ContinuityPlan records." in result.stdout
+        assert "No ContinuityPlan records." in out

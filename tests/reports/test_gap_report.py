@@ -78,9 +78,7 @@ def test_top_gaps_order_errors_before_other_missing_clauses(
         "spec:\n  type: policy\n  location: https://intranet.example/sms/manual\n"
     )
     monkeypatch.chdir(repo)
-    result = CliRunner().invoke(app, ["report", "gap", "-f", "html", "--today", reports.today])
-    assert result.exit_code == 0, result.output
-    top = reports.tables(result.stdout)["top-gaps"]
+    top = reports.tables(reports.ok("gap", fmt="html"))["top-gaps"]
     assert [(r["Clause"], r["Status"], r["Why"].split(":")[0]) for r in top.records()] == [
         ("8.5.1.1", "missing", "mandatory document missing"),
         ("8.3.3", "partial", "errors"),  # two error codes first
@@ -171,12 +169,13 @@ def test_edition_2011_renders_the_2011_outline(reports: Reports) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-def test_empty_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+def test_empty_repository(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
     (tmp_path / "records").mkdir()
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["report", "gap", "-f", fmt, "--today", "2026-11-23"])
-    assert result.exit_code == 0, result.output
+    out = reports.ok("gap", fmt=fmt)
     if fmt == "html":
-        assert result.stdout.startswith("<!DOCTYPE html>")
+        assert out.startswith("<!DOCTYPE html>")
     else:
-        assert "| 4.3 | Scope of the SMS | Evidence | **missing** |" in result.stdout
+        assert "| 4.3 | Scope of the SMS | Evidence | **missing** |" in out
