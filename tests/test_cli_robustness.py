@@ -368,3 +368,132 @@ def test_rule_codes_in_the_configuration_are_case_insensitive(
     result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json"])
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["severity"]) for f in findings] == [("CAT002", "info")]
+
+
+# --- the records root and the paths named -------------------------------------------------
+
+
+def test_configured_records_root_that_does_not_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path, config='records = "nope"\n'))
+    for command in (["validate"], ["check", "--today", TODAY], ["gap", "--today", TODAY]):
+        code, out, err = run_main(command, capsys)
+        assert code == 2
+        assert out == ""
+        assert err == (
+            "itsm: error: records root 'nope' does not exist (set by `records` in itsm.toml)\n"
+        )
+
+
+def test_configured_records_root_that_is_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not read as a record file: the records root is a folder."""
+    monkeypatch.chdir(make_repo(tmp_path, config='records = "itsm.toml"\n'))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "itsm: error: records root 'itsm.toml' is not a folder (set by `records` in itsm.toml)\n"
+    )
+
+
+def test_default_records_root_missing_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("itsm: error: records root 'records' does not exist: ")
+    assert "itsm init" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_path_not_found_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    result = runner.invoke(app, ["validate", "records/nope"])
+    assert result.exit_code == 2
+    assert result.stderr == "itsm: error: path not found: records/nope\n"
+
+
+def test_folder_without_yaml_warns_and_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    (tmp_path / "records" / "notes").mkdir()
+    (tmp_path / "records" / "notes" / "README.md").write_text("nothing here\n")
+    (tmp_path / "records" / "notes" / "x.yaml").mkdir()  # a folder named like a record
+    result = runner.invoke(app, ["validate", "records/notes"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "itsm: warning: no record files (*.yaml, *.yml) found in records/notes\n"
+    )
+    assert result.stdout == "✔ 0 records in 0 files: no findings\n"
+
+
+def test_no_warning_when_records_are_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    result = runner.invoke(app, ["validate"])
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+# --- rule codes: --select, --ignore and the configuration ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--select", "XYZ123", "'XYZ123' matches no rule code; `itsm rules` lists them"),
+        ("--select", "slm01", "'SLM01' matches no rule code (did you mean 'SLM001'?)"),
+        ("--ignore", "SLM,DOCX", "'DOCX' matches no rule code (did you mean 'DOC'?)"),
+    ],
+)
+def test_unknown_rule_codes_on_the_command_line_are_usage_errors(
+    option: str, value: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    code, out, err = run_main(["check", "--today", TODAY, option, value], capsys)
+    assert code == 2
+    assert out == ""
+    assert one_line_error(err) == f"Error: Invalid value for '{option}': {message}"
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('select = ["XYZ"]', "setting 'select': 'XYZ' matches no rule code"),
+        (
+            'ignore = ["SLMX"]',
+            "setting 'ignore': 'SLMX' matches no rule code (did you mean 'SLM'?)",
+        ),
+        (
+            '[severity]\nSLM01 = "info"',
+            "setting 'severity': 'SLM01' is not a rule code (did you mean 'SLM001'?)",
+        ),
+        ('[severity]\nSLM = "info"', "setting 'severity': 'SLM' is not a rule code"),
+    ],
+)
+def test_unknown_rule_codes_in_the_configuration_are_errors(
+    setting: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path, config=f'records = "records"\n{setting}\n'))
+    for command in (["check"], ["gap"]):
+        result = runner.invoke(app, [*command, "--today", TODAY])
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"itsm: error: itsm.toml: {message}")
+        assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["E", "slm", "s", "cap002", "SLM,SUP001"])
+def test_known_codes_and_prefixes_are_accepted(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    for option in ("--select", "--ignore"):
+        result = runner.invoke(app, ["check", "--today", TODAY, option, value])
+        assert result.exit_code in (0, 1), result.stderr
+        assert result.stderr == ""

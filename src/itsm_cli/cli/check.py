@@ -11,10 +11,21 @@ from itsm_cli.cli import options
 from itsm_cli.cli.findings_command import run_findings_command
 from itsm_cli.config import FailOn
 
-CodeList = Annotated[
+SelectCodes = Annotated[
     list[str] | None,
     typer.Option(
-        help="Rule codes or prefixes (repeat or separate by commas), e.g. SLM,CAP002.",
+        "--select",
+        help="Run only these rules: codes or prefixes, repeated or separated by commas, "
+        "e.g. SLM,CAP002 (default: all, or the config).",
+        metavar="CODES",
+        show_default=False,
+    ),
+]
+IgnoreCodes = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        help="Skip these rules: codes or prefixes, e.g. DOC002,WVR.",
         metavar="CODES",
         show_default=False,
     ),
@@ -29,8 +40,8 @@ def _codes(values: list[str] | None) -> tuple[str, ...] | None:
 
 def check(
     paths: options.Paths = None,
-    select: CodeList = None,
-    ignore: CodeList = None,
+    select: SelectCodes = None,
+    ignore: IgnoreCodes = None,
     fail_on: Annotated[
         FailOn | None,
         typer.Option(
@@ -50,7 +61,9 @@ def check(
     """Validate the records and run every compliance rule.
 
     Findings are sorted by file and line; waived findings are shown dimmed and never fail
-    the run. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error.
+    the run. Codes are case-insensitive; a code or prefix that matches no rule is a usage
+    error, in --select/--ignore and in the configuration alike, so a typo cannot silently
+    turn a check off. Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error.
 
     Examples:
 
@@ -63,9 +76,9 @@ def check(
     """
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
-    settings = workspace.config.overlay(
-        select=_codes(select), ignore=_codes(ignore), fail_on=fail_on
-    )
+    selected, ignored = _codes(select), _codes(ignore)
+    options.check_rule_codes(workspace, selected, ignored)
+    settings = workspace.config.overlay(select=selected, ignore=ignored, fail_on=fail_on)
     workspace = replace(workspace, config=settings)
     display = options.Display.from_options(output, quiet, no_color)
     run_findings_command(

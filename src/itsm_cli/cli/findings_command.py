@@ -28,19 +28,11 @@ def run_findings_command(
 ) -> None:
     from itsm_cli.findings import FindingsReport, fails
     from itsm_cli.output import findings_formatter
-    from itsm_cli.records.index import load_repository
-    from itsm_cli.records.load import InputError
     from itsm_cli.records.yamlread import LIBYAML
 
     if not LIBYAML:
         terminal.display_warning("libyaml is not available; using the slower pure-Python parser")
-    try:
-        repository = load_repository(
-            workspace, [Path(p) for p in paths or []], cross_checks=cross_checks
-        )
-    except InputError as exc:
-        terminal.display_error(str(exc))
-        raise typer.Exit(2) from exc
+    repository = options.load_records(workspace, paths, cross_checks=cross_checks)
     if run_rules:
         from itsm_cli.rules.engine import check_repository
 

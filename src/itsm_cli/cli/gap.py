@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -80,20 +79,15 @@ def gap(
     from itsm_cli.clauses.catalogue import load_catalogue
     from itsm_cli.clauses.coverage import compute_coverage
     from itsm_cli.output import gap_formatter
-    from itsm_cli.records.index import load_repository
-    from itsm_cli.records.load import InputError
     from itsm_cli.rules.engine import check_repository
 
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
+    options.check_rule_codes(workspace, None, None)
     settings = workspace.config.overlay(edition=edition.value if edition else None)
     workspace = replace(workspace, config=settings)
     display = options.Display.from_options(output, quiet, no_color)
-    try:
-        repository = load_repository(workspace, [Path(p) for p in paths or []])
-    except InputError as exc:
-        terminal.display_error(str(exc))
-        raise typer.Exit(2) from exc
+    repository = options.load_records(workspace, paths)
     result = check_repository(repository, day, settings)
     coverage = compute_coverage(
         repository.index, result.findings, load_catalogue(settings.edition), day, settings

@@ -100,6 +100,7 @@ def diff(
 
     day = options.parse_today(today)
     workspace = options.open_workspace(None, config)
+    options.check_rule_codes(workspace, None, None)
     settings = workspace.config.overlay(fail_on=fail_on, edition=edition)
     if edition is not None and edition not in ("2018", "2011"):
         raise typer.BadParameter("must be 2018 or 2011", param_hint="'--edition'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,7 @@ from itsm_cli.output import RenderOptions
 
 if TYPE_CHECKING:
     from itsm_cli.config import Workspace
+    from itsm_cli.records.index import Repository
 
 Paths = Annotated[
     list[Path] | None,
@@ -119,3 +121,89 @@ def open_workspace(paths: list[Path] | None, config_file: Path | None) -> Worksp
     except ConfigError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
+
+
+def load_records(
+    workspace: Workspace, paths: list[Path] | None, cross_checks: bool = True
+) -> Repository:
+    """Load the records under `paths` (default: the records root). A path or records root
+    that does not exist is one line and exit 2; finding no record file at all is a warning
+    (the run goes on: an empty folder is not an error, but it is rarely what was meant)."""
+    from itsm_cli.records.index import load_repository
+    from itsm_cli.records.load import InputError
+
+    if not paths:
+        _require_records_root(workspace)
+    try:
+        repository = load_repository(
+            workspace, [Path(p) for p in paths or []], cross_checks=cross_checks
+        )
+    except InputError as exc:
+        terminal.display_error(str(exc))
+        raise typer.Exit(2) from exc
+    if not repository.files and not repository.findings:
+        where = ", ".join(str(p) for p in paths) if paths else _shown(workspace.records_root)
+        terminal.display_warning(f"no record files (*.yaml, *.yml) found in {where}")
+    return repository
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when that is short."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return relative if not relative.startswith("../..") else str(path)
+
+
+def _require_records_root(workspace: Workspace) -> None:
+    root = workspace.records_root
+    if root.is_dir():
+        return
+    problem = "is not a folder" if root.exists() else "does not exist"
+    if workspace.config_file is not None:
+        advice = f" (set by `records` in {workspace.config_file.name})"
+    else:
+        advice = (
+            ": run itsm in a records repository (`itsm init` starts one), name the files or "
+            "folders to check, or set `records` in itsm.toml"
+        )
+    terminal.display_error(f"records root '{_shown(root)}' {problem}{advice}")
+    raise typer.Exit(2)
+
+
+def check_rule_codes(
+    workspace: Workspace, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None
+) -> None:
+    """Refuse rule codes that match no rule, from the configuration (exit 2) and from
+    --select / --ignore (a usage error): a typo would otherwise select nothing, or ignore
+    nothing, without a word."""
+    from itsm_cli.records.errors import suggest
+    from itsm_cli.rules.registry import all_rules
+
+    known = list(all_rules())
+    prefixes = sorted({c.rstrip("0123456789") for c in known}) + known
+
+    def problem(code: str, exact: bool) -> str | None:
+        if code in known or (not exact and any(k.startswith(code) for k in known)):
+            return None
+        guess = suggest(code, known if exact else prefixes)
+        tip = f" (did you mean '{guess}'?)" if guess else "; `itsm rules` lists them"
+        what = "is not a rule code" if exact else "matches no rule code"
+        return f"'{code}' {what}{tip}"
+
+    settings = workspace.config
+    name = workspace.config_file.name if workspace.config_file else "configuration"
+    configured = [("select", c, False) for c in settings.select]
+    configured += [("ignore", c, False) for c in settings.ignore]
+    configured += [("severity", c, True) for c in settings.severity]
+    for key, code, exact in configured:
+        found = problem(code, exact)
+        if found:
+            terminal.display_error(f"{name}: setting '{key}': {found}")
+            raise typer.Exit(2)
+    for option, codes in (("--select", select), ("--ignore", ignore)):
+        for code in codes or ():
+            found = problem(code, False)
+            if found:
+                raise typer.BadParameter(found, param_hint=f"'{option}'")
