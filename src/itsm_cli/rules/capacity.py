@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.records.fields import Criticality, Status
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import CapacityPlan, Resource, Usage
-from itsm_cli.rules.graph import live_services
+from itsm_cli.rules.graph import critical_services_without, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.trend import MIN_POINTS, predicted_crossing
 from itsm_cli.rules.wording import figure, number
@@ -27,9 +26,7 @@ _CAP = ("8.4.3",)
 
 def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[CapacityPlan]]:
     """CapacityPlans that are not retired."""
-    return (
-        p for p in ctx.index.of_kind(CapacityPlan) if p.model.metadata.status is not Status.RETIRED
-    )
+    return not_retired(ctx.index, CapacityPlan)
 
 
 def latest_usage(resource: Resource) -> tuple[int, Usage] | None:
@@ -75,15 +72,12 @@ def find_critical_services_without_capacity_plan(ctx: RuleContext) -> Iterator[F
     current and forecast demand; for a critical service an auditor expects to see that plan.
     Any plan that is not retired counts, drafts included: the rule asks whether capacity is
     being planned at all, and DOC002 and the review process deal with approval."""
-    covered = {ref for plan in current_plans(ctx) for ref in plan.model.spec.services}
-    for service in live_services(ctx.index):
-        spec = service.model.spec
-        if spec.criticality is Criticality.CRITICAL and service.id not in covered:
-            yield ctx.finding(
-                service,
-                f"live critical service {service.id} is covered by no CapacityPlan",
-                ("spec", "criticality"),
-            )
+    for service in critical_services_without(ctx.index, CapacityPlan):
+        yield ctx.finding(
+            service,
+            f"live critical service {service.id} is covered by no CapacityPlan",
+            ("spec", "criticality"),
+        )
 
 
 @rule(

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 from itsm_cli.dates import Duration
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.records.fields import Criticality, Status
+from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import SLA, ContinuityPlan, ContinuityTest, Target
-from itsm_cli.rules.graph import live_services
+from itsm_cli.rules.graph import critical_services_without, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import figure, number
 
@@ -41,11 +41,7 @@ _WINDOW_WORDS = {
 
 def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[ContinuityPlan]]:
     """ContinuityPlans that are not retired."""
-    return (
-        p
-        for p in ctx.index.of_kind(ContinuityPlan)
-        if p.model.metadata.status is not Status.RETIRED
-    )
+    return not_retired(ctx.index, ContinuityPlan)
 
 
 def latest_test(plan: ContinuityPlan) -> tuple[int, ContinuityTest] | None:
@@ -113,15 +109,12 @@ def find_critical_services_without_continuity_plan(ctx: RuleContext) -> Iterator
     customers; a critical service with no plan has no agreed way back after a major loss
     (a site, a carrier, a ransomware attack). Any plan that is not retired counts, drafts
     included: the rule asks whether continuity is being planned at all."""
-    covered = {ref for plan in current_plans(ctx) for ref in plan.model.spec.services}
-    for service in live_services(ctx.index):
-        spec = service.model.spec
-        if spec.criticality is Criticality.CRITICAL and service.id not in covered:
-            yield ctx.finding(
-                service,
-                f"live critical service {service.id} is covered by no ContinuityPlan",
-                ("spec", "criticality"),
-            )
+    for service in critical_services_without(ctx.index, ContinuityPlan):
+        yield ctx.finding(
+            service,
+            f"live critical service {service.id} is covered by no ContinuityPlan",
+            ("spec", "criticality"),
+        )
 
 
 @rule(

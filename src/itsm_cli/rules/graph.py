@@ -7,17 +7,20 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TypeVar
 
-from itsm_cli.records.fields import Lifecycle, Status
+from itsm_cli.records.fields import Criticality, Lifecycle, Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import (
     SLA,
+    CapacityPlan,
+    ContinuityPlan,
     Record,
     Service,
     Supplier,
 )
 
 R = TypeVar("R", bound=Record)
+Plan = TypeVar("Plan", CapacityPlan, ContinuityPlan)
 
 
 def is_live(service: Service) -> bool:
@@ -27,6 +30,23 @@ def is_live(service: Service) -> bool:
 
 def live_services(index: RepoIndex) -> Iterator[LoadedRecord[Service]]:
     return (s for s in index.of_kind(Service) if is_live(s.model))
+
+
+def not_retired(index: RepoIndex, cls: type[R]) -> Iterator[LoadedRecord[R]]:
+    """Records of kind `cls` whose `metadata.status` is not retired."""
+    return (r for r in index.of_kind(cls) if r.model.metadata.status is not Status.RETIRED)
+
+
+def critical_services_without(
+    index: RepoIndex, plan_cls: type[Plan]
+) -> Iterator[LoadedRecord[Service]]:
+    """Live critical services that no `plan_cls` record (CapacityPlan for CAP001,
+    ContinuityPlan for CON001) names in `spec.services`. A retired plan covers nothing; a
+    draft counts."""
+    covered = {ref for plan in not_retired(index, plan_cls) for ref in plan.model.spec.services}
+    for service in live_services(index):
+        if service.model.spec.criticality is Criticality.CRITICAL and service.id not in covered:
+            yield service
 
 
 def covering(index: RepoIndex, cls: type[R], service_id: str) -> list[LoadedRecord[R]]:

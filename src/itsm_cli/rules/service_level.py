@@ -18,7 +18,7 @@ from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import OLA, SLA, Metric, Record, Service, Supplier, Target
-from itsm_cli.rules.graph import is_live, live_services
+from itsm_cli.rules.graph import is_live, live_services, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 
 _SLM = ("8.3.3",)
@@ -30,7 +30,7 @@ def _current(record: Record) -> bool:
 
 
 def _current_slas(ctx: RuleContext) -> Iterator[LoadedRecord[SLA]]:
-    return (sla for sla in ctx.index.of_kind(SLA) if _current(sla.model))
+    return not_retired(ctx.index, SLA)
 
 
 def _why_not_in_force(sla: SLA, today: dt.date) -> str:

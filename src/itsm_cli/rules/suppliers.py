@@ -10,19 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.records.fields import Criticality, Status
+from itsm_cli.records.fields import Criticality
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Service, Supplier, SupplierReview
-from itsm_cli.rules.graph import is_live
+from itsm_cli.rules.graph import is_live, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 
 _SUP = ("8.3.4.1",)
 
 
 def _current_suppliers(ctx: RuleContext) -> Iterator[LoadedRecord[Supplier]]:
-    return (
-        s for s in ctx.index.of_kind(Supplier) if s.model.metadata.status is not Status.RETIRED
-    )
+    return not_retired(ctx.index, Supplier)
 
 
 def latest_review(supplier: Supplier) -> tuple[int, SupplierReview] | None:
