@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import isodate
 
@@ -86,3 +87,21 @@ def parse_date(value: object) -> dt.date:
 
 def real_today() -> dt.date:
     return dt.date.today()
+
+
+class Dated(Protocol):
+    @property
+    def date(self) -> dt.date: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def latest_dated(entries: Iterable[D]) -> tuple[int, D] | None:
+    """The entry with the latest `date` and its index (the later entry on a tie); None when
+    there is none."""
+    latest: tuple[int, D] | None = None
+    for i, entry in enumerate(entries):
+        if latest is None or entry.date >= latest[1].date:
+            latest = (i, entry)
+    return latest

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from itsm_cli.dates import latest_dated
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import CapacityPlan, Resource, Usage
@@ -31,11 +32,7 @@ def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[CapacityPlan]]:
 
 def latest_usage(resource: Resource) -> tuple[int, Usage] | None:
     """The usage entry with the latest date and its index (the later entry on a tie)."""
-    latest: tuple[int, Usage] | None = None
-    for i, usage in enumerate(resource.usage):
-        if latest is None or usage.date >= latest[1].date:
-            latest = (i, usage)
-    return latest
+    return latest_dated(resource.usage)
 
 
 def _ceiling(resource: Resource) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from itsm_cli.dates import Duration
+from itsm_cli.dates import Duration, latest_dated
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
@@ -46,11 +46,7 @@ def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[ContinuityPlan]]:
 
 def latest_test(plan: ContinuityPlan) -> tuple[int, ContinuityTest] | None:
     """The test with the latest date and its index (the later entry on a tie)."""
-    latest: tuple[int, ContinuityTest] | None = None
-    for i, test in enumerate(plan.spec.tests):
-        if latest is None or test.date >= latest[1].date:
-            latest = (i, test)
-    return latest
+    return latest_dated(plan.spec.tests)
 
 
 def minutes(duration: Duration, anchor: dt.date | None = None) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from itsm_cli.dates import latest_dated
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Criticality
 from itsm_cli.records.load import LoadedRecord
@@ -25,11 +26,7 @@ def _current_suppliers(ctx: RuleContext) -> Iterator[LoadedRecord[Supplier]]:
 
 def latest_review(supplier: Supplier) -> tuple[int, SupplierReview] | None:
     """The review with the latest date and its index (the later entry on a tie)."""
-    latest: tuple[int, SupplierReview] | None = None
-    for i, review in enumerate(supplier.spec.reviews):
-        if latest is None or review.date >= latest[1].date:
-            latest = (i, review)
-    return latest
+    return latest_dated(supplier.spec.reviews)
 
 
 def _listing(ids: list[str], most: int = 3) -> str:
