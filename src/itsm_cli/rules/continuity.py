@@ -49,6 +49,17 @@ def latest_test(plan: ContinuityPlan) -> tuple[int, ContinuityTest] | None:
     return latest_dated(plan.spec.tests)
 
 
+def _tested_plans(
+    ctx: RuleContext,
+) -> Iterator[tuple[LoadedRecord[ContinuityPlan], int, ContinuityTest]]:
+    """Each plan that is not retired and has been tested, with its latest test and the
+    index of that test (CON003, CON004)."""
+    for plan in current_plans(ctx):
+        latest = latest_test(plan.model)
+        if latest is not None:
+            yield plan, *latest
+
+
 def minutes(duration: Duration, anchor: dt.date | None = None) -> float:
     """The length of an ISO 8601 duration in minutes (months by the calendar from
     `anchor`)."""
@@ -190,11 +201,7 @@ def find_failed_tests_without_actions(ctx: RuleContext) -> Iterator[Finding]:
     """A test that failed, or only partly worked, has shown a weakness in the plan. 8.7.2
     expects the results of tests to be recorded and acted upon; a failed test with no
     actions leaves the weakness in place for the real event."""
-    for plan in current_plans(ctx):
-        latest = latest_test(plan.model)
-        if latest is None:
-            continue
-        i, test = latest
+    for plan, i, test in _tested_plans(ctx):
         if test.result in ("fail", "partial") and not test.actions:
             yield ctx.finding(
                 plan,
@@ -229,12 +236,8 @@ def find_tests_missing_rto(ctx: RuleContext) -> Iterator[Finding]:
     latest test is the best evidence of whether the organization can keep it (8.7.2). Only
     the latest test counts: an older slow recovery that has since been improved is history.
     Durations are compared by their length."""
-    for plan in current_plans(ctx):
+    for plan, i, test in _tested_plans(ctx):
         spec = plan.model.spec
-        latest = latest_test(plan.model)
-        if latest is None:
-            continue
-        i, test = latest
         achieved = test.achieved_rto
         if achieved is None:
             continue
