@@ -19,11 +19,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from itsm_cli.cli.main import app
 from itsm_cli.config import load_workspace
 from itsm_cli.findings import Finding
+from itsm_cli.records import yamlread
 from itsm_cli.records.index import Repository, load_repository
 from itsm_cli.records.yamlread import read_yaml_bytes
 
@@ -180,6 +182,32 @@ def test_parser_reports_the_case(name: str, capsys: pytest.CaptureFixture[str]) 
     assert "Traceback" not in out + err
 
 
+@pytest.mark.parametrize("name", PARSER_CASES)
+def test_pure_python_parser_reports_the_case_at_the_same_place(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without libyaml the loader falls back to PyYAML's pure-Python parser: slower, and
+    worded differently, but every case is found at the same place."""
+    monkeypatch.setattr(yamlread, "_Loader", yaml.SafeLoader)
+    parsed = read_yaml_bytes((CASES / name).read_bytes(), name)
+    expected = BAD_INPUT[name]
+    assert located(parsed.findings) == [(rule, name, line, col) for rule, line, col, _ in expected]
+
+
+def test_without_libyaml_validate_warns_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlread, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(yamlread, "LIBYAML", False)
+    repo = repo_with_case(tmp_path, "syntax-error.yaml")
+    code, out, err = validate(repo, monkeypatch, "--no-color")
+    assert code == 1
+    assert err == (
+        "itsm: warning: libyaml is not available; using the slower pure-Python parser\n"
+    )
+    assert f"{UNDER_TEST}/syntax-error.yaml:11:14: E001 YAML syntax error" in out
+
+
 @pytest.mark.parametrize("name", sorted(BAD_INPUT))
 def test_loader_reports_the_case(name: str, tmp_path: Path) -> None:
     repo = repo_with_case(tmp_path, name)
@@ -280,6 +308,9 @@ def _deep_cases() -> dict[str, tuple[bytes, tuple[int, int]]]:
     """name → (file content, where the refusal points)."""
     header = b"apiVersion: itsm/v1\nkind: Service\nmetadata: {id: SVC-DEEP, title: t, owner: o}\n"
     flow_seq = header + b"spec: " + b"[" * DEPTH + b"]" * DEPTH + b"\n"
+    # libyaml's scanner takes time quadratic in the open flow levels: read to its end, this
+    # file (just under the 5 MB limit) would take hours. Reading stops at the refusal.
+    flow_limit = header + b"spec: " + b"[" * 2_600_000 + b"]" * 2_600_000 + b"\n"
     flow_map = header + b"spec: " + b"{a: " * DEPTH + b"1" + b"}" * DEPTH + b"\n"
     block_seq = header + b"spec:\n  " + b"- " * DEPTH + b"x\n"
     # Indented block mappings: 2,000 levels with one-space steps stay under the 5 MB limit.
@@ -290,6 +321,7 @@ def _deep_cases() -> dict[str, tuple[bytes, tuple[int, int]]]:
     # the first one over MAX_DEPTH (64), where the refusal points.
     return {
         "flow-sequence.yaml": (flow_seq, (4, 7 + 63)),
+        "flow-sequence-5mb.yaml": (flow_limit, (4, 7 + 63)),
         "flow-mapping.yaml": (flow_map, (4, 7 + 63 * 4)),
         "block-sequence.yaml": (block_seq, (5, 3 + 63 * 2)),
         "block-mapping.yaml": (block_map, (5 + 63, 1 + 64)),
@@ -310,7 +342,9 @@ def test_deep_nesting_is_refused_by_the_parser(
     assert parsed.documents == []
     (finding,) = parsed.findings
     assert (finding.rule, finding.line, finding.column) == ("E006", line, column)
-    assert finding.message == "nesting deeper than 64 levels is refused"
+    assert finding.message == (
+        "nesting deeper than 64 levels is refused; the rest of the file is not read"
+    )
 
 
 def test_deep_nesting_through_validate(
@@ -383,6 +417,25 @@ def test_fifty_megabyte_file_is_refused_unread(
     code, out, _ = validate(repo, monkeypatch, "--no-color")
     assert code == 1
     assert f"{UNDER_TEST}/huge.yaml:1:1: E006 file is " in out
+
+
+def test_a_refused_document_is_skipped_and_the_next_one_read() -> None:
+    """After a refusal at a shallow level the parser skips to the next document."""
+    record = (CASES / "byte-order-mark.yaml").read_bytes()
+    data = b"a: !!str [[[[[[[[[[x]]]]]]]]]]\n---\n" + record
+    parsed = read_yaml_bytes(data, "f.yaml")
+    assert [(f.rule, f.line, f.column) for f in parsed.findings] == [("E006", 1, 4)]
+    assert parsed.findings[0].message == "explicit YAML tag 'tag:yaml.org,2002:str' is refused"
+    assert [d.data["metadata"]["id"] for d in parsed.documents] == ["SVC-BOM"]
+
+
+def test_a_refused_document_nesting_past_the_limit_ends_the_reading() -> None:
+    data = b"a: !x " + b"[" * 100_000 + b"]" * 100_000 + b"\n---\nb: 1\n"
+    parsed = read_yaml_bytes(data, "f.yaml")
+    assert parsed.documents == []
+    assert [(f.rule, f.line, f.column, f.message) for f in parsed.findings] == [
+        ("E006", 1, 4, "explicit YAML tag '!x' is refused; the rest of the file is not read")
+    ]
 
 
 def test_parser_refuses_oversized_bytes_before_decoding() -> None:

@@ -453,3 +453,23 @@ def test_messages_quoting_input_stay_on_one_line(tmp_path: Path) -> None:
         "'SLA-\\r\\nWEB' names no record (did you mean 'SLA-WEB'?)",
         "SLA-WEB has no target 'avail\\u2028ability' (did you mean 'availability'?)",
     ]
+
+
+def test_did_you_mean_is_searched_for_a_bounded_number_of_missing_ids(tmp_path: Path) -> None:
+    """Each search compares with every record id: thousands of broken references must not
+    make the run hang, so only the first SUGGESTION_BUDGET distinct ids get one."""
+    from itsm_cli.records.index import SUGGESTION_BUDGET
+
+    refs = [f"SVC-WEB{i}" for i in range(SUGGESTION_BUDGET + 10)] + ["SVC-WEB0"]
+    text = SERVICE.format(id="SVC-MANY").replace(
+        "criticality: low", f"criticality: low, dependsOn: [{', '.join(refs)}]"
+    )
+    repo = _repo_with(tmp_path, {"services/many.yaml": text})
+    findings = load_repository(load_workspace(repo)).findings
+    messages = [f.message for f in sorted(findings, key=Finding.sort_key)]
+    assert len(messages) == len(refs)
+    assert messages[0] == "'SVC-WEB0' names no Service or Supplier (did you mean 'SVC-WEB'?)"
+    assert messages[-1] == messages[0]  # the same id again: the same suggestion
+    suggested = [m for m in messages if "did you mean" in m]
+    assert len(suggested) == SUGGESTION_BUDGET + 1
+    assert messages[-2] == f"'SVC-WEB{SUGGESTION_BUDGET + 9}' names no Service or Supplier"

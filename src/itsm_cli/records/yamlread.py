@@ -280,12 +280,26 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
     try:
         next_event = _Loader(text).get_event
         skipping = False
+        skip_depth = 0
         while (ev := next_event()) is not None:
             cls = type(ev)
             if skipping:
                 if cls is document_end:
                     skipping = False
                     stack.clear()
+                elif cls is mapping_start or cls is sequence_start:
+                    skip_depth += 1
+                    if skip_depth > MAX_DEPTH:
+                        # libyaml's scanner slows down with every open flow level (quadratic
+                        # time: minutes for a few hundred kilobytes of `[`), so a refused
+                        # document this deep is not skipped to its end: reading stops here.
+                        last = result.findings[-1]
+                        result.findings[-1] = last.with_changes(
+                            message=last.message + "; the rest of the file is not read"
+                        )
+                        break
+                elif cls is mapping_end or cls is sequence_end:
+                    skip_depth -= 1
                 continue
             try:
                 if cls is scalar_event:
@@ -398,6 +412,7 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                 result.findings.append(exc.finding)
                 refused = True
                 skipping = True
+                skip_depth = len(stack)
                 doc_index += 1
     except yaml.YAMLError as exc:
         result.findings.append(_syntax_finding(exc, file, text))
