@@ -121,16 +121,27 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _outside(rel: str, what: str) -> Finding:
+def _file_finding(rule: str, message: str, file: str, hint: str) -> Finding:
+    """An error about a whole file (or folder), placed on its line 1."""
     return Finding(
-        rule="E006",
+        rule=rule,
         severity=Severity.ERROR,
-        message=f"{what} leads outside the repository; refused",
-        file=rel,
+        message=message,
+        file=file,
         line=1,
         column=1,
         clauses=_IO_CLAUSES,
-        hint="Keep records inside the repository; replace the link by the file itself.",
+        hint=hint,
+    )
+
+
+def outside_finding(rel: str, what: str) -> Finding:
+    """E006: `what` ("link", "this path") at `rel` leads outside the repository."""
+    return _file_finding(
+        "E006",
+        f"{what} leads outside the repository; refused",
+        rel,
+        "Keep records inside the repository; replace the link by the file itself.",
     )
 
 
@@ -146,7 +157,8 @@ def discover(paths: Sequence[Path], root: Path) -> tuple[list[tuple[Path, str]],
             raise InputError(f"path not found: {given}")
         rel = relative(absolute, root)
         if not _inside(absolute, root):
-            findings.append(_outside(rel, "this path" if not absolute.is_symlink() else "link"))
+            what = "this path" if not absolute.is_symlink() else "link"
+            findings.append(outside_finding(rel, what))
             continue
         if absolute.is_file():
             found[rel] = absolute
@@ -181,7 +193,7 @@ def _walk(
                 if entry.is_symlink():
                     if not _inside(Path(entry.path), root):
                         kind = "folder link" if entry.is_dir() else "file link"
-                        findings.append(_outside(entry_rel, kind))
+                        findings.append(outside_finding(entry_rel, kind))
                     elif name.endswith(YAML_SUFFIXES) and entry.is_file():
                         found[entry_rel] = Path(entry.path)
                     # a folder link inside the repository: its files are read where they are
@@ -198,15 +210,11 @@ def _walk(
 
 
 def _not_regular(rel: str) -> Finding:
-    return Finding(
-        rule="E001",
-        severity=Severity.ERROR,
-        message="not a regular file (a pipe, socket or device); not read",
-        file=rel,
-        line=1,
-        column=1,
-        clauses=_IO_CLAUSES,
-        hint="Records are regular files; remove or rename this entry.",
+    return _file_finding(
+        "E001",
+        "not a regular file (a pipe, socket or device); not read",
+        rel,
+        "Records are regular files; remove or rename this entry.",
     )
 
 
@@ -342,16 +350,8 @@ def validate_document(
 
 
 def _empty_file(file: str) -> Finding:
-    return Finding(
-        rule="E002",
-        severity=Severity.ERROR,
-        message="the file holds no record",
-        file=file,
-        line=1,
-        column=1,
-        clauses=_IO_CLAUSES,
-        hint="Add a record or delete the file.",
-    )
+    hint = "Add a record or delete the file."
+    return _file_finding("E002", "the file holds no record", file, hint)
 
 
 _ID_IN_TEXT = re.compile(
@@ -424,16 +424,8 @@ def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Findi
             return None, too_large(rel, size, max_bytes)
         return path.read_bytes(), None
     except OSError as exc:
-        return None, Finding(
-            rule="E001",
-            severity=Severity.ERROR,
-            message=f"cannot read file: {exc.strerror or exc}",
-            file=rel,
-            line=1,
-            column=1,
-            clauses=_IO_CLAUSES,
-            hint="Check the file's permissions.",
-        )
+        message = f"cannot read file: {exc.strerror or exc}"
+        return None, _file_finding("E001", message, rel, "Check the file's permissions.")
 
 
 def _load_files(files: Iterable[tuple[Path, str]], max_bytes: int) -> LoadResult:
