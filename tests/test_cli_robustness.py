@@ -6,6 +6,7 @@ for a usage error. Every fixture is built in `tmp_path`."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -497,3 +498,174 @@ def test_known_codes_and_prefixes_are_accepted(
         result = runner.invoke(app, ["check", "--today", TODAY, option, value])
         assert result.exit_code in (0, 1), result.stderr
         assert result.stderr == ""
+
+
+def test_today_that_is_no_day_of_the_calendar(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run_main(["validate", "--today", "2026-02-30"], capsys)
+    assert code == 2
+    assert one_line_error(err) == (
+        "Error: Invalid value for '--today': '2026-02-30' is not a day of the calendar "
+        "(day is out of range for month)"
+    )
+
+
+@pytest.mark.parametrize("value", ["garbage", "23.11.2026", "2026-1-1"])
+def test_today_in_another_format(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run_main(["check", "--today", value], capsys)
+    assert code == 2
+    assert one_line_error(err).endswith(f"'{value}' is not a date written YYYY-MM-DD")
+
+
+# --- Git: diff and history ----------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def git_repo(root: Path, commit: bool = True) -> Path:
+    make_repo(root)
+    git(root, "init", "-q", "-b", "main")
+    if commit:
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "Web hosting service")
+    return root
+
+
+needs_git = pytest.mark.skipif(
+    subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
+    reason="needs git",
+)
+
+
+@needs_git
+def test_diff_and_history_outside_a_git_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    for command in (["diff", "--base", "main"], ["history", "SVC-WEB"]):
+        result = runner.invoke(app, [*command])
+        assert result.exit_code == 2
+        assert result.stderr.startswith("itsm: error: not inside a Git repository: ")
+        assert result.stderr.count("\n") == 1
+
+
+@needs_git
+def test_diff_in_a_repository_without_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_repo(tmp_path, commit=False))
+    result = runner.invoke(app, ["diff", "--base", "HEAD", "--today", TODAY])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "itsm: error: unknown revision 'HEAD' — the repository has no commits yet: "
+        "commit the records first\n"
+    )
+
+
+@needs_git
+def test_history_of_a_record_never_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_repo(tmp_path, commit=False))
+    result = runner.invoke(app, ["history", "SVC-WEB", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["record"] == "SVC-WEB"
+    assert [(c["commit"], c["status"]) for c in data["commits"]] == [(None, "added")]
+
+
+@needs_git
+def test_diff_against_itself_and_against_a_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_repo(tmp_path))
+    git(tmp_path, "tag", "v1")
+    for refs in (["--base", "HEAD", "--head", "HEAD"], ["--base", "main", "--head", "v1"],
+                 ["--base", "v1"]):
+        result = runner.invoke(app, ["diff", *refs, "--today", TODAY, "-f", "json"])
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert (data["records"], data["introduced"], data["resolved"]) == ([], [], [])
+
+
+@needs_git
+def test_diff_unknown_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(git_repo(tmp_path))
+    for refs in (["--base", "nope"], ["--base", "HEAD", "--head", "HEAD~3"]):
+        result = runner.invoke(app, ["diff", *refs, "--today", TODAY])
+        assert result.exit_code == 2
+        assert result.stderr.startswith("itsm: error: unknown revision ")
+
+
+@needs_git
+def test_diff_with_a_base_where_a_record_was_not_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The broken file at the base is read from Git like any other: its E001 is 'resolved'."""
+    repo = git_repo(tmp_path)
+    record = repo / "records" / "services" / "svc-web.yaml"
+    record.write_text(SERVICE + "  broken: [\n", encoding="utf-8")
+    (repo / "records" / "binary.yaml").write_bytes(bytes(range(256)))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "broken")
+    record.write_text(SERVICE, encoding="utf-8")
+    (repo / "records" / "binary.yaml").unlink()
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["diff", "--base", "HEAD", "--today", TODAY, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    resolved = [f for f in data["resolved"] if f["rule"].startswith("E")]
+    assert sorted((f["rule"], f["file"]) for f in resolved) == [
+        ("E001", "records/binary.yaml"),
+        ("E001", "records/services/svc-web.yaml"),
+    ]
+    assert data["introduced"] == []
+    # And the other way round: the broken commit as head introduces both, and fails.
+    result = runner.invoke(app, ["diff", "--base", "HEAD~1", "--head", "HEAD", "--today", TODAY])
+    assert result.exit_code == 1
+    assert "records/services/svc-web.yaml:15:1: E001 YAML syntax error" in result.stdout
+
+
+@needs_git
+def test_history_suggests_the_id_in_upper_case(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_repo(tmp_path))
+    result = runner.invoke(app, ["history", "svc-web"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "itsm: error: no record with id 'svc-web' in the working tree "
+        "(did you mean 'SVC-WEB'?)\n"
+    )
+
+
+@needs_git
+def test_history_without_a_records_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was an internal error (exit 3)."""
+    repo = git_repo(tmp_path)
+    (repo / "itsm.toml").write_text('records = "nope"\n', encoding="utf-8")
+    monkeypatch.chdir(repo)
+    result = runner.invoke(app, ["history", "SVC-WEB"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "itsm: error: records root 'nope' does not exist (set by `records` in itsm.toml)\n"
+    )
+
+
+def test_diff_edition_is_checked_like_gap(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run_main(["diff", "--base", "HEAD", "--edition", "1999"], capsys)
+    assert code == 2
+    assert one_line_error(err).endswith("'1999' is not one of '2018', '2011'.")

@@ -33,7 +33,7 @@ def _formatter(output_format: CatalogueFormat) -> ModuleType:
 def rules(
     output_format: FormatOption = CatalogueFormat.TEXT,
     output: options.Output = None,
-    quiet: options.Quiet = False,
+    quiet: options.QuietTable = False,
     no_color: options.NoColor = False,
 ) -> None:
     """List every rule, by process area.
@@ -102,7 +102,7 @@ def clauses(
     ] = Edition.E2018,
     output_format: FormatOption = CatalogueFormat.TEXT,
     output: options.Output = None,
-    quiet: options.Quiet = False,
+    quiet: options.QuietTable = False,
     no_color: options.NoColor = False,
 ) -> None:
     """Show the clause catalogue of ISO/IEC 20000-1.

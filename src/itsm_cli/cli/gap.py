@@ -55,7 +55,7 @@ def gap(
     ] = None,
     output: options.Output = None,
     today: options.Today = None,
-    quiet: options.Quiet = False,
+    quiet: options.QuietTable = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
 ) -> None:

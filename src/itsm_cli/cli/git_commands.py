@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from itsm_cli.cli import options, terminal
+from itsm_cli.cli.gap import Edition
 from itsm_cli.config import FailOn
 
 
@@ -59,9 +60,12 @@ def diff(
         bool, typer.Option("--exit-zero", help="Report, but always exit 0.")
     ] = False,
     edition: Annotated[
-        str | None,
+        Edition | None,
         typer.Option(
-            "--edition", help="Clause edition for coverage: 2018 or 2011.", metavar="YEAR"
+            "--edition",
+            help="Clause edition for coverage [default: 2018, or the config].",
+            case_sensitive=False,
+            show_default=False,
         ),
     ] = None,
     output_format: Annotated[
@@ -101,9 +105,9 @@ def diff(
     day = options.parse_today(today)
     workspace = options.open_workspace(None, config)
     options.check_rule_codes(workspace, None, None)
-    settings = workspace.config.overlay(fail_on=fail_on, edition=edition)
-    if edition is not None and edition not in ("2018", "2011"):
-        raise typer.BadParameter("must be 2018 or 2011", param_hint="'--edition'")
+    settings = workspace.config.overlay(
+        fail_on=fail_on, edition=edition.value if edition else None
+    )
     workspace = replace(workspace, config=settings)
     display = options.Display.from_options(output, quiet, no_color)
     try:
@@ -181,6 +185,7 @@ def history(
     from itsm_cli.gitops.history import record_history
 
     workspace = options.open_workspace(None, config)
+    options.require_records_root(workspace, takes_paths=False)
     display = options.Display.from_options(output, False, no_color)
     try:
         result = record_history(workspace, record_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
@@ -44,6 +45,10 @@ Today = Annotated[
 ]
 Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="Print findings only: no hints, no summary.")
+]
+QuietTable = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Leave out the notes and the legend below the table."),
 ]
 NoColor = Annotated[
     bool, typer.Option("--no-color", help="Never use colour (also: NO_COLOR=1).")
@@ -88,7 +93,13 @@ def parse_today(value: str | None) -> dt.date:
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="'--today'") from exc
+        message = str(exc)
+        try:  # written YYYY-MM-DD, yet no day of the calendar (2026-02-30)?
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+                dt.date.fromisoformat(value)
+        except ValueError as why:
+            message = f"'{value}' is not a day of the calendar ({why})"
+        raise typer.BadParameter(message, param_hint="'--today'") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +144,7 @@ def load_records(
     from itsm_cli.records.load import InputError
 
     if not paths:
-        _require_records_root(workspace)
+        require_records_root(workspace)
     try:
         repository = load_repository(
             workspace, [Path(p) for p in paths or []], cross_checks=cross_checks
@@ -156,7 +167,9 @@ def _shown(path: Path) -> str:
     return relative if not relative.startswith("../..") else str(path)
 
 
-def _require_records_root(workspace: Workspace) -> None:
+def require_records_root(workspace: Workspace, takes_paths: bool = True) -> None:
+    """Exit 2 with one line when the records root is missing or not a folder.
+    `takes_paths`: the command accepts PATH arguments instead of the records root."""
     root = workspace.records_root
     if root.is_dir():
         return
@@ -164,9 +177,10 @@ def _require_records_root(workspace: Workspace) -> None:
     if workspace.config_file is not None:
         advice = f" (set by `records` in {workspace.config_file.name})"
     else:
+        paths = " name the files or folders to check," if takes_paths else ""
         advice = (
-            ": run itsm in a records repository (`itsm init` starts one), name the files or "
-            "folders to check, or set `records` in itsm.toml"
+            ": run itsm in a records repository (`itsm init` starts one),"
+            f"{paths} or set `records` in itsm.toml"
         )
     terminal.display_error(f"records root '{_shown(root)}' {problem}{advice}")
     raise typer.Exit(2)

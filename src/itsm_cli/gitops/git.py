@@ -77,7 +77,9 @@ class GitRepo:
         except GitError:
             pass
         message = f"unknown revision '{ref}'"
-        if self.is_shallow:
+        if self.head_sha() is None:
+            message += " — the repository has no commits yet: commit the records first"
+        elif self.is_shallow:
             message += (
                 " — this is a shallow clone that lacks it: fetch more history "
                 "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"

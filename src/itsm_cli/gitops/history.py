@@ -52,7 +52,9 @@ def record_history(workspace: Workspace, record_id: str) -> RecordHistory:
     repository = load_repository(workspace)
     record = repository.index.by_id.get(record_id)
     if record is None:
-        guess = suggest(record_id, list(repository.index.by_id))
+        ids = list(repository.index.by_id)
+        same = [i for i in ids if i.lower() == record_id.lower()]  # ids are upper case
+        guess = same[0] if same else suggest(record_id, ids)
         tip = f" (did you mean '{guess}'?)" if guess else ""
         raise RecordNotFound(f"no record with id '{record_id}' in the working tree{tip}")
     repo = GitRepo(workspace.root)
