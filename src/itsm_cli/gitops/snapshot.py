@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itsm_cli.config import Workspace
-from itsm_cli.findings import Finding, Severity
 from itsm_cli.gitops.git import GitRepo, blob_sha, relative_to_root
 from itsm_cli.records.index import Repository, build_index
 from itsm_cli.records.load import (
@@ -17,6 +16,7 @@ from itsm_cli.records.load import (
     discover,
     load_bytes,
     no_gc_pauses,
+    outside_finding,
     read_file,
 )
 
@@ -53,18 +53,6 @@ class Snapshot:
     """False when the records root did not exist in that snapshot."""
 
 
-def _symlink_finding(rel: str) -> Finding:
-    return Finding(
-        rule="E006",
-        severity=Severity.ERROR,
-        message="link leads outside the repository; refused",
-        file=rel,
-        line=1,
-        clauses=("7.5.3",),
-        hint="Keep records inside the repository; replace the link by the file itself.",
-    )
-
-
 def _finish(workspace: Workspace, loaded: LoadResult, label: str, exists: bool) -> Snapshot:
     index, cross = build_index(loaded)
     findings = [*loaded.findings, *cross]
@@ -85,7 +73,7 @@ def load_commit(
             rel = Path(os.path.relpath(repo.root / entry.path, workspace.root)).as_posix()
             if entry.mode == "120000":  # a symbolic link: never followed from Git objects
                 loaded.files.append(rel)
-                loaded.findings.append(_symlink_finding(rel))
+                loaded.findings.append(outside_finding(rel, "link"))
                 continue
             loaded.extend(cache.load(rel, entry.sha, None, repo, workspace.config.max_file_size))
     label = repo.short(commit)
