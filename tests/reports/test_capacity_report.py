@@ -119,16 +119,3 @@ def test_crossing_beyond_horizon_and_service_without_plan(
     assert "- **Horizon:** P1M, to 2026-12-23" in out
     assert "- SVC-WEB (`records/services/svc-web.yaml:13`)" in out
     assert "CAP002" not in out
-
-
-@pytest.mark.parametrize("fmt", ["md", "html"])
-def test_empty_repository(
-    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
-) -> None:
-    (tmp_path / "records").mkdir()
-    monkeypatch.chdir(tmp_path)
-    out = reports.ok("capacity", fmt=fmt)
-    if fmt == "html":
-        assert out.startswith("<!DOCTYPE html>")
-    else:
-        assert "No CapacityPlan records." in out

@@ -117,16 +117,3 @@ def test_never_tested_plan_and_service_without_plan(
     assert "next due **never tested**" in new
     assert "**Never tested.**" in new
     assert "has never been tested" in new  # its CON002 finding
-
-
-@pytest.mark.parametrize("fmt", ["md", "html"])
-def test_empty_repository(
-    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
-) -> None:
-    (tmp_path / "records").mkdir()
-    monkeypatch.chdir(tmp_path)
-    out = reports.ok("continuity", fmt=fmt)
-    if fmt == "html":
-        assert out.startswith("<!DOCTYPE html>")
-    else:
-        assert "No ContinuityPlan records." in out

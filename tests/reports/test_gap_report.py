@@ -166,16 +166,3 @@ def test_edition_2011_renders_the_2011_outline(reports: Reports) -> None:
     assert tables["clause-table"].column("Clause") == [c["id"] for c in gap["clauses"]]
     # The checklist of mandatory documents stays the 2018 one (7.5.4).
     assert "8.5.1.1" in tables["document-table"].column("Clause")
-
-
-@pytest.mark.parametrize("fmt", ["md", "html"])
-def test_empty_repository(
-    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
-) -> None:
-    (tmp_path / "records").mkdir()
-    monkeypatch.chdir(tmp_path)
-    out = reports.ok("gap", fmt=fmt)
-    if fmt == "html":
-        assert out.startswith("<!DOCTYPE html>")
-    else:
-        assert "| 4.3 | Scope of the SMS | Evidence | **missing** |" in out
