@@ -669,3 +669,108 @@ def test_diff_edition_is_checked_like_gap(capsys: pytest.CaptureFixture[str]) ->
     code, _out, err = run_main(["diff", "--base", "HEAD", "--edition", "1999"], capsys)
     assert code == 2
     assert one_line_error(err).endswith("'1999' is not one of '2018', '2011'.")
+
+
+# --- files that are not plain record files -------------------------------------------------
+
+
+def validate_lines(args: list[str]) -> tuple[int, list[str]]:
+    result = runner.invoke(app, ["validate", "-q", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout.splitlines()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_called_x_yaml_is_reported_and_never_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a FIFO for reading blocks until a writer comes: the run would hang."""
+    monkeypatch.chdir(make_repo(tmp_path))
+    os.mkfifo(tmp_path / "records" / "x.yaml")
+    (tmp_path / "records" / "link.yaml").symlink_to("x.yaml")
+    expected = [
+        "records/link.yaml:1:1: E001 not a regular file (a pipe, socket or device); not read",
+        "records/x.yaml:1:1: E001 not a regular file (a pipe, socket or device); not read",
+    ]
+    assert validate_lines([]) == (1, expected)
+    assert validate_lines(["records/x.yaml"]) == (1, expected[1:])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_does_not_hang_a_real_process(tmp_path: Path) -> None:
+    make_repo(tmp_path)
+    os.mkfifo(tmp_path / "records" / "x.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "itsm_cli", "validate", "-q"], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("records/x.yaml:1:1: E001 not a regular file")
+
+
+def test_broken_links_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside the repository a dangling link named like a record is an E001 with its target
+    (it was silently skipped in a folder, and called 'a pipe, socket or device' when named)."""
+    monkeypatch.chdir(make_repo(tmp_path))
+    (tmp_path / "records" / "gone.yaml").symlink_to("services/deleted.yaml")
+    line = (
+        "records/gone.yaml:1:1: E001 broken link: "
+        "its target 'services/deleted.yaml' does not exist"
+    )
+    assert validate_lines([]) == (1, [line])
+    assert validate_lines(["records/gone.yaml"]) == (1, [line])
+
+
+def test_a_folder_named_like_a_record_is_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    folder = tmp_path / "records" / "x.yaml"
+    folder.mkdir()
+    (folder / "svc-mail.yaml").write_text(SERVICE.replace("SVC-WEB", "SVC-MAIL"))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0
+    assert result.stdout == "✔ 2 records in 2 files: no findings\n"
+
+
+def test_an_unreadable_file_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chmod 000 does not stop root (these tests may run as root), so the refusal is
+    simulated where the loader reads the bytes."""
+    monkeypatch.chdir(make_repo(tmp_path))
+    original = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "svc-web.yaml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    code, lines = validate_lines([])
+    assert code == 1
+    assert lines == ["records/services/svc-web.yaml:1:1: E001 cannot read file: Permission denied"]
+
+
+def test_binary_file_and_windows_line_endings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    crlf = SERVICE.replace("SVC-WEB", "SVC-CRLF").replace("\n", "\r\n").encode()
+    (tmp_path / "records" / "services" / "svc-crlf.yaml").write_bytes(crlf)
+    (tmp_path / "records" / "blob.yaml").write_bytes(bytes(range(256)) * 4)
+    code, lines = validate_lines([])
+    assert code == 1
+    # byte 0x80 is the first that is not UTF-8: line 2 starts after byte 0x0a
+    assert lines == ["records/blob.yaml:2:118: E001 invalid UTF-8: byte 0x80 cannot be decoded"]
+
+
+def test_a_huge_single_line_file_is_one_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo(tmp_path))
+    keys = ", ".join(f"k{i}: {i}" for i in range(200_000))  # 2.5 MB on one line
+    (tmp_path / "records" / "one-line.yaml").write_text("{" + keys + "}\n")
+    code, lines = validate_lines([])
+    assert code == 1
+    assert lines == ["records/one-line.yaml:1:1: E002 missing required field 'apiVersion'"]

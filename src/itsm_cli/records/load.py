@@ -164,7 +164,7 @@ def discover(paths: Sequence[Path], root: Path) -> tuple[list[tuple[Path, str]],
             found[rel] = absolute
             continue
         if not absolute.is_dir():
-            findings.append(_not_regular(rel))
+            findings.append(_special(absolute, rel))
             continue
         _walk(absolute, "" if rel == "." else rel, root, found, findings)
     return [(found[rel], rel) for rel in sorted(found)], findings
@@ -196,6 +196,8 @@ def _walk(
                         findings.append(outside_finding(entry_rel, kind))
                     elif name.endswith(YAML_SUFFIXES) and entry.is_file():
                         found[entry_rel] = Path(entry.path)
+                    elif name.endswith(YAML_SUFFIXES) and not entry.is_dir():
+                        findings.append(_special(Path(entry.path), entry_rel))
                     # a folder link inside the repository: its files are read where they are
                     continue
                 if entry.is_dir(follow_symlinks=False):
@@ -207,6 +209,23 @@ def _walk(
                         findings.append(_not_regular(entry_rel))
             except OSError:
                 continue
+
+
+def _special(path: Path, rel: str) -> Finding:
+    """E001 for a record path that is neither a file nor a folder: a link to nothing, or
+    (through a link or not) a pipe, socket or device. Never opened: a pipe would block."""
+    if path.is_symlink() and not path.exists():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return _file_finding(
+            "E001",
+            f"broken link: its target '{target}' does not exist",
+            rel,
+            "Point the link at an existing record file, or delete it.",
+        )
+    return _not_regular(rel)
 
 
 def _not_regular(rel: str) -> Finding:
