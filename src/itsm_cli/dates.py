@@ -28,6 +28,10 @@ _DATE = re.compile(DATE_PATTERN)
 _DURATION = re.compile(DURATION_PATTERN)
 
 
+MAX_DURATION = dt.timedelta(days=36_525)
+"""The longest duration accepted: 100 years."""
+
+
 @dataclass(frozen=True, slots=True)
 class Duration:
     """An ISO 8601 duration as written in a record (`P12M`, `P90D`, `PT4H`)."""
@@ -42,11 +46,20 @@ class Duration:
             raise ValueError(f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)")
         try:
             value = isodate.parse_duration(text)
-        except (isodate.ISO8601Error, ValueError, TypeError) as exc:
+        except (isodate.ISO8601Error, ValueError, TypeError, OverflowError) as exc:
             raise ValueError(
                 f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)"
             ) from exc
-        return cls(text, value)
+        duration = cls(text, value)
+        # Every date computed from a record must stay within the calendar: a duration of
+        # more than a century is a typo, and would overflow date arithmetic later.
+        try:
+            too_long = duration.approx_timedelta() > MAX_DURATION
+        except (OverflowError, ValueError):
+            too_long = True
+        if too_long:
+            raise ValueError(f"'{text}' is longer than 100 years")
+        return duration
 
     def after(self, day: dt.date) -> dt.date:
         """The date this duration after `day`, by the calendar."""

@@ -28,6 +28,7 @@ class RecordModel(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        allow_inf_nan=False,
         alias_generator=to_camel,
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
