@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import CapacityPlan, Resource, Service
+from itsm_cli.records.models import CapacityPlan, Resource
 from itsm_cli.reports import charts
 from itsm_cli.reports.finding_rows import finding_row, findings_of
+from itsm_cli.reports.record_rows import plan_row
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -71,29 +72,13 @@ def _plan(
         if a.status == "open"
     ]
     return {
-        "id": plan.id,
-        "title": plan.model.metadata.title,
-        "owner": plan.model.metadata.owner,
-        "status": plan.model.metadata.status.value,
-        "file": plan.file,
-        "services": [_service(ref, index) for ref in spec.services],
+        **plan_row(plan, index),
         "horizon": str(spec.horizon),
         "horizon_end": until,
         "resources": [_resource(r, until) for r in spec.resources],
         "actions": actions,
         "done_actions": sum(1 for a in spec.actions if a.status == "done"),
         "findings": findings_of(findings, plan.id, "CAP"),
-    }
-
-
-def _service(ref: str, index: RepoIndex) -> dict[str, Any]:
-    found = index.get(ref, Service)
-    if found is None:
-        return {"id": ref, "title": "(no such Service)", "criticality": ""}
-    return {
-        "id": ref,
-        "title": found.model.metadata.title,
-        "criticality": found.model.spec.criticality.value,
     }
 
 

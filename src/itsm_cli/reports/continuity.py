@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import ContinuityPlan, ContinuityTest, Service
+from itsm_cli.records.models import ContinuityPlan, ContinuityTest
 from itsm_cli.reports.finding_rows import finding_row, findings_of
+from itsm_cli.reports.record_rows import plan_row
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -26,19 +27,17 @@ if TYPE_CHECKING:
 def build(data: ReportInput) -> dict[str, Any]:
     index = data.repository.index
     findings = data.check.findings
+    everything = index.of_kind(ContinuityPlan)
     plans = [
         _plan(plan, index, data.today, findings)
-        for plan in index.of_kind(ContinuityPlan)
+        for plan in everything
         if plan.model.metadata.status is not Status.RETIRED
     ]
-    retired = sum(
-        1 for p in index.of_kind(ContinuityPlan) if p.model.metadata.status is Status.RETIRED
-    )
     return {
         "title": "Service continuity and availability",
         "today": data.today,
         "plans": plans,
-        "retired": retired,
+        "retired": len(everything) - len(plans),
         "summary": {
             "plans": len(plans),
             "overdue": sum(1 for p in plans if p["overdue"]),
@@ -70,12 +69,7 @@ def _plan(
         next_due = spec.test_interval.after(last_date)
         overdue = next_due < today  # CON002
     return {
-        "id": plan.id,
-        "title": plan.model.metadata.title,
-        "owner": plan.model.metadata.owner,
-        "status": plan.model.metadata.status.value,
-        "file": plan.file,
-        "services": [_service(ref, index) for ref in spec.services],
+        **plan_row(plan, index),
         "rto": str(spec.rto),
         "rto_minutes": rto,
         "rpo": str(spec.rpo),
@@ -93,19 +87,6 @@ def _plan(
         "overdue": overdue,
         "open_actions": _open_actions(plan.model),
         "findings": findings_of(findings, plan.id, "CON"),
-    }
-
-
-def _service(ref: str, index: RepoIndex) -> dict[str, Any]:
-    found = index.get(ref, Service)
-    if found is None:
-        return {"id": ref, "title": "(no such Service)", "criticality": "", "lifecycle": ""}
-    spec = found.model.spec
-    return {
-        "id": ref,
-        "title": found.model.metadata.title,
-        "criticality": spec.criticality.value,
-        "lifecycle": spec.lifecycle.value,
     }
 
 

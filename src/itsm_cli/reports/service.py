@@ -26,6 +26,7 @@ from itsm_cli.records.fields import Status
 from itsm_cli.records.models import OLA, SLA, Agreement, Measurement, Target
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
+from itsm_cli.reports.record_rows import service_titles
 from itsm_cli.rules.reporting import last_complete_period, months_of, period_bounds
 
 if TYPE_CHECKING:
@@ -266,10 +267,7 @@ def _agreement(
         "status": model.metadata.status.value,
         "party_label": "Customer" if is_sla else "Provider",
         "party": model.spec.customer if isinstance(model, SLA) else model.spec.provider,
-        "services": [
-            {"id": sid, "title": s.model.metadata.title if (s := index.by_id.get(sid)) else ""}
-            for sid in spec.services
-        ],
+        "services": service_titles(index, spec.services),
         "valid_from": spec.valid_from,
         "valid_until": spec.valid_until,
         "frequency": spec.reporting_frequency,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import SLA, Service, Supplier, Target
 from itsm_cli.reports import charts
+from itsm_cli.reports.record_rows import service_titles
 from itsm_cli.reports.service import objective_text
 from itsm_cli.rules import graph
 
@@ -215,10 +216,7 @@ def _supplier(
         "days_to_notice": (deadline - today).days if deadline and deadline > today else None,
         "contract_status": status,
         "css": CSS[status],
-        "services": [
-            {"id": sid, "title": s.model.metadata.title if (s := index.by_id.get(sid)) else ""}
-            for sid in services
-        ],
+        "services": service_titles(index, services),
         "contract_targets": [
             {
                 "id": t.id,
