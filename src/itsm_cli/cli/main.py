@@ -23,13 +23,16 @@ from itsm_cli.cli import (
 EPILOG = """Examples:
 
 \b
-  itsm validate records/            schema, ids and references
-  itsm validate -f json -o out.json machine-readable findings
-  itsm gap                          clause-by-clause coverage and score
+  itsm check                        every rule over the records root (exit 1 on errors)
+  itsm gap --edition 2018           clause-by-clause coverage and score
+  itsm report gap -o gap.html       a gap analysis to hand over
+  itsm diff --base origin/main      what a change does to compliance
+  itsm new sla SLA-ACME             a new record from its template
   itsm explain SLM004               one rule: why it matters, how to fix it
 
-Docs: every command has --help. Exit status: 0 clean, 1 findings, 2 usage error, 3 internal error.
+Every command has --help. Exit status: 0 clean, 1 findings, 2 usage error, 3 internal error.
 """
+
 
 app = typer.Typer(
     name="itsm",
@@ -65,19 +68,21 @@ def root(
     """ISO/IEC 20000-1 compliance toolkit for IT service management records kept as YAML."""
 
 
+# In the order a newcomer meets them: check the records, see the gaps, report, review
+# changes, write records, then the reference commands.
 app.command("validate")(validate.validate)
 app.command("check")(check.check)
+app.command("gap")(gap.gap)
+app.command("report")(report.report)
 app.command("diff")(git_commands.diff)
 app.command("history")(git_commands.history)
-app.command("report")(report.report)
-app.command("gap")(gap.gap)
-app.command("clauses")(catalogue.clauses)
-app.command("rules")(catalogue.rules)
-app.command("explain")(catalogue.explain)
-app.add_typer(schema.app, name="schema")
 app.command("init")(authoring.init)
 app.command("new")(authoring.new)
 app.command("fmt")(authoring.fmt)
+app.command("rules")(catalogue.rules)
+app.command("explain")(catalogue.explain)
+app.command("clauses")(catalogue.clauses)
+app.add_typer(schema.app, name="schema")
 
 
 def run(args: list[str]) -> None:
