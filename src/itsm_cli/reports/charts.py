@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
@@ -43,6 +44,50 @@ def _text(x: float, y: float, text: str, anchor: str = "start", color: str = "te
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _ValueScale:
+    """The vertical value axis of a chart: values from `lo` to `hi`, widened by 10 % on
+    each side (`pad`), on a plot `plot_h` high below `top` and right of `left`."""
+
+    lo: float
+    hi: float
+    pad: float
+    top: int
+    plot_h: int
+    left: int
+
+    @classmethod
+    def of(cls, lo: float, hi: float, top: int, plot_h: int, left: int) -> _ValueScale:
+        """The scale of values from `lo` to `hi` (a flat range is widened by 1 first)."""
+        if lo == hi:
+            lo, hi = lo - 1, hi + 1
+        pad = (hi - lo) * 0.1
+        return cls(lo - pad, hi + pad, pad, top, plot_h, left)
+
+    def y(self, value: float) -> float:
+        return self.top + self.plot_h * (1 - (value - self.lo) / (self.hi - self.lo))
+
+    def axis(self) -> list[str]:
+        """The baseline, and the highest and lowest value labelled at the left."""
+        lo, hi, pad, left, bottom = self.lo, self.hi, self.pad, self.left, self.top + self.plot_h
+        return [
+            f"<line x1='{left}' y1='{bottom}' x2='{WIDTH - 10}' y2='{bottom}' "
+            f"stroke='{COLORS['grid']}'/>",
+            _text(left - 4, self.y(hi - pad) + 4, f"{hi - pad:g}", "end"),
+            _text(left - 4, self.y(lo + pad) + 4, f"{lo + pad:g}", "end"),
+        ]
+
+    def reference(self, value: float, label: str) -> list[str]:
+        """A dashed line across the plot at `value` (a target, a threshold), labelled
+        `label value` at its right end."""
+        y = self.y(value)
+        return [
+            f"<line x1='{self.left}' y1='{y:.1f}' x2='{WIDTH - 10}' y2='{y:.1f}' "
+            f"stroke='{COLORS['threshold']}' stroke-dasharray='4 3'/>",
+            _text(WIDTH - 12, y - 4, f"{label} {value:g}", "end", "threshold"),
+        ]
+
+
 def bar_chart(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -66,23 +111,12 @@ def bar_chart(
         if high is not None
         else max([*present, *([target] if target is not None else [])], default=1.0)
     )
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    pad = (hi - lo) * 0.1
-    lo, hi = lo - pad, hi + pad
     plot_h = height - bottom - top
     plot_w = WIDTH - left - 10
     step = plot_w / max(1, len(values))
-
-    def y(value: float) -> float:
-        return top + plot_h * (1 - (value - lo) / (hi - lo))
-
-    body = [
-        f"<line x1='{left}' y1='{top + plot_h}' x2='{WIDTH - 10}' y2='{top + plot_h}' "
-        f"stroke='{COLORS['grid']}'/>",
-        _text(left - 4, y(hi - pad) + 4, f"{hi - pad:g}", "end"),
-        _text(left - 4, y(lo + pad) + 4, f"{lo + pad:g}", "end"),
-    ]
+    scale = _ValueScale.of(lo, hi, top, plot_h, left)
+    y = scale.y
+    body = scale.axis()
     for i, (label, value) in enumerate(zip(labels, values, strict=False)):
         x = left + i * step + step * 0.15
         if value is not None:
@@ -96,12 +130,7 @@ def bar_chart(
             )
         body.append(_text(x + step * 0.35, height - bottom + 14, label, "middle"))
     if target is not None:
-        ty = y(target)
-        body.append(
-            f"<line x1='{left}' y1='{ty:.1f}' x2='{WIDTH - 10}' y2='{ty:.1f}' "
-            f"stroke='{COLORS['threshold']}' stroke-dasharray='4 3'/>"
-        )
-        body.append(_text(WIDTH - 12, ty - 4, f"target {target:g}", "end", "threshold"))
+        body.extend(scale.reference(target, "target"))
     return _svg(WIDTH, height, body, title)
 
 
@@ -126,34 +155,20 @@ def line_chart(
         values.append(threshold)
     if trend is not None:
         values.append(trend[1] + trend[0] * days)
-    lo, hi = min(values), max(values)
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    pad = (hi - lo) * 0.1
-    lo, hi = lo - pad, hi + pad
     plot_h, plot_w = height - bottom - top, WIDTH - left - 10
+    scale = _ValueScale.of(min(values), max(values), top, plot_h, left)
+    y = scale.y
 
     def x(day: dt.date) -> float:
         return left + plot_w * (day - first).days / days
 
-    def y(value: float) -> float:
-        return top + plot_h * (1 - (value - lo) / (hi - lo))
-
     body = [
-        f"<line x1='{left}' y1='{top + plot_h}' x2='{WIDTH - 10}' y2='{top + plot_h}' "
-        f"stroke='{COLORS['grid']}'/>",
-        _text(left - 4, y(hi - pad) + 4, f"{hi - pad:g}", "end"),
-        _text(left - 4, y(lo + pad) + 4, f"{lo + pad:g}", "end"),
+        *scale.axis(),
         _text(left, height - 8, first.isoformat()),
         _text(WIDTH - 10, height - 8, last.isoformat(), "end"),
     ]
     if threshold is not None:
-        ty = y(threshold)
-        body.append(
-            f"<line x1='{left}' y1='{ty:.1f}' x2='{WIDTH - 10}' y2='{ty:.1f}' "
-            f"stroke='{COLORS['threshold']}' stroke-dasharray='4 3'/>"
-        )
-        body.append(_text(WIDTH - 12, ty - 4, f"threshold {threshold:g}", "end", "threshold"))
+        body.extend(scale.reference(threshold, "threshold"))
     if trend is not None:
         slope, intercept = trend
         body.append(
