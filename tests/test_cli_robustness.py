@@ -774,3 +774,20 @@ def test_a_huge_single_line_file_is_one_finding(
     code, lines = validate_lines([])
     assert code == 1
     assert lines == ["records/one-line.yaml:1:1: E002 missing required field 'apiVersion'"]
+
+
+@pytest.mark.parametrize("special", ["/dev/null", "fifo.toml"])
+def test_config_option_naming_a_special_file(
+    special: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never opened (a pipe would block), and not called 'not found'."""
+    monkeypatch.chdir(make_repo(tmp_path))
+    if special == "fifo.toml":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("needs named pipes")
+        os.mkfifo(tmp_path / special)
+    elif not Path(special).exists():
+        pytest.skip(f"needs {special}")
+    result = runner.invoke(app, ["validate", "--config", special])
+    assert result.exit_code == 2
+    assert result.stderr == f"itsm: error: configuration file is not a regular file: {special}\n"

@@ -202,7 +202,8 @@ def load_workspace(start: Path, config_file: Path | None = None) -> Workspace:
     """Find the repository root from `start` and read its configuration."""
     if config_file is not None:
         if not config_file.is_file():
-            raise ConfigError(f"configuration file not found: {config_file}")
+            problem = "is not a regular file" if config_file.exists() else "not found"
+            raise ConfigError(f"configuration file {problem}: {config_file}")
         root = config_file.resolve().parent
         path: Path | None = config_file
     else:
