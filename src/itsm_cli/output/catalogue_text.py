@@ -13,29 +13,13 @@ from typing import TYPE_CHECKING
 
 from itsm_cli.findings import Severity
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.console import buffer_console
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from itsm_cli.clauses.catalogue import Catalogue
     from itsm_cli.rules.registry import Rule
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def _console(buffer: io.StringIO, options: RenderOptions) -> Console:
-    from rich.console import Console
-
-    return Console(
-        file=buffer,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        width=options.width,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
 
 
 def clause_list(clauses: tuple[str, ...]) -> str:
@@ -87,7 +71,7 @@ def render_rules(rules: Mapping[str, Rule], options: RenderOptions) -> str:
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = _console(buffer, options)
+    console = buffer_console(buffer, options)
     areas: dict[str, list[Rule]] = {}
     for entry in rules.values():
         areas.setdefault(entry.area, []).append(entry)
@@ -153,7 +137,7 @@ def render_explain(entry: Rule, catalogue: Catalogue, options: RenderOptions) ->
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = _console(buffer, options)
+    console = buffer_console(buffer, options)
     width = max(40, options.width - 2)
 
     head = Text(entry.code, style="bold")
@@ -209,7 +193,7 @@ def render_clauses(
 
     reference = catalogue.edition == REFERENCE_EDITION
     buffer = io.StringIO()
-    console = _console(buffer, options)
+    console = buffer_console(buffer, options)
     title = catalogue.standard or f"ISO/IEC 20000-1:{catalogue.edition}"
     table = Table(
         title=f"Clauses of {title}", title_justify="left", box=box.SIMPLE_HEAD,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from itsm_cli.clauses.coverage import ClauseCoverage, Coverage, Status
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.console import buffer_console
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -50,21 +51,11 @@ def reasons(clause: ClauseCoverage) -> list[str]:
 
 def render_gap(coverage: Coverage, options: RenderOptions) -> str:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        width=options.width,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
+    console = buffer_console(buffer, options)
 
     def status(value: Status) -> Text:
         return Text(value, style=STATUS_STYLE[value])
