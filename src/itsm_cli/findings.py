@@ -108,6 +108,17 @@ class Summary:
                 infos += 1
         return cls(errors, warnings, infos, waived, records, files)
 
+    def counts(self) -> dict[str, int]:
+        """The counts by name, as the JSON `summary` object holds them."""
+        return {
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.infos,
+            "waived": self.waived,
+            "records": self.records,
+            "files": self.files,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class FindingsReport:

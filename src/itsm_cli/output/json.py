@@ -31,18 +31,10 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def render_findings(report: FindingsReport, options: RenderOptions) -> str:
-    summary = report.summary
     return dumps(
         {
             "version": SCHEMA_VERSION,
             "findings": [finding_to_json(f) for f in report.findings],
-            "summary": {
-                "errors": summary.errors,
-                "warnings": summary.warnings,
-                "infos": summary.infos,
-                "waived": summary.waived,
-                "records": summary.records,
-                "files": summary.files,
-            },
+            "summary": report.summary.counts(),
         }
     )

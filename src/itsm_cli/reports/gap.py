@@ -48,14 +48,7 @@ def build(data: ReportInput) -> dict[str, Any]:
             "missing": coverage.missing,
             "leaves": coverage.leaves,
         },
-        "findings_summary": {
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "infos": summary.infos,
-            "waived": summary.waived,
-            "records": summary.records,
-            "files": summary.files,
-        },
+        "findings_summary": summary.counts(),
         "groups": [
             {
                 "id": g.id,
