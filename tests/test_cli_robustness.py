@@ -791,3 +791,23 @@ def test_config_option_naming_a_special_file(
     result = runner.invoke(app, ["validate", "--config", special])
     assert result.exit_code == 2
     assert result.stderr == f"itsm: error: configuration file is not a regular file: {special}\n"
+
+
+# --- wording a consultant reads -------------------------------------------------------------
+
+
+def test_supplier_messages_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SUP001 on a contract that has not started yet does not advise renewing it; SUP003
+    says the review is overdue rather than 'before today'."""
+    monkeypatch.chdir(Path(__file__).parent / "rules" / "suppliers")
+    result = runner.invoke(
+        app, ["check", "--today", TODAY, "--select", "SUP001,SUP003", "-f", "json"]
+    )
+    found = {(f["rule"], f["record"]): f for f in json.loads(result.stdout)["findings"]}
+    assert found["SUP001", "SUP-NEWCARRIER"]["hint"].startswith(
+        "Record the contract that is in force until then"
+    )
+    assert found["SUP001", "SUP-LAPSED"]["hint"].startswith("Renew the contract")
+    assert found["SUP003", "SUP-TRANSIT"]["message"].endswith(
+        "= 2026-10-22: the next review is overdue"
+    )

@@ -91,7 +91,7 @@ def test_sup003_latest_review_too_old_by_its_own_interval(
     )
     assert f["message"] == (
         "critical supplier SUP-TRANSIT: latest performance review 2026-04-22 + P6M = "
-        "2026-10-22, before today (2026-11-23)"
+        "2026-10-22: the next review is overdue"
     )
 
 

@@ -81,8 +81,13 @@ def find_suppliers_without_contract(ctx: RuleContext) -> Iterator[Finding]:
         live += [ref for ref in dependants.get(supplier.id, []) if ref not in live]
         if not live:
             continue
+        hint = None  # the rule's: renew, or stop relying on the supplier
         if ctx.today < contract.start:
             state, path = f"starts only on {contract.start}", ("spec", "contract", "start")
+            hint = (
+                "Record the contract that is in force until then (its reference and dates), "
+                "or agree an earlier start with the supplier."
+            )
         else:
             state, path = f"ended on {contract.end}", ("spec", "contract", "end")
         noun = "service" if len(live) == 1 else "services"
@@ -91,6 +96,7 @@ def find_suppliers_without_contract(ctx: RuleContext) -> Iterator[Finding]:
             f"contract {contract.reference} {state}, but {supplier.id} supports live "
             f"{noun} {_listing(live)}",
             path,
+            hint=hint,
         )
 
 
@@ -190,8 +196,8 @@ def find_overdue_supplier_reviews(ctx: RuleContext) -> Iterator[Finding]:
         if due < ctx.today:
             yield ctx.finding(
                 supplier,
-                f"{who}: latest performance review {review.date} + {interval} = {due}, "
-                f"before today ({ctx.today})",
+                f"{who}: latest performance review {review.date} + {interval} = {due}: "
+                "the next review is overdue",
                 ("spec", "reviews", i, "date"),
             )
 
