@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from itsm_cli.authoring.new import FOLDERS  # the folder of each kind, as `itsm new` uses
+
 BASE_DATE = dt.date(2026, 11, 23)
 """The "today" the generated records are written for (pass it to `--today`)."""
 
@@ -50,18 +52,6 @@ SCHEMA_FILES = {
     "Waiver": "waiver",
 }
 """Kind -> the stem of its exported JSON Schema (`schemas/<stem>.schema.json`)."""
-
-FOLDERS = {
-    "Service": "services",
-    "SLA": "agreements",
-    "OLA": "agreements",
-    "Supplier": "suppliers",
-    "CapacityPlan": "capacity",
-    "ContinuityPlan": "continuity",
-    "Evidence": "evidence",
-    "Measurement": "measurements",
-    "Waiver": "waivers",
-}
 
 # Share of each kind in the set; Measurements take whatever is left (about 36 %).
 MIX = {
