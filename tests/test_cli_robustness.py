@@ -811,3 +811,49 @@ def test_supplier_messages_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> No
     assert found["SUP003", "SUP-TRANSIT"]["message"].endswith(
         "= 2026-10-22: the next review is overdue"
     )
+
+
+# --- colour ---------------------------------------------------------------------------------
+
+
+def on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """Standard output of `itsm ARGS` when it is a terminal (a pseudo-terminal)."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "itsm_cli", *args], cwd=cwd, stdout=secondary,
+        stderr=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "100", **env},
+    ) as proc:
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the terminal closes when the process ends
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait(timeout=60)
+    os.close(primary)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(
+    "command",
+    [["check", "--today", TODAY], ["gap", "--today", TODAY], ["rules"], ["explain", "CAT002"]],
+)
+def test_colour_only_on_a_terminal_that_wants_it(command: list[str], tmp_path: Path) -> None:
+    make_repo(tmp_path)
+    plain_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    assert "\x1b[" in on_a_terminal(command, tmp_path, {"TERM": "xterm-256color"})
+    for env, extra in (({"NO_COLOR": "1"}, []), ({"TERM": "dumb"}, []), ({}, ["--no-color"])):
+        shown = on_a_terminal([*command, *extra], tmp_path, {"TERM": "xterm-256color", **env})
+        assert "\x1b[" not in shown, (env, extra)
+    piped = subprocess.run(
+        [sys.executable, "-m", "itsm_cli", *command], cwd=tmp_path, capture_output=True,
+        text=True, env={**plain_env, "TERM": "xterm-256color"}, timeout=60,
+    )
+    assert "\x1b[" not in piped.stdout + piped.stderr
