@@ -320,10 +320,7 @@ def _split_gap(gap: range, column: int, chain: list[_Node], lines: _Lines) -> li
         indent = lines.indent(index)
         if indent <= column or not chain:
             return pending + list(range(index, gap.stop))
-        target = 0
-        for depth in range(limit):
-            if _child_col(chain[depth]) <= indent:
-                target = depth
+        target = _deepest(chain, limit, indent)
         chain[target].trailing.extend([*pending, index])
         pending = []
         limit = target + 1
@@ -332,6 +329,16 @@ def _split_gap(gap: range, column: int, chain: list[_Node], lines: _Lines) -> li
 
 def _child_col(node: _Node) -> int:
     return node.entries[0].col
+
+
+def _deepest(chain: list[_Node], limit: int, indent: int) -> int:
+    """The deepest of the first `limit` blocks of `chain` whose entries start at or left of
+    `indent` (0 when none does): the block a comment so indented stays at the end of."""
+    target = 0
+    for depth in range(limit):
+        if _child_col(chain[depth]) <= indent:
+            target = depth
+    return target
 
 
 def _assign(node: _Node, gap_start: int, lines: _Lines) -> None:
@@ -373,10 +380,7 @@ def _tail(root: _Node, lines: _Lines, stop: int) -> int:
         indent = lines.indent(index)
         if not text.strip().startswith("#") or indent == 0:
             break
-        target = 0
-        for depth in range(limit):
-            if _child_col(chain[depth]) <= indent:
-                target = depth
+        target = _deepest(chain, limit, indent)
         chain[target].trailing.extend([*pending, index])
         pending = []
         limit = target + 1
