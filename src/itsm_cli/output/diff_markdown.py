@@ -39,24 +39,19 @@ def render_diff(result: DiffResult, options: RenderOptions, fail_on: str = "erro
         "",
     ]
     body: list[str] = []
-    if result.introduced:
-        body += [
-            "#### Introduced findings",
-            "",
-            "| where | rule | severity | record | message |",
-            "|---|---|---|---|---|",
-        ]
-        body += [_finding_row(f) for f in result.introduced]
-        body.append("")
-    if result.resolved:
-        body += [
-            "#### Resolved findings",
-            "",
-            "| where | rule | severity | record | message |",
-            "|---|---|---|---|---|",
-        ]
-        body += [_finding_row(f) for f in result.resolved]
-        body.append("")
+    for heading, findings in (
+        ("Introduced findings", result.introduced),
+        ("Resolved findings", result.resolved),
+    ):
+        if findings:
+            body += [
+                f"#### {heading}",
+                "",
+                "| where | rule | severity | record | message |",
+                "|---|---|---|---|---|",
+            ]
+            body += [_finding_row(f) for f in findings]
+            body.append("")
     if result.clauses:
         body += ["#### Clause coverage", "", "| clause | before | after |", "|---|---|---|"]
         for c in result.clauses:
