@@ -857,3 +857,13 @@ def test_colour_only_on_a_terminal_that_wants_it(command: list[str], tmp_path: P
         text=True, env={**plain_env, "TERM": "xterm-256color"}, timeout=60,
     )
     assert "\x1b[" not in piped.stdout + piped.stderr
+
+
+def test_standard_output_closed_is_one_line_and_status_2(tmp_path: Path) -> None:
+    """`itsm rules >&-`: Python starts with sys.stdout = None (was an internal error)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "itsm_cli", "rules"], cwd=tmp_path, stderr=subprocess.PIPE,
+        text=True, timeout=60, preexec_fn=lambda: os.close(1),
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == "itsm: error: cannot write standard output: it is closed\n"

@@ -4,6 +4,7 @@ decision. Commands call these instead of printing colour codes themselves."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sys
@@ -63,6 +64,8 @@ def write_output(text: str, output: Path | None) -> None:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
+        if sys.stdout is None:  # started with standard output closed (`itsm rules >&-`)
+            raise OSError(errno.EBADF, "it is closed")
         sys.stdout.write(text)
         sys.stdout.flush()
         return
