@@ -320,9 +320,6 @@ class SupplierSpec(Spec):
     def references(self) -> Iterator[Reference]:
         return _refs(self.supports, "supports", ("Service",))
 
-    def latest_review(self) -> SupplierReview | None:
-        return max(self.reviews, key=lambda r: r.date, default=None)
-
 
 class Usage(RecordModel):
     date: IsoDate
@@ -426,9 +423,6 @@ class ContinuityPlanSpec(Spec):
 
     def references(self) -> Iterator[Reference]:
         return _refs(self.services, "services", ("Service",))
-
-    def latest_test(self) -> ContinuityTest | None:
-        return max(self.tests, key=lambda t: t.date, default=None)
 
 
 class EvidenceSpec(Spec):
