@@ -867,3 +867,37 @@ def test_standard_output_closed_is_one_line_and_status_2(tmp_path: Path) -> None
     )
     assert proc.returncode == 2
     assert proc.stderr == "itsm: error: cannot write standard output: it is closed\n"
+
+
+def test_a_path_outside_the_repository_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "sms")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "svc.yaml").write_text(SERVICE.replace("SVC-WEB", "SVC-ELSEWHERE"))
+    monkeypatch.chdir(repo)
+    code, lines = validate_lines(["records", "../elsewhere"])
+    assert code == 1
+    assert lines == ["../elsewhere:1:1: E006 this path leads outside the repository; refused"]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("NOPE", "itsm: error: no rule has the code 'NOPE'; `itsm rules` lists them"),
+        ("slm01", "itsm: error: no rule has the code 'slm01' (did you mean SLM001?); "
+         "`itsm rules` lists them"),
+    ],
+)
+def test_explain_an_unknown_code(
+    code: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_main(["explain", code], capsys)
+    assert (status, out, err) == (2, "", message + "\n")
+
+
+def test_explain_is_case_insensitive(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _err = run_main(["explain", "slm001", "-f", "json"], capsys)
+    assert status == 0
+    assert json.loads(out)["code"] == "SLM001"
