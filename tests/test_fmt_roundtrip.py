@@ -158,6 +158,7 @@ class Writer:
     step: int
     indented_dashes: bool
     comments: list[str] = field(default_factory=list)
+    block_scalar_last: bool = False
 
     def comment(self) -> str:
         text = f"# c{len(self.comments)} {self.draw(WORDS)}"
@@ -207,9 +208,13 @@ class Writer:
                 self.maybe_above(indent, out)
             self.entry(key, item, prefix, indent, out)
         if self.draw(st.integers(0, 6)) == 0:
-            out.append(" " * (indent + self.draw(st.integers(0, 2))) + self.comment())
+            # Below a block scalar a deeper-indented "# …" line would be part of the text,
+            # not a comment: keep it at the mapping's own indentation there.
+            deeper = 0 if self.block_scalar_last else self.draw(st.integers(0, 2))
+            out.append(" " * (indent + deeper) + self.comment())
 
     def entry(self, key: str, value: Any, prefix: str, indent: int, out: list[str]) -> None:
+        self.block_scalar_last = False
         head = f"{prefix}{key}:"
         simple = isinstance(value, (dict, list)) and all(
             not isinstance(v, (dict, list)) for v in (value.values() if isinstance(value, dict)
@@ -221,6 +226,8 @@ class Writer:
             out.append(self.maybe_eol(f"{head} {'>-' if style == 0 else '|-'}"))
             words = value.split(" ") if style == 0 else [value]
             out.extend(" " * (indent + self.step) + word for word in words)
+            self.block_scalar_last = True
+            return
         elif not isinstance(value, (dict, list)):
             out.append(self.maybe_eol(f"{head} {self.scalar(value)}"))
         elif not value or (simple and self.draw(st.booleans())):
