@@ -185,3 +185,28 @@ def test_waiver_of_unknown_rule_and_unused_waiver(sms: Path) -> None:
     _, data = check_json("--select", "WVR,SLM")
     [wvr003] = [f for f in data["findings"] if f["rule"] == "WVR003"]
     assert wvr003["severity"] == "info" and wvr003["record"] == "WVR-TEST"
+
+
+def test_a_named_file_is_checked_in_the_context_of_every_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The SLA names services and is measured in other files; none of that is "missing", and
+    # findings about other files (DOC001, CON002, …) are not shown.
+    monkeypatch.chdir(ROOT)
+    code, data = check_json("records/agreements/sla-contoso-soc.yaml")
+    assert [(f["rule"], f["record"]) for f in data["findings"]] == [
+        ("SLM003", "SLA-CONTOSO-SOC")
+    ]
+    assert (data["summary"]["records"], data["summary"]["files"]) == (1, 1)
+    assert code == 0
+
+
+def test_a_broken_record_is_shown_whatever_select_says(sms: Path) -> None:
+    sla = sms / "records/agreements/sla-contoso-soc.yaml"
+    sla.write_text(sla.read_text().replace("customer:", "custmer:"))
+    code, data = check_json("--select", "SUP")
+    rules = sorted({f["rule"] for f in data["findings"]})
+    assert rules == ["E002", "SUP002"]
+    assert code == 1
+    _, data = check_json("--select", "SUP", "--ignore", "E002")
+    assert sorted({f["rule"] for f in data["findings"]}) == ["SUP002"]

@@ -41,12 +41,16 @@ def run_findings_command(
     else:
         findings = sorted(repository.findings, key=lambda f: f.sort_key())
     report = FindingsReport(
-        findings=findings,
-        records=len(repository.index),
-        files=len(repository.files),
+        findings=repository.in_focus(findings),
+        records=repository.reported_records,
+        files=repository.reported_files,
         command=command,
         fail_on=fail_on,
-        subjects=[(r.file, r.id, r.line) for r in repository.index.records],
+        subjects=[
+            (r.file, r.id, r.line)
+            for r in repository.index.records
+            if repository.focus is None or r.file in repository.focus
+        ],
     )
     name = (output_format or default_format()).value
     text = findings_formatter(name)(report, display.render_options())

@@ -152,7 +152,7 @@ def load_records(
     except InputError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
-    if not repository.files and not repository.findings:
+    if repository.reported_files == 0 and not repository.in_focus(repository.findings):
         where = ", ".join(str(p) for p in paths) if paths else _shown(workspace.records_root)
         terminal.display_warning(f"no record files (*.yaml, *.yml) found in {where}")
     return repository

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
@@ -164,6 +164,33 @@ class Repository:
     index: RepoIndex
     findings: list[Finding]
     files: list[str]
+    focus: frozenset[str] | None = None
+    """When the user named paths inside the records root: the files they named. Everything
+    under the root is loaded (rules need every record), but only these files are reported."""
+
+    def in_focus(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings about the named files (all of them when no path was named)."""
+        if self.focus is None:
+            return list(findings)
+        return [f for f in findings if f.file in self.focus]
+
+    @property
+    def reported_files(self) -> int:
+        return len(self.files) if self.focus is None else len(self.focus)
+
+    @property
+    def reported_records(self) -> int:
+        if self.focus is None:
+            return len(self.index)
+        return sum(1 for r in self.index.records if r.file in self.focus)
+
+
+def _under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def load_repository(
@@ -171,12 +198,33 @@ def load_repository(
 ) -> Repository:
     """Load, validate and index the records under `paths` (default: the records root).
 
-    `cross_checks=False` skips E003 and E004 (duplicate ids, references), which need every
-    record: schema checks only."""
-    targets = list(paths) or [workspace.records_root]
+    Paths inside the records root are checked in the context of every record there (a
+    reference from a named file to another file is not "missing"); paths elsewhere are a
+    record set of their own. `cross_checks=False` skips E003 and E004 (duplicate ids,
+    references), which need every record: schema checks of the named files only."""
+    root = workspace.records_root
+    focus: frozenset[str] | None = None
+    named_findings: list[Finding] = []
+    targets = list(paths) or [root]
+    naming_root = any(p.resolve() == root.resolve() for p in paths)
+    if (
+        paths
+        and not naming_root
+        and cross_checks
+        and root.is_dir()
+        and all(_under(p, root) for p in paths)
+    ):
+        named, named_findings = discover(targets, workspace.root)
+        focus = frozenset([rel for _, rel in named] + [f.file for f in named_findings])
+        targets = [root]
     files, findings = discover(targets, workspace.root)
+    if focus is not None:
+        # What discovering the named paths found (a pipe, a broken link) is reported even
+        # where the walk of the whole root words it differently or does not meet it.
+        seen = {(f.rule, f.file) for f in findings}
+        findings.extend(f for f in named_findings if (f.rule, f.file) not in seen)
     loaded = load_files(files, workspace.config.max_file_size)
     index, cross = build_index(loaded, cross_checks)
     findings.extend(loaded.findings)
     findings.extend(cross)
-    return Repository(workspace, index, findings, loaded.files)
+    return Repository(workspace, index, findings, loaded.files, focus)

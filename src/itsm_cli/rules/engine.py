@@ -66,9 +66,10 @@ def check_repository(
     repository: Repository, today: dt.date, config: Config, debug: bool = False
 ) -> CheckResult:
     """validate + rules + waivers, the whole of `itsm check`."""
-    findings = [
-        f for f in repository.findings if selected(f.rule, config.select, config.ignore)
-    ]
+    # A record that does not load is never checked by the rules, so its E001–E006 findings
+    # are shown whatever --select says (only --ignore hides them): otherwise a broken record
+    # would silently drop out of view.
+    findings = [f for f in repository.findings if selected(f.rule, (), config.ignore)]
     findings.extend(run_rules(repository, today, config, debug))
     findings = apply_severity(findings, config)
     findings = waivers.apply_waivers(findings, repository.index, today, config)
