@@ -16,6 +16,8 @@ from itsm_cli.config import Workspace
 class ReportFormat(StrEnum):
     HTML = "html"
     MD = "md"
+    MARKDOWN = "markdown"
+    """The same as md, the name the other commands use."""
 
 
 def report(
@@ -102,7 +104,7 @@ def report(
     _render(
         workspace,
         names,
-        output_format.value,
+        "md" if output_format is ReportFormat.MARKDOWN else output_format.value,
         output,
         out_dir,
         period,

@@ -1,0 +1,25 @@
+"""`itsm report -f markdown` is the same as `-f md`: the name the other commands use works."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from itsm_cli.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_markdown_is_md(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    outputs = []
+    for name in ("md", "markdown"):
+        result = runner.invoke(app, ["report", "suppliers", "-f", name, "--today", "2026-11-23"])
+        assert result.exit_code == 0, result.output
+        outputs.append(re.sub(r"Generated \S+", "Generated …", result.stdout))
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith("# ")
