@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -175,3 +176,15 @@ def test_help_has_examples(command: str) -> None:
     assert code == 0
     assert "Examples:" in out
     assert f"itsm {command}" in out
+
+
+def test_rules_and_explain_show_the_configured_severity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "itsm.toml").write_text('[severity]\nSLM003 = "error"\n')
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run("rules", "--no-color")
+    [line] = [line for line in out.splitlines() if line.strip().startswith("SLM003")]
+    assert line.split()[:2] == ["SLM003", "error"]
+    _, out, _ = run("explain", "SLM003", "--no-color")
+    assert out.splitlines()[0] == "SLM003 · error · service level"

@@ -35,10 +35,12 @@ def rules(
     output: options.Output = None,
     quiet: options.QuietTable = False,
     no_color: options.NoColor = False,
+    config: options.ConfigFile = None,
 ) -> None:
     """List every rule, by process area.
 
-    Code, default severity, the clauses it tests and a one-line summary.
+    Code, severity (the configuration's `[severity]` table changes it), the clauses it
+    tests and a one-line summary.
 
     Examples:
 
@@ -47,10 +49,13 @@ def rules(
       itsm rules -f json | jq '.rules[] | select(.severity == "error") | .code'
       itsm explain SLM004          # one rule in full
     """
-    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.rules.registry import effective_rules
 
+    workspace = options.open_workspace(None, config)
     display = options.Display.from_options(output, quiet, no_color)
-    text = _formatter(output_format).render_rules(all_rules(), display.render_options())
+    text = _formatter(output_format).render_rules(
+        effective_rules(workspace.config), display.render_options()
+    )
     terminal.write_output(text, display.output)
 
 
@@ -61,6 +66,7 @@ def explain(
     output_format: FormatOption = CatalogueFormat.TEXT,
     output: options.Output = None,
     no_color: options.NoColor = False,
+    config: options.ConfigFile = None,
 ) -> None:
     """Explain one rule, with a failing and a passing example.
 
@@ -78,9 +84,9 @@ def explain(
     """
     from itsm_cli.clauses.catalogue import REFERENCE_EDITION, load_catalogue
     from itsm_cli.records.errors import suggest
-    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.rules.registry import effective_rules
 
-    known = all_rules()
+    known = effective_rules(options.open_workspace(None, config).config)
     wanted = code.strip().upper()
     entry = known.get(wanted)
     if entry is None:

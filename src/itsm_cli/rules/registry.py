@@ -156,6 +156,16 @@ def all_rules() -> dict[str, Rule]:
 _PREFIX_ORDER = list(AREAS)
 
 
+def effective_rules(config: Config) -> dict[str, Rule]:
+    """Every rule with the severity the configuration gives it (its default otherwise)."""
+    from dataclasses import replace
+
+    return {
+        code: replace(entry, severity=config.severity[code]) if code in config.severity else entry
+        for code, entry in all_rules().items()
+    }
+
+
 def _code_order(code: str) -> tuple[int, str]:
     prefix = code.rstrip("0123456789")
     rank = _PREFIX_ORDER.index(prefix) if prefix in _PREFIX_ORDER else len(_PREFIX_ORDER)
