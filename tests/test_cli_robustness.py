@@ -901,3 +901,21 @@ def test_explain_is_case_insensitive(capsys: pytest.CaptureFixture[str]) -> None
     status, out, _err = run_main(["explain", "slm001", "-f", "json"], capsys)
     assert status == 0
     assert json.loads(out)["code"] == "SLM001"
+
+
+def test_gap_on_an_80_column_terminal_keeps_the_titles_readable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The evidence column gives way (ids cut with …) before the clause titles are squeezed to
+    a few letters ("Perform…" used to stand for "Performance evaluation")."""
+    monkeypatch.chdir(Path(__file__).parent.parent)  # the example records
+    monkeypatch.setenv("COLUMNS", "80")
+    for edition in ("2018", "2011"):
+        result = runner.invoke(app, ["gap", "--today", TODAY, "--edition", edition])
+        lines = result.output.splitlines()
+        assert max(len(line) for line in lines) <= 80
+        titles = [line[15:].split("  ")[0] for line in lines[3:] if line[:1] in " 0123456789"]
+        assert all(len(title) >= 10 or "…" not in title for title in titles), titles
+        if edition == "2018":
+            assert any(line.startswith("9  ") and "Performance" in line for line in lines)
+            assert any(line.startswith("4  ") and "Context of the" in line for line in lines)

@@ -12,6 +12,7 @@ from itsm_cli.output import RenderOptions
 from itsm_cli.output.console import buffer_console
 
 if TYPE_CHECKING:
+    from rich.table import Column
     from rich.text import Text
 
 STATUS_STYLE: dict[Status, str] = {
@@ -21,6 +22,9 @@ STATUS_STYLE: dict[Status, str] = {
 }
 MAX_EVIDENCE = 3
 """Evidence ids shown per clause before `+N more` (the JSON output lists them all)."""
+
+MIN_TITLE = 20
+"""Columns kept for the clause titles before the evidence column gives way."""
 
 LEGEND = (
     "covered: approved evidence and no open finding · "
@@ -117,6 +121,12 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
             why,
             end_section=last_of_group,
         )
+    # Record ids are shown whole while the titles keep MIN_TITLE columns; on a narrower
+    # terminal the evidence column gives way too (ids cut with an ellipsis) instead of the
+    # titles being squeezed to a few letters.
+    others = sum(_widest(column) + 2 for column in table.columns if column.header != "Title")
+    if others + MIN_TITLE > options.width:
+        table.columns[-2].no_wrap = False
     console.print(table)
 
     overall = Text("Score ", style="bold")
@@ -134,6 +144,13 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
             Text("Score = (covered + ½ partial) / leaf clauses × 100. " + LEGEND, style="dim")
         )
     return _trimmed(buffer.getvalue())
+
+
+def _widest(column: Column) -> int:
+    """The width of a column's longest line, its header included."""
+    lines = [str(column.header)]
+    lines += [line for cell in column.cells for line in str(cell).splitlines()]
+    return max(len(line) for line in lines)
 
 
 def _mapped(clause: ClauseCoverage, reference: Coverage) -> Text:
