@@ -919,3 +919,38 @@ def test_gap_on_an_80_column_terminal_keeps_the_titles_readable(
         if edition == "2018":
             assert any(line.startswith("9  ") and "Performance" in line for line in lines)
             assert any(line.startswith("4  ") and "Context of the" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"], ["check", "--today", TODAY], ["gap", "--today", TODAY],
+        ["report", "gap", "--today", TODAY], ["history", "SVC-WEB"], ["rules"],
+        ["explain", "SLM001"], ["clauses"],
+    ],
+)
+@pytest.mark.parametrize("target", ["records/services/svc-web.yaml", "records/new.YML"])
+def test_output_never_replaces_or_adds_a_record_file(
+    command: list[str], target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_repo(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    status, _out, err = run_main([*command, "-o", target], capsys)
+    assert status == 2
+    assert one_line_error(err) == (
+        f"Error: Invalid value for '--output' / '-o': {target} is a YAML file under the records "
+        "root 'records', where it would replace or become a record; write the output elsewhere"
+    )
+    assert (tmp_path / "records/services/svc-web.yaml").read_text(encoding="utf-8") == SERVICE
+    assert not (tmp_path / "records/new.YML").exists()
+
+
+def test_output_to_a_yaml_file_outside_the_records_root_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_repo(tmp_path)
+    monkeypatch.chdir(tmp_path / "records")  # paths relative to where itsm runs
+    status, _out, _err = run_main(["validate", "-f", "json", "-o", "../findings.yaml"], capsys)
+    assert status == 0
+    assert json.loads((tmp_path / "findings.yaml").read_text(encoding="utf-8"))["version"] == 1

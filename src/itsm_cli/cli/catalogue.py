@@ -52,6 +52,7 @@ def rules(
     from itsm_cli.rules.registry import effective_rules
 
     workspace = options.open_workspace(None, config)
+    options.refuse_record_output(output, workspace)
     display = options.Display.from_options(output, quiet, no_color)
     text = _formatter(output_format).render_rules(
         effective_rules(workspace.config), display.render_options()
@@ -86,7 +87,9 @@ def explain(
     from itsm_cli.records.errors import suggest
     from itsm_cli.rules.registry import effective_rules
 
-    known = effective_rules(options.open_workspace(None, config).config)
+    workspace = options.open_workspace(None, config)
+    options.refuse_record_output(output, workspace)
+    known = effective_rules(workspace.config)
     wanted = code.strip().upper()
     entry = known.get(wanted)
     if entry is None:
@@ -130,6 +133,8 @@ def clauses(
     from itsm_cli.clauses.coverage import rules_by_clause
     from itsm_cli.rules.registry import all_rules
 
+    if output is not None:
+        options.refuse_record_output(output, options.open_workspace(None, None))
     display = options.Display.from_options(output, quiet, no_color)
     catalogue = load_catalogue(edition.value)
     mapped = rules_by_clause(catalogue, all_rules())

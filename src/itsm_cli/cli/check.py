@@ -76,6 +76,7 @@ def check(
     """
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
+    options.refuse_record_output(output, workspace)
     selected, ignored = _codes(select), _codes(ignore)
     options.check_rule_codes(workspace, selected, ignored)
     settings = workspace.config.overlay(select=selected, ignore=ignored, fail_on=fail_on)

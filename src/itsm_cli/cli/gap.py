@@ -83,6 +83,7 @@ def gap(
 
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
+    options.refuse_record_output(output, workspace)
     options.check_rule_codes(workspace, None, None)
     settings = workspace.config.overlay(edition=edition.value if edition else None)
     workspace = replace(workspace, config=settings)

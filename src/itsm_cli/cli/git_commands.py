@@ -104,6 +104,7 @@ def diff(
 
     day = options.parse_today(today)
     workspace = options.open_workspace(None, config)
+    options.refuse_record_output(output, workspace)
     options.check_rule_codes(workspace, None, None)
     settings = workspace.config.overlay(
         fail_on=fail_on, edition=edition.value if edition else None
@@ -185,6 +186,7 @@ def history(
     from itsm_cli.gitops.history import record_history
 
     workspace = options.open_workspace(None, config)
+    options.refuse_record_output(output, workspace)
     options.require_records_root(workspace, takes_paths=False)
     display = options.Display.from_options(output, False, no_color)
     try:

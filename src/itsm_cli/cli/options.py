@@ -134,6 +134,22 @@ def open_workspace(paths: list[Path] | None, config_file: Path | None) -> Worksp
         raise typer.Exit(2) from exc
 
 
+def refuse_record_output(output: Path | None, workspace: Workspace) -> None:
+    """A usage error (exit 2) when --output names a YAML file under the records root: the
+    output would replace a record, or be read as one on the next run."""
+    if output is None or not output.name.lower().endswith((".yaml", ".yml")):
+        return
+    root = workspace.records_root.resolve()
+    target = output.resolve()  # through links, to where the file would really be written
+    if root == target or root in target.parents:
+        raise typer.BadParameter(
+            f"{output} is a YAML file under the records root "
+            f"'{_shown(workspace.records_root)}', where it would replace or become a record; "
+            "write the output elsewhere",
+            param_hint="'--output' / '-o'",
+        )
+
+
 def load_records(
     workspace: Workspace, paths: list[Path] | None, cross_checks: bool = True
 ) -> Repository:

@@ -101,6 +101,7 @@ def report(
         )
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
+    options.refuse_record_output(output, workspace)
     _render(
         workspace,
         names,

@@ -42,6 +42,7 @@ def validate(
     """
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
+    options.refuse_record_output(output, workspace)
     display = options.Display.from_options(output, quiet, no_color)
     run_findings_command(
         "validate", workspace, paths, day, output_format, display, "error", run_rules=False,
