@@ -157,8 +157,9 @@ def _render(
     user_templates = workspace.root / workspace.config.templates
     progress = terminal.progress(len(names), "Rendering reports", quiet or no_color)
     try:
-        with progress as advance:
+        with progress as starting:
             for report_name in names:
+                starting(report_name)
                 text = render_report(report_name, fmt, data, user_templates)
                 if out_dir is not None:
                     target = out_dir / f"{report_name}.{fmt}"
@@ -167,7 +168,6 @@ def _render(
                         terminal.display_note(f"wrote {target}")
                 else:
                     terminal.write_output(text, output)
-                advance(report_name)
     except ReportError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc

@@ -100,8 +100,9 @@ def _discard_stdout() -> None:
 
 @contextlib.contextmanager
 def progress(total: int, description: str, disabled: bool) -> Iterator[Callable[[str], None]]:
-    """A progress bar on standard error for long work on a terminal; silent otherwise.
-    Yields a function to call after each step with the step's name."""
+    """A progress bar on standard error for long work on a terminal, gone when the work is
+    done; silent otherwise. Yields a function to call as each step starts, with the step's
+    name (the bar shows the step under way and how many are done)."""
     if disabled or total < 2 or not stream_wants_color(sys.stderr):
         yield lambda _name: None
         return
@@ -111,8 +112,12 @@ def progress(total: int, description: str, disabled: bool) -> Iterator[Callable[
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=total)
+        started = 0
 
-        def advance(name: str) -> None:
-            bar.update(task, advance=1, description=f"{description}: {name}")
+        def start(name: str) -> None:
+            nonlocal started
+            bar.update(task, completed=started, description=f"{description}: {name}")
+            started += 1
 
-        yield advance
+        yield start
+        bar.update(task, completed=started)

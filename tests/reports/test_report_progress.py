@@ -1,0 +1,69 @@
+"""`itsm report all --out-dir DIR` on a terminal: a progress bar on standard error that shows
+the reports being rendered and is gone when they are written; nothing of it in a pipe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).parent / "fixture"
+TODAY = "2026-11-23"
+REPORTS = ("gap", "service", "suppliers", "capacity", "continuity")
+
+
+def _stderr_on_a_terminal(args: list[str], cwd: Path) -> str:
+    """Standard error of `itsm ARGS` when it is a (pseudo-)terminal 100 columns wide."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    with subprocess.Popen(
+        [sys.executable, "-m", "itsm_cli", *args], cwd=cwd, stdout=subprocess.DEVNULL,
+        stderr=secondary, env={**env, "TERM": "xterm-256color", "COLUMNS": "100"},
+    ) as proc:
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the terminal closes when the process ends
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        proc.wait(timeout=60)
+    os.close(primary)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_report_all_shows_a_progress_bar_that_goes_away(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    shown = _stderr_on_a_terminal(
+        ["report", "all", "--out-dir", str(out_dir), "--today", TODAY], FIXTURE
+    )
+    assert "Rendering reports" in shown
+    assert "5/5" in shown  # the bar is full before it goes
+    # Every report was written and said so, each on a line of its own.
+    for name in REPORTS:
+        assert (out_dir / f"{name}.html").is_file()
+        assert f"wrote {out_dir / name}.html\r\n" in shown
+    # Transient: the last thing drawn erases the bar's line and shows the cursor again.
+    tail = shown[shown.rindex("5/5"):]
+    assert "\x1b[2K" in tail and "\x1b[?25h" in tail
+    assert "Rendering" not in tail
+
+
+def test_report_all_in_a_pipe_has_no_progress_bar(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "itsm_cli", "report", "all", "--out-dir", str(tmp_path),
+         "--today", TODAY], cwd=FIXTURE, capture_output=True, text=True, timeout=60,
+        env={**env, "TERM": "xterm-256color"},
+    )
+    assert proc.returncode == 0
+    assert proc.stderr == "".join(f"itsm: wrote {tmp_path / name}.html\n" for name in REPORTS)
