@@ -62,18 +62,33 @@ class Duration:
         return duration
 
     def after(self, day: dt.date) -> dt.date:
-        """The date this duration after `day`, by the calendar."""
-        moved = day + self._value
+        """The date this duration after `day`, by the calendar; the last day of the calendar
+        (9999-12-31) when it would fall beyond it."""
+        try:
+            moved = day + self._value
+        except (OverflowError, ValueError):  # past year 9999
+            return dt.date.max
         return moved.date() if isinstance(moved, dt.datetime) else moved
 
     def before(self, day: dt.date) -> dt.date:
-        moved = day - self._value
+        """The date this duration before `day`, by the calendar; the first day of the
+        calendar (0001-01-01) when it would fall before it."""
+        try:
+            moved = day - self._value
+        except (OverflowError, ValueError):  # before year 1
+            return dt.date.min
         return moved.date() if isinstance(moved, dt.datetime) else moved
 
     def approx_timedelta(self, anchor: dt.date | None = None) -> dt.timedelta:
-        """The length of the duration starting at `anchor` (default 2000-01-01)."""
-        start = dt.datetime.combine(anchor or dt.date(2000, 1, 1), dt.time())
-        end: dt.datetime = start + self._value
+        """The length of the duration starting at `anchor` (default 2000-01-01; also when
+        the duration would run past the end of the calendar from `anchor`)."""
+        default = dt.date(2000, 1, 1)
+        start = dt.datetime.combine(anchor or default, dt.time())
+        try:
+            end: dt.datetime = start + self._value
+        except (OverflowError, ValueError):
+            start = dt.datetime.combine(default, dt.time())
+            end = start + self._value
         return end - start
 
     @property

@@ -1,0 +1,44 @@
+"""Dates at the ends of the calendar (fixture `calendar_edges/`, see its README): adding an
+interval or a horizon that runs past 9999-12-31, or subtracting one before 0001-01-01, is
+never an internal error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import ByRuleAndRecord, RecordsAt, RunCheck
+
+REPO = Path(__file__).parent / "calendar_edges"
+
+
+@pytest.mark.parametrize("today", ["2026-11-23", "9999-12-31"])
+def test_no_rule_fails_at_the_ends_of_the_calendar(run_check: RunCheck, today: str) -> None:
+    _, findings = run_check(REPO, "--ignore", "DOC001", today=today)
+    assert [f["message"] for f in findings if f["file"] == "(itsm)"] == []
+
+
+def test_findings_beside_dates_at_the_ends_of_the_calendar(
+    run_check: RunCheck, by_rule_and_record: ByRuleAndRecord, records_at: RecordsAt
+) -> None:
+    _, findings = run_check(REPO, "--ignore", "DOC001")
+    at = records_at(REPO)
+    found = by_rule_and_record(findings)
+    assert set(found) == {
+        ("CAP002", "CAP-FAR"),
+        ("CON004", "CON-FAR"),
+        ("SLM001", "SVC-FAR"),
+        ("SUP001", "SUP-FAR"),
+    }
+    # reviewed on 9999-12-31: the next review (beyond the calendar) is not overdue
+    assert ("DOC002", "EV-FAR-FUTURE") not in found
+    assert ("SUP003", "SUP-FAR") not in found
+    # a month counted from 9999-12-31 runs past the calendar: counted from 2000-01-01
+    con = found["CON004", "CON-FAR"]
+    assert (con["file"], con["line"]) == at("continuity/con-far", "achievedRto: P1M")
+    assert "recovered in P1M (44640 min), longer than the rto PT4H (240 min)" in con["message"]
+    cap = found["CAP002", "CAP-FAR"]
+    assert "on 2026-12-22, within the plan horizon P100Y (by 2126-11-23)" in cap["message"]
