@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 REPO = Path(__file__).parent / "calendar_edges"
 
 
-@pytest.mark.parametrize("today", ["2026-11-23", "9999-12-31"])
+@pytest.mark.parametrize("today", ["2026-11-23", "9999-12-31", "0001-01-01"])
 def test_no_rule_fails_at_the_ends_of_the_calendar(run_check: RunCheck, today: str) -> None:
     _, findings = run_check(REPO, "--ignore", "DOC001", today=today)
     assert [f["message"] for f in findings if f["file"] == "(itsm)"] == []
@@ -30,7 +30,8 @@ def test_findings_beside_dates_at_the_ends_of_the_calendar(
     assert set(found) == {
         ("CAP002", "CAP-FAR"),
         ("CON004", "CON-FAR"),
-        ("SLM001", "SVC-FAR"),
+        ("E002", "MEAS-YEAR-ZERO"),
+        ("REP002", "MEAS-FAR-9999-12"),
         ("SUP001", "SUP-FAR"),
     }
     # reviewed on 9999-12-31: the next review (beyond the calendar) is not overdue
@@ -42,3 +43,19 @@ def test_findings_beside_dates_at_the_ends_of_the_calendar(
     assert "recovered in P1M (44640 min), longer than the rto PT4H (240 min)" in con["message"]
     cap = found["CAP002", "CAP-FAR"]
     assert "on 2026-12-22, within the plan horizon P100Y (by 2126-11-23)" in cap["message"]
+
+
+def test_measurement_periods_at_the_ends_of_the_calendar(
+    run_check: RunCheck, by_rule_and_record: ByRuleAndRecord, records_at: RecordsAt
+) -> None:
+    _, findings = run_check(REPO, "--ignore", "DOC001")
+    at = records_at(REPO)
+    found = by_rule_and_record(findings)
+    year_zero = found["E002", "MEAS-YEAR-ZERO"]
+    assert (year_zero["file"], year_zero["line"]) == at(
+        "measurements/sla-far", "period:", after="id: MEAS-YEAR-ZERO"
+    )
+    assert year_zero["message"] == "'0000-01' is not a period: the calendar has no year 0000"
+    latest = found["REP002", "MEAS-FAR-9999-12"]
+    assert latest["message"].startswith("availability 98.5 % in 9999-12, the latest Measurement")
+    assert ("REP001", "SLA-FAR") not in found

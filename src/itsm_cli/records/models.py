@@ -447,6 +447,10 @@ class MeasurementSpec(Spec):
     notes: str | None = None
     """Context: workload against limits, incidents, explanations of breaches."""
 
+    def problems(self) -> Iterator[Problem]:
+        if self.period.startswith("0000-"):
+            yield ("period",), f"'{self.period}' is not a period: the calendar has no year 0000"
+
     def references(self) -> Iterator[Reference]:
         yield ("agreement",), self.agreement, ("SLA", "OLA")
 

@@ -17,6 +17,7 @@ REP001 decisions:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
 
@@ -31,7 +32,7 @@ _REP = ("9.4",)
 
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a period written `YYYY-MM` or `YYYY-Qn`."""
+    """First and last day of a period written `YYYY-MM` or `YYYY-Qn` (year 0001 to 9999)."""
     year_text, _, part = period.partition("-")
     year = int(year_text)
     if part.startswith("Q"):
@@ -40,25 +41,28 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     else:
         first_month = last_month = int(part)
     start = dt.date(year, first_month, 1)
-    following = dt.date(year + 1, 1, 1) if last_month == 12 else dt.date(year, last_month + 1, 1)
-    return start, following - dt.timedelta(days=1)
+    end = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+    return start, end
 
 
 def last_complete_period(today: dt.date, frequency: str) -> str:
     """The latest reporting period that has ended before today's: `2026-10` for monthly
-    reporting on 2026-11-23, `2026-Q3` for quarterly."""
+    reporting on 2026-11-23, `2026-Q3` for quarterly. ValueError when today lies in the
+    first period of the calendar (0001-01, 0001-Q1): none ended before it."""
     if frequency == "quarterly":
         quarter = (today.month - 1) // 3 + 1
         year, quarter = (today.year - 1, 4) if quarter == 1 else (today.year, quarter - 1)
-        return f"{year}-Q{quarter}"
-    previous = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{previous.year}-{previous.month:02d}"
+    else:
+        year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+    if year < 1:
+        raise ValueError(f"no reporting period ended before {today.isoformat()}")
+    return f"{year:04d}-Q{quarter}" if frequency == "quarterly" else f"{year:04d}-{month:02d}"
 
 
 def months_of(quarter: str) -> tuple[str, ...]:
     """`2026-Q4` → (`2026-10`, `2026-11`, `2026-12`)."""
     start, _ = period_bounds(quarter)
-    return tuple(f"{start.year}-{start.month + k:02d}" for k in range(3))
+    return tuple(f"{start.year:04d}-{start.month + k:02d}" for k in range(3))
 
 
 def current_measurements(ctx: RuleContext) -> dict[str, list[LoadedRecord[Measurement]]]:
@@ -122,11 +126,14 @@ def find_agreements_without_report(ctx: RuleContext) -> Iterator[Finding]:
         agreement: {m.model.spec.period for m in records}
         for agreement, records in current_measurements(ctx).items()
     }
-    due = {
-        frequency: (period, *period_bounds(period))
-        for frequency in ("monthly", "quarterly")
-        for period in (last_complete_period(ctx.today, frequency),)
-    }
+    try:
+        due = {
+            frequency: (period, *period_bounds(period))
+            for frequency in ("monthly", "quarterly")
+            for period in (last_complete_period(ctx.today, frequency),)
+        }
+    except ValueError:  # today lies in the first month of the calendar: nothing is due yet
+        return
     for sla in ctx.index.of_kind(SLA):
         model = sla.model
         if not (model.approved and model.in_force(ctx.today)):
