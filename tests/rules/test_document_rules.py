@@ -185,6 +185,9 @@ def test_doc003_needs_the_repository_root() -> None:
          "not followed"),
         ("C:\\policies\\sm.docx", "location 'C:\\policies\\sm.docx' is an absolute path; give "
          "a path relative to the repository root, or a URL"),
+        ("docs/a\x00b.md", "location 'docs/a\x00b.md' is not a path: it holds a NUL character"),
+        (f"docs/{'x' * 300}.md", f"location 'docs/{'x' * 300}.md' cannot be resolved in the "
+         "repository (file name too long)"),
     ],
 )
 def test_location_problem(location: str, problem: str | None) -> None:

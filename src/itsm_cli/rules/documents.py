@@ -223,6 +223,8 @@ def location_problem(location: str, root: Path) -> str | None:
             f"location '{location}' is an absolute path; give a path relative to the "
             "repository root, or a URL"
         )
+    if "\x00" in text:
+        return f"location '{location}' is not a path: it holds a NUL character"
     normal = os.path.normpath(posix)
     if normal == ".." or normal.startswith("../"):
         return f"location '{location}' leads outside the repository; refused, not followed"
@@ -230,14 +232,16 @@ def location_problem(location: str, root: Path) -> str | None:
     target = base / normal
     try:
         target.resolve().relative_to(base)
+        found = target.exists()
     except ValueError:
         return (
             f"location '{location}' is a link that leads outside the repository; "
             "refused, not followed"
         )
-    except (OSError, RuntimeError):  # a link loop, or a path the system cannot resolve
-        return f"location '{location}' cannot be resolved in the repository"
-    if not target.exists():
+    except (OSError, RuntimeError) as exc:  # a link loop, a name too long for the system
+        reason = f" ({exc.strerror.lower()})" if isinstance(exc, OSError) and exc.strerror else ""
+        return f"location '{location}' cannot be resolved in the repository{reason}"
+    if not found:
         return f"location '{location}' does not exist in the repository"
     return None
 
