@@ -151,6 +151,19 @@ def test_doc003_link_out_of_the_repository_is_not_followed(tmp_path: Path) -> No
     )
 
 
+def test_doc003_a_location_with_a_line_break_is_quoted_on_one_line(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo)
+    locations = repo / "records/evidence/locations.yaml"
+    text = locations.read_text(encoding="utf-8")
+    locations.write_text(
+        text.replace("location: docs/minutes/2026-10-board.pdf", 'location: "docs/a\\nb.md"'),
+        encoding="utf-8",
+    )
+    found = {f.record: f.message for f in core_check(repo, "DOC003")}
+    assert found["EV-BOARD-MINUTES"] == "location 'docs/a\\nb.md' does not exist in the repository"
+
+
 def test_doc003_a_file_added_mends_the_finding(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURE, repo)

@@ -120,12 +120,10 @@ def test_sup003_uses_the_configured_default_interval(
 
 def test_sup004_only_the_latest_review_counts(findings: Findings, line_of: LineOf) -> None:
     f = findings["SUP004", "SUP-SOFTWARE"]
-    assert f["line"] == line_of(
-        FIXTURE, "records/suppliers/sup-software.yaml", "date: 2026-09-09, outcome: fails"
-    )
-    assert f["message"] == (
+    assert f["line"] == line_of(FIXTURE, "records/suppliers/sup-software.yaml", "outcome: fails")
+    assert f["message"] == (  # notes written on two lines, given on one
         "latest performance review of SUP-SOFTWARE (2026-09-09) fails: "
-        "Three outages over 4 hours in Q3."
+        "Three outages over 4 hours in Q3. Service credits claimed for each."
     )
     assert ("SUP004", "SUP-COLO") not in findings  # an earlier review failed
 
@@ -139,7 +137,10 @@ def test_sup005_every_open_dispute_even_of_a_retired_supplier(
         "dispute with SUP-SOFTWARE opened 2026-09-20 is still open: "
         "Service credits for the Q3 outages"
     )
-    assert "SUP-OLD-DC opened 2025-12-15" in findings["SUP005", "SUP-OLD-DC"]["message"]
+    assert findings["SUP005", "SUP-OLD-DC"]["message"] == (  # a summary on two lines
+        "dispute with SUP-OLD-DC opened 2025-12-15 is still open: "
+        "Deposit not returned after exit"
+    )
     assert ("SUP005", "SUP-COLO") not in findings  # closed
 
 
@@ -169,3 +170,19 @@ def test_text_output_of_a_failing_run(run_check_text: RunCheckText, line_of: Lin
     line = line_of(FIXTURE, "records/suppliers/sup-lapsed.yaml", "end: 2026-09-30")
     assert f"records/suppliers/sup-lapsed.yaml:{line}:" in output
     assert "SUP001" in output
+
+
+def test_text_output_one_line_per_finding_whatever_the_notes(
+    run_check_text: RunCheckText,
+) -> None:
+    """Review notes and dispute summaries written over several lines are quoted on one: every
+    finding stays one `file:line:col: CODE message` line, followed by its help line."""
+    code, output = run_check_text(FIXTURE, "--select", "SUP004,SUP005")
+    assert code == 0  # warnings only
+    lines = output.splitlines()
+    body = lines[: lines.index("")]
+    assert sorted(line.split(": ")[1].split()[0] for line in body[::2]) == [
+        "SUP004", "SUP005", "SUP005"
+    ]
+    assert all(line.startswith("records/suppliers/") for line in body[::2])
+    assert all(line.startswith("  help: ") for line in body[1::2])

@@ -79,7 +79,7 @@ class LoadedRecord(Generic[R]):
         return Finding(
             rule=rule,
             severity=severity,
-            message=message,
+            message=one_line(message),  # it may quote text of the record: one line always
             file=self.file,
             line=line,
             column=column,

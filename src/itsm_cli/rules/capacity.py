@@ -20,7 +20,7 @@ from itsm_cli.records.models import CapacityPlan, Resource, Usage
 from itsm_cli.rules.graph import critical_services_without, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.trend import MIN_POINTS, predicted_crossing
-from itsm_cli.rules.wording import figure, number
+from itsm_cli.rules.wording import figure, number, prose
 
 _CAP = ("8.4.3",)
 
@@ -135,7 +135,7 @@ def find_usage_trends_reaching_threshold(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             yield ctx.finding(
                 plan,
-                f"'{resource.name}': the least-squares trend of {len(points)} usage points "
+                f"'{prose(resource.name)}': the least-squares trend of {len(points)} usage points "
                 f"reaches the threshold {_ceiling(resource)} on {day.isoformat()}, within "
                 f"the plan horizon {spec.horizon} (by {until.isoformat()}); latest usage "
                 f"{figure(latest[1].value)} {resource.unit} on {latest[1].date.isoformat()}",
@@ -185,7 +185,7 @@ def find_resources_over_threshold(ctx: RuleContext) -> Iterator[Finding]:
             if usage.value >= resource.threshold_value:
                 yield ctx.finding(
                     plan,
-                    f"'{resource.name}': latest usage {figure(usage.value)} {resource.unit} "
+                    f"'{prose(resource.name)}': latest usage {figure(usage.value)} {resource.unit} "
                     f"on {usage.date.isoformat()} is at or over the threshold "
                     f"{_ceiling(resource)}",
                     ("spec", "resources", i, "usage", j, "value"),
@@ -227,7 +227,7 @@ def find_overdue_capacity_actions(ctx: RuleContext) -> Iterator[Finding]:
                 days = "day" if late == 1 else "days"
                 yield ctx.finding(
                     plan,
-                    f"action '{action.description}' (owner {action.owner}) was due "
+                    f"action '{prose(action.description)}' (owner {prose(action.owner)}) was due "
                     f"{action.due.isoformat()} and is still open, {late} {days} late",
                     ("spec", "actions", k, "due"),
                 )

@@ -16,6 +16,7 @@ from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Service, Supplier, SupplierReview
 from itsm_cli.rules.graph import is_live, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
+from itsm_cli.rules.wording import prose
 
 _SUP = ("8.3.4.1",)
 
@@ -232,7 +233,7 @@ def find_failing_suppliers(ctx: RuleContext) -> Iterator[Finding]:
         if latest is None or latest[1].outcome != "fails":
             continue
         i, review = latest
-        notes = f": {review.notes}" if review.notes else ""
+        notes = f": {prose(review.notes)}" if review.notes and review.notes.strip() else ""
         yield ctx.finding(
             supplier,
             f"latest performance review of {supplier.id} ({review.date}) fails{notes}",
@@ -268,6 +269,6 @@ def find_open_disputes(ctx: RuleContext) -> Iterator[Finding]:
                 yield ctx.finding(
                     supplier,
                     f"dispute with {supplier.id} opened {dispute.date} is still open: "
-                    f"{dispute.summary}",
+                    f"{prose(dispute.summary)}",
                     ("spec", "disputes", i, "status"),
                 )

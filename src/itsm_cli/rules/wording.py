@@ -1,5 +1,6 @@
 """How rule messages write numbers: computed figures rounded for reading, measured or agreed
-figures exactly as written (so a value just under a target never reads as meeting it)."""
+figures exactly as written (so a value just under a target never reads as meeting it); and
+free text from a record, on one line."""
 
 from __future__ import annotations
 
@@ -12,3 +13,9 @@ def number(value: float) -> str:
 def figure(value: float) -> str:
     """A figure from a record, as written: 99.82, 4.3, 15 (never rounded)."""
     return format(value, ".10g")
+
+
+def prose(text: str) -> str:
+    """Free text from a record (notes, a summary, a name) on one line: a finding is one line
+    of `file:line:col: CODE message`, and notes are often written over several."""
+    return " ".join(text.split())
