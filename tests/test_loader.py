@@ -200,6 +200,18 @@ def test_duplicate_keys_are_found_in_nested_and_flow_mappings() -> None:
     assert findings_of('1: a\n"1": b\n') == []
 
 
+def test_duplicate_key_fingerprint_does_not_change_when_lines_move() -> None:
+    """The message names the line of the first occurrence, but the fingerprint (what `itsm
+    diff`, SARIF and GitLab match findings by) never depends on a line number."""
+    data = (Path(__file__).parent / "bad_input/duplicate-key.yaml").read_bytes()
+    (before,) = read_yaml_bytes(data, "records/svc.yaml").findings
+    (after,) = read_yaml_bytes(b"# a new comment\n\n" + data, "records/svc.yaml").findings
+    assert (before.line, after.line) == (9, 11)
+    assert "(first defined at line 7)" in before.message
+    assert "(first defined at line 9)" in after.message
+    assert before.fingerprint == after.fingerprint
+
+
 def test_explicit_document_markers_and_empty_documents() -> None:
     text = "%YAML 1.2\n---\n" + SERVICE.format(id="SVC-A") + "...\n---\n---\n"
     result = load_text(text)

@@ -8,11 +8,15 @@ line number, so moving a record does not make its findings "new".
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 FieldPath = tuple[str | int, ...]
+
+_LINE_NUMBER = re.compile(r"\bline \d+")
+"""A line number quoted in a message (`first defined at line 7`): left out of fingerprints."""
 
 
 class Severity(StrEnum):
@@ -65,11 +69,13 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """rule + record id (or file) + field path; never a line number."""
+        """rule + record id (or file) + field path; never a line number. A finding about no
+        record (a file that is not valid YAML, a missing mandatory document) adds its
+        message, with any line number it quotes left out, to tell findings apart."""
         anchor = self.record if self.record else self.file
         raw = f"{self.rule}\x1f{anchor}\x1f{format_path(self.path)}\x1f"
         if not self.record:
-            raw += self.message
+            raw += _LINE_NUMBER.sub("line", self.message)
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     @property
