@@ -65,7 +65,8 @@ def test_html_usage_charts_with_trend_threshold_and_crossing(reports: Reports) -
     points = [c.findtext(f"{SVG}title") for c in storage.iter(f"{SVG}circle")]
     assert points == ["2026-08-03: 62", "2026-09-02: 65", "2026-10-02: 68", "2026-11-01: 71"]
     texts = [t.text for t in storage.iter(f"{SVG}text")]
-    assert "threshold 80" in texts
+    at = texts.index("threshold")  # labelled right of the plot, the value below the word
+    assert texts[at + 1] == "80"
     assert "2027-01-30" in texts  # the marker at the predicted crossing
     assert "2027-11-23" in texts  # the axis runs to today + the horizon
     dashes = [line.get("stroke-dasharray") for line in storage.iter(f"{SVG}line")]

@@ -7,8 +7,10 @@ autoescaping templates). Text is escaped with the standard library's XML escapin
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
@@ -24,6 +26,7 @@ COLORS = {
     "trend": "#888888",
     "threshold": "#d62728",
     "grid": "#e5e5e5",
+    "axis": "#bbbbbb",
     "text": "#333333",
 }
 
@@ -44,47 +47,103 @@ def _text(x: float, y: float, text: str, anchor: str = "start", color: str = "te
     )
 
 
+RIGHT = 64
+"""Room right of the plot of a bar or line chart, for the label of a target or threshold
+line (so it never lies over a bar or a point)."""
+
+TICKS = 5
+"""About how many values the vertical axis labels."""
+
+
+def _tick_step(lo: float, hi: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) with about TICKS multiples from `lo`
+    to `hi` (fewer rather than more on a tie)."""
+    power = 10.0 ** math.floor(math.log10((hi - lo) / TICKS))
+    steps = [float(f"{f * power:.12g}") for f in (0.5, 1, 2, 5, 10)]
+
+    def count(step: float) -> int:
+        return math.floor(hi / step + 1e-9) - math.ceil(lo / step - 1e-9) + 1
+
+    return min(steps, key=lambda step: (abs(count(step) - TICKS), count(step)))
+
+
+def _decimals(step: float) -> int:
+    """The decimals a tick step needs (0.25 → 2, 5 → 0)."""
+    exponent = Decimal(repr(step)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 @dataclass(frozen=True, slots=True)
 class _ValueScale:
-    """The vertical value axis of a chart: values from `lo` to `hi`, widened by 10 % on
-    each side (`pad`), on a plot `plot_h` high below `top` and right of `left`."""
+    """The vertical value axis of a chart: values from `lo` to `hi` on a plot `plot_h` high
+    below `top`, from `left` to `right`."""
 
     lo: float
     hi: float
-    pad: float
     top: int
     plot_h: int
     left: int
+    right: int
 
     @classmethod
-    def of(cls, lo: float, hi: float, top: int, plot_h: int, left: int) -> _ValueScale:
-        """The scale of values from `lo` to `hi` (a flat range is widened by 1 first)."""
+    def of(
+        cls, lo: float, hi: float, top: int, plot_h: int, left: int, from_zero: bool = False
+    ) -> _ValueScale:
+        """The scale of values from `lo` to `hi`, widened by 10 % of the range on each side
+        (a flat range by 1 first); with `from_zero`, from exactly 0 instead of below `lo`."""
         if lo == hi:
             lo, hi = lo - 1, hi + 1
         pad = (hi - lo) * 0.1
-        return cls(lo - pad, hi + pad, pad, top, plot_h, left)
+        bottom = 0.0 if from_zero else lo - pad
+        return cls(bottom, hi + pad, top, plot_h, left, WIDTH - RIGHT)
 
     def y(self, value: float) -> float:
         return self.top + self.plot_h * (1 - (value - self.lo) / (self.hi - self.lo))
 
-    def axis(self) -> list[str]:
-        """The baseline, and the highest and lowest value labelled at the left."""
-        lo, hi, pad, left, bottom = self.lo, self.hi, self.pad, self.left, self.top + self.plot_h
+    def ticks(self) -> list[tuple[float, str]]:
+        """Round values within the scale, each with its label (the same decimals for all)."""
+        step = _tick_step(self.lo, self.hi)
+        first = math.ceil(self.lo / step - 1e-9)
+        last = math.floor(self.hi / step + 1e-9)
+        biggest = max(abs(first), abs(last)) * step
+        # From 12,000 in thousands (12k), from 1,200,000 in millions (1.2M).
+        unit, suffix = (
+            (1e6, "M") if biggest >= 1.2e6 else (1e3, "k") if biggest >= 1.2e4 else (1.0, "")
+        )
+        places = _decimals(step / unit)
         return [
-            f"<line x1='{left}' y1='{bottom}' x2='{WIDTH - 10}' y2='{bottom}' "
-            f"stroke='{COLORS['grid']}'/>",
-            _text(left - 4, self.y(hi - pad) + 4, f"{hi - pad:g}", "end"),
-            _text(left - 4, self.y(lo + pad) + 4, f"{lo + pad:g}", "end"),
+            (k * step, f"{k * step / unit:,.{places}f}{suffix}" if k else "0")
+            for k in range(first, last + 1)
         ]
 
+    def axis(self) -> list[str]:
+        """The baseline, and a faint line across the plot at each tick, labelled at the
+        left."""
+        bottom = self.top + self.plot_h
+        body = [
+            f"<line x1='{self.left}' y1='{bottom}' x2='{self.right}' y2='{bottom}' "
+            f"stroke='{COLORS['axis']}'/>"
+        ]
+        for value, label in self.ticks():
+            y = self.y(value)
+            if abs(y - bottom) > 0.5:
+                body.append(
+                    f"<line x1='{self.left}' y1='{y:.1f}' x2='{self.right}' y2='{y:.1f}' "
+                    f"stroke='{COLORS['grid']}'/>"
+                )
+            body.append(_text(self.left - 4, y + 4, label, "end"))
+        return body
+
     def reference(self, value: float, label: str) -> list[str]:
-        """A dashed line across the plot at `value` (a target, a threshold), labelled
-        `label value` at its right end."""
+        """A dashed line across the plot at `value` (a target, a threshold), labelled in the
+        margin at its right end: `label` above the line, the value below it."""
         y = self.y(value)
+        x = self.right + 4
         return [
-            f"<line x1='{self.left}' y1='{y:.1f}' x2='{WIDTH - 10}' y2='{y:.1f}' "
+            f"<line x1='{self.left}' y1='{y:.1f}' x2='{self.right}' y2='{y:.1f}' "
             f"stroke='{COLORS['threshold']}' stroke-dasharray='4 3'/>",
-            _text(WIDTH - 12, y - 4, f"{label} {value:g}", "end", "threshold"),
+            _text(x, y - 3, label, "start", "threshold"),
+            _text(x, y + 11, f"{value:g}", "start", "threshold"),
         ]
 
 
@@ -98,7 +157,9 @@ def bar_chart(
     high: float | None = None,
 ) -> Markup:
     """Vertical bars (one per period) with an optional dashed target line; bars that miss
-    the target are red."""
+    the target are red. The bars rise from zero unless the values are all close together
+    far from it (availability around 99.9 %): then the axis starts just below them, and its
+    labels say so."""
     height, left, bottom, top = 200, 48, 36, 14
     present = [v for v in values if v is not None]
     lo = (
@@ -112,9 +173,9 @@ def bar_chart(
         else max([*present, *([target] if target is not None else [])], default=1.0)
     )
     plot_h = height - bottom - top
-    plot_w = WIDTH - left - 10
+    plot_w = WIDTH - left - RIGHT
     step = plot_w / max(1, len(values))
-    scale = _ValueScale.of(lo, hi, top, plot_h, left)
+    scale = _ValueScale.of(lo, hi, top, plot_h, left, from_zero=0 <= lo < 0.75 * hi)
     y = scale.y
     body = scale.axis()
     for i, (label, value) in enumerate(zip(labels, values, strict=False)):
@@ -155,7 +216,7 @@ def line_chart(
         values.append(threshold)
     if trend is not None:
         values.append(trend[1] + trend[0] * days)
-    plot_h, plot_w = height - bottom - top, WIDTH - left - 10
+    plot_h, plot_w = height - bottom - top, WIDTH - left - RIGHT
     scale = _ValueScale.of(min(values), max(values), top, plot_h, left)
     y = scale.y
 
@@ -165,7 +226,7 @@ def line_chart(
     body = [
         *scale.axis(),
         _text(left, height - 8, first.isoformat()),
-        _text(WIDTH - 10, height - 8, last.isoformat(), "end"),
+        _text(scale.right, height - 8, last.isoformat(), "end"),
     ]
     if threshold is not None:
         body.extend(scale.reference(threshold, "threshold"))
