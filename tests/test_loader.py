@@ -271,6 +271,26 @@ def test_missing_envelope_field() -> None:
     assert finding.message == "missing required field 'apiVersion'"
 
 
+def test_an_objective_in_percent_is_a_percentage() -> None:
+    """An availability of 150 % (a typo for 99.95?) would make SLM004's ceiling and CON005's
+    downtime budget nonsense: E002 at the objective. Other units have no such bound."""
+    result = load_text(
+        "apiVersion: itsm/v1\nkind: Supplier\n"
+        "metadata: {id: SUP-A, title: t, owner: o}\n"
+        "spec:\n  type: external\n  criticality: low\n  supports: []\n"
+        "  contract:\n    reference: R-1\n    start: 2026-01-01\n    end: 2026-12-31\n"
+        "    targets:\n"
+        "      - {id: availability, metric: availability, objective: 150, unit: percent,\n"
+        "         window: calendar-month}\n"
+        "      - {id: fix, metric: resolution-time, objective: 150, unit: min,\n"
+        "         window: per-incident}\n"
+    )
+    (finding,) = result.findings
+    assert (finding.rule, finding.record, finding.line, finding.column) == ("E002", "SUP-A", 13, 50)
+    assert finding.message == "objective 150 is not a percentage (0 to 100)"
+    assert finding.path == ("spec", "contract", "targets", 0, "objective")
+
+
 def test_non_text_keys_are_a_schema_error() -> None:
     result = load_text(
         "apiVersion: itsm/v1\nkind: Measurement\n"

@@ -44,6 +44,7 @@ def test_exactly_the_expected_findings(findings: Findings, records_at: RecordsAt
         ("CON004", "CON-DATA", *at("continuity/con-data", "achievedRto: PT6H")),
         ("CON005", "CON-DATA", *at("continuity/con-data", "rto: PT4H")),
         ("CON005", "CON-DESK", *at("continuity/con-desk", "rto: PT1H")),
+        ("CON005", "CON-OVERDUE", *at("continuity/con-overdue", "rto: PT2H")),
     ]
 
 
@@ -96,6 +97,16 @@ def test_con005_names_the_tightest_budget(findings: Findings) -> None:
     )
 
 
+def test_con005_downtime_written_as_a_budget(findings: Findings) -> None:
+    """SLA-PORTAL allows at most 100 min of downtime a month (`<=`, unit min); its target of
+    700 h to reach is no downtime budget and is not taken for a percentage (which would
+    allow -600 %, a negative budget every plan exceeds)."""
+    assert findings["CON005", "CON-OVERDUE"]["message"] == (
+        "RTO PT2H (120 min) exceeds the 100 min a month that SLA-PORTAL downtime 100 min allows"
+    )
+    assert ("CON005", "CON-DUE-TODAY") not in findings  # PT90M within 100 min
+
+
 def test_con002_is_quiet_until_the_day_after_the_due_date(run_check: RunCheck) -> None:
     """CON-OVERDUE's next test was due 2026-08-14: late from 2026-08-15."""
     for day, late in (("2026-08-14", False), ("2026-08-15", True)):
@@ -130,12 +141,25 @@ def test_allowed_downtime(objective: float, window: str, minutes: float | None) 
     assert allowed_downtime(target) == (None if minutes is None else pytest.approx(minutes))
 
 
-def test_allowed_downtime_only_for_availability() -> None:
+@pytest.mark.parametrize(
+    ("metric", "objective", "unit", "comparator", "minutes"),
+    [
+        ("response-time", 15, "min", None, None),  # not about availability
+        ("availability", 4, "h", "<=", 240.0),  # at most 4 h down a month
+        ("availability", 30, "min", "<=", 30.0),
+        ("availability", 700, "h", None, None),  # hours to reach: no budget
+        ("availability", 5, "percent", "<=", None),  # a percentage not to exceed: no budget
+        ("availability", 3, "count", "<=", None),  # outages, not minutes
+    ],
+)
+def test_allowed_downtime_only_for_availability_percentages_and_budgets(
+    metric: str, objective: float, unit: str, comparator: str | None, minutes: float | None
+) -> None:
     target = Target.model_validate(
-        {"id": "r", "metric": "response-time", "objective": 15, "unit": "min",
-         "window": "calendar-month"}
+        {"id": "t", "metric": metric, "objective": objective, "unit": unit,
+         "comparator": comparator, "window": "calendar-month"}
     )
-    assert allowed_downtime(target) is None
+    assert allowed_downtime(target) == minutes
 
 
 def test_example_records(run_check: RunCheck, line_of: LineOf) -> None:

@@ -124,6 +124,16 @@ class Target(RecordModel):
             return self.comparator
         return ">=" if self.metric in _HIGHER_IS_BETTER else "<="
 
+    @property
+    def is_availability_percent(self) -> bool:
+        """An availability target in percent to reach or exceed (99.9 %): what SLM004
+        multiplies along the dependencies and CON005 turns into a downtime budget."""
+        return (
+            self.metric is Metric.AVAILABILITY
+            and self.unit == "percent"
+            and self.effective_comparator == ">="
+        )
+
     def is_met(self, actual: float) -> bool:
         if self.effective_comparator == ">=":
             return actual >= self.objective
@@ -141,6 +151,16 @@ def _unique_ids(items: Sequence[_HasId], path: FieldPath) -> Iterator[Problem]:
         if item.id in seen:
             yield (*path, i, "id"), f"id '{item.id}' is used twice in this list"
         seen.add(item.id)
+
+
+def _target_problems(targets: Sequence[Target], path: FieldPath) -> Iterator[Problem]:
+    """Target ids unique; an objective in percent within 0–100."""
+    yield from _unique_ids(targets, path)
+    for i, target in enumerate(targets):
+        if target.unit == "percent" and not 0 <= target.objective <= 100:
+            yield (*path, i, "objective"), (
+                f"objective {target.objective:g} is not a percentage (0 to 100)"
+            )
 
 
 class Spec(RecordModel):
@@ -207,7 +227,7 @@ class AgreementSpec(Spec):
     """Who signed the agreement, for each party."""
 
     def problems(self) -> Iterator[Problem]:
-        return _unique_ids(self.targets, ("targets",))
+        return _target_problems(self.targets, ("targets",))
 
     def references(self) -> Iterator[Reference]:
         return _refs(self.services, "services", ("Service",))
@@ -315,7 +335,7 @@ class SupplierSpec(Spec):
             yield ("contract", "end"), (
                 f"contract end {self.contract.end} is before its start {self.contract.start}"
             )
-        yield from _unique_ids(self.contract.targets, ("contract", "targets"))
+        yield from _target_problems(self.contract.targets, ("contract", "targets"))
 
     def references(self) -> Iterator[Reference]:
         return _refs(self.supports, "supports", ("Service",))

@@ -66,12 +66,28 @@ def minutes(duration: Duration, anchor: dt.date | None = None) -> float:
     return duration.approx_timedelta(anchor).total_seconds() / 60
 
 
+_UNIT_MINUTES = {"s": 1 / 60, "min": 1.0, "h": 60.0, "d": 24 * 60.0}
+
+
 def allowed_downtime(target: Target) -> float | None:
-    """Minutes of downtime an availability target allows in its window; None for a target
-    that is not about availability or has no window to spend (per-incident)."""
+    """Minutes of downtime an availability target allows in its window: (100 − objective) %
+    of the window for a percentage to reach (`>= 99.9`, unit percent), the objective itself
+    for a downtime not to exceed (`<= 4`, unit h, min, s or d). None for a target that is
+    not about availability, has no window to spend (per-incident), or is written another
+    way (a count, or a time to reach)."""
     if target.metric != "availability" or target.window not in WINDOW_DAYS:
         return None
-    return (100 - target.objective) / 100 * WINDOW_DAYS[target.window] * 24 * 60
+    if target.is_availability_percent:
+        return (100 - target.objective) / 100 * WINDOW_DAYS[target.window] * 24 * 60
+    if target.unit in _UNIT_MINUTES and target.effective_comparator == "<=":
+        return target.objective * _UNIT_MINUTES[target.unit]
+    return None
+
+
+def _objective(target: Target) -> str:
+    """`99.9 %`, `4 h`"""
+    unit = "%" if target.unit == "percent" else target.unit
+    return f"{figure(target.objective)} {unit}"
 
 
 def longer(minutes_a: float, minutes_b: float) -> bool:
@@ -274,9 +290,12 @@ def find_rto_beyond_availability(ctx: RuleContext) -> Iterator[Finding]:
     """Availability (8.7.1) and continuity (8.7.2) must fit together: if a major loss is
     recovered only after the rto, a single invocation spends more downtime than the
     availability target allows in its window, and the SLA is breached by design. The
-    allowance is (100 − objective) % of the window, with calendar-month, calendar-quarter,
-    calendar-year and rolling-30d windows counted as 30, 91, 365 and 30 days; per-incident
-    targets have no budget and are skipped. Every SLA that is not retired and covers one
+    allowance is (100 − objective) % of the window for a percentage (unit percent,
+    comparator >=), with calendar-month, calendar-quarter, calendar-year and rolling-30d
+    windows counted as 30, 91, 365 and 30 days; an availability target written as the
+    downtime not to exceed (comparator <=, unit s, min, h or d) is the allowance itself.
+    Per-incident targets have no budget and are skipped, as are availability targets
+    written any other way. Every SLA that is not retired and covers one
     of the plan's services counts; the finding names the tightest allowance."""
     by_service = slas_by_service(ctx.index)
     for plan in current_plans(ctx):
@@ -302,6 +321,6 @@ def find_rto_beyond_availability(ctx: RuleContext) -> Iterator[Finding]:
             plan,
             f"RTO {spec.rto} ({number(rto)} min) exceeds the {number(allowed)} min "
             f"{_WINDOW_WORDS[target.window]} that {sla_id} {target.id} "
-            f"{figure(target.objective)} % allows{also}",
+            f"{_objective(target)} allows{also}",
             ("spec", "rto"),
         )

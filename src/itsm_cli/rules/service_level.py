@@ -17,7 +17,7 @@ from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import OLA, SLA, Metric, Record, Service, Supplier, Target
+from itsm_cli.records.models import OLA, SLA, Record, Service, Supplier, Target
 from itsm_cli.rules.graph import is_live, live_services, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 
@@ -164,11 +164,7 @@ class Ceiling:
 
 
 def _is_availability(target: Target) -> bool:
-    return (
-        target.metric is Metric.AVAILABILITY
-        and target.unit == "percent"
-        and target.effective_comparator == ">="
-    )
+    return target.is_availability_percent
 
 
 def _factors(record_id: str, targets: list[Target]) -> list[tuple[str, float]]:
