@@ -126,9 +126,10 @@ class Browser:
                     raise AssertionError(f"Chromium closed the pipe; see {self.log}")
                 self._buffer += chunk
 
-    def open(self, url: str, screenshot: Path) -> list[str]:
+    def open(self, url: str, screenshot: Path, script: str | None = None) -> list[str]:
         """Load `url` in a fresh page, save a PNG screenshot, and return the problems seen:
-        console messages, exceptions, error log entries, requests for anything but `url`."""
+        console messages, exceptions, error log entries, requests for anything but `url`;
+        and, when given, the strings the JavaScript expression `script` returns (a list)."""
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
@@ -146,6 +147,10 @@ class Browser:
         self.wait_for("Page.loadEventFired", session)
         shot = self.call("Page.captureScreenshot", session, format="png")
         screenshot.write_bytes(base64.b64decode(shot["data"]))
+        found: list[str] = []
+        if script is not None:
+            answer = self.call("Runtime.evaluate", session, expression=script, returnByValue=True)
+            found = list(answer["result"]["value"])
         self.call("Target.closeTarget", targetId=target)
         return [
             problem
@@ -153,7 +158,7 @@ class Browser:
             if event.get("sessionId") == session
             for problem in [_problem(event, url)]
             if problem
-        ]
+        ] + found
 
     def close(self) -> None:
         try:
@@ -244,3 +249,35 @@ def test_browser_check_catches_errors_and_external_requests(
     assert "uncaught: ReferenceError: missing is not defined" in joined
     assert "request for http://127.0.0.1:9/x.css" in joined
     assert "rendering error: Error: <rect> attribute width" in joined
+
+
+LAYOUT_PROBLEMS = """
+(() => {
+  const problems = [];
+  const page = document.querySelector('main').getBoundingClientRect();
+  for (const table of document.querySelectorAll('table')) {
+    const box = table.getBoundingClientRect();
+    if (box.right > page.right + 1) {
+      const over = Math.round(box.right - page.right);
+      problems.push(`table ${table.id || table.className} runs ${over} px off the page`);
+    }
+  }
+  for (const id of document.querySelectorAll('code, .id')) {
+    if (id.closest('td.location')) continue;
+    const lines = new Set([...id.getClientRects()].map(r => Math.round(r.top)));
+    if (lines.size > 1) problems.push(`'${id.textContent}' is broken across lines`);
+  }
+  return problems;
+})()
+"""
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_report_tables_fit_the_page_and_ids_stay_whole(
+    name: str, browser: Browser, html_reports: Path, tmp_path: Path
+) -> None:
+    """No table runs off the page, and no record id, reference or date is broken at one of
+    its hyphens (SUP-\nSKYLINE-\nFIBRE)."""
+    page = html_reports / f"{name}.html"
+    problems = browser.open(page.as_uri(), tmp_path / f"{name}.png", LAYOUT_PROBLEMS)
+    assert problems == [], f"{name}.html in Chromium: {problems}"
