@@ -200,6 +200,17 @@ def test_duplicate_keys_are_found_in_nested_and_flow_mappings() -> None:
     assert findings_of('1: a\n"1": b\n') == []
 
 
+def test_keys_equal_only_once_read_are_not_called_duplicates() -> None:
+    """`1` and `true` are two different YAML keys, but one value in Python: the document is
+    refused all the same (records have text keys only), with a message that says why."""
+    parsed = read_yaml_bytes(b"labels:\n  1: a\n  true: b\n  ~: c\n  null: d\n", "f.yaml")
+    assert [(f.rule, f.line, f.column, f.message) for f in parsed.findings] == [
+        ("E001", 3, 3, "key true reads as the same value as the key 1 at line 2"),
+        ("E001", 5, 3, "duplicate key 'null' (first defined at line 4)"),
+    ]
+    assert parsed.findings[0].hint == "Quote the keys: record keys are text."
+
+
 def test_duplicate_key_fingerprint_does_not_change_when_lines_move() -> None:
     """The message names the line of the first occurrence, but the fingerprint (what `itsm
     diff`, SARIF and GitLab match findings by) never depends on a line number."""

@@ -159,6 +159,13 @@ def one_line(message: str) -> str:
     return message.translate(_ESCAPES)
 
 
+def _plain(value: Any) -> str:
+    """A plain scalar as YAML writes it: `true`, `null`, `1.0`."""
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    return str(value)
+
+
 def _error(rule: str, message: str, file: str, pos: Position, hint: str) -> Finding:
     return Finding(
         rule=rule,
@@ -246,15 +253,17 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                 )
             if value in container:
                 first = positions.get((*frame[1], value), pos)
-                result.findings.append(
-                    _error(
-                        "E001",
-                        f"duplicate key '{value}' (first defined at line {first[0]})",
-                        file,
-                        pos,
-                        "Remove one of the two entries; YAML keys must be unique.",
+                existing = next(k for k in container if k == value)
+                if type(existing) is type(value):
+                    problem = f"duplicate key '{_plain(value)}' (first defined at line {first[0]})"
+                    hint = "Remove one of the two entries; YAML keys must be unique."
+                else:  # `1` and `true`, `1` and `1.0`: two YAML keys, one value in Python
+                    problem = (
+                        f"key {_plain(value)} reads as the same value as the key "
+                        f"{_plain(existing)} at line {first[0]}"
                     )
-                )
+                    hint = "Quote the keys: record keys are text."
+                result.findings.append(_error("E001", problem, file, pos, hint))
                 nonlocal refused
                 refused = True
                 frame[2] = _DuplicateKey()
