@@ -472,6 +472,49 @@ def test_records_in_an_unreadable_file_are_not_reported_missing(tmp_path: Path) 
     assert _located(findings) == [("E001", "records/agreements/sla-web.yaml", 12, 12)]
 
 
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("{agreement: SLA-WEB, period: '2026-13', values: {}}",
+         "spec.period: '2026-13' is not a period: write a month (2026-10) or a quarter "
+         "(2026-Q4)"),
+        ("{agreement: SLA-WEB, period: 2026-Q5, values: {}}",
+         "spec.period: '2026-Q5' is not a period: write a month (2026-10) or a quarter "
+         "(2026-Q4)"),
+    ],
+)
+def test_a_value_of_the_wrong_form_is_explained_in_words(spec: str, message: str) -> None:
+    """Periods, clause numbers, rule codes and target ids that do not fit their pattern are
+    described in words, never by the regular expression."""
+    result = load_text(
+        "apiVersion: itsm/v1\nkind: Measurement\n"
+        f"metadata: {{id: MEAS-A, title: t, owner: o}}\nspec: {spec}\n"
+    )
+    assert [f.message for f in result.findings] == [message]
+
+
+def test_clause_rule_code_and_target_id_of_the_wrong_form() -> None:
+    waiver = load_text(
+        "apiVersion: itsm/v1\nkind: Waiver\n"
+        "metadata: {id: WVR-A, title: t, owner: o, clauses: ['8.3.3', '11.1']}\n"
+        "spec: {rule: slm003, records: ['*'], reason: r, approvedBy: b, expires: 2027-01-01}\n"
+    )
+    assert [(f.message, f.hint) for f in waiver.findings] == [
+        ("metadata.clauses[1]: '11.1' is not a clause number of ISO/IEC 20000-1 (4 to 10, "
+         "e.g. 8.3.3)", "`itsm clauses` lists the clauses."),
+        ("spec.rule: 'slm003' is not a rule code (e.g. SLM003)", "`itsm rules` lists the rules."),
+    ]
+    sla = load_text(
+        "apiVersion: itsm/v1\nkind: OLA\nmetadata: {id: OLA-A, title: t, owner: o}\n"
+        "spec:\n  provider: ops\n  services: [SVC-A]\n  targets:\n"
+        "    - {id: p1 response, metric: other, objective: 1, unit: h, window: per-incident}\n"
+    )
+    assert [f.message for f in sla.findings] == [
+        "spec.targets[0].id: 'p1 response' is not a target id (letters, digits, '.', '_' and "
+        "'-', e.g. availability)"
+    ]
+
+
 def test_messages_quoting_input_stay_on_one_line(tmp_path: Path) -> None:
     """A finding is one `file:line:col: CODE message` line, whatever the input quoted."""
     assert read_yaml_bytes(b'"a\\nb": 1\n"a\\nb": 2\n', "f.yaml").findings[0].message == (

@@ -11,9 +11,24 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from itsm_cli.findings import FieldPath, format_path
-from itsm_cli.records.fields import ID_PATTERN
+from itsm_cli.records.fields import CLAUSE_PATTERN, ID_PATTERN
+from itsm_cli.records.models import PERIOD_PATTERN, RULE_CODE_PATTERN, TARGET_ID_PATTERN
 
 _ID_HELP = "capitals, digits and hyphens, e.g. SLA-ACME-HOSTING"
+_FORMS = {
+    CLAUSE_PATTERN: (
+        "is not a clause number of ISO/IEC 20000-1 (4 to 10, e.g. 8.3.3)",
+        "`itsm clauses` lists the clauses.",
+    ),
+    PERIOD_PATTERN: ("is not a period: write a month (2026-10) or a quarter (2026-Q4)", ""),
+    RULE_CODE_PATTERN: ("is not a rule code (e.g. SLM003)", "`itsm rules` lists the rules."),
+    TARGET_ID_PATTERN: (
+        "is not a target id (letters, digits, '.', '_' and '-', e.g. availability)",
+        "",
+    ),
+}
+"""What a value that does not match a pattern should look like, in words (the pattern
+itself means nothing to most readers)."""
 
 
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -120,6 +135,9 @@ def describe(error: Any, model: type[BaseModel]) -> tuple[FieldPath, FieldPath, 
             detail = f"must be a list, not {show(value)}"
         elif kind in ("less_than_equal", "greater_than_equal", "greater_than", "less_than"):
             detail = msg.replace("Input should be", "must be") + f", not {show(value)}"
+        elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] in _FORMS:
+            form, hint = _FORMS[error["ctx"]["pattern"]]
+            detail = f"{show(value)} {form}"
         elif kind == "string_pattern_mismatch":
             detail = f"{show(value)} does not have the expected form ({error['ctx']['pattern']})"
         else:

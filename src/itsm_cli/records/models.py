@@ -98,10 +98,13 @@ class Metric(StrEnum):
 _HIGHER_IS_BETTER = {Metric.AVAILABILITY, Metric.SATISFACTION, Metric.THROUGHPUT}
 
 
+TARGET_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
 class Target(RecordModel):
     """A service level target of an agreement or a supplier contract."""
 
-    id: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    id: Annotated[str, Field(min_length=1, pattern=TARGET_ID_PATTERN)]
     """Unique within the agreement; Measurement values use it."""
     metric: Metric
     """availability | response-time | resolution-time | throughput | satisfaction | other."""
@@ -475,8 +478,11 @@ class MeasurementSpec(Spec):
         yield ("agreement",), self.agreement, ("SLA", "OLA")
 
 
+RULE_CODE_PATTERN = r"^[A-Z]+[0-9]{3}$"
+
+
 class WaiverSpec(Spec):
-    rule: Annotated[str, Field(pattern=r"^[A-Z]+[0-9]{3}$")]
+    rule: Annotated[str, Field(pattern=RULE_CODE_PATTERN)]
     """The rule code waived, e.g. SLM003."""
     records: Annotated[list[str], Field(min_length=1)]
     """Ids of the records the waiver covers, or ["*"] for all."""
