@@ -481,6 +481,10 @@ def test_records_in_an_unreadable_file_are_not_reported_missing(tmp_path: Path) 
         ("{agreement: SLA-WEB, period: 2026-Q5, values: {}}",
          "spec.period: '2026-Q5' is not a period: write a month (2026-10) or a quarter "
          "(2026-Q4)"),
+        # digits of another script are not a year: REP001 would never match them
+        ("{agreement: SLA-WEB, period: \u0662\u0660\u0662\u0666-10, values: {}}",
+         "spec.period: '\u0662\u0660\u0662\u0666-10' is not a period: write a month "
+         "(2026-10) or a quarter (2026-Q4)"),
     ],
 )
 def test_a_value_of_the_wrong_form_is_explained_in_words(spec: str, message: str) -> None:

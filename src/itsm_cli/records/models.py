@@ -457,7 +457,7 @@ class EvidenceSpec(Spec):
     """What the document is and what it shows."""
 
 
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
 
 
 class MeasurementSpec(Spec):
