@@ -175,3 +175,25 @@ def test_repository_without_suppliers(
     (timeline,) = reports.svgs(html)
     assert "no contracts" in ET.tostring(timeline, encoding="unicode")
     assert reports.tables(html)["contracts"].body == []
+
+
+def test_markdown_table_cells_keep_pipes_line_breaks_and_angle_brackets_as_text(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review note with `|`, a line break and `<details>` stays one cell of one row, and
+    GitHub shows the text instead of rendering HTML."""
+    shutil.copytree(reports.fixture, tmp_path / "sms")
+    fibre = tmp_path / "sms/records/suppliers/sup-fibre.yaml"
+    note = "notes: Three unplanned outages in Q1; service credits claimed."
+    text = fibre.read_text(encoding="utf-8")
+    assert note in text
+    fibre.write_text(text.replace(
+        note, 'notes: "Outages | credits <details>claimed</details>\\r\\nsee <fill in>"'
+    ), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "sms")
+    markdown = reports.ok("suppliers")
+    row = next(line for line in markdown.splitlines() if line.startswith("| 2026-03-01 |"))
+    assert row == (
+        "| 2026-03-01 | **fails** | Outages \\| credits &lt;details>claimed&lt;/details> "
+        "see &lt;fill in> |"
+    )

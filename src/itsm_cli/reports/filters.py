@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,9 +38,15 @@ def sparkline(values: list[float | None]) -> str:
     )
 
 
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
 def md_cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell: a `|` does not end the cell, a line break does
+    not end the row, and a `<` that would start HTML or an autolink (`<details>`, `<fill
+    in>`, `</b>`, `<!--`) is escaped, so the text reads as written (`<= 15` stays as it is)."""
+    text = " ".join(str(value).splitlines())
+    return _HTML_START.sub("&lt;", text.replace("|", "\\|"))
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
