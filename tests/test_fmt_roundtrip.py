@@ -29,6 +29,8 @@ IDS = st.from_regex(r"[A-Z][A-Z0-9]{1,4}(-[A-Z0-9]{1,4}){0,2}", fullmatch=True)
 DATES = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(dt.date.isoformat)
 NUMBERS = st.one_of(st.integers(0, 5000), st.floats(0, 100, allow_nan=False).map(
     lambda f: round(f, 3)))
+PERCENTS = st.one_of(st.integers(0, 100), st.floats(0, 100, allow_nan=False).map(
+    lambda f: round(f, 3)))
 CRITICALITY = st.sampled_from(["critical", "high", "medium", "low"])
 
 
@@ -58,11 +60,13 @@ def targets(draw: st.DrawFn) -> list[dict[str, Any]]:
                           min_size=1, max_size=3, unique=True))
     found = []
     for name in names:
+        unit = draw(st.sampled_from(["percent", "min", "h"]))
         target: dict[str, Any] = {
             "id": name,
             "metric": draw(st.sampled_from(["availability", "response-time", "other"])),
-            "objective": draw(NUMBERS),
-            "unit": draw(st.sampled_from(["percent", "min", "h"])),
+            # an objective in percent lies within 0-100 (E002 otherwise)
+            "objective": draw(PERCENTS if unit == "percent" else NUMBERS),
+            "unit": unit,
             "window": draw(st.sampled_from(["calendar-month", "per-incident"])),
         }
         optional(draw, target, "comparator", st.sampled_from([">=", "<="]))
