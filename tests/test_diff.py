@@ -268,3 +268,45 @@ def test_history_of_unknown_id_suggests_the_closest(repo: Path) -> None:
     assert result.exit_code == 2
     assert "no record with id 'SLA-WEBB'" in result.output
     assert "did you mean 'SLA-WEB'?" in result.output
+
+
+def test_markdown_comment_says_why_it_fails_and_follows_allow_coverage_drop(repo: Path) -> None:
+    # Retiring the only supplier record loses 8.3.4.1 (introduced findings do not fail here).
+    edit(repo / "records/suppliers/sup-dc.yaml", "status: approved", "status: retired")
+    code, out = run_diff("--base", "base", "-f", "markdown", "--fail-on", "never")
+    assert code == 1
+    assert out.splitlines()[1].startswith("### ❌ itsm:")
+    fails = next(line for line in out.splitlines() if line.startswith("**Fails:**"))
+    assert "coverage lost on" in fails and "8.3.4.1" in fails
+    assert "introduced finding" not in fails
+    # Accepting the drop turns the verdict green, as it turns the exit status to 0.
+    code, out = run_diff(
+        "--base", "base", "-f", "markdown", "--fail-on", "never", "--allow-coverage-drop"
+    )
+    assert code == 0
+    assert out.splitlines()[1].startswith("### ✅ itsm:")
+    assert "**Fails:**" not in out
+
+
+def test_markdown_comment_counts_in_words_and_says_when_nothing_changed(repo: Path) -> None:
+    code, out = run_diff("--base", "HEAD", "-f", "markdown")
+    assert code == 0
+    assert out.splitlines()[1] == (
+        "### ✅ itsm: 0 findings introduced, 0 resolved; coverage "
+        + out.splitlines()[1].split("coverage ")[1]
+    )
+    assert "No record changed." in out
+    edit(repo / "records/agreements/sla-web.yaml", "services: [SVC-WEB]", "services: [SVC-WEBB]")
+    _code, out = run_diff("--base", "base", "-f", "markdown")
+    assert "(s)" not in out
+    fails = next(line for line in out.splitlines() if line.startswith("**Fails:**"))
+    assert fails.startswith("**Fails:** 2 introduced findings at or above `error` (")
+    assert "E004" in fails
+
+
+def test_markdown_comment_shows_angle_brackets_in_values_as_text(repo: Path) -> None:
+    edit(repo / "records/agreements/sla-web.yaml", "workloadLimits: Up to 500 requests a second.",
+         'workloadLimits: "<b>500</b> orders an hour"')
+    _code, out = run_diff("--base", "base", "-f", "markdown")
+    assert "&lt;b&gt;500&lt;/b&gt; orders an hour" in out
+    assert "<b>" not in out

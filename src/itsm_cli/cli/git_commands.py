@@ -122,7 +122,9 @@ def diff(
         from itsm_cli.output import diff_json, diff_markdown, diff_text
 
         if name == "markdown":
-            text = diff_markdown.render_diff(result, render, settings.fail_on)
+            text = diff_markdown.render_diff(
+                result, render, settings.fail_on, allow_coverage_drop
+            )
         else:
             text = (diff_text if name == "text" else diff_json).render_diff(result, render)
     else:
@@ -144,8 +146,9 @@ def diff(
         if not quiet and name != "json":
             reasons = []
             if failing:
+                many = "s" if len(failing) > 1 else ""
                 reasons.append(
-                    f"{len(failing)} introduced finding(s) at or above {settings.fail_on}"
+                    f"{len(failing)} introduced finding{many} at or above {settings.fail_on}"
                 )
             if lost:
                 reasons.append(

@@ -7,13 +7,11 @@ from itsm_cli.findings import Finding
 from itsm_cli.gitops.changes import show_value
 from itsm_cli.gitops.diff import DiffResult
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.markdown import cell as _cell
+from itsm_cli.output.markdown import plural
 
 LIMIT = 65_000
 MARKER = "<!-- itsm-diff -->"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _finding_row(finding: Finding) -> str:
@@ -24,20 +22,37 @@ def _finding_row(finding: Finding) -> str:
     )
 
 
-def render_diff(result: DiffResult, options: RenderOptions, fail_on: str = "error") -> str:
+def render_diff(
+    result: DiffResult,
+    options: RenderOptions,
+    fail_on: str = "error",
+    allow_coverage_drop: bool = False,
+) -> str:
     failing = result.failing(fail_on)
-    lost = result.lost_coverage
+    lost = [] if allow_coverage_drop else result.lost_coverage
     verdict = "❌" if failing or lost else "✅"
     delta = result.score_after - result.score_before
     head = [
         MARKER,
-        f"### {verdict} itsm: {len(result.introduced)} finding(s) introduced, "
+        f"### {verdict} itsm: {plural(len(result.introduced), 'finding')} introduced, "
         f"{len(result.resolved)} resolved; coverage {result.score_before:.1f} → "
         f"{result.score_after:.1f} ({delta:+.1f})",
         "",
         f"Compared `{result.base}` → `{result.head}`.",
         "",
     ]
+    reasons = []
+    if failing:
+        reasons.append(
+            f"{plural(len(failing), 'introduced finding')} at or above `{fail_on}` "
+            f"({', '.join(sorted({f.rule for f in failing}))})"
+        )
+    if lost:
+        reasons.append("coverage lost on " + ", ".join(c.id for c in lost))
+    if reasons:
+        head += ["**Fails:** " + "; ".join(reasons) + ".", ""]
+    if not result.records:
+        head += ["No record changed.", ""]
     body: list[str] = []
     for heading, findings in (
         ("Introduced findings", result.introduced),

@@ -49,19 +49,19 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def verdict(report: FindingsReport) -> str:
     summary = report.summary
     mark = "❌" if report.failed else "✅"
-    parts = [_plural(summary.errors, "error"), _plural(summary.warnings, "warning")]
+    parts = [plural(summary.errors, "error"), plural(summary.warnings, "warning")]
     if summary.infos:
-        parts.append(_plural(summary.infos, "info"))
+        parts.append(plural(summary.infos, "info"))
     if summary.waived:
         parts.append(f"{summary.waived} waived")
-    scope = f"{_plural(summary.records, 'record')} in {_plural(summary.files, 'file')}"
+    scope = f"{plural(summary.records, 'record')} in {plural(summary.files, 'file')}"
     return f"### {mark} itsm {report.command}: {', '.join(parts)} in {scope}"
 
 
@@ -123,7 +123,7 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
     left_out = len(findings) - shown
     if left_out:
         text += (
-            f"\n_… {_plural(left_out, 'more finding')} left out to stay within GitHub's "
+            f"\n_… {plural(left_out, 'more finding')} left out to stay within GitHub's "
             f"comment limit; run `itsm {report.command}` locally for the full list._\n"
         )
     return text
