@@ -519,6 +519,26 @@ def test_clause_rule_code_and_target_id_of_the_wrong_form() -> None:
     ]
 
 
+def test_a_clause_the_standard_does_not_have_is_an_error() -> None:
+    """`8.3.9` has the form of a clause number but ISO/IEC 20000-1:2018 has no such clause:
+    the record would evidence nothing for it, silently (and `itsm gap` would not say)."""
+    result = load_text(
+        "apiVersion: itsm/v1\nkind: Evidence\n"
+        "metadata:\n  id: EV-A\n  title: t\n  owner: o\n"
+        '  clauses: ["5.2", "8.3.9", "9.4.1", "4.0"]\n'
+        "spec: {type: policy, location: docs/policy.md}\n"
+    )
+    assert result.records == []
+    assert [(f.rule, f.line, f.column, f.message) for f in result.findings] == [
+        ("E002", 7, 20, "'8.3.9' is not a clause of ISO/IEC 20000-1:2018 (8.3 has 8.3.1, "
+         "8.3.2, 8.3.3, 8.3.4)"),
+        ("E002", 7, 29, "'9.4.1' is not a clause of ISO/IEC 20000-1:2018 (9.4 has no "
+         "subclauses)"),
+        ("E002", 7, 38, "'4.0' is not a clause of ISO/IEC 20000-1:2018 (4 has 4.1, 4.2, 4.3, "
+         "4.4)"),
+    ]
+
+
 def test_messages_quoting_input_stay_on_one_line(tmp_path: Path) -> None:
     """A finding is one `file:line:col: CODE message` line, whatever the input quoted."""
     assert read_yaml_bytes(b'"a\\nb": 1\n"a\\nb": 2\n', "f.yaml").findings[0].message == (

@@ -499,6 +499,29 @@ class WaiverSpec(Spec):
                 yield ("records", i), ref, ()
 
 
+def _unknown_clauses(clauses: list[str]) -> Iterator[Problem]:
+    """Clause numbers of the right form that ISO/IEC 20000-1:2018 does not have (`8.3.9`):
+    they would evidence nothing, silently."""
+    from itsm_cli.clauses.catalogue import REFERENCE_EDITION, load_catalogue
+
+    catalogue = load_catalogue(REFERENCE_EDITION)
+    for i, clause in enumerate(clauses):
+        if clause in catalogue:
+            continue
+        parent = clause.rpartition(".")[0]
+        while parent and parent not in catalogue:
+            parent = parent.rpartition(".")[0]
+        if not parent:
+            tip = "; `itsm clauses` lists them"
+        elif children := catalogue.clause(parent).children:
+            tip = f" ({parent} has {', '.join(children)})"
+        else:
+            tip = f" ({parent} has no subclauses)"
+        yield ("metadata", "clauses", i), (
+            f"'{clause}' is not a clause of ISO/IEC 20000-1:{REFERENCE_EDITION}{tip}"
+        )
+
+
 # --- envelopes ------------------------------------------------------------------------
 
 
@@ -540,6 +563,8 @@ class Record(RecordModel):
             yield ("metadata", "status"), (
                 "status is approved but `approved: {by, date}` is missing"
             )
+        if meta.clauses:
+            yield from _unknown_clauses(meta.clauses)
         for path, message in self.spec.problems():
             yield ("spec", *path), message
 
