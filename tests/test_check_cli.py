@@ -175,6 +175,17 @@ def test_waiver_suppresses_until_it_expires(sms: Path) -> None:
     assert rules["WVR001"]["line"] == 15  # the `expires` line
 
 
+@pytest.mark.parametrize(("expires", "waived"), [("2026-11-23", True), ("2026-11-22", False)])
+def test_a_waiver_holds_on_its_expiry_day(sms: Path, expires: str, waived: bool) -> None:
+    """`expires` is the last day the waiver applies: on that day (today, 2026-11-23) it
+    still suppresses; from the day after, WVR001 says it expired."""
+    add_waiver(sms, "SLM003", "SLA-CONTOSO-SOC", expires)
+    _, data = check_json("--select", "SLM,WVR")
+    rules = {f["rule"]: f for f in data["findings"]}
+    assert rules["SLM003"]["waived"] is waived
+    assert ("WVR001" in rules) is not waived
+
+
 def test_waiver_of_unknown_rule_and_unused_waiver(sms: Path) -> None:
     add_waiver(sms, "SLM033", "SLA-CONTOSO-SOC", "2027-03-31")
     code, data = check_json("--select", "WVR")
