@@ -179,3 +179,10 @@ def test_git_initialises_a_repository_once(tmp_path: Path, monkeypatch: pytest.M
     code, out, _ = init("sms", "--git", "--force")
     assert code == 0
     assert "Git: already a Git repository." in out
+
+
+def test_help_names_the_folder_dir_as_the_readme_does() -> None:
+    result = runner.invoke(app, ["init", "--help"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: itsm init [OPTIONS] [DIR]\n")
+    assert "directory" not in result.stdout

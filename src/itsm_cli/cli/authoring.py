@@ -20,7 +20,9 @@ def _interactive() -> bool:
 def init(
     directory: Annotated[
         Path,
-        typer.Argument(help="Folder to scaffold (created if missing).", show_default="."),
+        typer.Argument(
+            help="Folder to scaffold (created if missing).", show_default=".", metavar="DIR"
+        ),
     ] = Path("."),
     force: Annotated[
         bool,
