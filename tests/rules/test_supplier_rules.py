@@ -30,6 +30,7 @@ def test_exactly_the_expected_findings(findings: Findings) -> None:
         ("SUP002", "SUP-POWER"),
         ("SUP002", "SUP-TRANSIT"),
         ("SUP003", "SUP-LAPSED"),
+        ("SUP003", "SUP-NETOPS"),
         ("SUP003", "SUP-TRANSIT"),
         ("SUP004", "SUP-SOFTWARE"),
         ("SUP005", "SUP-OLD-DC"),
@@ -103,6 +104,11 @@ def test_sup003_never_reviewed_points_at_spec(findings: Findings, line_of: LineO
     assert ("SUP003", "SUP-CABLING") not in findings  # medium
 
 
+def test_findings_on_an_internal_supplier_fall_under_8_3_4_2(findings: Findings) -> None:
+    assert findings["SUP003", "SUP-NETOPS"]["clauses"] == ["8.3.4.2"]
+    assert findings["SUP003", "SUP-LAPSED"]["clauses"] == ["8.3.4.1"]  # external
+
+
 def test_sup003_uses_the_configured_default_interval(
     run_check: RunCheck, by_rule_and_record: ByRuleAndRecord
 ) -> None:
@@ -112,6 +118,7 @@ def test_sup003_uses_the_configured_default_interval(
     keyed = by_rule_and_record(found)
     assert sorted(keyed) == [
         ("SUP003", "SUP-LAPSED"),
+        ("SUP003", "SUP-NETOPS"),
         ("SUP003", "SUP-POWER"),
         ("SUP003", "SUP-TRANSIT"),
     ]

@@ -1,5 +1,6 @@
 """SUP001–SUP005: supplier management (ISO/IEC 20000-1:2018, 8.3.4.1; internal suppliers
-are checked the same way, their "contract" being the dates of the OLA).
+are checked the same way, their "contract" being the dates of the OLA, and their findings
+fall under 8.3.4.2).
 
 A Supplier retired as a record (`metadata.status: retired`) is history: SUP001–SUP004 skip
 it. SUP005 does not, since an open dispute stays open after the relationship ends.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsm_cli.dates import latest_dated
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.findings import FieldPath, Finding, Severity
 from itsm_cli.records.fields import Criticality
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Service, Supplier, SupplierReview
@@ -28,6 +29,19 @@ def _current_suppliers(ctx: RuleContext) -> Iterator[LoadedRecord[Supplier]]:
 def latest_review(supplier: Supplier) -> tuple[int, SupplierReview] | None:
     """The review with the latest date and its index (the later entry on a tie)."""
     return latest_dated(supplier.spec.reviews)
+
+
+def _finding(
+    ctx: RuleContext,
+    supplier: LoadedRecord[Supplier],
+    message: str,
+    path: FieldPath,
+    hint: str | None = None,
+) -> Finding:
+    """A finding about a supplier, on the clause its type falls under: 8.3.4.2 for an
+    internal supplier (so `itsm gap` marks that clause partial, not 8.3.4.1), 8.3.4.1
+    otherwise."""
+    return ctx.finding(supplier, message, path, hint=hint, clauses=supplier.model.kind_clauses)
 
 
 def _listing(ids: list[str], most: int = 3) -> str:
@@ -92,7 +106,8 @@ def find_suppliers_without_contract(ctx: RuleContext) -> Iterator[Finding]:
         else:
             state, path = f"ended on {contract.end}", ("spec", "contract", "end")
         noun = "service" if len(live) == 1 else "services"
-        yield ctx.finding(
+        yield _finding(
+            ctx,
             supplier,
             f"contract {contract.reference} {state}, but {supplier.id} supports live "
             f"{noun} {_listing(live)}",
@@ -141,7 +156,8 @@ def find_contracts_in_notice_period(ctx: RuleContext) -> Iterator[Finding]:
             if last_day == today
             else f"had to be given by {last_day}"
         )
-        yield ctx.finding(
+        yield _finding(
+            ctx,
             supplier,
             f"contract {contract.reference} ends {contract.end}; notice ({notice}) {when}",
             ("spec", "contract", "end"),
@@ -187,15 +203,14 @@ def find_overdue_supplier_reviews(ctx: RuleContext) -> Iterator[Finding]:
         who = f"{spec.criticality.value} supplier {supplier.id}"
         latest = latest_review(supplier.model)
         if latest is None:
-            yield ctx.finding(
-                supplier, f"{who} has no performance review", ("spec", "reviews")
-            )
+            yield _finding(ctx, supplier, f"{who} has no performance review", ("spec", "reviews"))
             continue
         i, review = latest
         interval = supplier.model.metadata.review_interval or default
         due = interval.after(review.date)
         if due < ctx.today:
-            yield ctx.finding(
+            yield _finding(
+                ctx,
                 supplier,
                 f"{who}: latest performance review {review.date} + {interval} = {due}: "
                 "the next review is overdue",
@@ -234,7 +249,8 @@ def find_failing_suppliers(ctx: RuleContext) -> Iterator[Finding]:
             continue
         i, review = latest
         notes = f": {prose(review.notes)}" if review.notes and review.notes.strip() else ""
-        yield ctx.finding(
+        yield _finding(
+            ctx,
             supplier,
             f"latest performance review of {supplier.id} ({review.date}) fails{notes}",
             ("spec", "reviews", i, "outcome"),
@@ -266,7 +282,8 @@ def find_open_disputes(ctx: RuleContext) -> Iterator[Finding]:
     for supplier in ctx.index.of_kind(Supplier):
         for i, dispute in enumerate(supplier.model.spec.disputes):
             if dispute.status == "open":
-                yield ctx.finding(
+                yield _finding(
+                    ctx,
                     supplier,
                     f"dispute with {supplier.id} opened {dispute.date} is still open: "
                     f"{prose(dispute.summary)}",
