@@ -954,3 +954,91 @@ def test_output_to_a_yaml_file_outside_the_records_root_is_written(
     status, _out, _err = run_main(["validate", "-f", "json", "-o", "../findings.yaml"], capsys)
     assert status == 0
     assert json.loads((tmp_path / "findings.yaml").read_text(encoding="utf-8"))["version"] == 1
+
+
+# --- the README's examples are what a newcomer sees -------------------------------------
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def readme_examples() -> dict[str, list[str]]:
+    """Each `$ itsm …` command of the README's console blocks, with the lines shown below it
+    (up to the next command or the end of the block)."""
+    import re
+
+    examples: dict[str, list[str]] = {}
+    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.S):
+        command: str | None = None
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                command = line[2:]
+                examples[command] = []
+            elif command is not None:
+                examples[command].append(line)
+    return {command: _without_trailing_blanks(lines) for command, lines in examples.items()}
+
+
+def _without_trailing_blanks(lines: list[str]) -> list[str]:
+    while lines and not lines[-1]:
+        lines = lines[:-1]
+    return lines
+
+
+def shown_in_order(shown: list[str], output: list[str]) -> None:
+    """The README's lines, cut where it says `…`, appear in the output in that order, each
+    run of lines between two cuts as it stands."""
+    runs: list[list[str]] = [[]]
+    for line in shown:
+        if line == "…":
+            runs.append([])
+        else:
+            runs[-1].append(line)
+    position = 0
+    for lines in (r for r in runs if r):
+        starts = [i for i in range(position, len(output)) if output[i:i + len(lines)] == lines]
+        assert starts, f"README lines not in the output (from line {position}):\n" + "\n".join(
+            lines
+        )
+        position = starts[0] + len(lines)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "itsm validate records/",
+        "itsm gap records/ --today 2026-11-23",
+        "itsm check records/ --today 2026-11-23",
+        "itsm rules",
+        "itsm explain SLM002",
+    ],
+)
+def test_readme_example_output_is_what_the_example_records_give(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(README.parent)
+    shown = readme_examples()[command]
+    result = runner.invoke(app, command.split()[1:])
+    output = (result.stdout + result.stderr).splitlines()
+    if "…" in shown:
+        shown_in_order(shown, output)
+    else:
+        assert output == shown
+
+
+def test_readme_validate_example_with_two_typos(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    root = README.parent
+    shutil.copytree(root / "records", tmp_path / "records")
+    sla = tmp_path / "records/agreements/sla-acme-hosting.yaml"
+    text = sla.read_text(encoding="utf-8")
+    text = text.replace("  lastReviewed:", "  lastReviewd:", 1)
+    text = text.replace("metric: availability", "metric: availabilty", 1)
+    sla.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    output = (result.stdout + result.stderr).splitlines()
+    assert output == readme_examples()["itsm validate"]
