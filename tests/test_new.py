@@ -202,7 +202,10 @@ def test_prompts_for_the_placeholders_on_a_terminal(
     answers = "Payroll\njane\n\nlive\nhigh\n"
     code, out, _ = new("service", "SVC-PAYROLL", stdin=answers)
     assert code == 0
-    assert "metadata.title (name of the service, as customers know it):" in out
+    assert out.startswith(
+        "The fields still to write (Enter leaves one to fill in later):\n"
+        "metadata.title (name of the service, as customers know it):"
+    )
     assert "spec.lifecycle (pipeline | live | retired):" in out
     text = (repo / "records" / "services" / "svc-payroll.yaml").read_text()
     assert "  title: Payroll\n  owner: jane\n" in text

@@ -128,8 +128,12 @@ def new(
     workspace = options.open_workspace(None, config)
     ask = None
     if not no_input and _interactive():
+        asked: list[str] = []
 
         def ask(path: str, what: str) -> str:
+            if not asked:
+                print("The fields still to write (Enter leaves one to fill in later):")
+                asked.append(path)
             answer: str = typer.prompt(f"{path} ({what})", default="", show_default=False)
             return answer
 
