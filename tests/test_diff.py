@@ -200,6 +200,13 @@ def test_shallow_clone_says_how_to_fetch_more(repo: Path, tmp_path: Path,
     assert result.exit_code == 2
     assert "shallow clone" in result.output
     assert "fetch-depth: 0" in result.output
+    # A typo is not called missing history: the message leaves both causes open.
+    result = runner.invoke(app, ["diff", "--base", "mian"])
+    assert result.stderr == (
+        "itsm: error: unknown revision 'mian' — this is a shallow clone, which may not have "
+        "it yet: fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` in "
+        "actions/checkout), or check the name\n"
+    )
 
 
 def test_records_root_missing_at_base_counts_everything_as_added(

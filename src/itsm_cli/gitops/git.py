@@ -81,8 +81,9 @@ class GitRepo:
             message += " — the repository has no commits yet: commit the records first"
         elif self.is_shallow:
             message += (
-                " — this is a shallow clone that lacks it: fetch more history "
-                "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+                " — this is a shallow clone, which may not have it yet: fetch more history "
+                "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout), "
+                "or check the name"
             )
         elif "/" in ref:
             message += f" — fetch it first (`git fetch origin {ref.split('/', 1)[-1]}`)"
