@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from itsm_cli.reports.charts import bar_chart, line_chart
+from itsm_cli.reports.charts import bar_chart, line_chart, score_bars
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = ["Aug", "Sep", "Oct"]
@@ -69,3 +69,19 @@ def test_target_label_is_right_of_every_bar() -> None:
     # The two lines of the label fit in the chart (about 6 px a character at 11 px).
     width = float(svg.get("width", "0"))
     assert float(label.get("x", "0")) + 6 * len("threshold") <= width
+
+
+def test_score_bar_labels_fit_left_of_the_bars() -> None:
+    """The 2011 edition's long group titles used to run off the left edge of the chart."""
+    long = "4 Service management system general requirements"
+    longer = "5 Design and transition of new or changed services, and a title that goes on"
+    svg = parse(score_bars([(long, 86.1), (longer, 0.0), ("9 Control processes", 66.7)], "t"))
+    labels = [t for t in svg.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    bars_start = min(float(r.get("x", "0")) for r in svg.iter(f"{SVG}rect"))
+    for label in labels:
+        right = float(label.get("x", "0"))
+        assert right < bars_start
+        assert right - 6.2 * len(label.text or "") >= 0  # not cut at the left edge
+    assert labels[0].text == long
+    assert (labels[1].text or "").endswith("…")
+    assert labels[1].findtext(f"{SVG}title") == longer  # in full on hover

@@ -301,16 +301,32 @@ def timeline(
     return _svg(WIDTH, height, body, title)
 
 
+CHAR_WIDTH = 6.2
+"""About how wide a character of the 11 px chart font is, in pixels (for laying out labels)."""
+
+LONGEST_LABEL = 56
+"""Characters of a score bar's label shown before it is cut with `…` (in full on hover)."""
+
+
 def score_bars(rows: Sequence[tuple[str, float]], title: str) -> Markup:
-    """Horizontal bars of scores from 0 to 100 (one per clause group)."""
-    row_h, left = 22, 230
+    """Horizontal bars of scores from 0 to 100 (one per clause group), the labels at their
+    left in a margin as wide as the longest one needs."""
+    row_h = 22
+    labels = [
+        label if len(label) <= LONGEST_LABEL else label[: LONGEST_LABEL - 1].rstrip() + "…"
+        for label, _ in rows
+    ]
+    left = max(120, math.ceil(CHAR_WIDTH * max((len(x) for x in labels), default=0)) + 12)
     height = row_h * len(rows) + 10
     plot_w = WIDTH - left - 60
     body: list[str] = []
-    for i, (label, score) in enumerate(rows):
+    for i, ((label, score), shown) in enumerate(zip(rows, labels, strict=True)):
         y0 = 5 + i * row_h
         color = "good" if score >= 80 else "warn" if score >= 50 else "bad"
-        body.append(_text(left - 6, y0 + 14, label, "end"))
+        text = _text(left - 6, y0 + 14, shown, "end")
+        if shown != label:
+            text = text.replace("</text>", f"<title>{escape(label)}</title></text>")
+        body.append(text)
         body.append(
             f"<rect x='{left}' y='{y0 + 3}' width='{plot_w}' height='{row_h - 6}' "
             f"fill='{COLORS['grid']}'/>"
