@@ -96,6 +96,18 @@ def test_cap002_a_shorter_today_moves_the_horizon(run_check: RunCheck) -> None:
     assert found == []
 
 
+def test_cap002_a_predicted_day_already_past_says_so(run_check: RunCheck) -> None:
+    """On 2027-03-01 nobody has recorded the usage since 2026-11-01, and the trend reached
+    the threshold on 2027-02-19: not "within the plan horizon" but before today."""
+    _, found = run_check(FIXTURE, "--select", "CAP002", today="2027-03-01")
+    messages = {f["record"]: f["message"] for f in found}
+    assert messages["CAP-HOSTING"] == (
+        "'Rising storage': the least-squares trend of 4 usage points reached the threshold "
+        "300 TB (75 % of 400 TB) on 2027-02-19, before today; latest usage 245 TB on 2026-11-01"
+    )
+    assert "CAP-BACKUP" in messages  # its P1M horizon does not matter for a day past
+
+
 def test_text_output_names_the_predicted_date(
     run_check_text: RunCheckText, line_of: LineOf
 ) -> None:

@@ -118,8 +118,9 @@ def find_usage_trends_reaching_threshold(ctx: RuleContext) -> Iterator[Finding]:
     line through the observed usage (x = days since the first point) gives the day usage is
     expected to reach the threshold; if that day falls after the latest observation and no
     later than today plus the plan's horizon, the plan must already say how the capacity
-    will be found. Flat or falling trends never fire, nor do resources with fewer than
-    three points, nor resources already at or over the threshold (that is CAP003)."""
+    will be found. A day already past (usage not recorded since) fires too, saying so: the
+    threshold may well be reached. Flat or falling trends never fire, nor do resources with
+    fewer than three points, nor resources already at or over the threshold (CAP003)."""
     for plan in current_plans(ctx):
         spec = plan.model.spec
         until = spec.horizon.after(ctx.today)
@@ -133,11 +134,20 @@ def find_usage_trends_reaching_threshold(ctx: RuleContext) -> Iterator[Finding]:
             day = predicted_crossing(points, resource.threshold_value, until)
             if day is None:
                 continue
+            if day < ctx.today:  # the usage since the latest entry was never recorded
+                when = (
+                    f"reached the threshold {_ceiling(resource)} on {day.isoformat()}, "
+                    "before today"
+                )
+            else:
+                when = (
+                    f"reaches the threshold {_ceiling(resource)} on {day.isoformat()}, within "
+                    f"the plan horizon {spec.horizon} (by {until.isoformat()})"
+                )
             yield ctx.finding(
                 plan,
                 f"'{prose(resource.name)}': the least-squares trend of {len(points)} usage points "
-                f"reaches the threshold {_ceiling(resource)} on {day.isoformat()}, within "
-                f"the plan horizon {spec.horizon} (by {until.isoformat()}); latest usage "
+                f"{when}; latest usage "
                 f"{figure(latest[1].value)} {resource.unit} on {latest[1].date.isoformat()}",
                 ("spec", "resources", i, "usage"),
             )
