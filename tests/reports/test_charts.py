@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from itsm_cli.reports.charts import bar_chart, line_chart, score_bars
+from itsm_cli.reports.charts import bar_chart, line_chart, score_bars, timeline
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONTHS = ["Aug", "Sep", "Oct"]
@@ -85,3 +85,18 @@ def test_score_bar_labels_fit_left_of_the_bars() -> None:
     assert labels[0].text == long
     assert (labels[1].text or "").endswith("…")
     assert labels[1].findtext(f"{SVG}title") == longer  # in full on hover
+
+
+def test_timeline_labels_fit_left_of_the_contract_bars() -> None:
+    rows = [
+        ("SUP-A", dt.date(2025, 1, 1), dt.date(2027, 1, 1), None),
+        ("SUP-NORTHWIND-OFFSITE-TAPE-VAULTING", dt.date(2024, 1, 1), dt.date(2026, 12, 31),
+         dt.date(2026, 9, 30)),
+    ]
+    svg = parse(timeline(rows, dt.date(2026, 11, 23), "contracts"))
+    labels = [t for t in svg.iter(f"{SVG}text") if t.get("text-anchor") == "end"
+              and (t.text or "").startswith("SUP-")]
+    bars_start = min(float(r.get("x", "0")) for r in svg.iter(f"{SVG}rect"))
+    for label in labels:
+        assert float(label.get("x", "0")) < bars_start
+        assert float(label.get("x", "0")) - 6.2 * len(label.text or "") >= 0

@@ -17,6 +17,8 @@ from markupsafe import Markup
 
 WIDTH = 640
 FONT = "font-family='system-ui, sans-serif' font-size='11'"
+CHAR_WIDTH = 6.2
+"""About how wide a character of the 11 px chart font is, in pixels (for laying out labels)."""
 COLORS = {
     "bar": "#4c78a8",
     "bad": "#d62728",
@@ -262,10 +264,11 @@ def timeline(
     title: str,
 ) -> Markup:
     """One bar per row from start to end, a tick at the notice date, a line at today."""
-    row_h, left, top = 22, 170, 10
+    row_h, top = 22, 10
     height = top + row_h * len(rows) + 30
     if not rows:
         return _svg(WIDTH, 40, [_text(8, 24, "no contracts")], title)
+    left = max(120, math.ceil(CHAR_WIDTH * max(len(r[0]) for r in rows)) + 12)
     first = min([r[1] for r in rows] + [today])
     last = max([r[2] for r in rows] + [today])
     days = max(1, (last - first).days)
@@ -300,9 +303,6 @@ def timeline(
     body.append(_text(WIDTH - 10, height - 4, last.isoformat(), "end"))
     return _svg(WIDTH, height, body, title)
 
-
-CHAR_WIDTH = 6.2
-"""About how wide a character of the 11 px chart font is, in pixels (for laying out labels)."""
 
 LONGEST_LABEL = 56
 """Characters of a score bar's label shown before it is cut with `…` (in full on hover)."""
