@@ -1,5 +1,6 @@
-"""`itsm report all --out-dir DIR` on a terminal: a progress bar on standard error that shows
-the reports being rendered and is gone when they are written; nothing of it in a pipe."""
+"""`itsm report … --out-dir DIR`: on a terminal a progress bar on standard error that shows
+the reports being rendered and is gone when they are written, nothing of it in a pipe; and
+--out-dir with --output is a usage error, not one of them ignored."""
 
 from __future__ import annotations
 
@@ -67,3 +68,18 @@ def test_report_all_in_a_pipe_has_no_progress_bar(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0
     assert proc.stderr == "".join(f"itsm: wrote {tmp_path / name}.html\n" for name in REPORTS)
+
+
+def test_output_and_out_dir_together_are_a_usage_error(tmp_path: Path) -> None:
+    """`-o gap.html --out-dir out/` used to write out/gap.html and ignore -o without a word."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "itsm_cli", "report", "gap", "-o", str(tmp_path / "gap.html"),
+         "--out-dir", str(tmp_path / "out"), "--today", TODAY],
+        cwd=FIXTURE, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == (
+        "Error: Invalid value for '--output' / '-o': give either --output FILE or --out-dir DIR, "
+        "not both"
+    )
+    assert list(tmp_path.iterdir()) == []

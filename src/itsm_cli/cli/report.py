@@ -93,6 +93,10 @@ def report(
         )
     if name == "all" and out_dir is None:
         raise typer.BadParameter("rendering all reports needs --out-dir", param_hint="'NAME'")
+    if output is not None and out_dir is not None:
+        raise typer.BadParameter(
+            "give either --output FILE or --out-dir DIR, not both", param_hint="'--output' / '-o'"
+        )
     if edition is not None and edition not in ("2018", "2011"):
         raise typer.BadParameter("must be 2018 or 2011", param_hint="'--edition'")
     if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2]|Q[1-4])", period):
