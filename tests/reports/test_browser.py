@@ -251,7 +251,7 @@ def test_browser_check_catches_errors_and_external_requests(
     assert "rendering error: Error: <rect> attribute width" in joined
 
 
-LAYOUT_PROBLEMS = """
+LAYOUT_PROBLEMS = r"""
 (() => {
   const problems = [];
   const page = document.querySelector('main').getBoundingClientRect();
@@ -262,9 +262,13 @@ LAYOUT_PROBLEMS = """
       problems.push(`table ${table.id || table.className} runs ${over} px off the page`);
     }
   }
-  for (const id of document.querySelectorAll('code, .id')) {
+  const dates = [...document.querySelectorAll('td')].filter(
+    td => /^\d{4}-(\d\d|Q\d)(-\d\d)?$/.test(td.textContent.trim()));
+  for (const id of [...document.querySelectorAll('code, .id'), ...dates]) {
     if (id.closest('td.location')) continue;
-    const lines = new Set([...id.getClientRects()].map(r => Math.round(r.top)));
+    const text = document.createRange();
+    text.selectNodeContents(id);
+    const lines = new Set([...text.getClientRects()].map(r => Math.round(r.top)));
     if (lines.size > 1) problems.push(`'${id.textContent}' is broken across lines`);
   }
   return problems;
@@ -272,12 +276,24 @@ LAYOUT_PROBLEMS = """
 """
 
 
+@pytest.fixture
+def example_reports(reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every report of the example records (records/ of this repository) as HTML."""
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    out = tmp_path / "examples"
+    reports.ok("all", "--out-dir", str(out), "--quiet", fmt="html")
+    return out
+
+
 @pytest.mark.parametrize("name", list(REPORTS))
+@pytest.mark.parametrize("repository", ["html_reports", "example_reports"])
 def test_report_tables_fit_the_page_and_ids_stay_whole(
-    name: str, browser: Browser, html_reports: Path, tmp_path: Path
+    name: str, repository: str, browser: Browser, tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
-    """No table runs off the page, and no record id, reference or date is broken at one of
-    its hyphens (SUP-\nSKYLINE-\nFIBRE)."""
-    page = html_reports / f"{name}.html"
+    """No table runs off the page, and no record id, reference, period or date is broken at
+    one of its hyphens ("SUP-" above "SKYLINE-FIBRE", "2026-" above "10"), in the reports of
+    the test fixture and of the example records."""
+    page = request.getfixturevalue(repository) / f"{name}.html"
     problems = browser.open(page.as_uri(), tmp_path / f"{name}.png", LAYOUT_PROBLEMS)
     assert problems == [], f"{name}.html in Chromium: {problems}"
