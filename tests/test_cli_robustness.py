@@ -1042,3 +1042,19 @@ def test_readme_validate_example_with_two_typos(
     assert result.exit_code == 1
     output = (result.stdout + result.stderr).splitlines()
     assert output == readme_examples()["itsm validate"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["validate"], ["check"], ["gap"], ["report"], ["diff"], ["history"], ["init"],
+     ["new"], ["fmt"], ["rules"], ["explain"], ["clauses"], ["schema"], ["schema", "export"]],
+)
+def test_help_fits_an_80_column_terminal(
+    command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The examples in each --help are laid out by hand; none runs past 80 columns."""
+    monkeypatch.setenv("COLUMNS", "80")
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    too_long = [line for line in result.stdout.splitlines() if len(line) > 80]
+    assert too_long == []

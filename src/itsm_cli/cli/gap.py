@@ -71,10 +71,10 @@ def gap(
     Examples:
 
     \b
-      itsm gap                                  # the records root, ISO/IEC 20000-1:2018
-      itsm gap --edition 2011                   # the 2011 outline, through the mapping
-      itsm gap -f json -o gap.json              # stable JSON, for other tools
-      itsm gap --fail-under 75 --today 2026-11-23   # fail a CI job below 75
+      itsm gap                        # the records root, ISO/IEC 20000-1:2018
+      itsm gap --edition 2011         # the 2011 outline, through the mapping
+      itsm gap -f json -o gap.json    # stable JSON, for other tools
+      itsm gap --fail-under 75        # fail a CI job below 75
     """
     from itsm_cli.clauses.catalogue import load_catalogue
     from itsm_cli.clauses.coverage import compute_coverage

@@ -23,7 +23,7 @@ from itsm_cli.cli import (
 EPILOG = """Examples:
 
 \b
-  itsm check                        every rule over the records root (exit 1 on errors)
+  itsm check                        every rule over the records root
   itsm gap --edition 2018           clause-by-clause coverage and score
   itsm report gap -o gap.html       a gap analysis to hand over
   itsm diff --base origin/main      what a change does to compliance

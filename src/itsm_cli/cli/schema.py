@@ -70,8 +70,9 @@ def export(
     \b
       itsm schema export                 # schemas/ at the repository root
       itsm schema export build/schemas   # another folder
-      itsm schema export --check         # in CI: fail when schemas/ is out of date
-      check-jsonschema --schemafile schemas/sla.schema.json records/agreements/sla-*.yaml
+      itsm schema export --check         # in CI: fail when schemas/ is stale
+      check-jsonschema --schemafile schemas/sla.schema.json \\
+          records/agreements/sla-*.yaml
     """
     from itsm_cli.config import find_root
     from itsm_cli.records.schema import DEFAULT_DIR, ExportError, export_schemas

@@ -35,7 +35,7 @@ def validate(
     Examples:
 
     \b
-      itsm validate                      # the records root (itsm.toml, default records/)
+      itsm validate                      # the records root (default records/)
       itsm validate records/agreements/  # one folder
       itsm validate -f json -o findings.json
       itsm validate --schema-only records/services/svc-web.yaml
