@@ -47,6 +47,7 @@ def test_report_all_shows_a_progress_bar_that_goes_away(tmp_path: Path) -> None:
     shown = _stderr_on_a_terminal(
         ["report", "all", "--out-dir", str(out_dir), "--today", TODAY], FIXTURE
     )
+    assert "Reading and checking the records…" in shown  # a spinner while the records load
     assert "Rendering reports" in shown
     assert "5/5" in shown  # the bar is full before it goes
     # Every report was written and said so, each on a line of its own.

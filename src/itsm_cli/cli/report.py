@@ -144,14 +144,16 @@ def _render(
     from itsm_cli.rules.engine import check_repository
 
     try:
-        repository = load_repository(workspace, [Path(p) for p in paths or []])
+        with terminal.status("Reading and checking the records…", quiet or no_color):
+            repository = load_repository(workspace, [Path(p) for p in paths or []])
+            check = check_repository(repository, day, workspace.config)
     except InputError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
     data = ReportInput(
         workspace=workspace,
         repository=repository,
-        check=check_repository(repository, day, workspace.config),
+        check=check,
         today=day,
         edition=edition,
         provenance=provenance(workspace, day, edition),

@@ -99,6 +99,19 @@ def _discard_stdout() -> None:
 
 
 @contextlib.contextmanager
+def status(message: str, disabled: bool) -> Iterator[None]:
+    """A spinner with `message` on standard error while slow work runs on a terminal, gone
+    when it is done; silent otherwise."""
+    if disabled or not stream_wants_color(sys.stderr):
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
+@contextlib.contextmanager
 def progress(total: int, description: str, disabled: bool) -> Iterator[Callable[[str], None]]:
     """A progress bar on standard error for long work on a terminal, gone when the work is
     done; silent otherwise. Yields a function to call as each step starts, with the step's
