@@ -166,3 +166,32 @@ def test_edition_2011_renders_the_2011_outline(reports: Reports) -> None:
     assert tables["clause-table"].column("Clause") == [c["id"] for c in gap["clauses"]]
     # The checklist of mandatory documents stays the 2018 one (7.5.4).
     assert "8.5.1.1" in tables["document-table"].column("Clause")
+
+
+def test_a_clause_with_many_evidence_records_lists_twenty_and_counts_the_rest(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large repository used to put thousands of ids in one cell of the clause table."""
+    shutil.copytree(reports.fixture, tmp_path / "sms")
+    evidence = tmp_path / "sms/records/evidence"
+    for n in range(25):
+        (evidence / f"ev-audit-{n:02}.yaml").write_text(
+            "apiVersion: itsm/v1\nkind: Evidence\nmetadata:\n"
+            f"  id: EV-AUDIT-{n:02}\n  title: Internal audit report {n}\n  owner: auditor\n"
+            "  status: approved\n  approved: {by: Audit committee, date: 2026-10-01}\n"
+            "  lastReviewed: 2026-10-01\n  clauses: [\"9.2\"]\n"
+            "spec:\n  type: report\n  location: https://intranet.example/audit\n",
+            encoding="utf-8",
+        )
+    monkeypatch.chdir(tmp_path / "sms")
+    row = reports.tables(reports.ok("gap", fmt="html"))["clause-table"].row("9.2")
+    assert row["Evidence"].startswith("EV-AUDIT-00, EV-AUDIT-01, ")
+    assert row["Evidence"].endswith(
+        "EV-AUDIT-19 and 5 more (itsm gap -f json lists them all)"
+    )
+    markdown = reports.ok("gap")
+    line = next(x for x in markdown.splitlines() if x.startswith("| 9.2 |"))
+    assert line.count("EV-AUDIT-") == 20
+    assert "and 5 more (`itsm gap -f json` lists them all)" in line
+    clauses = {c["id"]: c for c in run_json("gap")["clauses"]}
+    assert len(clauses["9.2"]["evidence"]) == 25  # the JSON keeps them all

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from itsm_cli.reports.registry import ReportInput
 
 TOP_GAPS = 10
+MAX_EVIDENCE = 20
+"""Evidence records listed per clause; past it, how many more (`itsm gap -f json` lists all).
+Those overdue for review are listed first then, since they are why a clause is partial."""
 
 # Tiers of the "top gaps" list, most serious first.
 _MISSING_MANDATORY, _ERRORS, _MISSING, _WARNINGS, _OVERDUE = range(5)
@@ -162,17 +165,18 @@ def _top_gaps(
 
 
 def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[str, Any]:
+    evidence = list(clause.evidence) if clause.leaf else []
+    if len(evidence) > MAX_EVIDENCE:
+        overdue = [e for e in evidence if e in clause.overdue]
+        evidence = (overdue + [e for e in evidence if e not in clause.overdue])[:MAX_EVIDENCE]
     return {
         "id": clause.id,
         "title": clause.title,
         "status": clause.status,
         "depth": clause.depth,
         "leaf": clause.leaf,
-        "evidence": [
-            {"id": e, "overdue": e in clause.overdue} for e in clause.evidence
-        ]
-        if clause.leaf
-        else [],
+        "evidence": [{"id": e, "overdue": e in clause.overdue} for e in evidence],
+        "evidence_more": len(clause.evidence) - len(evidence) if clause.leaf else 0,
         "findings": [
             {"code": code, "severity": severity.get(code, Severity.WARNING).value}
             for code in clause.findings
