@@ -195,3 +195,18 @@ def test_a_clause_with_many_evidence_records_lists_twenty_and_counts_the_rest(
     assert "and 5 more (`itsm gap -f json` lists them all)" in line
     clauses = {c["id"]: c for c in run_json("gap")["clauses"]}
     assert len(clauses["9.2"]["evidence"]) == 25  # the JSON keeps them all
+
+
+def test_a_mandatory_document_with_many_records_lists_twenty_and_counts_the_rest(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(reports.fixture, tmp_path / "sms")
+    policy = (tmp_path / "sms/records/evidence/ev-sm-policy.yaml").read_text(encoding="utf-8")
+    for n in range(22):
+        (tmp_path / f"sms/records/evidence/ev-policy-{n:02}.yaml").write_text(
+            policy.replace("EV-SM-POLICY", f"EV-POLICY-{n:02}"), encoding="utf-8"
+        )
+    monkeypatch.chdir(tmp_path / "sms")
+    row = reports.tables(reports.ok("gap", fmt="html"))["document-table"].row("5.2")
+    assert row["Satisfied by"].count("EV-") == 20
+    assert row["Satisfied by"].endswith(" and 3 more")

@@ -204,14 +204,17 @@ def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
             and any(clause_matches(named, clause.id) for named in r.model.evidenced_clauses)
         ]
         records = [r.id for r in candidates if r.model.approved]
+        drafts = [r.id for r in candidates if not r.model.approved]
         rows.append(
             {
                 "clause": clause.id,
                 "title": clause.title,
                 "document": clause.mandatory_document or "",
                 "kind": clause.mandatory_kind or "",
-                "records": records,
-                "drafts": [r.id for r in candidates if not r.model.approved],
+                "records": records[:MAX_EVIDENCE],
+                "records_more": max(0, len(records) - MAX_EVIDENCE),
+                "drafts": drafts[:MAX_EVIDENCE],
+                "drafts_more": max(0, len(drafts) - MAX_EVIDENCE),
                 "satisfied": bool(records),
             }
         )
