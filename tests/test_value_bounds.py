@@ -56,3 +56,20 @@ def test_infinite_nan_and_century_long_values_are_schema_errors(repo: Path) -> N
         ("E002", 20, "spec.resources[0].capacity: must be a finite number"),
         ("E002", 20, "spec.resources[0].threshold: must be a finite number"),
     ]
+
+
+def test_a_number_thousands_of_digits_long_is_text_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "long.yaml").write_text(
+        "apiVersion: itsm/v1\nkind: Service\n"
+        f"metadata: {{id: SVC-A, title: 0o{'7' * 5000}, owner: me}}\n"
+        f"spec: {{description: 0x{'F' * 5000}, lifecycle: live, criticality: {'9' * 5000}}}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["validate", "records", "-f", "json"])
+    assert result.exit_code == 1
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["line"]) == ("E002", 4)
+    assert "criticality" in finding["message"]

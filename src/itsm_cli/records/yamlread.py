@@ -78,6 +78,7 @@ _INF = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}
 _NEG_INF = {"-.inf", "-.Inf", "-.INF"}
 _NAN = {".nan", ".NaN", ".NAN"}
 _NUMERIC_START = frozenset("0123456789+-.")
+_MAX_NUMBER_TEXT = 1000
 
 
 def resolve_plain(text: str) -> Any:
@@ -93,6 +94,10 @@ def resolve_plain(text: str) -> Any:
             return text
     if _FLOAT.match(text):
         return float(text)
+    if len(text) > _MAX_NUMBER_TEXT:
+        # No record field holds such a number; converting one would make a value Python
+        # cannot print back in a message (its int/str digit limit).
+        return text
     if _OCT.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
