@@ -1058,3 +1058,21 @@ def test_help_fits_an_80_column_terminal(
     assert result.exit_code == 0
     too_long = [line for line in result.stdout.splitlines() if len(line) > 80]
     assert too_long == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--today", "0001-01-05"], "no reporting period ended before 0001-01-05"),
+        (["--period", "0000-01"], "write a month (2026-10) or a quarter (2026-Q3)"),
+        (["--period", "٢٠٢٦-10"], "write a month (2026-10) or a quarter (2026-Q3)"),
+    ],
+)
+def test_service_report_periods_at_the_ends_of_the_calendar(
+    args: list[str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    result = runner.invoke(app, ["report", "service", "-f", "md", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output

@@ -99,7 +99,9 @@ def report(
         )
     if edition is not None and edition not in ("2018", "2011"):
         raise typer.BadParameter("must be 2018 or 2011", param_hint="'--edition'")
-    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2]|Q[1-4])", period):
+    if period is not None and (
+        not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])", period) or period.startswith("0000")
+    ):
         raise typer.BadParameter(
             "write a month (2026-10) or a quarter (2026-Q3)", param_hint="'--period'"
         )

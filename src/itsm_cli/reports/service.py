@@ -77,7 +77,10 @@ class Period:
     @classmethod
     def last_complete(cls, today: dt.date, quarterly: bool) -> Period:
         """The last period that ended before `today` (REP001's reckoning)."""
-        return cls.parse(last_complete_period(today, "quarterly" if quarterly else "monthly"))
+        try:
+            return cls.parse(last_complete_period(today, "quarterly" if quarterly else "monthly"))
+        except ValueError as exc:
+            raise ReportError(f"{exc}; give --period or another --today") from exc
 
     @property
     def year(self) -> int:
