@@ -133,11 +133,6 @@ def test_reading_agrees_with_the_yaml_1_2_writer(text: str) -> None:
         assert (again, type(again)) == (value, type(value)), out.getvalue()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the writer of `itsm new` leaves the title .5e3 unquoted, a float under the YAML "
-    "1.2 core schema (ruamel.yaml does not read it so); it must quote such text",
-)
 def test_itsm_new_writes_text_that_reads_back_as_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

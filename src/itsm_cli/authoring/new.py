@@ -28,7 +28,7 @@ from itsm_cli.records.errors import allowed_keys, model_at, suggest
 from itsm_cli.records.fields import ID_PATTERN
 from itsm_cli.records.load import PLACEHOLDER, InputError, validate_document
 from itsm_cli.records.models import KINDS
-from itsm_cli.records.yamlread import read_yaml_bytes
+from itsm_cli.records.yamlread import read_yaml_bytes, resolve_plain
 
 FOLDERS = {
     "Service": "services",
@@ -187,6 +187,12 @@ def _ruamel_value(value: Any) -> Any:
         sequence = CommentedSeq(_ruamel_value(v) for v in value)
         sequence.fa.set_flow_style()
         return sequence
+    if isinstance(value, str) and resolve_plain(value) != value:
+        # Text our YAML 1.2 reader would take for something else (`.5e3` is a number to it,
+        # not to ruamel): quote it, so the record reads back exactly as written.
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(value)
     return value
 
 
@@ -337,7 +343,7 @@ def build_record(
     tree = yaml.load(template(kind))
     _assign(tree["metadata"], "id", record_id)
     if title is not None:
-        _assign(tree["metadata"], "title", title)
+        _assign(tree["metadata"], "title", _ruamel_value(title))
     for shown, text in sets:
         set_value(tree, kind, parse_path(shown), parse_value(text), shown)
     if ask is not None:
