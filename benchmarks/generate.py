@@ -1,8 +1,8 @@
 """Generate a records repository of N valid itsm/v1 records, for benchmarks and tests.
 
-    python benchmarks/generate.py 10000 /tmp/sms [--seed 7] [--one-per-file] [--force]
+    python benchmarks/generate.py 10000 ../sms-bench [--seed 7] [--one-per-file] [--force]
 
-writes `/tmp/sms/itsm.toml` and `/tmp/sms/records/` laid out like DESIGN §2 (`services/`,
+writes `../sms-bench/itsm.toml` and `../sms-bench/records/` laid out like DESIGN §2 (`services/`,
 `agreements/`, `suppliers/`, `capacity/`, `continuity/`, `evidence/`, `measurements/`,
 `waivers/`). The mix is what a large managed-service provider keeps: mostly Services, SLAs,
 Suppliers, Evidence and monthly Measurements, some OLAs, capacity and continuity plans and
