@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -176,6 +177,11 @@ def _render(
                         terminal.display_note(f"wrote {target}")
                 else:
                     terminal.write_output(text, output)
+                    if output is None and fmt == "html" and not quiet and sys.stdout.isatty():
+                        terminal.display_note(
+                            "that was the HTML source; write it to a file with -o "
+                            f"{report_name}.html and open that in a browser"
+                        )
     except ReportError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
