@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import pickle
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from itsm_cli.records.models import API_VERSION, KINDS, Record
 from itsm_cli.records.yamlread import (
     DEFAULT_MAX_BYTES,
     Document,
+    ParsedFile,
     Position,
     one_line,
     read_yaml_bytes,
@@ -381,18 +383,44 @@ _ID_IN_TEXT = re.compile(
 """An `id: X` entry (block or flow) whose value has the form of a record id."""
 
 
-def load_bytes(data: bytes, file: str, result: LoadResult, max_bytes: int) -> None:
-    """Parse and validate one file's bytes into `result`."""
-    parsed = read_yaml_bytes(data, file, max_bytes)
+@dataclass(slots=True)
+class _ReadFile:
+    """One file parsed, with what validation needs from its bytes (so the bytes themselves
+    need not travel between processes)."""
+
+    rel: str
+    parsed: ParsedFile
+    placeholders: bool = False
+    text_ids: tuple[str, ...] = ()
+
+
+def _parse_bytes(data: bytes, rel: str, max_bytes: int) -> _ReadFile:
+    parsed = read_yaml_bytes(data, rel, max_bytes)
+    # Documents the parser refused still name records that exist: remember their ids
+    # (found by a plain text search) so references to them are not also reported as
+    # missing (E004) until the file is fixed.
+    ids = tuple(raw.decode("ascii") for raw in _ID_IN_TEXT.findall(data)) if parsed.findings else ()
+    return _ReadFile(rel, parsed, PLACEHOLDER.encode() in data, ids)
+
+
+def _read_one(path: Path, rel: str, max_bytes: int) -> _ReadFile:
+    data, problem = read_file(path, rel, max_bytes)
+    if data is None:
+        return _ReadFile(rel, ParsedFile(findings=[problem] if problem else []))
+    return _parse_bytes(data, rel, max_bytes)
+
+
+def _add(read: _ReadFile, result: LoadResult) -> None:
+    """Validate one parsed file's documents into `result`."""
+    file, parsed = read.rel, read.parsed
     result.files.append(file)
     result.findings.extend(parsed.findings)
     records = 0
-    placeholders = PLACEHOLDER.encode() in data
     for doc in parsed.documents:
         if doc.data is None:
             continue
         records += 1
-        record, found = validate_document(doc, file, placeholders)
+        record, found = validate_document(doc, file, read.placeholders)
         if record is not None:
             result.records.append(record)
         else:
@@ -403,12 +431,59 @@ def load_bytes(data: bytes, file: str, result: LoadResult, max_bytes: int) -> No
                     result.broken[raw_id] = str(doc.data.get("kind", ""))
     if records == 0 and not parsed.findings:
         result.findings.append(_empty_file(file))
-    if parsed.findings:
-        # Documents the parser refused still name records that exist: remember their ids
-        # (found by a plain text search) so references to them are not also reported as
-        # missing (E004) until the file is fixed.
-        for raw in _ID_IN_TEXT.findall(data):
-            result.broken.setdefault(raw.decode("ascii"), "")
+    for raw_id in read.text_ids:
+        result.broken.setdefault(raw_id, "")
+
+
+def load_bytes(data: bytes, file: str, result: LoadResult, max_bytes: int) -> None:
+    """Parse and validate one file's bytes into `result`."""
+    _add(_parse_bytes(data, file, max_bytes), result)
+
+
+PARALLEL_FROM = 400
+"""Files from which parsing is shared with a second process (below, forking costs more
+than it saves)."""
+
+
+def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> list[_ReadFile]:
+    """Parse every file, the second half in a forked child process when the machine has a
+    second core: libyaml's parsing is most of the time of every command on a large
+    repository. Whatever goes wrong with the child, its half is parsed here instead."""
+    if len(files) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return [_read_one(path, rel, max_bytes) for path, rel in files]
+    middle = len(files) // 2
+    try:
+        reader, writer = os.pipe()
+        child = os.fork()
+    except OSError:
+        return [_read_one(path, rel, max_bytes) for path, rel in files]
+    if child == 0:  # pragma: no cover - runs in the child process
+        status = 1
+        try:
+            os.close(reader)
+            payload = pickle.dumps(
+                [_read_one(path, rel, max_bytes) for path, rel in files[middle:]],
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            with os.fdopen(writer, "wb") as stream:
+                stream.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+    first = [_read_one(path, rel, max_bytes) for path, rel in files[:middle]]
+    second: list[_ReadFile] | None = None
+    try:
+        with os.fdopen(reader, "rb") as stream:
+            payload = stream.read()
+        _, status = os.waitpid(child, 0)
+        if status == 0:
+            second = pickle.loads(payload)  # our own child's data
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        second = None
+    if second is None or len(second) != len(files) - middle:
+        second = [_read_one(path, rel, max_bytes) for path, rel in files[middle:]]
+    return first + second
 
 
 @contextlib.contextmanager
@@ -449,12 +524,6 @@ def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Findi
 
 def _load_files(files: Iterable[tuple[Path, str]], max_bytes: int) -> LoadResult:
     result = LoadResult()
-    for path, rel in files:
-        data, problem = read_file(path, rel, max_bytes)
-        if data is None:
-            result.files.append(rel)
-            if problem is not None:
-                result.findings.append(problem)
-            continue
-        load_bytes(data, rel, result, max_bytes)
+    for read in _read_all(list(files), max_bytes):
+        _add(read, result)
     return result
