@@ -317,3 +317,16 @@ def test_markdown_comment_shows_angle_brackets_in_values_as_text(repo: Path) -> 
     _code, out = run_diff("--base", "base", "-f", "markdown")
     assert "&lt;b&gt;500&lt;/b&gt; orders an hour" in out
     assert "<b>" not in out
+
+
+def test_diff_is_the_same_when_parsing_is_shared_with_a_second_process(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from itsm_cli.records import load
+
+    edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.5")
+    _code, alone = run_diff("--base", "base", "-f", "json")
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    _code, shared = run_diff("--base", "base", "-f", "json")
+    assert json.loads(shared) == json.loads(alone)
+    assert json.loads(shared)["records"][0]["id"] == "SLA-WEB"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itsm_cli.config import Workspace
+from itsm_cli.findings import Finding
 from itsm_cli.gitops.git import GitRepo, blob_sha, relative_to_root
 from itsm_cli.records.index import Repository, build_index
 from itsm_cli.records.load import (
@@ -15,6 +16,7 @@ from itsm_cli.records.load import (
     LoadResult,
     discover,
     load_bytes,
+    load_pieces,
     no_gc_pauses,
     outside_finding,
     read_file,
@@ -89,14 +91,27 @@ def load_working_tree(workspace: Workspace, cache: ParseCache) -> Snapshot:
         return _finish(workspace, LoadResult(), "working tree", False)
     files, findings = discover([root], workspace.root)
     loaded = LoadResult(findings=list(findings))
+    max_bytes = workspace.config.max_file_size
     with no_gc_pauses():
+        read: list[tuple[str, bytes | None, Finding | None]] = []
         for path, rel in files:
-            data, problem = read_file(path, rel, workspace.config.max_file_size)
+            data, problem = read_file(path, rel, max_bytes)
+            read.append((rel, data, problem))
+        keys = {rel: (rel, blob_sha(data)) for rel, data, _ in read if data is not None}
+        # Files not met before (all of them, when the working tree is loaded first) are
+        # parsed together, in two processes when there are many.
+        fresh = [
+            (rel, data)
+            for rel, data, _ in read
+            if data is not None and keys[rel] not in cache.entries
+        ]
+        for (rel, _), piece in zip(fresh, load_pieces(fresh, max_bytes), strict=True):
+            cache.entries[keys[rel]] = piece
+            cache.parsed += 1
+        for rel, data, problem in read:
             if data is None:
                 loaded.files.append(rel)
                 loaded.findings.extend([problem] if problem else [])
-                continue
-            loaded.extend(
-                cache.load(rel, blob_sha(data), data, None, workspace.config.max_file_size)
-            )
+            else:
+                loaded.extend(cache.entries[keys[rel]])
     return _finish(workspace, loaded, "working tree", True)

@@ -11,7 +11,7 @@ import gc
 import os
 import pickle
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -32,6 +32,8 @@ from itsm_cli.records.yamlread import (
 )
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
+U = TypeVar("U")
 YAML_SUFFIXES = (".yaml", ".yml")
 _IO_CLAUSES = ("7.5.3",)
 
@@ -445,25 +447,25 @@ PARALLEL_FROM = 400
 than it saves)."""
 
 
-def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> list[_ReadFile]:
-    """Parse every file, the second half in a forked child process when the machine has a
-    second core: libyaml's parsing is most of the time of every command on a large
-    repository. Whatever goes wrong with the child, its half is parsed here instead."""
-    if len(files) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return [_read_one(path, rel, max_bytes) for path, rel in files]
-    middle = len(files) // 2
+def parallel_map(func: Callable[[T], U], items: list[T]) -> list[U]:
+    """`[func(item) for item in items]`, the second half computed in a forked child process
+    when there are many items and a second core: libyaml's parsing is most of the time of
+    every command on a large repository. The results must pickle. Whatever goes wrong with
+    the child, its half is computed here instead, so the result never depends on it."""
+    if len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return [func(item) for item in items]
+    middle = len(items) // 2
     try:
         reader, writer = os.pipe()
         child = os.fork()
     except OSError:
-        return [_read_one(path, rel, max_bytes) for path, rel in files]
+        return [func(item) for item in items]
     if child == 0:  # pragma: no cover - runs in the child process
         status = 1
         try:
             os.close(reader)
             payload = pickle.dumps(
-                [_read_one(path, rel, max_bytes) for path, rel in files[middle:]],
-                protocol=pickle.HIGHEST_PROTOCOL,
+                [func(item) for item in items[middle:]], protocol=pickle.HIGHEST_PROTOCOL
             )
             with os.fdopen(writer, "wb") as stream:
                 stream.write(payload)
@@ -471,8 +473,8 @@ def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> list[_ReadFile]:
         finally:
             os._exit(status)
     os.close(writer)
-    first = [_read_one(path, rel, max_bytes) for path, rel in files[:middle]]
-    second: list[_ReadFile] | None = None
+    first = [func(item) for item in items[:middle]]
+    second: list[U] | None = None
     try:
         with os.fdopen(reader, "rb") as stream:
             payload = stream.read()
@@ -481,9 +483,24 @@ def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> list[_ReadFile]:
             second = pickle.loads(payload)  # our own child's data
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         second = None
-    if second is None or len(second) != len(files) - middle:
-        second = [_read_one(path, rel, max_bytes) for path, rel in files[middle:]]
+    if second is None or len(second) != len(items) - middle:
+        second = [func(item) for item in items[middle:]]
     return first + second
+
+
+def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> list[_ReadFile]:
+    return parallel_map(lambda file: _read_one(file[0], file[1], max_bytes), files)
+
+
+def load_pieces(items: list[tuple[str, bytes]], max_bytes: int) -> list[LoadResult]:
+    """One LoadResult per (repo-relative path, bytes), parsed in parallel when many."""
+    reads = parallel_map(lambda item: _parse_bytes(item[1], item[0], max_bytes), items)
+    pieces = []
+    for read in reads:
+        piece = LoadResult()
+        _add(read, piece)
+        pieces.append(piece)
+    return pieces
 
 
 @contextlib.contextmanager
