@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from terminal import on_a_terminal
 from typer.testing import CliRunner
 
 from itsm_cli.cli.main import app, run
@@ -814,30 +815,6 @@ def test_supplier_messages_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 # --- colour ---------------------------------------------------------------------------------
-
-
-def on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    """Standard output of `itsm ARGS` when it is a terminal (a pseudo-terminal)."""
-    import pty
-
-    primary, secondary = pty.openpty()
-    with subprocess.Popen(
-        [sys.executable, "-m", "itsm_cli", *args], cwd=cwd, stdout=secondary,
-        stderr=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "100", **env},
-    ) as proc:
-        os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # the terminal closes when the process ends
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        proc.wait(timeout=60)
-    os.close(primary)
-    return b"".join(chunks).decode("utf-8", "replace")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from terminal import on_a_terminal
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
@@ -18,27 +19,8 @@ REPORTS = ("gap", "service", "suppliers", "capacity", "continuity")
 
 def _stderr_on_a_terminal(args: list[str], cwd: Path) -> str:
     """Standard error of `itsm ARGS` when it is a (pseudo-)terminal 100 columns wide."""
-    import pty
-
-    primary, secondary = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    with subprocess.Popen(
-        [sys.executable, "-m", "itsm_cli", *args], cwd=cwd, stdout=subprocess.DEVNULL,
-        stderr=secondary, env={**env, "TERM": "xterm-256color", "COLUMNS": "100"},
-    ) as proc:
-        os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # the terminal closes when the process ends
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        proc.wait(timeout=60)
-    os.close(primary)
-    return b"".join(chunks).decode("utf-8", "replace")
+    env: dict[str, str | None] = {"TERM": "xterm-256color", "NO_COLOR": None, "FORCE_COLOR": None}
+    return on_a_terminal(args, cwd, env, stream="stderr")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
