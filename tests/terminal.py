@@ -18,8 +18,8 @@ def on_a_terminal(
     variable."""
     import pty
 
-    environment = {**os.environ, "COLUMNS": "100", **env}
-    environment = {k: v for k, v in environment.items() if v is not None}
+    merged: dict[str, str | None] = {**os.environ, "COLUMNS": "100", **env}
+    environment = {k: v for k, v in merged.items() if v is not None}
     primary, secondary = pty.openpty()
     outputs = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: secondary}
     with subprocess.Popen(
