@@ -66,3 +66,29 @@ def test_output_and_out_dir_together_are_a_usage_error(tmp_path: Path) -> None:
         "not both"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_html_printed_to_a_terminal_is_followed_by_a_hint_to_use_o(tmp_path: Path) -> None:
+    import pty
+
+    primary, secondary = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "itsm_cli", "report", "continuity", "--today", TODAY],
+        cwd=FIXTURE, stdout=secondary, stderr=subprocess.PIPE,
+    ) as proc:
+        os.close(secondary)
+        while True:  # drain the terminal so the process never blocks on it
+            try:
+                if not os.read(primary, 65536):
+                    break
+            except OSError:
+                break
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        proc.wait(timeout=60)
+    os.close(primary)
+    assert proc.returncode == 0
+    assert stderr.strip() == (
+        "itsm: that was the HTML source; write it to a file with -o continuity.html "
+        "and open that in a browser"
+    )
