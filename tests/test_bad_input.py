@@ -513,3 +513,24 @@ def test_link_inside_the_repo_is_followed(tmp_path: Path) -> None:
     assert repository.findings == []
     record = repository.index.get("SVC-BOM")
     assert record is not None and record.file == f"{UNDER_TEST}/linked.yaml"
+
+
+def test_a_yaml_library_limit_below_ours_is_still_one_e006() -> None:
+    """libyaml 0.2.6 and later have a nesting limit of their own; where it stops the reading
+    before ours would, the refusal is still E006 (not a syntax error), once per document."""
+    from yaml import _yaml  # type: ignore[attr-defined]
+
+    if not hasattr(_yaml, "_set_max_nest_level"):
+        pytest.skip("this libyaml has no nesting limit of its own")
+    previous = _yaml._get_max_nest_level()
+    _yaml._set_max_nest_level(10)
+    try:
+        parsed = read_yaml_bytes(b"a: " + b"[" * 30 + b"]" * 30 + b"\n", "deep.yaml")
+    finally:
+        _yaml._set_max_nest_level(previous)
+    (finding,) = parsed.findings
+    assert finding.rule == "E006"
+    assert finding.message == (
+        "nesting deeper than the YAML library's limit is refused; the rest of the file is not read"
+    )
+    assert "Fix the YAML syntax" not in finding.hint

@@ -211,8 +211,56 @@ def _syntax_finding(exc: yaml.YAMLError, file: str, text: str) -> Finding:
     return _error("E001", message.replace("\n", " "), file, pos, hint)
 
 
+_LIBRARY_DEPTH_PROBLEM = "exceeded maximum nesting depth"
+_REST_NOT_READ = "; the rest of the file is not read"
+
+
+def _is_library_depth_limit(exc: yaml.YAMLError) -> bool:
+    """libyaml 0.2.6 and later stop at a nesting limit of their own (1,000 levels)."""
+    return getattr(exc, "problem", None) == _LIBRARY_DEPTH_PROBLEM
+
+
+def _mark_rest_not_read(result: ParsedFile) -> None:
+    last = result.findings[-1]
+    if not last.message.endswith(_REST_NOT_READ):
+        result.findings[-1] = last.with_changes(message=last.message + _REST_NOT_READ)
+
+
+def _refuse_library_depth(text: str, file: str, exc: yaml.YAMLError) -> ParsedFile | None:
+    """The refusal of a document nested past libyaml's own limit, placed as our limit places it.
+
+    libyaml's scanner reads far ahead of the events, so its limit can stop the reading before
+    the event that crosses MAX_DEPTH arrives. The text before its stopping point holds that
+    event: reading it again gives the same refusal, at the same position, as a libyaml
+    without such a limit. None if it does not (a libyaml limit below ours).
+    """
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None or not 0 < mark.index <= len(text):
+        return None
+    before = _parse_events(text[: mark.index], file, retry_depth_limit=False)
+    if not before.findings or before.findings[-1].rule != "E006":
+        return None
+    _mark_rest_not_read(before)
+    return before
+
+
+def _library_depth_finding(exc: yaml.YAMLError, file: str) -> Finding:
+    mark = getattr(exc, "problem_mark", None)
+    return _error(
+        "E006",
+        "nesting deeper than the YAML library's limit is refused" + _REST_NOT_READ,
+        file,
+        (mark.line + 1, mark.column + 1) if mark is not None else (1, 1),
+        "Flatten the structure; records need only a few levels.",
+    )
+
+
 def parse_yaml(text: str, file: str) -> ParsedFile:
     """Parse every document of `text`; never raises for any input."""
+    return _parse_events(text, file, retry_depth_limit=True)
+
+
+def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFile:
     result = ParsedFile()
     # Explicit local names: this loop is the hot path of every command.
     scalar_event = yaml.ScalarEvent
@@ -295,10 +343,10 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
         )
 
     ev: Any = None
+    skipping = False
+    skip_depth = 0
     try:
         next_event = _Loader(text).get_event
-        skipping = False
-        skip_depth = 0
         while (ev := next_event()) is not None:
             cls = type(ev)
             if skipping:
@@ -311,10 +359,7 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                         # libyaml's scanner slows down with every open flow level (quadratic
                         # time: minutes for a few hundred kilobytes of `[`), so a refused
                         # document this deep is not skipped to its end: reading stops here.
-                        last = result.findings[-1]
-                        result.findings[-1] = last.with_changes(
-                            message=last.message + "; the rest of the file is not read"
-                        )
+                        _mark_rest_not_read(result)
                         break
                 elif cls is mapping_end or cls is sequence_end:
                     skip_depth -= 1
@@ -433,7 +478,17 @@ def parse_yaml(text: str, file: str) -> ParsedFile:
                 skip_depth = len(stack)
                 doc_index += 1
     except yaml.YAMLError as exc:
-        result.findings.append(_syntax_finding(exc, file, text))
+        if skipping:
+            # The document was refused already: what libyaml says of its rest is one more
+            # symptom of the same input, not a second finding (one finding per refused document).
+            _mark_rest_not_read(result)
+        elif _is_library_depth_limit(exc):
+            refusal = _refuse_library_depth(text, file, exc) if retry_depth_limit else None
+            if refusal is not None:
+                return refusal
+            result.findings.append(_library_depth_finding(exc, file))
+        else:
+            result.findings.append(_syntax_finding(exc, file, text))
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
         # libyaml's binding can raise plain Python errors on exotic input (e.g. NUL bytes).
         mark = getattr(ev, "start_mark", None)
