@@ -635,7 +635,8 @@ def test_diff_with_a_base_where_a_record_was_not_yaml(
     # And the other way round: the broken commit as head introduces both, and fails.
     result = runner.invoke(app, ["diff", "--base", "HEAD~1", "--head", "HEAD", "--today", TODAY])
     assert result.exit_code == 1
-    assert "records/services/svc-web.yaml:15:1: E001 YAML syntax error" in result.stdout
+    # The error at the end of the text is placed after its last character (line 14).
+    assert "records/services/svc-web.yaml:14:12: E001 YAML syntax error" in result.stdout
 
 
 @needs_git

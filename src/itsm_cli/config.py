@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,9 +117,20 @@ def _has_tool_itsm(pyproject: Path) -> bool:
     reported when the file is read as the configuration)."""
     try:
         tool = _load_toml(pyproject).get("tool", {})
-    except (OSError, ValueError):  # unreadable, not UTF-8, not TOML: not ours to judge
-        return False
+    except (OSError, ValueError, RecursionError):
+        # Not TOML: ours to judge only if it means to configure us, so that a broken
+        # [tool.itsm] table is an error rather than a configuration silently ignored.
+        try:
+            text = pyproject.read_bytes().decode("utf-8-sig", errors="replace")
+        except OSError:
+            return False
+        return _TOOL_ITSM_HEADER.search(text) is not None
     return isinstance(tool, dict) and "itsm" in tool
+
+
+_TOOL_ITSM_HEADER = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*itsm\b", re.MULTILINE)
+_MAX_NAME_BYTES = 255
+_MAX_PATH_BYTES = 4095
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -162,6 +174,11 @@ def _read_table(path: Path) -> dict[str, Any]:
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{label}: invalid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses into nested arrays and tables
+        raise ConfigError(
+            f"{label}: invalid TOML: values nested too deeply to read; "
+            "the configuration needs only tables of plain values"
+        ) from exc
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("itsm", {}) if isinstance(tool, dict) else None
@@ -223,6 +240,13 @@ def load_workspace(start: Path, config_file: Path | None = None) -> Workspace:
     except ValidationError as exc:
         raise _config_error(path, exc) from exc
     records = Path(os.path.normpath(root / config.records))
+    if len(os.fsencode(records)) > _MAX_PATH_BYTES or any(
+        len(os.fsencode(part)) > _MAX_NAME_BYTES for part in Path(config.records).parts
+    ):
+        raise ConfigError(
+            f"{_label(path)}: setting 'records': the path is longer than file systems allow; "
+            'give the records folder\'s path, e.g. records = "records"'
+        )
     if records != root and root not in records.parents:
         raise ConfigError(
             f"{_label(path)}: setting 'records': '{config.records}' is outside the repository; "

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import os
 import typing
 from collections import Counter
 from collections.abc import Sequence
@@ -210,6 +211,19 @@ def _refused(file: str, data: bytes, findings: Sequence[Finding]) -> FormatOutco
 _ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
+def _first_other_line_ending(data: bytes) -> int | None:
+    """The line (1-based) of the first line ending that differs from the first one, if the
+    file mixes LF and CRLF."""
+    crlf = data.count(b"\r\n")
+    if crlf == 0 or crlf == data.count(b"\n"):
+        return None
+    first_crlf = data.index(b"\n") > 0 and data[data.index(b"\n") - 1 : data.index(b"\n")] == b"\r"
+    for number, line in enumerate(data.split(b"\n")[:-1], start=1):
+        if line.endswith(b"\r") != first_crlf:
+            return number
+    return None  # pragma: no cover - the counts above say there is one
+
+
 def format_text(text: str) -> tuple[str, list[tuple[int, str]]]:
     """Canonical form of a YAML text with LF line endings that parses cleanly; also the
     documents kept as written. Does not verify the result (see `format_bytes`)."""
@@ -240,6 +254,18 @@ def format_bytes(data: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
                     ),
                 ),
             )
+    mixed = _first_other_line_ending(data)
+    if mixed is not None:
+        return FormatOutcome(
+            file, data,
+            refusals=(
+                Refusal(
+                    file, mixed, 1,
+                    "mixed line endings (this line ends unlike the first); fmt would change "
+                    "them, so it leaves the file alone: convert it to LF or CRLF first",
+                ),
+            ),
+        )
     new_text, kept = format_text(text)
     formatted = encode_text(new_text, style)
     problem = _verify(text, new_text, parsed.documents, formatted, file, max_bytes)
@@ -302,7 +328,14 @@ def format_paths(
     run = FormatRun(refusals=[Refusal(f.file, f.line, f.column, f"{f.rule} {f.message}")
                               for f in outside])
     located: list[tuple[Path, FormatOutcome]] = []
+    seen: set[str] = set()
     for path, rel in files:
+        # A link inside the tree to another record file is that file under a second name:
+        # formatted, written and counted once.
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        seen.add(real)
         data, problem = read_file(path, rel, max_bytes)
         if data is None:
             if problem is not None:

@@ -177,8 +177,15 @@ def init_repository(
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InitError(f"cannot create {target}: {exc.strerror or exc}") from exc
+    try:
+        files = scaffold_files(today)
+    except (ValueError, OverflowError) as exc:  # a date past 9999-12-31
+        raise InitError(
+            f"--today {today.isoformat()}: the example records run to the end of the next "
+            "year, past the last date there is; give an earlier date"
+        ) from exc
     result = InitResult(target)
-    for name, text in scaffold_files(today).items():
+    for name, text in files.items():
         path = target / name
         if path.exists() or path.is_symlink():
             result.skipped.append(name)

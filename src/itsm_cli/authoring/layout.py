@@ -27,6 +27,7 @@ that is reported too.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,16 @@ INDENT = 2
 """Spaces per mapping level; list dashes sit this far under their key."""
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _is_calendar_date(text: str) -> bool:
+    """`2026-02-30` looks like a date but is none: unquoted, YAML 1.1 readers (PyYAML's
+    default loader among them) fail on the whole file, so it keeps its quotes."""
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 KeyOrder = Callable[[str | None, FieldPath], "list[str] | None"]
 """(kind of the record, path of a mapping) → its keys in canonical order, or None to keep the
@@ -521,6 +532,7 @@ class _Edits:
             if (
                 node.style in ("'", '"')
                 and _DATE.match(node.value)
+                and _is_calendar_date(node.value)
                 and self.is_date(self.kind, node.path)
             ):
                 return node.value

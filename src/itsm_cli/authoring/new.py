@@ -79,8 +79,17 @@ def canonical_kind(text: str) -> str:
     raise NewError(f"unknown kind '{text}'{tip}; kinds: {', '.join(KINDS)}")
 
 
+MAX_FILE_NAME_BYTES = 255
+"""The longest file name the common file systems take; `new` names the file after the id."""
+
+
 def check_id(record_id: str) -> None:
     if re.fullmatch(ID_PATTERN, record_id):
+        if len(f"{record_id}.yaml".encode()) > MAX_FILE_NAME_BYTES:
+            raise NewError(
+                f"'{record_id[:24]}…' is {len(record_id)} characters, too long to name its "
+                f"file (at most {MAX_FILE_NAME_BYTES - len('.yaml')}); choose a shorter id"
+            )
         return
     upper = record_id.upper()
     if re.fullmatch(ID_PATTERN, upper):
@@ -176,6 +185,9 @@ def check_set_path(kind: str, path: Sequence[str | int], shown: str) -> None:
             raise NewError(f"--set {shown}: {where} has no field '{part}'{tip}")
 
 
+_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _ruamel_value(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -187,9 +199,13 @@ def _ruamel_value(value: Any) -> Any:
         sequence = CommentedSeq(_ruamel_value(v) for v in value)
         sequence.fa.set_flow_style()
         return sequence
-    if isinstance(value, str) and resolve_plain(value) != value:
+    if isinstance(value, str) and (
+        resolve_plain(value) != value or _NEEDS_ESCAPES.search(value) is not None
+    ):
         # Text our YAML 1.2 reader would take for something else (`.5e3` is a number to it,
-        # not to ruamel): quote it, so the record reads back exactly as written.
+        # not to ruamel), or holding characters that ruamel would write raw into a plain or
+        # single-quoted scalar, where a reader folds NEL, LS and PS into spaces: double
+        # quotes, in which they are escapes, so the record reads back exactly as written.
         from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
         return DoubleQuotedScalarString(value)

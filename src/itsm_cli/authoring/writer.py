@@ -98,9 +98,14 @@ def write_atomic(
         raise WriteError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     if exclusive and info is not None:
         raise WriteError(f"{path}: already exists")
+    if info is not None and not info.st_mode & 0o222:
+        # A rename replaces a read-only file as easily as any other; its mode says to leave
+        # it alone, and even root should not rewrite it behind the owner's back.
+        raise WriteError(f"{path}: read-only (no write permission); left as is")
+    _remove_stale_temporaries(folder, target.name)
     try:
         fd, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".itsm-tmp", dir=folder
+            prefix=f".{target.name}.{os.getpid()}.", suffix=TEMPORARY_SUFFIX, dir=folder
         )
     except OSError as exc:
         raise WriteError(f"{path}: cannot write in {folder}: {exc.strerror or exc}") from exc
@@ -149,6 +154,37 @@ def _link_new(temporary: Path, target: Path, shown: Path) -> None:
         os.replace(temporary, target)
         return
     _remove(str(temporary))
+
+
+TEMPORARY_SUFFIX = ".itsm-tmp"
+
+
+def _remove_stale_temporaries(folder: Path, name: str) -> None:
+    """Remove what an earlier writer of `name` left behind when it was killed (kill -9 or a
+    power cut gives it no chance to clean up): temporaries named after a process that no
+    longer runs. A writer still running keeps its own."""
+    prefix = f".{name}."
+    try:
+        entries = [e for e in os.listdir(folder) if e.startswith(prefix)]
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.endswith(TEMPORARY_SUFFIX):
+            continue
+        pid_text = entry[len(prefix) :].split(".", 1)[0]
+        if not pid_text.isdigit() or _process_runs(int(pid_text)):
+            continue
+        _remove(folder / entry)
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process (or not ours to judge): leave its file
+    return True
 
 
 def _remove(temporary: str | os.PathLike[str]) -> None:

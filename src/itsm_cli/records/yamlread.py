@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -256,8 +257,57 @@ def _library_depth_finding(exc: yaml.YAMLError, file: str) -> Finding:
 
 
 def parse_yaml(text: str, file: str) -> ParsedFile:
-    """Parse every document of `text`; never raises for any input."""
-    return _parse_events(text, file, retry_depth_limit=True)
+    """Parse every document of `text`; never raises for any input.
+
+    Positions count lines as Git and editors do (after each `\\n`), whatever other line
+    breaks libyaml counts, and never point past the end of the text.
+    """
+    result = _parse_events(text, file, retry_depth_limit=True)
+    if _OTHER_BREAKS.search(text) is not None:
+        _count_lines_as_git_does(result, text)
+    if result.findings:
+        _keep_inside_the_text(result, text)
+    return result
+
+
+# libyaml also breaks lines at a lone CR, NEL, LS and PS; Git, `grep -n` and the editors that
+# show a SARIF or GitHub annotation break them only at LF, so a position after one of these
+# would point at the wrong line.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_LIBYAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _count_lines_as_git_does(result: ParsedFile, text: str) -> None:
+    libyaml_starts = [0, *(m.end() for m in _LIBYAML_BREAKS.finditer(text))]
+    git_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def convert(pos: Position) -> Position:
+        line, column = pos
+        if not 0 < line <= len(libyaml_starts):
+            return pos
+        index = libyaml_starts[line - 1] + column - 1
+        git_line = bisect_right(git_starts, index)
+        return git_line, index - git_starts[git_line - 1] + 1
+
+    for doc in result.documents:
+        doc.positions = {path: convert(pos) for path, pos in doc.positions.items()}
+        doc.line, doc.column = convert((doc.line, doc.column))
+    result.findings = [
+        f.with_changes(line=line, column=column)
+        for f in result.findings
+        for line, column in [convert((f.line, f.column))]
+    ]
+
+
+def _keep_inside_the_text(result: ParsedFile, text: str) -> None:
+    """An error at the end of the text is placed after its last character, not on a line
+    the file does not have (Git and code-scanning annotations know no such line)."""
+    body = text[:-1] if text.endswith("\n") else text
+    lines = body.count("\n") + 1
+    end = (lines, len(body) - (body.rfind("\n") + 1) + 1)
+    for i, f in enumerate(result.findings):
+        if f.line > lines:
+            result.findings[i] = f.with_changes(line=end[0], column=end[1])
 
 
 def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFile:
