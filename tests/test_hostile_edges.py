@@ -179,3 +179,20 @@ def test_a_writer_killed_midway_leaves_nothing_after_the_next_write(repo: Path) 
     write_text(path, path.read_text() + "# reviewed\n")
     assert list(path.parent.glob(".svc-a.yaml.*.itsm-tmp")) == []
     assert path.read_text().endswith("# reviewed\n")
+
+
+def test_fmt_moves_a_keep_block_at_the_end_of_a_file_without_final_newline(repo: Path) -> None:
+    """`description: |+` runs to the end of a file with no final newline, so its value has no
+    line break; reordering moves it above `lifecycle`, where `|+` would gain one. fmt writes
+    `|-`, which holds the same value there."""
+    path = repo / "records" / "svc-a.yaml"
+    path.write_bytes(
+        b"apiVersion: itsm/v1\nkind: Service\nmetadata:\n  id: SVC-A\n  title: A\n"
+        b"  owner: o\nspec:\n  lifecycle: live\n  description: |+\n    text"
+    )
+    code, out = run(repo, "fmt")
+    assert code == 0, out
+    data = path.read_bytes()
+    assert data.endswith(b"  description: |-\n    text\n  lifecycle: live")
+    (doc,) = read_yaml_bytes(data, "svc-a.yaml").documents
+    assert doc.data["spec"]["description"] == "text"

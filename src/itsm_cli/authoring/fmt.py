@@ -25,6 +25,7 @@ import datetime as dt
 import difflib
 import math
 import os
+import re
 import typing
 from collections import Counter
 from collections.abc import Sequence
@@ -211,6 +212,30 @@ def _refused(file: str, data: bytes, findings: Sequence[Finding]) -> FormatOutco
 _ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
+_KEEP_HEADER = re.compile(r"([|>][1-9]?)\+([1-9]?)(?=\s*(?:#.*)?\Z)")
+
+
+def _strip_final_keep_chomping(text: str) -> str | None:
+    """The text with its last block scalar's `|+` (keep) header turned into `|-` (strip), when
+    that scalar runs to the end of a file without a final newline; None when there is none.
+
+    Such a scalar's value has no final line break; moved up by a key reordering, a `|+` block
+    would gain the line break that now follows it. `|-` gives the same value anywhere."""
+    last = None
+    for event in yaml.parse(text, Loader=_Scanner):
+        if isinstance(event, yaml.ScalarEvent):
+            last = event
+    if last is None or last.style not in ("|", ">") or last.end_mark.index < len(text.rstrip()):
+        return None
+    start = last.start_mark.index
+    line_end = text.find("\n", start)
+    header = text[start : line_end if line_end >= 0 else len(text)]
+    changed = _KEEP_HEADER.sub(r"\1-\2", header, count=1)
+    if changed == header:
+        return None
+    return text[:start] + changed + text[start + len(header) :]
+
+
 def _first_other_line_ending(data: bytes) -> int | None:
     """The line (1-based) of the first line ending that differs from the first one, if the
     file mixes LF and CRLF."""
@@ -269,6 +294,12 @@ def format_bytes(data: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     new_text, kept = format_text(text)
     formatted = encode_text(new_text, style)
     problem = _verify(text, new_text, parsed.documents, formatted, file, max_bytes)
+    if problem and not style.final_newline:
+        stripped = _strip_final_keep_chomping(text)
+        if stripped is not None:
+            new_text, kept = format_text(stripped)
+            formatted = encode_text(new_text, style)
+            problem = _verify(text, new_text, parsed.documents, formatted, file, max_bytes)
     if problem:
         return FormatOutcome(
             file, data,
