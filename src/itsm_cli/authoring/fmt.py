@@ -225,9 +225,12 @@ def _strip_final_keep_chomping(text: str) -> str | None:
     for event in yaml.parse(text, Loader=_Scanner):
         if isinstance(event, yaml.ScalarEvent):
             last = event
-    if last is None or last.style not in ("|", ">") or last.end_mark.index < len(text.rstrip()):
+    if last is None or last.style not in ("|", ">"):
         return None
-    start = last.start_mark.index
+    start_mark, end_mark = last.start_mark, last.end_mark
+    if start_mark is None or end_mark is None or end_mark.index < len(text.rstrip()):
+        return None
+    start = start_mark.index
     line_end = text.find("\n", start)
     header = text[start : line_end if line_end >= 0 else len(text)]
     changed = _KEEP_HEADER.sub(r"\1-\2", header, count=1)
