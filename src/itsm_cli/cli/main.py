@@ -13,6 +13,7 @@ from itsm_cli.cli import (
     authoring,
     catalogue,
     check,
+    due,
     gap,
     git_commands,
     report,
@@ -74,6 +75,7 @@ app.command("validate")(validate.validate)
 app.command("check")(check.check)
 app.command("gap")(gap.gap)
 app.command("report")(report.report)
+app.command("due")(due.due)
 app.command("diff")(git_commands.diff)
 app.command("history")(git_commands.history)
 app.command("init")(authoring.init)

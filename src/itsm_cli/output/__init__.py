@@ -51,3 +51,18 @@ def gap_formatter(name: str) -> Formatter:
     module = importlib.import_module(f"itsm_cli.output.{GAP_FORMATS[name]}")
     formatter: Formatter = module.render_gap
     return formatter
+
+
+# format name -> module; each module defines `render_due` (ics is another tool's format)
+DUE_FORMATS: dict[str, str] = {
+    "text": "itsm_cli.output.due_text",
+    "json": "itsm_cli.output.due_json",
+    "markdown": "itsm_cli.output.due_markdown",
+    "ics": "itsm_cli.interop.ics",
+}
+
+
+def due_formatter(name: str) -> Formatter:
+    module = importlib.import_module(DUE_FORMATS[name])
+    formatter: Formatter = module.render_due
+    return formatter

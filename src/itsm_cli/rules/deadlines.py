@@ -1,0 +1,238 @@
+"""`itsm due`: every deadline ahead, soonest first, and the rule that fires once it passes.
+
+A deadline is a date on which a record stops being in order unless someone acts: a review
+falls due, the last day to give notice on a contract, an agreement or contract ends, a waiver
+expires, a continuity plan's next test, a capacity action's due date. Each is computed the way
+its rule computes it (the same calendar arithmetic, the same intervals from the
+configuration), so the day after a listed date, `itsm check` reports that rule. Deadlines
+already passed are findings of `itsm check` and are not listed; a deadline falling today is
+(it has not passed yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from itsm_cli.config import Config
+from itsm_cli.dates import Duration
+from itsm_cli.findings import FieldPath
+from itsm_cli.records.fields import Criticality
+from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.load import LoadedRecord
+from itsm_cli.records.models import (
+    OLA,
+    SLA,
+    CapacityPlan,
+    ContinuityPlan,
+    Supplier,
+    Waiver,
+)
+from itsm_cli.rules.continuity import latest_test
+from itsm_cli.rules.graph import not_retired
+from itsm_cli.rules.suppliers import latest_review
+
+DEADLINE_KINDS: dict[str, str] = {
+    "review": "review due",
+    "supplier-review": "supplier performance review due",
+    "notice": "last day to give notice",
+    "contract-end": "contract ends",
+    "agreement-end": "agreement ends",
+    "waiver-expiry": "waiver expires",
+    "continuity-test": "next continuity test due",
+    "capacity-action": "capacity action due",
+}
+"""Each kind of deadline (a stable name, used in JSON and in calendar UIDs) and its words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One date ahead by which something must be done, and where it comes from."""
+
+    date: dt.date
+    deadline: str
+    """The kind of deadline: a key of DEADLINE_KINDS."""
+    what: str
+    """The deadline in words, with the arithmetic that gives its date."""
+    record: str
+    kind: str
+    owner: str
+    """Who must act: the record's owner, or an action's own owner."""
+    rule: str | None
+    """The rule that fires once the date has passed (None where no rule does)."""
+    file: str
+    line: int
+    column: int
+    item: str = ""
+    """Tells apart several deadlines of one kind in one record (an action's position)."""
+
+    @property
+    def uid(self) -> str:
+        """Stable across runs and edits of other records: a calendar that imports the file
+        again updates the event instead of adding a second one."""
+        parts = [self.record, self.deadline, *([self.item] if self.item else [])]
+        return "-".join(parts).lower() + "@itsm-cli"
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str, str, str]:
+        return self.date, self.record, self.deadline, self.item
+
+
+def _deadline(
+    record: LoadedRecord[Any],
+    date: dt.date,
+    deadline: str,
+    what: str,
+    rule: str | None,
+    path: FieldPath,
+    owner: str | None = None,
+    item: str = "",
+) -> Deadline:
+    line, column = record.position(path)
+    return Deadline(
+        date=date,
+        deadline=deadline,
+        what=what,
+        record=record.id,
+        kind=record.kind,
+        owner=owner or record.model.metadata.owner,
+        rule=rule,
+        file=record.file,
+        line=line,
+        column=column,
+        item=item,
+    )
+
+
+def _reviews(index: RepoIndex, config: Config) -> Iterator[Deadline]:
+    for record in index.records:
+        model = record.model
+        meta = model.metadata
+        if not model.approved or meta.last_reviewed is None:
+            continue  # never reviewed: DOC002 fires already
+        interval = meta.review_interval or config.review_interval(record.kind)
+        due = interval.after(meta.last_reviewed)
+        yield _deadline(
+            record, due, "review",
+            f"review due: last reviewed {meta.last_reviewed} + {interval} = {due}",
+            "DOC002", ("metadata", "lastReviewed"),
+        )
+
+
+def _suppliers(index: RepoIndex, config: Config) -> Iterator[Deadline]:
+    default = config.review_interval("Supplier")
+    for supplier in not_retired(index, Supplier):
+        spec = supplier.model.spec
+        contract = spec.contract
+        last_day = contract.last_notice_day
+        if last_day is not None:
+            yield _deadline(
+                supplier, last_day, "notice",
+                f"last day to give notice on contract {contract.reference}: ends "
+                f"{contract.end} − {contract.notice_period} = {last_day}",
+                "SUP002", ("spec", "contract", "noticePeriod"),
+            )
+        yield _deadline(
+            supplier, contract.end, "contract-end",
+            f"contract {contract.reference} ends", "SUP001", ("spec", "contract", "end"),
+        )
+        latest = latest_review(supplier.model)
+        if spec.criticality in (Criticality.CRITICAL, Criticality.HIGH) and latest is not None:
+            i, review = latest
+            interval = supplier.model.metadata.review_interval or default
+            due = interval.after(review.date)
+            yield _deadline(
+                supplier, due, "supplier-review",
+                f"performance review due: latest review {review.date} + {interval} = {due}",
+                "SUP003", ("spec", "reviews", i, "date"),
+            )
+
+
+def _agreements(index: RepoIndex) -> Iterator[Deadline]:
+    for sla in index.of_kind(SLA):
+        if sla.model.approved:
+            yield _deadline(
+                sla, sla.model.spec.valid_until, "agreement-end",
+                f"SLA with {sla.model.spec.customer} ends (validUntil)", "SLM002",
+                ("spec", "validUntil"),
+            )
+    for ola in index.of_kind(OLA):
+        end = ola.model.spec.valid_until
+        if ola.model.approved and end is not None:
+            yield _deadline(
+                ola, end, "agreement-end",
+                f"OLA with {ola.model.spec.provider} ends (validUntil)", None,
+                ("spec", "validUntil"),
+            )
+
+
+def _waivers(index: RepoIndex) -> Iterator[Deadline]:
+    for waiver in index.of_kind(Waiver):
+        if not waiver.model.approved:
+            continue  # waives nothing, so nothing expires
+        spec = waiver.model.spec
+        yield _deadline(
+            waiver, spec.expires, "waiver-expiry",
+            f"waiver of {spec.rule} expires: its findings count again", "WVR001",
+            ("spec", "expires"),
+        )
+
+
+def _continuity(index: RepoIndex) -> Iterator[Deadline]:
+    for plan in not_retired(index, ContinuityPlan):
+        latest = latest_test(plan.model)
+        if latest is None:
+            continue  # never tested: CON002 fires already
+        i, test = latest
+        interval = plan.model.spec.test_interval
+        due = interval.after(test.date)
+        yield _deadline(
+            plan, due, "continuity-test",
+            f"next test due: latest test {test.date} + testInterval {interval} = {due}",
+            "CON002", ("spec", "tests", i, "date"),
+        )
+
+
+def _capacity(index: RepoIndex) -> Iterator[Deadline]:
+    for plan in not_retired(index, CapacityPlan):
+        for i, action in enumerate(plan.model.spec.actions):
+            if action.status == "open":
+                yield _deadline(
+                    plan, action.due, "capacity-action",
+                    f"capacity action due: {action.description}", "CAP004",
+                    ("spec", "actions", i, "due"), owner=action.owner, item=str(i + 1),
+                )
+
+
+def find_deadlines(
+    index: RepoIndex, config: Config, today: dt.date, within: Duration | None = None
+) -> list[Deadline]:
+    """Every deadline on or after `today` (and on or before today + `within`, when given),
+    soonest first."""
+    last = within.after(today) if within is not None else None
+    found = [
+        d
+        for source in (
+            _reviews(index, config),
+            _suppliers(index, config),
+            _agreements(index),
+            _waivers(index),
+            _continuity(index),
+            _capacity(index),
+        )
+        for d in source
+        if d.date >= today and (last is None or d.date <= last)
+    ]
+    found.sort(key=lambda d: d.sort_key)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class DueResult:
+    """What `itsm due` hands to a formatter."""
+
+    today: dt.date
+    within: Duration | None
+    deadlines: list[Deadline]
