@@ -1025,7 +1025,8 @@ def test_readme_validate_example_with_two_typos(
 @pytest.mark.parametrize(
     "command",
     [[], ["validate"], ["check"], ["gap"], ["report"], ["diff"], ["history"], ["init"],
-     ["new"], ["fmt"], ["rules"], ["explain"], ["clauses"], ["schema"], ["schema", "export"]],
+     ["new"], ["fmt"], ["rules"], ["explain"], ["clauses"], ["schema"], ["schema", "export"],
+     ["due"], ["export"]],
 )
 def test_help_fits_an_80_column_terminal(
     command: list[str], monkeypatch: pytest.MonkeyPatch

@@ -14,6 +14,7 @@ from itsm_cli.cli import (
     catalogue,
     check,
     due,
+    export,
     gap,
     git_commands,
     report,
@@ -76,6 +77,7 @@ app.command("check")(check.check)
 app.command("gap")(gap.gap)
 app.command("report")(report.report)
 app.command("due")(due.due)
+app.command("export")(export.export)
 app.command("diff")(git_commands.diff)
 app.command("history")(git_commands.history)
 app.command("init")(authoring.init)

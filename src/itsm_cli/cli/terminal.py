@@ -44,7 +44,7 @@ def display_note(message: str) -> None:
     _say("itsm:", "2", message)
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(text: str | bytes, output: Path | None) -> None:
     """Standard output, or a file written whole (a temporary file renamed into place).
 
     A reader that stops early (`itsm check | head`) is not an error: the rest is dropped and
@@ -62,17 +62,22 @@ def write_output(text: str, output: Path | None) -> None:
         raise typer.Exit(2) from exc
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str | bytes, output: Path | None) -> None:
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if output is None:
         if sys.stdout is None:  # started with standard output closed (`itsm rules >&-`)
             raise OSError(errno.EBADF, "it is closed")
-        sys.stdout.write(text)
+        if isinstance(text, str):
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     if output.exists() and not output.is_file():
         # /dev/null, a pipe or a terminal: write straight to it; renaming would replace it.
-        with output.open("w", encoding="utf-8") as stream:
-            stream.write(text)
+        with output.open("wb") as stream:
+            stream.write(data)
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +87,7 @@ def _write(text: str, output: Path | None) -> None:
         ) from exc
     temporary = output.with_name(f".{output.name}.itsm-tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(data)
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
