@@ -19,6 +19,8 @@ class ReportFormat(StrEnum):
     MD = "md"
     MARKDOWN = "markdown"
     """The same as md, the name the other commands use."""
+    PDF = "pdf"
+    """The HTML report laid out in pages (the extra itsm-cli[pdf])."""
 
 
 def report(
@@ -31,7 +33,8 @@ def report(
     ],
     paths: options.Paths = None,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", case_sensitive=False, help="html or md.")
+        ReportFormat,
+        typer.Option("--format", "-f", case_sensitive=False, help="html, md or pdf."),
     ] = ReportFormat.HTML,
     output: options.Output = None,
     out_dir: Annotated[
@@ -77,6 +80,7 @@ def report(
       itsm report gap -o gap.html
       itsm report service --agreement SLA-ACME-HOSTING --period 2026-10 -f md
       itsm report all --out-dir reports/
+      itsm report gap -f pdf -o gap.pdf   # needs itsm-cli[pdf]
     """
     import re
 
@@ -105,6 +109,16 @@ def report(
     ):
         raise typer.BadParameter(
             "write a month (2026-10) or a quarter (2026-Q3)", param_hint="'--period'"
+        )
+    if (
+        output_format is ReportFormat.PDF
+        and output is None
+        and out_dir is None
+        and terminal.stdout_is_terminal()
+    ):
+        raise typer.BadParameter(
+            "a PDF is not for a terminal: give --output FILE.pdf (or --out-dir DIR)",
+            param_hint="'--output' / '-o'",
         )
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
@@ -142,6 +156,7 @@ def _render(
     from itsm_cli.records.index import load_repository
     from itsm_cli.records.load import InputError
     from itsm_cli.reports.environment import ReportError
+    from itsm_cli.reports.pdf import PdfUnavailableError, html_to_pdf
     from itsm_cli.reports.provenance import provenance
     from itsm_cli.reports.registry import ReportInput, render_report
     from itsm_cli.rules.engine import check_repository
@@ -169,7 +184,13 @@ def _render(
         with progress as starting:
             for report_name in names:
                 starting(report_name)
-                text = render_report(report_name, fmt, data, user_templates)
+                text: str | bytes
+                if fmt == "pdf":
+                    text = html_to_pdf(
+                        render_report(report_name, "html", data, user_templates), day
+                    )
+                else:
+                    text = render_report(report_name, fmt, data, user_templates)
                 if out_dir is not None:
                     target = out_dir / f"{report_name}.{fmt}"
                     terminal.write_output(text, target)
@@ -182,6 +203,6 @@ def _render(
                             "that was the HTML source; write it to a file with -o "
                             f"{report_name}.html and open that in a browser"
                         )
-    except ReportError as exc:
+    except (ReportError, PdfUnavailableError) as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc

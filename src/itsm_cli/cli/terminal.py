@@ -44,6 +44,11 @@ def display_note(message: str) -> None:
     _say("itsm:", "2", message)
 
 
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (where binary output such as a PDF is refused)."""
+    return sys.stdout is not None and sys.stdout.isatty()
+
+
 def write_output(text: str | bytes, output: Path | None) -> None:
     """Standard output, or a file written whole (a temporary file renamed into place).
 
