@@ -17,6 +17,7 @@ from itsm_cli.cli import (
     export,
     gap,
     git_commands,
+    importers,
     report,
     schema,
     validate,
@@ -87,6 +88,7 @@ app.command("rules")(catalogue.rules)
 app.command("explain")(catalogue.explain)
 app.command("clauses")(catalogue.clauses)
 app.add_typer(schema.app, name="schema")
+app.add_typer(importers.app, name="import")
 
 
 def run(args: list[str]) -> None:

@@ -1,0 +1,226 @@
+"""Writing imported records without losing what a person added.
+
+An importer describes each record it would write as a `PlannedRecord`: the whole record for
+a new file, and the fields it owns (those it computes from the other tool's files). A record
+that exists already (found by its `metadata.labels.source`, else by its id) gets only its
+owned fields updated, through ruamel.yaml's round-trip mode, so every other field, comment
+and the key order stay; when no owned field differs, the file is not written at all, so
+importing twice changes no byte. What the importer could not map is kept as comments at the
+top of the record (added once).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from itsm_cli.authoring.writer import WriteError, write_atomic
+from itsm_cli.config import Workspace
+from itsm_cli.records.index import RepoIndex
+
+FieldPath = tuple[str, ...]
+
+
+@dataclass
+class PlannedRecord:
+    """A record an importer would write."""
+
+    kind: str
+    id: str
+    folder: str
+    """Folder under the records root for a new file (services, agreements …)."""
+    source: str
+    """Where it comes from (`component:default/pay-api`), kept in `metadata.labels.source`."""
+    data: dict[str, Any]
+    """The whole record, envelope included, for a new file."""
+    owned: tuple[FieldPath, ...]
+    """The fields the importer owns and updates on a re-import."""
+    notes: list[str] = field(default_factory=list)
+    """What could not be mapped: listed in the output and kept as comments."""
+    header: str = ""
+    """The first comment line of a new file (what wrote it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    record: str
+    file: str
+    action: str
+    """created | updated | unchanged | refused"""
+    detail: str = ""
+
+
+def _get(tree: Any, path: FieldPath) -> Any:
+    node = tree
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return _MISSING
+        node = node[key]
+    return node
+
+
+_MISSING = object()
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's commented containers as plain dicts and lists, for comparison."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _ruamel(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        return CommentedMap((k, _ruamel(v)) for k, v in value.items())
+    if isinstance(value, list):
+        seq = CommentedSeq(_ruamel(v) for v in value)
+        if all(not isinstance(v, (dict, list)) for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def _set(tree: Any, path: FieldPath, value: Any) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    node = tree
+    for key in path[:-1]:
+        if key not in node or not isinstance(node[key], dict):
+            node[key] = CommentedMap()
+        node = node[key]
+    node[path[-1]] = _ruamel(value)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    return yaml
+
+
+def _comment_block(lines: Sequence[str]) -> str:
+    return "".join(f"# {line}\n" for line in lines)
+
+
+def render_new(planned: PlannedRecord) -> str:
+    """The text of a new record file: header and notes as comments, then the record."""
+    out = io.StringIO()
+    _yaml().dump(_ruamel(planned.data), out)
+    comments = [planned.header] if planned.header else []
+    comments += [f"not mapped: {note}" for note in planned.notes]
+    return _comment_block(comments) + out.getvalue()
+
+
+def _existing(index: RepoIndex, planned: PlannedRecord) -> tuple[str, str] | None:
+    """(file, id) of the record this plan updates: the one with its source, else its id."""
+    by_id = None
+    for record in index.records:
+        if record.kind != planned.kind:
+            continue
+        if record.model.metadata.labels.get("source") == planned.source:
+            return record.file, record.id
+        if record.id == planned.id:
+            by_id = (record.file, record.id)
+    return by_id
+
+
+def _update(path: Path, record_id: str, planned: PlannedRecord) -> tuple[bytes, bytes] | None:
+    """(old bytes, new bytes) of the file with the owned fields of `record_id` updated;
+    None when nothing changes."""
+    original = path.read_bytes()
+    text = original.decode("utf-8-sig")
+    yaml = _yaml()
+    documents = list(yaml.load_all(text))
+    changed = False
+    for doc in documents:
+        if not isinstance(doc, dict) or _get(doc, ("metadata", "id")) != record_id:
+            continue
+        for owned in planned.owned:
+            new = _get(planned.data, owned)
+            if new is _MISSING:
+                continue
+            if _plain(_get(doc, owned)) != new:
+                _set(doc, owned, new)
+                changed = True
+    missing_notes = [n for n in planned.notes if f"not mapped: {n}" not in text]
+    if not changed and not missing_notes:
+        return None
+    out = io.StringIO()
+    if len(documents) == 1:
+        yaml.dump(documents[0], out)
+    else:
+        yaml.dump_all(documents, out)
+    body = out.getvalue()
+    new_text = _comment_block([f"not mapped: {n}" for n in missing_notes]) + body
+    bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
+    return original, bom + new_text.encode("utf-8")
+
+
+def write_planned(
+    workspace: Workspace, index: RepoIndex, plans: Sequence[PlannedRecord], dry_run: bool
+) -> list[WriteOutcome]:
+    """Create or update each planned record; a dry run reports what would happen."""
+    outcomes: list[WriteOutcome] = []
+    for planned in plans:
+        found = _existing(index, planned)
+        if found is not None:
+            file, record_id = found
+            path = workspace.root / file
+            source = next(
+                (r.model.metadata.labels.get("source") for r in index.records
+                 if r.id == record_id and r.kind == planned.kind),
+                None,
+            )
+            if source != planned.source:
+                why = (
+                    f"{record_id} was imported from {source}"
+                    if source
+                    else f"{record_id} exists and was not imported (add `labels: {{source: "
+                    f"{planned.source}}}` to it to let the import keep its catalogue fields)"
+                )
+                outcomes.append(WriteOutcome(record_id, file, "refused", why + "; not touched"))
+                continue
+            try:
+                change = _update(path, record_id, planned)
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                outcomes.append(WriteOutcome(record_id, file, "refused", f"cannot update: {exc}"))
+                continue
+            if change is None:
+                outcomes.append(WriteOutcome(record_id, file, "unchanged"))
+                continue
+            if not dry_run:
+                try:
+                    write_atomic(path, change[1], expected=change[0])
+                except WriteError as exc:
+                    outcomes.append(WriteOutcome(record_id, file, "refused", str(exc)))
+                    continue
+            outcomes.append(WriteOutcome(record_id, file, "updated"))
+            continue
+        path = workspace.records_root / planned.folder / f"{planned.id.lower()}.yaml"
+        rel = Path(os.path.relpath(path, workspace.root)).as_posix()
+        if path.exists() or path.is_symlink():
+            outcomes.append(
+                WriteOutcome(planned.id, rel, "refused",
+                             f"{rel} exists and holds other records; not overwritten")
+            )
+            continue
+        if not dry_run:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(path, render_new(planned).encode("utf-8"), exclusive=True)
+            except (WriteError, OSError) as exc:
+                outcomes.append(WriteOutcome(planned.id, rel, "refused", str(exc)))
+                continue
+        outcomes.append(WriteOutcome(planned.id, rel, "created"))
+    return outcomes
