@@ -131,7 +131,7 @@ def test_a_person_s_record_with_the_same_id_is_not_touched(repo: Path) -> None:
     code, out, _ = run("catalog")
     assert code == 1
     assert "refused records/services/svc-pay-db.yaml" in out
-    assert "exists and was not imported" in out
+    assert "exists and was not imported" in out and "let the import update what it owns" in out
     assert mine.read_bytes() == before
 
 

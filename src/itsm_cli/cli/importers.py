@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="import",
-    help="Write draft records from other tools' files (Backstage catalogues).",
+    help="Write draft records from other tools' files: Backstage catalogues, OpenSLO, "
+    "sloth and pyrra SLOs.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -36,12 +37,13 @@ DryRun = Annotated[
 
 
 def _shown(paths: list[Path]) -> dict[Path, str]:
+    """Each file under `paths` as messages name it: relative to the current folder."""
     import os
 
-    from itsm_cli.interop.backstage import catalogue_files
+    from itsm_cli.interop.source_files import yaml_files
 
     out = {}
-    for path in catalogue_files(paths):
+    for path in yaml_files(paths):
         rel = os.path.relpath(path)
         out[path] = Path(rel).as_posix() if not rel.startswith("..") else str(path)
     return out
@@ -101,9 +103,10 @@ def backstage(
       itsm import backstage ../platform/catalog/ --drift -f github
     """
     from itsm_cli.findings import FindingsReport, fails
-    from itsm_cli.interop.backstage import CatalogueError, find_drift, map_catalogue
+    from itsm_cli.interop.backstage import find_drift, map_catalogue
     from itsm_cli.interop.backstage import read_catalogue as read
     from itsm_cli.interop.record_files import write_planned
+    from itsm_cli.interop.source_files import SourceError
     from itsm_cli.output import findings_formatter
 
     workspace = options.open_workspace(None, config)
@@ -111,7 +114,7 @@ def backstage(
     display = options.Display.from_options(output, quiet, no_color)
     try:
         catalogue = read(paths, _shown(paths))
-    except CatalogueError as exc:
+    except SourceError as exc:
         terminal.display_error(f"{exc}; nothing written")
         raise typer.Exit(2) from exc
     options.require_records_root(workspace, takes_paths=False)
@@ -176,3 +179,175 @@ def backstage(
     # A clash or a refused write leaves a Service out: the run did not do all it was asked.
     if any(o.action == "refused" for o in outcomes) or mapped.problems:
         raise typer.Exit(1)
+
+
+AgreementOption = Annotated[
+    str | None,
+    typer.Option(
+        "--agreement",
+        help="Add the targets to this existing SLA or OLA instead of a draft SLA per service.",
+        metavar="ID",
+        show_default=False,
+    ),
+]
+
+
+def _import_slos(
+    fmt: str,
+    paths: list[Path],
+    agreement: str | None,
+    dry_run: bool,
+    output_format: options.FindingsFormat | None,
+    output: Path | None,
+    quiet: bool,
+    config: Path | None,
+) -> None:
+    from itsm_cli.interop.record_files import write_planned
+    from itsm_cli.interop.slo import plan_agreements, read_slos
+    from itsm_cli.interop.source_files import SourceError
+
+    workspace = options.open_workspace(None, config)
+    options.refuse_record_output(output, workspace)
+    display = options.Display.from_options(output, quiet, True)
+    try:
+        slos = read_slos(fmt, paths, _shown(paths))
+    except SourceError as exc:
+        terminal.display_error(f"{exc}; nothing written")
+        raise typer.Exit(2) from exc
+    options.require_records_root(workspace, takes_paths=False)
+    repository = _records(workspace)
+    target_agreement = None
+    if agreement is not None:
+        found = next(
+            (r for r in repository.index.records if r.id == agreement and r.kind in ("SLA", "OLA")),
+            None,
+        )
+        if found is None:
+            terminal.display_error(
+                f"--agreement {agreement}: no SLA or OLA with that id in the records"
+            )
+            raise typer.Exit(2)
+        target_agreement = (found.kind, found.id)
+    plans, skipped = plan_agreements(slos, fmt, target_agreement)
+    outcomes = write_planned(workspace, repository.index, plans, dry_run)
+    notes = {plan.id: plan.notes for plan in plans}
+    counts = {plan.id: len(plan.targets) for plan in plans}
+    if output_format is options.FindingsFormat.JSON:
+        document = {
+            "version": 1,
+            "dryRun": dry_run,
+            "records": [
+                {"id": o.record, "file": o.file, "action": o.action, "detail": o.detail or None,
+                 "targets": counts.get(o.record, 0), "notMapped": notes.get(o.record, [])}
+                for o in outcomes
+            ],
+            "notMapped": [*skipped, *slos.notes],
+        }
+        terminal.write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                              display.output)
+    else:
+        verb = {"created": "would create", "updated": "would update"} if dry_run else {}
+        lines = []
+        for o in outcomes:
+            line = f"{verb.get(o.action, o.action)} {o.file} ({o.record}, "
+            line += f"{counts.get(o.record, 0)} target{'s' if counts.get(o.record) != 1 else ''})"
+            lines.append(line + (f": {o.detail}" if o.detail else ""))
+            if not quiet:
+                lines += [f"  not mapped: {n}" for n in notes.get(o.record, [])]
+        lines += [f"not mapped: {n}" for n in (*skipped, *slos.notes)]
+        if not quiet:
+            lines.append(
+                ("dry run: " if dry_run else "")
+                + f"{len(slos.objectives)} SLOs read, "
+                + ", ".join(
+                    f"{sum(o.action == a for o in outcomes)} {a}"
+                    for a in ("created", "updated", "unchanged", "refused")
+                )
+            )
+        terminal.write_output("\n".join(lines) + "\n", display.output)
+    if any(o.action == "refused" for o in outcomes):
+        raise typer.Exit(1)
+
+
+SloPaths = Annotated[
+    list[Path],
+    typer.Argument(help="SLO files, or folders to search for them.", metavar="PATH…",
+                   show_default=False),
+]
+
+
+@app.command("openslo")
+def openslo(
+    paths: SloPaths,
+    agreement: AgreementOption = None,
+    dry_run: DryRun = False,
+    output_format: options.FindingsFormatOption = None,
+    output: options.Output = None,
+    quiet: options.Quiet = False,
+    config: options.ConfigFile = None,
+) -> None:
+    """Write agreement targets from OpenSLO files (openslo/v1 and v1alpha).
+
+    Each SLO becomes a target: target (a ratio) x 100 or targetPercent is the objective
+    in percent; 1M/1Q/1Y calendar windows are calendar-month/quarter/year and a rolling
+    30d is rolling-30d; any other window is reported and left for a person to fill in.
+    Without --agreement, one draft SLA per service. A latency SLO is reported and kept
+    as a comment. Re-importing updates the figures of the targets it wrote and keeps
+    everything else; importing twice changes no byte.
+
+    Examples:
+
+    \b
+      itsm import openslo slo/
+      itsm import openslo slo/web.yaml --agreement SLA-ACME-HOSTING --dry-run
+    """
+    _import_slos("openslo", paths, agreement, dry_run, output_format, output, quiet, config)
+
+
+@app.command("sloth")
+def sloth(
+    paths: SloPaths,
+    agreement: AgreementOption = None,
+    dry_run: DryRun = False,
+    output_format: options.FindingsFormatOption = None,
+    output: options.Output = None,
+    quiet: options.Quiet = False,
+    config: options.ConfigFile = None,
+) -> None:
+    """Write agreement targets from sloth specs (prometheus/v1, PrometheusServiceLevel).
+
+    Each SLO's objective (percent) becomes a target over a rolling 30 days (sloth's
+    period); without --agreement, one draft SLA per service.
+
+    Examples:
+
+    \b
+      itsm import sloth slos/payments.yaml
+      itsm import sloth slos/ --agreement SLA-ACME-HOSTING
+    """
+    _import_slos("sloth", paths, agreement, dry_run, output_format, output, quiet, config)
+
+
+@app.command("pyrra")
+def pyrra(
+    paths: SloPaths,
+    agreement: AgreementOption = None,
+    dry_run: DryRun = False,
+    output_format: options.FindingsFormatOption = None,
+    output: options.Output = None,
+    quiet: options.Quiet = False,
+    config: options.ConfigFile = None,
+) -> None:
+    """Write agreement targets from pyrra ServiceLevelObjective files.
+
+    The target (a percentage written as a string) is the objective; a 30d window is
+    rolling-30d, any other (2w, 4w) is reported and left for a person to fill in. The
+    service is the `service` (or `app`) label, else the namespace.
+
+    Examples:
+
+    \b
+      itsm import pyrra pyrra/
+      itsm import pyrra pyrra/api.yaml --agreement SLA-ACME-HOSTING
+    """
+    _import_slos("pyrra", paths, agreement, dry_run, output_format, output, quiet, config)

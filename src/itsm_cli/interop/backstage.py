@@ -23,16 +23,16 @@ does; a reference without a kind is looked up among Components, Resources and Sy
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from itsm_cli.findings import Finding
 from itsm_cli.interop.record_files import PlannedRecord
+from itsm_cli.interop.source_files import SourceError, objects, yaml_files
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.models import SLA, Service
-from itsm_cli.records.yamlread import read_yaml_bytes
 
 API_VERSIONS = ("backstage.io/v1alpha1", "backstage.io/v1beta1")
 SERVICE_KINDS = ("component", "resource", "system")
@@ -51,7 +51,7 @@ customers …) is a person's."""
 OWNER_PLACEHOLDER = "<fill in: accountable person or role; the catalogue names no owner>"
 
 
-class CatalogueError(Exception):
+class CatalogueError(SourceError):
     """A file that is not a readable catalogue file; the message names file and line."""
 
 
@@ -110,41 +110,11 @@ def service_id(entity: Entity) -> str:
     return f"SVC-{words or 'UNNAMED'}"
 
 
-def _documents(path: Path, shown: str) -> Iterator[tuple[Any, int]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogueError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
-    parsed = read_yaml_bytes(data, shown)
-    if parsed.findings:
-        first = parsed.findings[0]
-        raise CatalogueError(f"{first.file}:{first.line}:{first.column}: {first.message}")
-    for doc in parsed.documents:
-        if isinstance(doc.data, list):  # a top-level list of entities
-            for i, item in enumerate(doc.data):
-                yield item, doc.positions.get((i,), (doc.line, doc.column))[0]
-        elif doc.data is not None:
-            yield doc.data, doc.line
-
-
-def catalogue_files(paths: Sequence[Path]) -> list[Path]:
-    """The YAML files under `paths`, sorted (a folder is searched below)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
-        elif path.exists():
-            found.append(path)
-        else:
-            raise CatalogueError(f"{path}: not found")
-    return found
-
-
 def read_catalogue(paths: Sequence[Path], shown: dict[Path, str]) -> Catalogue:
     catalogue = Catalogue()
-    for path in catalogue_files(paths):
+    for path in yaml_files(paths):
         where = shown.get(path, str(path))
-        for item, line in _documents(path, where):
+        for item, line in objects(path, where):
             if not isinstance(item, dict):
                 catalogue.notes.append(f"{where}:{line}: not an entity (a mapping)")
                 continue

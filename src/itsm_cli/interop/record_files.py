@@ -21,6 +21,7 @@ from typing import Any
 from itsm_cli.authoring.writer import WriteError, write_atomic
 from itsm_cli.config import Workspace
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.yamlread import read_yaml_bytes
 
 FieldPath = tuple[str, ...]
 
@@ -43,6 +44,11 @@ class PlannedRecord:
     """What could not be mapped: listed in the output and kept as comments."""
     header: str = ""
     """The first comment line of a new file (what wrote it)."""
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    """Agreement targets merged by id into `spec.targets` (an SLO import): each imported one
+    is added or has its figures updated; targets a person added stay."""
+    adopt: bool = False
+    """Update this record whatever its source (the user named it: `--agreement ID`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +141,40 @@ def _existing(index: RepoIndex, planned: PlannedRecord) -> tuple[str, str] | Non
     return by_id
 
 
+TARGET_FIGURES = ("metric", "objective", "comparator", "unit", "window")
+"""What an SLO import owns of a target it wrote; a window left to a person stays theirs."""
+
+
+def _merge_targets(doc: Any, imported: list[dict[str, Any]]) -> bool:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    spec = doc.setdefault("spec", CommentedMap())
+    targets = spec.get("targets")
+    if not isinstance(targets, list):
+        targets = spec["targets"] = CommentedSeq()
+    changed = False
+    for target in imported:
+        existing = next(
+            (t for t in targets if isinstance(t, dict) and t.get("id") == target["id"]), None
+        )
+        if existing is None:
+            item = _ruamel(target)
+            item.fa.set_flow_style()
+            targets.append(item)
+            changed = True
+            continue
+        for key in TARGET_FIGURES:
+            value = target.get(key)
+            if value is None:
+                continue
+            if key == "window" and str(value).startswith("<fill in") and existing.get(key):
+                continue
+            if existing.get(key) != value:
+                existing[key] = value
+                changed = True
+    return changed
+
+
 def _update(path: Path, record_id: str, planned: PlannedRecord) -> tuple[bytes, bytes] | None:
     """(old bytes, new bytes) of the file with the owned fields of `record_id` updated;
     None when nothing changes."""
@@ -153,6 +193,8 @@ def _update(path: Path, record_id: str, planned: PlannedRecord) -> tuple[bytes, 
             if _plain(_get(doc, owned)) != new:
                 _set(doc, owned, new)
                 changed = True
+        if planned.targets and _merge_targets(doc, planned.targets):
+            changed = True
     missing_notes = [n for n in planned.notes if f"not mapped: {n}" not in text]
     if not changed and not missing_notes:
         return None
@@ -165,6 +207,37 @@ def _update(path: Path, record_id: str, planned: PlannedRecord) -> tuple[bytes, 
     new_text = _comment_block([f"not mapped: {n}" for n in missing_notes]) + body
     bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
     return original, bom + new_text.encode("utf-8")
+
+
+def _is_ours(path: Path, planned: PlannedRecord) -> bool:
+    """Whether the file holds one record, `planned`'s id, written from the same source."""
+    parsed = read_yaml_bytes(path.read_bytes(), path.name)
+    if parsed.findings or len(parsed.documents) != 1:
+        return False
+    data = parsed.documents[0].data
+    meta = data.get("metadata") if isinstance(data, dict) else None
+    if not isinstance(meta, dict) or meta.get("id") != planned.id:
+        return False
+    labels = meta.get("labels")
+    return planned.adopt or (isinstance(labels, dict) and labels.get("source") == planned.source)
+
+
+def _update_file(
+    path: Path, file: str, planned: PlannedRecord, dry_run: bool, record_id: str | None = None
+) -> WriteOutcome:
+    record_id = record_id or planned.id
+    try:
+        change = _update(path, record_id, planned)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return WriteOutcome(record_id, file, "refused", f"cannot update: {exc}")
+    if change is None:
+        return WriteOutcome(record_id, file, "unchanged")
+    if not dry_run:
+        try:
+            write_atomic(path, change[1], expected=change[0])
+        except WriteError as exc:
+            return WriteOutcome(record_id, file, "refused", str(exc))
+    return WriteOutcome(record_id, file, "updated")
 
 
 def write_planned(
@@ -182,33 +255,24 @@ def write_planned(
                  if r.id == record_id and r.kind == planned.kind),
                 None,
             )
-            if source != planned.source:
+            if source != planned.source and not planned.adopt:
                 why = (
                     f"{record_id} was imported from {source}"
                     if source
                     else f"{record_id} exists and was not imported (add `labels: {{source: "
-                    f"{planned.source}}}` to it to let the import keep its catalogue fields)"
+                    f"{planned.source}}}` to it to let the import update what it owns)"
                 )
                 outcomes.append(WriteOutcome(record_id, file, "refused", why + "; not touched"))
                 continue
-            try:
-                change = _update(path, record_id, planned)
-            except (OSError, UnicodeDecodeError, ValueError) as exc:
-                outcomes.append(WriteOutcome(record_id, file, "refused", f"cannot update: {exc}"))
-                continue
-            if change is None:
-                outcomes.append(WriteOutcome(record_id, file, "unchanged"))
-                continue
-            if not dry_run:
-                try:
-                    write_atomic(path, change[1], expected=change[0])
-                except WriteError as exc:
-                    outcomes.append(WriteOutcome(record_id, file, "refused", str(exc)))
-                    continue
-            outcomes.append(WriteOutcome(record_id, file, "updated"))
+            outcomes.append(_update_file(path, file, planned, dry_run, record_id))
             continue
         path = workspace.records_root / planned.folder / f"{planned.id.lower()}.yaml"
         rel = Path(os.path.relpath(path, workspace.root)).as_posix()
+        if path.is_file() and not path.is_symlink() and _is_ours(path, planned):
+            # Our own draft from an earlier import that does not validate yet (placeholders
+            # still to fill in), so the index does not hold it: update it all the same.
+            outcomes.append(_update_file(path, rel, planned, dry_run))
+            continue
         if path.exists() or path.is_symlink():
             outcomes.append(
                 WriteOutcome(planned.id, rel, "refused",
