@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+SVG = "{http://www.w3.org/2000/svg}"
+
 if TYPE_CHECKING:
     from conftest import Reports
 
@@ -78,7 +80,8 @@ def test_html_open_actions_come_from_failed_or_partial_tests(reports: Reports) -
     assert "Script the database promotion" in section
     # The passing test's action is not open.
     assert "Runbook reviewed" not in section
-    assert "None: no failed or partial test since the latest pass." in html.split("CON-WEB")[0]
+    before_web = html.split('<section class="plan" id="CON-WEB"')[0]
+    assert "None: no failed or partial test since the latest pass." in before_web
 
 
 def test_html_findings_of_each_plan(reports: Reports) -> None:
@@ -117,3 +120,21 @@ def test_never_tested_plan_and_service_without_plan(
     assert "next due **never tested**" in new
     assert "**Never tested.**" in new
     assert "has never been tested" in new  # its CON002 finding
+
+
+def test_html_charts_rto_against_achieved_and_the_next_test_due(reports: Reports) -> None:
+    html = reports.ok("continuity", fmt="html")
+    svgs = {reports.svg_label(s): s for s in reports.svgs(html)}
+    rto = svgs["RTO against the achieved RTO of the latest test, per plan"]
+    bars = list(rto.iter(f"{SVG}rect"))
+    titles = [r.findtext(f"{SVG}title") for r in bars]
+    # Two bars a plan from zero: the RTO asked for, and the latest test's achieved RTO.
+    assert all(float(r.get("x", "0")) == float(bars[0].get("x", "0")) for r in bars)
+    assert any(t and t.startswith("CON-WEB: RTO ") for t in titles)
+    timeline = svgs["Latest test to next test due, per plan"]
+    spans = [r.findtext(f"{SVG}title") for r in timeline.iter(f"{SVG}rect")]
+    assert "CON-WEB: 2026-05-20 – 2027-05-20" in spans
+    # CON-DESK's next test (2026-09-01) has passed: its bar is red.
+    desk = next(r for r in timeline.iter(f"{SVG}rect")
+                if (r.findtext(f"{SVG}title") or "").startswith("CON-DESK"))
+    assert desk.get("fill") == "#d62728"

@@ -262,12 +262,15 @@ def timeline(
     rows: Sequence[tuple[str, dt.date, dt.date, dt.date | None]],
     today: dt.date,
     title: str,
+    empty: str = "no contracts",
+    late: Sequence[bool] = (),
 ) -> Markup:
-    """One bar per row from start to end, a tick at the notice date, a line at today."""
+    """One bar per row from start to end, a tick at the notice date, a line at today; the
+    rows marked `late` (a test overdue) are red."""
     row_h, top = 22, 10
     height = top + row_h * len(rows) + 30
     if not rows:
-        return _svg(WIDTH, 40, [_text(8, 24, "no contracts")], title)
+        return _svg(WIDTH, 40, [_text(8, 24, empty)], title)
     left = max(120, math.ceil(CHAR_WIDTH * max(len(r[0]) for r in rows)) + 12)
     first = min([r[1] for r in rows] + [today])
     last = max([r[2] for r in rows] + [today])
@@ -281,9 +284,10 @@ def timeline(
     for i, (label, start, end, notice) in enumerate(rows):
         y0 = top + i * row_h
         body.append(_text(left - 6, y0 + 14, label, "end"))
+        color = COLORS["bad"] if i < len(late) and late[i] else COLORS["bar"]
         body.append(
             f"<rect x='{x(start):.1f}' y='{y0 + 4}' width='{max(1.0, x(end) - x(start)):.1f}' "
-            f"height='{row_h - 8}' fill='{COLORS['bar']}'><title>{escape(label)}: "
+            f"height='{row_h - 8}' fill='{color}'><title>{escape(label)}: "
             f"{start.isoformat()} – {end.isoformat()}</title></rect>"
         )
         if notice is not None:
@@ -301,6 +305,61 @@ def timeline(
     body.append(_text(tx, bottom + 14, f"today {today.isoformat()}", "middle", "threshold"))
     body.append(_text(left, height - 4, first.isoformat()))
     body.append(_text(WIDTH - 10, height - 4, last.isoformat(), "end"))
+    return _svg(WIDTH, height, body, title)
+
+
+def _minutes_text(minutes: float) -> str:
+    if minutes >= 60 and minutes % 60 == 0:
+        return f"{minutes / 60:g} h"
+    if minutes >= 60:
+        return f"{minutes / 60:.1f} h"
+    return f"{minutes:g} min"
+
+
+def paired_bars(
+    rows: Sequence[tuple[str, float, float | None]], title: str, first: str, second: str
+) -> Markup:
+    """Horizontal bars from zero, two per row: the `first` value (grey: the RTO asked for)
+    and the `second` (what was achieved: green when not longer, red when longer; none when
+    not recorded). Values are minutes, labelled in minutes or hours."""
+    row_h, top, bottom = 34, 10, 30
+    if not rows:
+        return _svg(WIDTH, 40, [_text(8, 24, "no plans")], title)
+    left = max(120, math.ceil(CHAR_WIDTH * max(len(r[0]) for r in rows)) + 12)
+    plot_w = WIDTH - left - 70
+    most = max([r[1] for r in rows] + [r[2] for r in rows if r[2] is not None] + [1.0])
+    height = top + row_h * len(rows) + bottom
+
+    def width_of(value: float) -> float:
+        return max(1.0, plot_w * value / most)
+
+    body = [
+        f"<line x1='{left}' y1='{top}' x2='{left}' y2='{top + row_h * len(rows)}' "
+        f"stroke='{COLORS['axis']}'/>",
+        _text(left, height - 12, "0"),
+        _text(left + plot_w, height - 12, _minutes_text(most), "end"),
+    ]
+    for i, (label, wanted, achieved) in enumerate(rows):
+        y0 = top + i * row_h
+        body.append(_text(left - 6, y0 + 18, label, "end"))
+        body.append(
+            f"<rect x='{left}' y='{y0 + 4}' width='{width_of(wanted):.1f}' height='11' "
+            f"fill='{COLORS['axis']}'><title>{escape(label)}: {first} "
+            f"{_minutes_text(wanted)}</title></rect>"
+        )
+        body.append(_text(left + width_of(wanted) + 4, y0 + 13, f"{first} {_minutes_text(wanted)}"))
+        if achieved is None:
+            body.append(_text(left + 2, y0 + 27, f"{second}: not recorded", "start", "trend"))
+            continue
+        color = COLORS["good" if achieved <= wanted else "bad"]
+        body.append(
+            f"<rect x='{left}' y='{y0 + 17}' width='{width_of(achieved):.1f}' height='11' "
+            f"fill='{color}'><title>{escape(label)}: {second} "
+            f"{_minutes_text(achieved)}</title></rect>"
+        )
+        body.append(
+            _text(left + width_of(achieved) + 4, y0 + 26, f"{second} {_minutes_text(achieved)}")
+        )
     return _svg(WIDTH, height, body, title)
 
 

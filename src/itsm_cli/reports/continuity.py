@@ -35,6 +35,8 @@ def build(data: ReportInput) -> dict[str, Any]:
     ]
     return {
         "title": "Service continuity and availability",
+        "rto_chart": _rto_chart(plans),
+        "test_timeline": _test_timeline(plans, data.today),
         "today": data.today,
         "plans": plans,
         "retired": len(everything) - len(plans),
@@ -88,6 +90,35 @@ def _plan(
         "open_actions": _open_actions(plan.model),
         "findings": findings_of(findings, plan.id, "CON"),
     }
+
+
+def _rto_chart(plans: list[dict[str, Any]]) -> Any:
+    """Per plan, its RTO against the achieved RTO of its latest test (CON004's comparison)."""
+    from itsm_cli.reports import charts
+
+    rows = []
+    for p in plans:
+        latest = p["tests"][0] if p["tests"] else None
+        achieved = latest["achieved_minutes"] if latest is not None else None
+        rows.append((p["id"], p["rto_minutes"], achieved))
+    return charts.paired_bars(
+        rows, "RTO against the achieved RTO of the latest test, per plan", "RTO",
+        "latest test",
+    )
+
+
+def _test_timeline(plans: list[dict[str, Any]], today: dt.date) -> Any:
+    """Per tested plan, a bar from its latest test to the next test due (CON002's date)."""
+    from itsm_cli.reports import charts
+
+    tested = [p for p in plans if p["latest_test"] is not None and p["next_due"] is not None]
+    return charts.timeline(
+        [(p["id"], p["latest_test"], p["next_due"], None) for p in tested],
+        today,
+        "Latest test to next test due, per plan",
+        empty="no plan has been tested",
+        late=[p["overdue"] for p in tested],
+    )
 
 
 def _allowances(plan: ContinuityPlan, index: RepoIndex, rto: float) -> list[dict[str, Any]]:
