@@ -10,6 +10,7 @@ from typing import TypeVar, cast
 
 from itsm_cli.config import Workspace
 from itsm_cli.findings import Finding, Severity
+from itsm_cli.records import hints
 from itsm_cli.records.errors import suggest
 from itsm_cli.records.load import LoadedRecord, LoadResult, Omission, discover, load_files
 from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
@@ -57,7 +58,7 @@ def _duplicates(records: Sequence[LoadedRecord[Record]], index: RepoIndex) -> It
             f"id '{record.id}' is already used by the record at {where}",
             ("metadata", "id"),
             _CLAUSES,
-            "Give one of the two records another id.",
+            hints.DUPLICATE_ID,
         )
         yield finding.with_changes(related=(where,))
 
@@ -95,7 +96,7 @@ def _references(index: RepoIndex) -> Iterator[Finding]:
                     message += f" (did you mean '{guess}'?)"
                 yield record.finding(
                     "E004", Severity.ERROR, one_line(message), path, _CLAUSES,
-                    "Correct the id, or add the missing record.",
+                    hints.MISSING_REFERENCE,
                 )
             elif kinds and target.kind not in kinds:
                 yield record.finding(

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from itsm_cli.findings import FieldPath, Finding, Severity, format_path
-from itsm_cli.records import errors
+from itsm_cli.records import errors, hints
 from itsm_cli.records.models import API_VERSION, KINDS, Record
 from itsm_cli.records.yamlread import (
     DEFAULT_MAX_BYTES,
@@ -376,7 +376,7 @@ def validate_document(
         return None, [
             _doc_finding(
                 "E005", f"unknown apiVersion {errors.show(api)}{tip}", file, doc,
-                ("apiVersion",), record_id, f"Use `apiVersion: {API_VERSION}`.",
+                ("apiVersion",), record_id, hints.UNKNOWN_KIND,
             )
         ]
     model_cls = KINDS.get(kind) if isinstance(kind, str) else None
@@ -389,7 +389,7 @@ def validate_document(
         return None, [
             _doc_finding(
                 "E005", message, file, doc, ("kind",),
-                record_id, "Known kinds: " + ", ".join(KINDS) + ".",
+                record_id, hints.UNKNOWN_KIND,
             )
         ]
     unfilled = _placeholder_findings(doc, file, record_id) if placeholders else []
