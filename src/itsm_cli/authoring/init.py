@@ -23,7 +23,6 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
-from itsm_cli import __version__
 from itsm_cli.authoring.writer import WriteError, write_text
 from itsm_cli.config import CONFIG_FILE, Config
 from itsm_cli.dates import Duration
@@ -108,7 +107,6 @@ def _tokens(today: dt.date) -> dict[str, str]:
         "@MONTH_2@": months[1].isoformat(),
         "@MONTH_3@": months[2].isoformat(),
         "@EXPIRES@": Duration.parse("P3M").after(today).isoformat(),
-        "@VERSION@": __version__,
     }
 
 
