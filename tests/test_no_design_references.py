@@ -29,13 +29,19 @@ def _run(*args: str) -> str:
 
 
 def test_no_shipped_file_names_the_design_document() -> None:
-    """Everything in the package (code, templates, the clause catalogue) and the schemas."""
-    offenders = [
-        f"{path.relative_to(ROOT).as_posix()}:{number}"
+    """Everything in the package (code, report templates, `itsm init`'s scaffold, the clause
+    catalogue) and the exported schemas."""
+    texts = [
+        path
         for folder in (PACKAGE, ROOT / "schemas")
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.suffix in {".py", ".j2", ".yaml", ".json", ".toml", ".md"}
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    assert any(p.name.endswith(".tmpl") for p in texts)
+    offenders = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}"
+        for path in texts
+        for number, line in enumerate(path.read_bytes().decode("utf-8").splitlines(), 1)
         if "DESIGN" in line
     ]
     assert offenders == []

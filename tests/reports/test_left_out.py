@@ -33,7 +33,7 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", "", html).split())
 
 
-@pytest.mark.parametrize("name", ["gap", "service", "suppliers", "capacity", "continuity"])
+@pytest.mark.parametrize("name", sorted(REPORTS))
 def test_markdown_says_at_the_top_what_is_left_out(
     reports: Reports, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
@@ -43,7 +43,7 @@ def test_markdown_says_at_the_top_what_is_left_out(
     assert SENTENCE in _text(top.replace("`", "").replace("**", ""))
 
 
-@pytest.mark.parametrize("name", ["gap", "service", "suppliers", "capacity", "continuity"])
+@pytest.mark.parametrize("name", sorted(REPORTS))
 def test_html_says_in_its_header_what_is_left_out(
     reports: Reports, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
@@ -55,8 +55,8 @@ def test_html_says_in_its_header_what_is_left_out(
     assert _text(found.group(1)) == SENTENCE
 
 
-def test_every_registered_report_is_covered() -> None:
-    assert sorted(REPORTS) == sorted(["gap", "service", "suppliers", "capacity", "continuity"])
+def test_the_five_reports_of_the_issue_are_registered() -> None:
+    assert {"gap", "service", "suppliers", "capacity", "continuity"} <= set(REPORTS)
 
 
 def test_markdown_puts_locations_in_code_spans(
