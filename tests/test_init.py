@@ -115,14 +115,47 @@ def test_configuration_shows_every_default_commented(scaffolded: Path) -> None:
 def test_pre_commit_and_ci_use_the_projects_hooks_and_commands(scaffolded: Path) -> None:
     hooks = yaml.safe_load((scaffolded / ".pre-commit-config.yaml").read_text())
     repo = hooks["repos"][0]
-    assert repo["repo"] == "https://github.com/itsm-cli/itsm-cli"
-    assert repo["rev"] == f"v{__version__}"
+    assert repo["repo"] == "local"
     assert [h["id"] for h in repo["hooks"]] == ["itsm-fmt", "itsm-validate", "itsm-check"]
     workflow = yaml.safe_load((scaffolded / ".github" / "workflows" / "itsm.yml").read_text())
     runs = [step.get("run", "") for step in workflow["jobs"]["records"]["steps"]]
     assert "itsm fmt --check" in runs
     assert "itsm check" in runs
     assert any(r.startswith("itsm diff --base") for r in runs)
+
+
+def test_ci_and_pre_commit_install_the_package_by_name_not_an_unreleased_pin(
+    scaffolded: Path,
+) -> None:
+    """The version being built (`__version__`) need not exist on the package index, nor as a
+    tag: nothing written pins it; the comments say how to pin a released one."""
+    workflow_text = (scaffolded / ".github" / "workflows" / "itsm.yml").read_text()
+    workflow = yaml.safe_load(workflow_text)
+    runs = [step.get("run", "") for step in workflow["jobs"]["records"]["steps"]]
+    assert "pip install itsm-cli" in runs
+    assert 'pip install "itsm-cli==X.Y.Z"' in workflow_text  # the comment on pinning
+    pre_commit_text = (scaffolded / ".pre-commit-config.yaml").read_text()
+    for hook in yaml.safe_load(pre_commit_text)["repos"][0]["hooks"]:
+        assert hook["additional_dependencies"] == ["itsm-cli"], hook["id"]
+    assert 'additional_dependencies: ["itsm-cli==X.Y.Z"]' in pre_commit_text
+    for text in (workflow_text, pre_commit_text):
+        assert __version__ not in text
+        assert "rev:" not in text.replace("`rev:`", "")
+
+
+HOOK_KEYS = ("name", "entry", "language", "files", "types", "pass_filenames", "always_run",
+             "require_serial")
+
+
+def test_pre_commit_hooks_are_those_the_repository_declares(scaffolded: Path) -> None:
+    """Same ids, commands and files as `.pre-commit-hooks.yaml`, so moving from the written
+    local hooks to `repo: <itsm-cli>` with a `rev:` changes nothing but where they come from."""
+    declared_file = Path(__file__).parent.parent / ".pre-commit-hooks.yaml"
+    declared = {h["id"]: h for h in yaml.safe_load(declared_file.read_text())}
+    written = yaml.safe_load((scaffolded / ".pre-commit-config.yaml").read_text())
+    for hook in written["repos"][0]["hooks"]:
+        expected = {k: declared[hook["id"]].get(k) for k in HOOK_KEYS}
+        assert {k: hook.get(k) for k in HOOK_KEYS} == expected, hook["id"]
 
 
 def test_refuses_a_folder_that_is_not_empty(

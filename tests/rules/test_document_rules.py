@@ -45,9 +45,9 @@ def test_exactly_the_expected_findings(findings: list[Any], records_at: RecordsA
     """The records validate (no E findings); every near-miss of the README stays silent."""
     at = records_at(FIXTURE)  # at("evidence/reviews", "lastReviewed: 2025-09-30"): file, line
     assert [(f["rule"], f["record"], f["file"], f["line"]) for f in findings] == [
-        ("DOC001", None, "records", 1),
-        ("DOC001", None, "records", 1),
-        ("DOC001", None, "records", 1),
+        ("DOC001", None, "itsm.toml", 1),
+        ("DOC001", None, "itsm.toml", 1),
+        ("DOC001", None, "itsm.toml", 1),
         ("DOC002", "SLA-WEB", *at("agreements/agreements", "lastReviewed: 2026-05-01")),
         ("DOC003", "EV-BOARD-MINUTES", *at("evidence/locations", "location: docs/minutes")),
         ("DOC003", "EV-OUTSIDE", *at("evidence/locations", "location: ../secrets.txt")),
@@ -207,11 +207,11 @@ def test_location_problem(location: str, problem: str | None) -> None:
     assert location_problem(location, FIXTURE) == problem
 
 
-def test_text_output_places_doc001_on_the_records_root(run_check_text: RunCheckText) -> None:
+def test_text_output_places_doc001_on_the_config_file(run_check_text: RunCheckText) -> None:
     code, output = run_check_text(FIXTURE, "--select", "DOC001")
     assert code == 1
     assert output.startswith(
-        "records:1:1: DOC001 mandatory document 'Change management policy' (8.5.1.1)"
+        "itsm.toml:1:1: DOC001 mandatory document 'Change management policy' (8.5.1.1)"
     )
 
 
@@ -221,7 +221,7 @@ def test_example_records(run_check: RunCheck, line_of: LineOf) -> None:
     _, found = run_check(EXAMPLES, "--select", "DOC")
     policy = "records/evidence/ev-infosec-policy.yaml"
     assert [(f["rule"], f["record"], f["file"], f["line"], f["clauses"]) for f in found] == [
-        ("DOC001", None, "records", 1, ["8.5.1.1"]),
+        ("DOC001", None, "pyproject.toml", 1, ["8.5.1.1"]),
         ("DOC002", "EV-INFOSEC-POLICY", policy, line_of(EXAMPLES, policy, "lastReviewed:"),
          ["7.5.3"]),
     ]

@@ -2,7 +2,7 @@
 
 The canonical form (see `layout` for how it is computed):
 
-* envelope keys in the order of DESIGN §2: `apiVersion`, `kind`, `metadata`, `spec`;
+* envelope keys in the order of the record format: `apiVersion`, `kind`, `metadata`, `spec`;
 * `metadata` keys in model order (id, title, owner, status, approved, lastReviewed,
   reviewInterval, clauses, labels), `spec` keys and the keys of nested objects (targets,
   contracts, resources…) in the order of the kind's schema, except where `_PREFERRED`
@@ -53,7 +53,7 @@ from itsm_cli.records.models import (
 from itsm_cli.records.yamlread import DEFAULT_MAX_BYTES, read_yaml_bytes
 
 ENVELOPE = ("apiVersion", "kind", "metadata", "spec")
-"""Top-level keys of a record, in DESIGN order."""
+"""Top-level keys of a record, in the design's order."""
 
 _AGREEMENT = (
     "services", "validFrom", "validUntil", "serviceHours", "workloadLimits", "exceptions",

@@ -1,10 +1,11 @@
 """`itsm init [DIR]`: scaffold a records repository.
 
-It writes `itsm.toml` (every setting at its default, commented out), the folder layout of
-DESIGN §2 with one example record per kind (they validate together: every reference
-resolves), the JSON Schemas the records' modelines point at, a `.pre-commit-config.yaml`
-with itsm-cli's hooks, a GitHub Actions workflow and a short README. Example dates are set
-relative to `today`, so the examples are in force and reviewed whenever `init` runs.
+It writes `itsm.toml` (every setting at its default, commented out), the conventional folder
+layout (README, section Records) with one example record per kind (they validate together:
+every reference resolves), the JSON Schemas the records' modelines point at, a
+`.pre-commit-config.yaml` with itsm-cli's hooks, a GitHub Actions workflow and a short
+README. Example dates are set relative to `today`, so the examples are in force and reviewed
+whenever `init` runs.
 
 It refuses a folder that is not empty unless `force` is given, and even then never
 overwrites a file: it adds what is missing and lists what it skipped.
@@ -22,7 +23,6 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
-from itsm_cli import __version__
 from itsm_cli.authoring.writer import WriteError, write_text
 from itsm_cli.config import CONFIG_FILE, Config
 from itsm_cli.dates import Duration
@@ -107,7 +107,6 @@ def _tokens(today: dt.date) -> dict[str, str]:
         "@MONTH_2@": months[1].isoformat(),
         "@MONTH_3@": months[2].isoformat(),
         "@EXPIRES@": Duration.parse("P3M").after(today).isoformat(),
-        "@VERSION@": __version__,
     }
 
 

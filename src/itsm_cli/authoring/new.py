@@ -41,7 +41,7 @@ FOLDERS = {
     "Measurement": "measurements",
     "Waiver": "waivers",
 }
-"""The conventional folder of each kind under the records root (DESIGN §2)."""
+"""The conventional folder of each kind under the records root (README, section Records)."""
 
 SCHEMAS_DIR = "schemas"
 MODELINE = "# yaml-language-server: $schema="

@@ -1,6 +1,6 @@
 """Clause coverage: which clauses of ISO/IEC 20000-1 the records evidence, and how well.
 
-Per leaf clause of the 2018 edition (DESIGN §4):
+Per leaf clause of the 2018 edition (README, section `itsm gap`):
 
 - **missing** when no approved record evidences it. A record evidences the clauses of its
   kind and those in its `metadata.clauses` (`Record.evidenced_clauses`); naming a parent

@@ -1,4 +1,4 @@
-"""`itsm gap --format json`: the stable contract of DESIGN §4.
+"""`itsm gap --format json`: the stable contract of the README, section JSON output.
 
 `{"version": 1, "edition", "score", "clauses": [{"id", "title", "status", "evidence",
 "findings"}]}`, every clause of the edition (parents included) in catalogue order.

@@ -1,4 +1,4 @@
-"""`--format json`: the stable, documented contract of DESIGN §4."""
+"""`--format json`: the stable contract of the README, section JSON output."""
 
 from __future__ import annotations
 

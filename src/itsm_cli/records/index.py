@@ -10,8 +10,9 @@ from typing import TypeVar, cast
 
 from itsm_cli.config import Workspace
 from itsm_cli.findings import Finding, Severity
+from itsm_cli.records import hints
 from itsm_cli.records.errors import suggest
-from itsm_cli.records.load import LoadedRecord, LoadResult, discover, load_files
+from itsm_cli.records.load import LoadedRecord, LoadResult, Omission, discover, load_files
 from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
 from itsm_cli.records.yamlread import one_line
 
@@ -57,7 +58,7 @@ def _duplicates(records: Sequence[LoadedRecord[Record]], index: RepoIndex) -> It
             f"id '{record.id}' is already used by the record at {where}",
             ("metadata", "id"),
             _CLAUSES,
-            "Give one of the two records another id.",
+            hints.DUPLICATE_ID,
         )
         yield finding.with_changes(related=(where,))
 
@@ -95,7 +96,7 @@ def _references(index: RepoIndex) -> Iterator[Finding]:
                     message += f" (did you mean '{guess}'?)"
                 yield record.finding(
                     "E004", Severity.ERROR, one_line(message), path, _CLAUSES,
-                    "Correct the id, or add the missing record.",
+                    hints.MISSING_REFERENCE,
                 )
             elif kinds and target.kind not in kinds:
                 yield record.finding(
@@ -167,6 +168,9 @@ class Repository:
     focus: frozenset[str] | None = None
     """When the user named paths inside the records root: the files they named. Everything
     under the root is loaded (rules need every record), but only these files are reported."""
+    left_out: list[Omission] = field(default_factory=list)
+    """What is in no rule's or report's view, and why: files not read, records that failed
+    validation, the second record of a duplicate id."""
 
     def in_focus(self, findings: Iterable[Finding]) -> list[Finding]:
         """The findings about the named files (all of them when no path was named)."""
@@ -225,6 +229,24 @@ def load_repository(
         findings.extend(f for f in named_findings if (f.rule, f.file) not in seen)
     loaded = load_files(files, workspace.config.max_file_size)
     index, cross = build_index(loaded, cross_checks)
+    left_out = [Omission.of(f, "could not be read", whole_file=True) for f in findings]
+    left_out.extend(loaded.left_out)
+    left_out.extend(duplicates_left_out(index))
     findings.extend(loaded.findings)
     findings.extend(cross)
-    return Repository(workspace, index, findings, loaded.files, focus)
+    return Repository(workspace, index, findings, loaded.files, focus, left_out)
+
+
+def duplicates_left_out(index: RepoIndex) -> list[Omission]:
+    """The records not indexed because an earlier record has their id (E003)."""
+    return [
+        Omission(
+            record.id,
+            record.file,
+            record.position(("metadata", "id"))[0],
+            "E003",
+            "repeats the id of another record",
+        )
+        for record in index.records
+        if index.by_id.get(record.id) is not record
+    ]

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from itsm_cli.findings import FieldPath, Finding, Severity, format_path
-from itsm_cli.records import errors
+from itsm_cli.records import errors, hints
 from itsm_cli.records.models import API_VERSION, KINDS, Record
 from itsm_cli.records.yamlread import (
     DEFAULT_MAX_BYTES,
@@ -94,6 +94,45 @@ class LoadedRecord(Generic[R]):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Omission:
+    """A record (or a whole file) that is not in the index, so no rule or report sees it:
+    reports say so at the top rather than silently counting one supplier fewer."""
+
+    record: str | None
+    """The record's id, when it has one that could be read."""
+    file: str
+    line: int
+    """Where the first finding that explains it is."""
+    rule: str
+    """That finding's code."""
+    reason: str
+    """Why, in words: `failed validation`, `could not be read`, …"""
+    whole_file: bool = False
+    """The entry stands for a file (its records could not be told apart), not one record."""
+
+    @classmethod
+    def of(cls, finding: Finding, reason: str, whole_file: bool = False) -> Omission:
+        record = None if whole_file else finding.record
+        return cls(record, finding.file, finding.line, finding.rule, reason, whole_file)
+
+    @property
+    def subject(self) -> str:
+        """`SUP-X`, `a record in x.yaml`, or the file itself."""
+        if self.record:
+            return self.record
+        return self.file if self.whole_file else f"a record in {self.file}"
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def text(self) -> str:
+        """`SUP-X failed validation (E002 at suppliers/x.yaml:7)`."""
+        return f"{self.subject} {self.reason} ({self.rule} at {self.location})"
+
+
 @dataclass(slots=True)
 class LoadResult:
     records: list[LoadedRecord[Record]] = field(default_factory=list)
@@ -102,12 +141,15 @@ class LoadResult:
     broken: dict[str, str] = field(default_factory=dict)
     """Ids (with their kind, when known) of records that failed validation; references to
     them are not reported again as missing."""
+    left_out: list[Omission] = field(default_factory=list)
+    """The documents (or files) that yielded no record, each with the finding that says why."""
 
     def extend(self, other: LoadResult) -> None:
         self.records.extend(other.records)
         self.findings.extend(other.findings)
         self.files.extend(other.files)
         self.broken.update(other.broken)
+        self.left_out.extend(other.left_out)
 
 
 def relative(path: Path, root: Path) -> str:
@@ -334,7 +376,7 @@ def validate_document(
         return None, [
             _doc_finding(
                 "E005", f"unknown apiVersion {errors.show(api)}{tip}", file, doc,
-                ("apiVersion",), record_id, f"Use `apiVersion: {API_VERSION}`.",
+                ("apiVersion",), record_id, hints.UNKNOWN_KIND,
             )
         ]
     model_cls = KINDS.get(kind) if isinstance(kind, str) else None
@@ -347,7 +389,7 @@ def validate_document(
         return None, [
             _doc_finding(
                 "E005", message, file, doc, ("kind",),
-                record_id, "Known kinds: " + ", ".join(KINDS) + ".",
+                record_id, hints.UNKNOWN_KIND,
             )
         ]
     unfilled = _placeholder_findings(doc, file, record_id) if placeholders else []
@@ -417,6 +459,12 @@ def _add(read: _ReadFile, result: LoadResult) -> None:
     file, parsed = read.rel, read.parsed
     result.files.append(file)
     result.findings.extend(parsed.findings)
+    if parsed.findings:
+        # One entry per file: after a syntax error, or between refused documents, the
+        # parser cannot say how many records the file held.
+        first = min(parsed.findings, key=lambda f: (f.line, f.column))
+        reason = "could not be read in full" if parsed.documents else "could not be read"
+        result.left_out.append(Omission.of(first, reason, whole_file=True))
     records = 0
     for doc in parsed.documents:
         if doc.data is None:
@@ -427,6 +475,9 @@ def _add(read: _ReadFile, result: LoadResult) -> None:
             result.records.append(record)
         else:
             result.findings.extend(found)
+            if found:
+                first = min(found, key=lambda f: (f.line, f.column))
+                result.left_out.append(Omission.of(first, "failed validation"))
             if isinstance(doc.data, dict):
                 raw_id = _raw_id(doc.data)
                 if raw_id:

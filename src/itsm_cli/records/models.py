@@ -1,4 +1,4 @@
-"""The record kinds of itsm/v1 (DESIGN §2) as Pydantic models.
+"""The record kinds of itsm/v1 (README, section Records) as Pydantic models.
 
 Attribute docstrings become field descriptions: one text serves the code, the JSON Schemas
 (editor hover) and `itsm explain`. Rules that span several fields of one record live in
@@ -689,6 +689,6 @@ KINDS: dict[str, type[Record]] = {
         Waiver,
     )
 }
-"""Every kind of itsm/v1, by its `kind:` value, in DESIGN order."""
+"""Every kind of itsm/v1, by its `kind:` value, in the design's order."""
 
 Agreement = SLA | OLA

@@ -213,7 +213,7 @@ def render(schema: dict[str, Any]) -> str:
 
 
 def export_texts() -> dict[str, str]:
-    """File name → schema text, for every kind in DESIGN order."""
+    """File name → schema text, for every kind in the design's order."""
     return {file_name(kind): render(build_schema(kind)) for kind in KINDS}
 
 

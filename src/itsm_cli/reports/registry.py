@@ -101,8 +101,11 @@ def builder(name: str) -> Callable[[ReportInput], dict[str, Any]]:
 
 def render_report(name: str, fmt: str, data: ReportInput, user_templates: Path | None) -> str:
     """Build the report's data and render its template `<name>.<fmt>.j2`."""
+    from itsm_cli.reports.omissions import left_out
+
     context = builder(name)(data)
     context.setdefault("provenance", data.provenance)
+    context.setdefault("left_out", left_out(data.repository))
     context.setdefault("report", REPORTS[name])
     env = make_environment(fmt, user_templates)
     return render_template(env, f"{name}.{fmt}.j2", context)

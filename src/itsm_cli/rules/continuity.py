@@ -29,7 +29,7 @@ WINDOW_DAYS: dict[str, int] = {
     "calendar-year": 365,
     "rolling-30d": 30,
 }
-"""Length in days of an availability window (DESIGN §4); per-incident has no budget."""
+"""Length in days of an availability window (the design); per-incident has no budget."""
 
 _WINDOW_WORDS = {
     "calendar-month": "a month",

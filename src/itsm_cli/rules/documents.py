@@ -4,10 +4,11 @@ DOC001 takes the list of mandatory documents from the clause catalogue of the 20
 (`mandatory_document` / `mandatory_kind` per clause), whatever edition is configured: the
 catalogue is the one place that list is kept.
 
-A missing document has no record to point at, so a DOC001 finding is placed on the records
-root (`file` is the records root as configured, e.g. `records`, line 1) with no record id,
-and its field path is `clauses.<clause id>`: the fingerprint (rule + file + path + message)
-depends only on the clause, so it stays the same from run to run until the document appears.
+A missing document has no record to point at, so a DOC001 finding is placed on a file that
+code scanning can attach it to (`document_anchor`: the configuration file, else the README,
+line 1) with no record id, and its field path is `clauses.<clause id>`: the fingerprint
+(rule + file + path + message) depends only on the clause and that file, so it stays the same
+from run to run until the document appears.
 Drafts that would satisfy the clause once approved are named in the hint and listed under
 `related`.
 
@@ -71,6 +72,27 @@ def records_root(ctx: RuleContext) -> str:
     return PurePosixPath(os.path.normpath(configured).replace("\\", "/")).as_posix()
 
 
+README_NAMES = ("README.md", "README.rst", "README.txt", "README")
+
+
+def document_anchor(ctx: RuleContext) -> str:
+    """The file, relative to the repository root, that DOC001 findings are placed on (line
+    1), so SARIF, GitHub and GitLab can attach them to a file: the configuration file read
+    (itsm.toml, or pyproject.toml with `[tool.itsm]`), else the repository's README, else the
+    records root's README, else `README.md` at the repository root even though it does not
+    exist (the file where a repository describes itself)."""
+    if ctx.root is None:
+        return ctx.config_file.name if ctx.config_file is not None else README_NAMES[0]
+    root = ctx.root.resolve()
+    if ctx.config_file is not None:
+        return Path(os.path.relpath(ctx.config_file.resolve(), root)).as_posix()
+    for folder in (root, root / records_root(ctx)):
+        for name in README_NAMES:
+            if (folder / name).is_file():
+                return Path(os.path.relpath(folder / name, root)).as_posix()
+    return README_NAMES[0]
+
+
 @rule(
     "DOC001", Severity.ERROR,
     tuple(c.id for c in mandatory_documents()),
@@ -112,7 +134,7 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
                 approved[kind].update(record.model.evidenced_clauses)
             elif record.model.metadata.status is not Status.RETIRED:
                 drafts[kind].append(record)
-    root = records_root(ctx)
+    anchor = document_anchor(ctx)
     for clause in clauses:
         kind = clause.mandatory_kind or ""
         if evidences(approved.get(kind, ()), clause.id):
@@ -135,7 +157,7 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
                 f"mandatory document '{clause.mandatory_document}' ({clause.id}): "
                 f"no {_wanted(clause)}"
             ),
-            file=root,
+            file=anchor,
             line=1,
             column=1,
             record=None,

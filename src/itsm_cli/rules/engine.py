@@ -41,8 +41,9 @@ def run_rules(
     for code, entry in all_rules().items():
         if entry.check is None or not selected(code, config.select, config.ignore):
             continue
+        workspace = repository.workspace
         context = RuleContext(
-            repository.index, today, config, entry, repository.workspace.root
+            repository.index, today, config, entry, workspace.root, workspace.config_file
         )
         try:
             found.extend(entry.check(context))

@@ -1,9 +1,11 @@
 """E001–E006: the record-level checks. The loader and the index apply them; they are
-registered here so every code is described in one place."""
+registered here so every code is described in one place (the hints with one fixed text come
+from `records/hints.py`, which the loader and the index use too)."""
 
 from __future__ import annotations
 
 from itsm_cli.findings import Severity
+from itsm_cli.records import hints
 from itsm_cli.rules.registry import Rule, register
 
 _IO = ("7.5.3",)
@@ -37,7 +39,7 @@ register(
         "Two records share an id.",
         "References name records by id; two records with one id make every reference to it "
         "ambiguous.",
-        "Give one of the two records another id.",
+        hints.DUPLICATE_ID,
         failing="# services/a.yaml and services/b.yaml both:\nmetadata:\n  id: SVC-WEB",
         passing="# services/a.yaml: SVC-WEB, services/b.yaml: SVC-WEB-2",
     )
@@ -49,7 +51,7 @@ register(
         "(also a Measurement value for a target id the agreement lacks).",
         "A dangling reference breaks the chain an auditor follows from a service to its "
         "agreements, suppliers and plans.",
-        "Correct the id, or add the missing record.",
+        hints.MISSING_REFERENCE,
         failing="kind: SLA\nspec:\n  services: [SVC-WEBSHOP]   # no such Service",
         passing="kind: SLA\nspec:\n  services: [SVC-WEB]",
     )
@@ -59,7 +61,7 @@ register(
         "E005", Severity.ERROR, _IO,
         "Unknown apiVersion or kind.",
         "The kind decides which schema and which rules apply; an unknown one cannot be checked.",
-        "Use apiVersion itsm/v1 and one of the kinds in DESIGN §2.",
+        hints.UNKNOWN_KIND,
         failing="apiVersion: itsm/v1\nkind: ServiceLevelAgreement",
         passing="apiVersion: itsm/v1\nkind: SLA",
     )

@@ -125,6 +125,8 @@ class RuleContext:
     rule: Rule
     root: Path | None = None
     """The repository root, for rules that look at files (DOC003); None when unknown."""
+    config_file: Path | None = None
+    """The configuration file read (itsm.toml, pyproject.toml, `--config FILE`), if any."""
 
     def review_interval(self, kind: str) -> Duration:
         return self.config.review_interval(kind)

@@ -5,7 +5,7 @@ Measurements retired as records (`metadata.status: retired`) are withdrawn repor
 count; drafts do (the figures exist, their approval is a matter for DOC002 and the owner).
 
 REP001 decisions:
-- Only SLAs are checked (DESIGN §4); OLAs are internal and reported as the provider decides.
+- Only SLAs are checked (the design); OLAs are internal and reported as the provider decides.
 - The last complete period is the calendar month before today's month (`monthly`, the
   default) or the quarter before today's quarter (`quarterly`).
 - A period counts only when it lies wholly within validFrom..validUntil: an agreement that

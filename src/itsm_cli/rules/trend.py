@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 
 MIN_POINTS = 3
-"""Fewest points a trend is fitted on (DESIGN §4, CAP002)."""
+"""Fewest points a trend is fitted on (CAP002 in the design)."""
 
 _EPSILON_DAYS = 1e-9
 """Float noise tolerated when the crossing falls exactly on a day boundary."""
