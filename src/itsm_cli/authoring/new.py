@@ -40,6 +40,7 @@ FOLDERS = {
     "Evidence": "evidence",
     "Measurement": "measurements",
     "Waiver": "waivers",
+    "ProcessReport": "operations",
 }
 """The conventional folder of each kind under the records root (README, section Records)."""
 

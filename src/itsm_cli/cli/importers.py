@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -351,3 +351,256 @@ def pyrra(
       itsm import pyrra pyrra/api.yaml --agreement SLA-ACME-HOSTING
     """
     _import_slos("pyrra", paths, agreement, dry_run, output_format, output, quiet, config)
+
+
+@app.command("tickets")
+def tickets(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="CSV or XLSX exports of the ITSM tool.", metavar="FILE…",
+                       show_default=False),
+    ],
+    profile: Annotated[
+        str,
+        typer.Option("--profile", help="servicenow-incident, servicenow-request, "
+                     "servicenow-problem, servicenow-change or jira.", show_default=False),
+    ],
+    period: Annotated[
+        str,
+        typer.Option("--period", help="The month (2026-10) or quarter (2026-Q4) to compute.",
+                     metavar="PERIOD", show_default=False),
+    ],
+    agreement: Annotated[
+        str | None,
+        typer.Option("--agreement", metavar="ID", show_default=False,
+                     help="Also write the Measurement values of this SLA's or OLA's "
+                     "per-incident targets."),
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="FIELD=COLUMN", show_default=False,
+                     help="Read FIELD from another column (repeatable)."),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option("--date-format", metavar="PATTERN", show_default=False,
+                     help="How the export writes dates, e.g. 'dd/MMM/yy h:mm a' (ISO 8601 and "
+                     "yyyy-MM-dd HH:mm:ss are always read)."),
+    ] = None,
+    process: Annotated[
+        str | None,
+        typer.Option("--process", show_default=False,
+                     help="The process (for jira: incident, request, problem, change, "
+                     "release, security-incident) [default: the profile's]."),
+    ] = None,
+    dry_run: DryRun = False,
+    output_format: options.FindingsFormatOption = None,
+    output: options.Output = None,
+    quiet: options.Quiet = False,
+    config: options.ConfigFile = None,
+) -> None:
+    """Compute a ProcessReport (and Measurement values) from ticket exports.
+
+    Reads CSV (UTF-8 with or without BOM, , or ;) or XLSX (pip install
+    'itsm-cli[tickets]'), one row per ticket; an event log keeps the last row of each
+    ticket. A ticket belongs to the period it was resolved (incidents, requests) or
+    closed (problems, changes) in. Writes the counts and exceptions of the period as a
+    ProcessReport (never the tickets themselves) and, with --agreement, each
+    per-incident target's value: the share resolved within the objective (targets with
+    attainment) or the longest resolution time. An existing record is updated in place,
+    keeping its comments and other fields; running again changes nothing. Unreadable
+    rows are listed with row number, column and value, and skipped.
+
+    Examples:
+
+    \b
+      itsm import tickets incidents.csv --profile servicenow-incident --period 2026-10
+      itsm import tickets inc.xlsx --profile servicenow-incident --period 2026-10 \\
+          --agreement SLA-ACME-HOSTING
+      itsm import tickets jira.csv --profile jira --period 2026-Q3 \\
+          --date-format 'dd/MMM/yy h:mm a' --dry-run
+    """
+    from itsm_cli.dates import Duration
+    from itsm_cli.interop import tickets as exports
+    from itsm_cli.interop.record_files import PlannedRecord, write_planned
+    from itsm_cli.records.models import PERIOD_PATTERN, ProcessReport
+
+    if profile not in exports.PROFILES:
+        raise typer.BadParameter(
+            f"unknown profile {profile!r}; choose from {', '.join(exports.PROFILES)}",
+            param_hint="'--profile'",
+        )
+    import re
+
+    if not re.fullmatch(PERIOD_PATTERN, period) or period.startswith("0000"):
+        raise typer.BadParameter("write a month (2026-10) or a quarter (2026-Q3)",
+                                 param_hint="'--period'")
+    chosen = process or exports.PROFILES[profile][0]
+    processes = ("incident", "request", "problem", "change", "release", "security-incident")
+    if chosen not in processes:
+        raise typer.BadParameter(f"choose from {', '.join(processes)}", param_hint="'--process'")
+    fields: dict[str, str] = {}
+    for item in mapping or []:
+        name, sep, column = item.partition("=")
+        if not sep or name.strip() not in exports.FIELDS or not column.strip():
+            raise typer.BadParameter(
+                f"{item!r}: write FIELD=COLUMN with FIELD one of {', '.join(exports.FIELDS)}",
+                param_hint="'--map'",
+            )
+        fields[name.strip()] = column.strip()
+    workspace = options.open_workspace(None, config)
+    options.refuse_record_output(output, workspace)
+    display = options.Display.from_options(output, quiet, True)
+    options.require_records_root(workspace, takes_paths=False)
+    repository = _records(workspace)
+    index = repository.index
+    targets: list[Any] = []
+    owner = None
+    if agreement is not None:
+        found = next(
+            (r for r in index.records if r.id == agreement and r.kind in ("SLA", "OLA")), None
+        )
+        if found is None:
+            terminal.display_error(f"--agreement {agreement}: no SLA or OLA with that id")
+            raise typer.Exit(2)
+        from itsm_cli.records.models import Agreement
+
+        model: Agreement = found.model  # type: ignore[assignment]
+        targets = list(model.spec.targets)
+        owner = found.model.metadata.owner
+    for file in files:
+        if not file.is_file():
+            terminal.display_error(f"{file}: not found")
+            raise typer.Exit(2)
+    with terminal.status("Reading the exports…", quiet):
+        try:
+            export = exports.read_export(
+                files, {f: str(f) for f in files}, profile, fields, date_format, chosen
+            )
+        except exports.TicketError as exc:
+            terminal.display_error(f"{exc}; nothing written")
+            raise typer.Exit(2) from exc
+    within = Duration.parse("P30D")
+    figures = exports.compute(export, chosen, period, within, targets)
+    counts: dict[str, int] = dict(figures.counts)
+    if figures.breached is not None:
+        counts["breached"] = figures.breached
+    existing = next(
+        (r for r in index.of_kind(ProcessReport)
+         if r.model.spec.process == chosen and r.model.spec.period == period),
+        None,
+    )
+    notes_kept: dict[tuple[str, str], str | None] = {}
+    if existing is not None:
+        notes_kept = {(e.ref, str(e.issue)): e.note for e in existing.model.spec.exceptions}
+    exception_rows = [
+        {"ref": e["ref"], "issue": e["issue"],
+         "note": notes_kept.get((e["ref"], e["issue"])) or e["note"]}
+        for e in figures.exceptions
+    ]
+    report_id = existing.id if existing is not None else (
+        f"OPS-{chosen.upper()}-{period}"
+    )
+    source = f"{profile} export: {', '.join(f.name for f in files)}"
+    plans = [
+        PlannedRecord(
+            kind="ProcessReport",
+            id=report_id,
+            folder="operations",
+            source=f"tickets:{chosen}:{period}",
+            data={
+                "apiVersion": "itsm/v1",
+                "kind": "ProcessReport",
+                "metadata": {
+                    "id": report_id,
+                    "title": f"{chosen.capitalize()} management {period}",
+                    "owner": f"{chosen}-manager",
+                    "status": "draft",
+                    "labels": {"source": f"tickets:{chosen}:{period}"},
+                },
+                "spec": {
+                    "process": chosen,
+                    "period": period,
+                    "source": source,
+                    "counts": counts,
+                    "exceptions": exception_rows,
+                },
+            },
+            owned=(("spec", "source"), ("spec", "counts"), ("spec", "exceptions")),
+            header=f"Computed by `itsm import tickets` from {source}; figures only, never "
+            "the tickets.",
+            adopt=existing is not None,
+        )
+    ]
+    if agreement is not None and figures.values:
+        from itsm_cli.records.models import Measurement
+
+        measured = next(
+            (r for r in index.of_kind(Measurement)
+             if r.model.spec.agreement == agreement and r.model.spec.period == period),
+            None,
+        )
+        meas_id = measured.id if measured is not None else (
+            f"MEAS-{agreement.split('-', 1)[-1]}-{period}"
+        )
+        plans.append(
+            PlannedRecord(
+                kind="Measurement",
+                id=meas_id,
+                folder="measurements",
+                source=f"tickets:{agreement}:{period}",
+                data={
+                    "apiVersion": "itsm/v1",
+                    "kind": "Measurement",
+                    "metadata": {"id": meas_id, "title": f"{agreement} {period}",
+                                 "owner": owner or "service-level-manager", "status": "draft"},
+                    "spec": {"agreement": agreement, "period": period,
+                             "values": dict(figures.values)},
+                },
+                owned=tuple(("spec", "values", k) for k in figures.values),
+                header=f"Values computed by `itsm import tickets` from {source}.",
+                adopt=True,
+            )
+        )
+    outcomes = write_planned(workspace, index, plans, dry_run)
+    _report_tickets(export, figures, counts, outcomes, dry_run, output_format, display, quiet)
+    if any(o.action == "refused" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _report_tickets(
+    export: Any, figures: Any, counts: dict[str, int], outcomes: list[Any], dry_run: bool,
+    output_format: options.FindingsFormat | None, display: options.Display, quiet: bool,
+) -> None:
+    if output_format is options.FindingsFormat.JSON:
+        document = {
+            "version": 1,
+            "dryRun": dry_run,
+            "rows": export.rows,
+            "tickets": len(export.tickets),
+            "counts": counts,
+            "exceptions": figures.exceptions,
+            "values": figures.values,
+            "unreadable": [
+                {"file": u.file, "row": u.row, "column": u.column, "value": u.value,
+                 "problem": u.why}
+                for u in export.unreadable
+            ],
+            "records": [{"id": o.record, "file": o.file, "action": o.action} for o in outcomes],
+        }
+        terminal.write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                              display.output)
+        return
+    verb = {"created": "would create", "updated": "would update"} if dry_run else {}
+    lines = [f"{verb.get(o.action, o.action)} {o.file} ({o.record})"
+             + (f": {o.detail}" if o.detail else "") for o in outcomes]
+    if not quiet:
+        lines.append(
+            f"{export.rows} rows, {len(export.tickets)} tickets: "
+            + ", ".join(f"{k} {v}" for k, v in counts.items())
+        )
+        lines += [f"exception {e['issue']}: {e['ref']} ({e['note']})" for e in figures.exceptions]
+        lines += [f"value {k}: {v:g}" for k, v in figures.values.items()]
+        lines += [f"note: {n}" for n in figures.value_notes]
+    lines += [f"skipped: {u}" for u in export.unreadable]
+    terminal.write_output("\n".join(lines) + "\n", display.output)

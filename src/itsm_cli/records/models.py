@@ -120,6 +120,10 @@ class Target(RecordModel):
     """Period over which the objective is measured."""
     priority: str | None = None
     """Incident priority the target applies to (e.g. P1)."""
+    attainment: Annotated[float, Field(ge=0, le=100)] | None = None
+    """Only with window per-incident: the share of items, in percent, that must meet the
+    objective ("95 % of P1 incidents within 4 h" is objective 4, unit h, attainment 95).
+    A Measurement value is then the achieved share in percent, met when >= attainment."""
 
     @property
     def effective_comparator(self) -> str:
@@ -137,7 +141,18 @@ class Target(RecordModel):
             and self.effective_comparator == ">="
         )
 
+    def problems(self) -> Iterator[Problem]:
+        if self.attainment is not None and self.window != "per-incident":
+            yield ("attainment",), (
+                f"attainment is the share of items within the objective: it needs window "
+                f"per-incident, not {self.window}"
+            )
+
     def is_met(self, actual: float) -> bool:
+        """Whether a Measurement value meets the target: the achieved share against
+        `attainment` for such a target, else the value against the objective."""
+        if self.attainment is not None:
+            return actual >= self.attainment
         if self.effective_comparator == ">=":
             return actual >= self.objective
         return actual <= self.objective
@@ -164,6 +179,8 @@ def _target_problems(targets: Sequence[Target], path: FieldPath) -> Iterator[Pro
             yield (*path, i, "objective"), (
                 f"objective {target.objective:g} is not a percentage (0 to 100)"
             )
+        for sub, message in target.problems():
+            yield (*path, i, *sub), message
 
 
 class Spec(RecordModel):
@@ -478,6 +495,84 @@ class MeasurementSpec(Spec):
         yield ("agreement",), self.agreement, ("SLA", "OLA")
 
 
+PROCESS_CLAUSES: dict[str, str] = {
+    "incident": "8.6.1",
+    "request": "8.6.2",
+    "problem": "8.6.3",
+    "change": "8.5.1",
+    "release": "8.5.3",
+    "security-incident": "8.7.3.3",
+}
+"""The clause a ProcessReport evidences, by its process."""
+
+Process = Literal["incident", "request", "problem", "change", "release", "security-incident"]
+ExceptionIssue = Literal[
+    "implemented-before-approval",
+    "emergency-without-review",
+    "failed-without-review",
+    "release-without-approval",
+    "major-without-review",
+    "no-root-cause",
+]
+
+
+class ProcessCounts(RecordModel):
+    """Ticket counts of the period, computed from the export."""
+
+    opened: Annotated[int, Field(ge=0)] | None = None
+    """Tickets opened in the period, however they ended."""
+    closed: Annotated[int, Field(ge=0)] | None = None
+    """Tickets that belong to the period: resolved (incidents, requests) or closed (problems,
+    changes) in it."""
+    breached: Annotated[int, Field(ge=0)] | None = None
+    """Tickets of the period that missed their resolution objective."""
+    reopened: Annotated[int, Field(ge=0)] | None = None
+    """Tickets of the period reopened at least once."""
+    major: Annotated[int, Field(ge=0)] | None = None
+    """Major incidents among the period's tickets."""
+    emergency: Annotated[int, Field(ge=0)] | None = None
+    """Emergency changes among the period's tickets."""
+    failed: Annotated[int, Field(ge=0)] | None = None
+    """Changes or releases of the period that failed (unsuccessful or backed out)."""
+    backlog: Annotated[int, Field(ge=0)] | None = None
+    """Tickets opened before the period's end and not yet resolved or closed at its end."""
+
+
+class ProcessException(RecordModel):
+    """One ticket that broke a control of the process."""
+
+    ref: Text
+    """The ticket number in the ITSM tool (INC0010023, CHG0030011, OPS-42)."""
+    issue: ExceptionIssue
+    """implemented-before-approval | emergency-without-review | failed-without-review |
+    release-without-approval | major-without-review | no-root-cause."""
+    note: str | None = None
+    """What happened, or what was done about it."""
+
+
+class ProcessReportSpec(Spec):
+    process: Process
+    """incident | request | problem | change | release | security-incident."""
+    period: Annotated[str, Field(pattern=PERIOD_PATTERN)]
+    """A month (2026-10) or a quarter (2026-Q4)."""
+    source: Text
+    """The system and export the figures were computed from (e.g. "ServiceNow incident
+    export 2026-11-02")."""
+    services: list[RecordId] = []
+    """Ids of the Services the tickets concern (none: every service)."""
+    counts: ProcessCounts | None = None
+    """Figures of the period: never the tickets themselves."""
+    exceptions: list[ProcessException] = []
+    """Tickets that broke a control of the process, by reference."""
+
+    def problems(self) -> Iterator[Problem]:
+        if self.period.startswith("0000-"):
+            yield ("period",), f"'{self.period}' is not a period: the calendar has no year 0000"
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.services, "services", ("Service",))
+
+
 RULE_CODE_PATTERN = r"^[A-Z]+[0-9]{3}$"
 
 
@@ -667,6 +762,19 @@ class Measurement(Record):
     """The fields of a Measurement record."""
 
 
+class ProcessReport(Record):
+    KIND = "ProcessReport"
+    kind: Literal["ProcessReport"]
+    """Always ProcessReport."""
+    spec: ProcessReportSpec
+    """The fields of a ProcessReport record."""
+
+    @property
+    def kind_clauses(self) -> tuple[str, ...]:
+        """The clause of its process (incident 8.6.1, change 8.5.1 …)."""
+        return (PROCESS_CLAUSES[self.spec.process],)
+
+
 class Waiver(Record):
     KIND = "Waiver"
     kind: Literal["Waiver"]
@@ -687,6 +795,7 @@ KINDS: dict[str, type[Record]] = {
         Evidence,
         Measurement,
         Waiver,
+        ProcessReport,
     )
 }
 """Every kind of itsm/v1, by its `kind:` value, in the design's order."""

@@ -82,6 +82,10 @@ KIND_DESCRIPTIONS: dict[str, str] = {
     "Evidence": "Documented information that evidences the clauses named in metadata.clauses.",
     "Measurement": "Actual values of an agreement's targets for one period "
     "(ISO/IEC 20000-1:2018 9.4).",
+    "ProcessReport": "The figures of one process (incident, request, problem, change, release, "
+    "security-incident) for one month or quarter, computed from the ITSM tool's export: counts "
+    "and exceptions, never the tickets themselves (ISO/IEC 20000-1:2018 8.5.1, 8.5.3, 8.6.1-8.6.3, "
+    "8.7.3.3 by process).",
     "Waiver": "An accepted deviation: suppresses the findings of one rule on some records "
     "until it expires.",
 }
