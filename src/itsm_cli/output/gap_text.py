@@ -28,8 +28,10 @@ MIN_TITLE = 20
 
 LEGEND = (
     "covered: approved evidence and no open finding · "
-    "partial: an unwaived error or warning on the clause, or all its evidence overdue for "
-    "review · missing: no approved, non-retired record evidences it"
+    "partial: an unwaived error or warning on the clause, all its evidence overdue for "
+    "review, or no approved record of the kind that shows it operating · "
+    "missing: no approved, non-retired record evidences it · "
+    "a parent is covered when all its subclauses are, missing when all are, partial otherwise"
 )
 
 
@@ -46,11 +48,9 @@ def evidence_text(clause: ClauseCoverage) -> str:
 
 
 def reasons(clause: ClauseCoverage) -> list[str]:
-    """What is behind a leaf's status: finding codes, and a lapsed review."""
-    out = list(clause.findings)
-    if clause.evidence and len(clause.overdue) == len(clause.evidence):
-        out.append("review overdue")
-    return out
+    """Why a leaf is partial or missing, in words (the coverage's `reason`, one part a
+    line); nothing for a covered one."""
+    return clause.reason.split("; ") if clause.reason else []
 
 
 def render_gap(coverage: Coverage, options: RenderOptions) -> str:
@@ -80,7 +80,7 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
     if reference is not None:
         table.add_column("2018", overflow="fold")
     table.add_column("Evidence", no_wrap=True, overflow="ellipsis")
-    table.add_column("Findings", overflow="fold")
+    table.add_column("Why", overflow="fold")
 
     blank = [""] * (3 if reference is not None else 2)
     groups = {g.id: g for g in coverage.groups}
@@ -105,10 +105,10 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
                 end_section=last_of_group,
             )
             continue
-        why = Text(", ".join(reasons(clause)))
+        why = Text("\n".join(reasons(clause)))
         if clause.waived:
             if why:
-                why.append(", ")
+                why.append("\n")
             why.append(", ".join(f"{code} (waived)" for code in clause.waived), style="dim")
         mapped = [_mapped(clause, reference)] if reference is not None else []
         table.add_row(

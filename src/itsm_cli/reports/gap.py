@@ -15,6 +15,8 @@ from itsm_cli.reports import charts
 from itsm_cli.reports.finding_rows import finding_row
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from itsm_cli.clauses.catalogue import Catalogue
     from itsm_cli.clauses.coverage import ClauseCoverage, Coverage
     from itsm_cli.records.index import RepoIndex
@@ -37,7 +39,7 @@ def build(data: ReportInput) -> dict[str, Any]:
     reference = load_catalogue(REFERENCE_EDITION)
     findings = data.check.findings
     severity = _worst_severity(findings)
-    documents = _mandatory_documents(data.repository.index)
+    documents = _mandatory_documents(data.repository.index, data.workspace.root)
     missing_documents = _missing_documents(catalogue, reference, documents)
 
     summary = Summary.of(findings, data.check.records, data.check.files)
@@ -187,24 +189,17 @@ def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[s
     }
 
 
-def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
+def _mandatory_documents(index: RepoIndex, root: Path) -> list[dict[str, Any]]:
     """Each mandatory document of ISO/IEC 20000-1:2018 (7.5.4) with the approved records
-    that satisfy it as DOC001 counts them (of the kind the catalogue names, evidencing the
-    clause or a parent of it), and the drafts that would once approved."""
-    from itsm_cli.clauses.catalogue import clause_matches
-    from itsm_cli.records.fields import Status
-    from itsm_cli.rules.documents import mandatory_documents
+    that satisfy it, exactly as DOC001 counts them (`mandatory_document_status`), and the
+    drafts that would once approved."""
+    from itsm_cli.rules.documents import mandatory_document_status
 
     rows = []
-    for clause in mandatory_documents():
-        candidates = [
-            r
-            for r in index.by_kind.get(clause.mandatory_kind or "", [])
-            if r.model.metadata.status is not Status.RETIRED
-            and any(clause_matches(named, clause.id) for named in r.model.evidenced_clauses)
-        ]
-        records = [r.id for r in candidates if r.model.approved]
-        drafts = [r.id for r in candidates if not r.model.approved]
+    for document in mandatory_document_status(index, root):
+        clause = document.clause
+        records = [r.id for r in document.records]
+        drafts = [r.id for r in document.drafts]
         rows.append(
             {
                 "clause": clause.id,
@@ -215,7 +210,8 @@ def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
                 "records_more": max(0, len(records) - MAX_EVIDENCE),
                 "drafts": drafts[:MAX_EVIDENCE],
                 "drafts_more": max(0, len(drafts) - MAX_EVIDENCE),
-                "satisfied": bool(records),
+                "unavailable": [r.id for r in document.unavailable][:MAX_EVIDENCE],
+                "satisfied": document.satisfied,
             }
         )
     return rows
