@@ -28,7 +28,7 @@ MAX_EVIDENCE = 20
 Those overdue for review are listed first then, since they are why a clause is partial."""
 
 # Tiers of the "top gaps" list, most serious first.
-_MISSING_MANDATORY, _ERRORS, _MISSING, _WARNINGS, _OVERDUE = range(5)
+_MISSING_MANDATORY, _ERRORS, _MISSING, _WARNINGS, _OTHER = range(5)
 
 
 def build(data: ReportInput) -> dict[str, Any]:
@@ -71,6 +71,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         "group_chart": charts.score_bars(
             [(f"{g.id} {g.title}", g.score) for g in coverage.groups],
             f"Score per clause group, {coverage.standard}",
+            [g.status for g in coverage.groups],
         ),
         "top_gaps": _top_gaps(coverage, severity, missing_documents),
         "clauses": [_clause_row(c, severity) for c in coverage.clauses],
@@ -129,7 +130,8 @@ def _top_gaps(
     coverage: Coverage, severity: dict[str, Severity], missing_documents: dict[str, str]
 ) -> list[dict[str, Any]]:
     """The ten leaf clauses that lose most: missing mandatory documents first, then clauses
-    with errors, other missing clauses, clauses with warnings, and lapsed reviews."""
+    with errors, other missing clauses, clauses with warnings, and the other partial ones
+    (lapsed reviews, no record of the kind that shows the clause operating)."""
     ranked: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
     for order, clause in enumerate(coverage.leaf_clauses()):
         if clause.status == "covered":
@@ -144,11 +146,11 @@ def _top_gaps(
             if warnings:
                 reason += "; warnings: " + ", ".join(warnings)
         elif clause.status == "missing":
-            tier, reason = _MISSING, "no approved record evidences it"
+            tier, reason = _MISSING, clause.reason or ""
         elif warnings:
             tier, reason = _WARNINGS, "warnings: " + ", ".join(warnings)
-        else:
-            tier, reason = _OVERDUE, "all its evidence is overdue for review"
+        else:  # overdue evidence, or no record of the kind that shows the clause operating
+            tier, reason = _OTHER, clause.reason or ""
         level = "error" if tier <= _MISSING else "warning"
         ranked.append(
             (
@@ -186,6 +188,7 @@ def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[s
         if clause.leaf
         else [],
         "waived": list(clause.waived) if clause.leaf else [],
+        "reason": clause.reason or "",
     }
 
 
