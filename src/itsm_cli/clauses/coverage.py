@@ -373,9 +373,7 @@ def compute_coverage(
         if clause.is_leaf:
             targets = [by_id[t] for t in clause.maps_to]
             status = roll_up(t.status for t in targets)
-            reason = "; ".join(
-                f"2018 {t.id} {t.status}: {t.reason}" for t in targets if t.status != "covered"
-            )
+            reason = _mapped_reason(targets)
             dates = [t.last_audited for t in targets if t.last_audited is not None]
             parts = leaf_parts[clause.id]
             last = max(dates, default=None)
@@ -386,6 +384,20 @@ def compute_coverage(
             last = None
         done[clause.id] = _merge(clause, parts, status, reason, last, mapped=True)
     return _scored(catalogue, [done[c.id] for c in catalogue], base)
+
+
+def _mapped_reason(targets: list[ClauseCoverage]) -> str:
+    """Why a clause of another edition is partial or missing: the 2018 clauses it maps onto
+    that are not covered, each with its own reason, then those that are."""
+    out = [
+        f"2018 {t.id} {t.status} ({(t.reason or '').replace('; ', ', ')})"
+        for t in targets
+        if t.status != "covered"
+    ]
+    covered = [t.id for t in targets if t.status == "covered"]
+    if covered:
+        out.append(f"2018 {', '.join(covered)} covered")
+    return "; ".join(out)
 
 
 def _parent_reason(children: list[ClauseCoverage]) -> str:

@@ -114,6 +114,8 @@ class DocumentStatus:
     """Records that would satisfy it once approved (neither approved nor retired)."""
     unavailable: tuple[LoadedRecord[Record], ...]
     """Approved records that would satisfy it but for a location missing from the repo."""
+    above: tuple[LoadedRecord[Record], ...] = ()
+    """Approved records of the kind that name only a clause above it (they do not count)."""
 
     @property
     def satisfied(self) -> bool:
@@ -137,11 +139,16 @@ def mandatory_document_status(index: RepoIndex, root: Path | None) -> list[Docum
         records: list[LoadedRecord[Record]] = []
         drafts: list[LoadedRecord[Record]] = []
         unavailable: list[LoadedRecord[Record]] = []
+        above: list[LoadedRecord[Record]] = []
         for record in index.by_kind.get(clause.mandatory_kind or "", []):
             model = record.model
-            if model.metadata.status is Status.RETIRED or not own_clause(
-                model.evidenced_clauses, clause.id
-            ):
+            if model.metadata.status is Status.RETIRED:
+                continue
+            if not own_clause(model.evidenced_clauses, clause.id):
+                if model.approved and any(
+                    clause_matches(c, clause.id) for c in model.evidenced_clauses
+                ):
+                    above.append(record)
                 continue
             if _location_missing(record, root):
                 if model.approved:
@@ -150,7 +157,9 @@ def mandatory_document_status(index: RepoIndex, root: Path | None) -> list[Docum
                 records.append(record)
             else:
                 drafts.append(record)
-        out.append(DocumentStatus(clause, tuple(records), tuple(drafts), tuple(unavailable)))
+        out.append(
+            DocumentStatus(clause, tuple(records), tuple(drafts), tuple(unavailable), tuple(above))
+        )
     return out
 
 
@@ -213,6 +222,12 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
             hint = (
                 f"{names} would count but its location does not exist in the repository "
                 "(DOC003): correct the path, add the file, or give the document's URL."
+            )
+        elif document.above:
+            names = ", ".join(r.id for r in document.above)
+            hint = (
+                f"{names} names only a clause above {clause.id}, which does not make it this "
+                f"document: name {clause.id} in the record that is the document."
             )
         yield Finding(
             rule=ctx.rule.code,
