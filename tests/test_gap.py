@@ -207,7 +207,9 @@ def test_edition_2011_rolls_up_the_2018_clauses_mapped_onto() -> None:
     )
     assert clauses["4.1.1"]["status"] == "missing"  # 5.1
     assert clauses["4.1.1"]["reason"] == "2018 5.1 missing (no approved record evidences it)"
-    assert clauses["6.1"]["reason"] == "2018 8.3.3 partial (open findings: SLM003); 2018 8.2.4 covered"
+    assert clauses["6.1"]["reason"] == (
+        "2018 8.3.3 partial (open findings: SLM003); 2018 8.2.4 covered"
+    )
     assert clauses["4.1"]["status"] == "partial"  # 4.1.1 missing, 4.1.2 covered
     assert clauses["4"]["status"] == "partial"
     assert clauses["9"]["status"] == "missing"  # nothing under 9 maps onto evidence
