@@ -124,7 +124,9 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
     # Record ids are shown whole while the titles keep MIN_TITLE columns; on a narrower
     # terminal the evidence column gives way too (ids cut with an ellipsis) instead of the
     # titles being squeezed to a few letters.
-    others = sum(_widest(column) + 2 for column in table.columns if column.header != "Title")
+    others = sum(
+        _widest(column) + 2 for column in table.columns if column.header not in ("Title", "Why")
+    )
     if others + MIN_TITLE > options.width:
         table.columns[-2].no_wrap = False
     console.print(table)
