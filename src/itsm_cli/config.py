@@ -62,7 +62,8 @@ class Config(BaseModel):
     max_file_size: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
     """Largest record file read, in bytes."""
     evidence: EvidenceSettings = EvidenceSettings()
-    """`evidence.maxLeafClauses` (DOC005)."""
+    """`maxLeafClauses`: leaf clauses one Evidence record may name before DOC005 calls it
+    a binder (default 8)."""
 
     @field_validator("review_intervals")
     @classmethod
