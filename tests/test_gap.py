@@ -225,7 +225,12 @@ def test_edition_2011_text_shows_the_2018_clauses_and_why_they_fall_short() -> N
     code, out, _ = gap("--edition", "2011", "--no-color")
     assert code == 0
     assert "Clause coverage, ISO/IEC 20000-1:2011" in out
-    pattern = r"^\s+7\.2\s+Supplier management\s+partial\s+8\.3\.4\.1 \(missing\)"
+    pattern = (
+        r"^\s+7\.2\s+Supplier management\s+partial\s+8\.3\.4\.1 \(missing\)\s+SUP-NETOPS"
+        r"\s+8\.3\.4\.1: no approved record evidences it$"
+    )
+    assert re.search(pattern, out, re.M)
+    pattern = r"^\s+8\.3\.4\.2 \(partial\)\s+8\.3\.4\.2: only evidence overdue for review$"
     assert re.search(pattern, out, re.M)
 
 
@@ -280,9 +285,12 @@ def test_text_groups_by_top_level_clause_with_scores_evidence_and_findings() -> 
     def row(pattern: str) -> None:
         assert any(re.fullmatch(pattern, line) for line in lines), pattern
 
-    row(r"4\s+Context of the organization\s+partial\s+87\.5")
-    row(r"5\s+Leadership\s+partial\s+50\.0")
-    row(r"6\s+Planning\s+missing\s+0\.0")
+    row(r"4\s+Context of the organization\s+partial\s+87\.5\s+3 of 4 subclauses covered")
+    row(r"\s+partial: 4\.3")
+    row(r"5\s+Leadership\s+partial\s+50\.0\s+1 of 3 subclauses covered")
+    row(r"\s+missing: 5\.1, 5\.3")
+    row(r"6\s+Planning\s+missing\s+0\.0\s+no approved record evidences any of its subclauses")
+    row(r"\s+5\.2\s+Policy\s+covered")
     row(r"\s+4\.3\s+Scope of the SMS\s+partial\s+EV-SCOPE\s+only evidence overdue for review")
     row(r"\s+4\.4\s+Service management system\s+covered\s+EV-SMS-OLD \(overdue\)")
     row(r"\s+EV-SMS")

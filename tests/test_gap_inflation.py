@@ -312,5 +312,6 @@ def test_text_shows_the_reason_of_each_clause() -> None:
         r"\s+only evidence overdue for review")
     row(r"\s+9\.1\s+Monitoring, measurement, analysis and evaluation\s+missing"
         r"\s+no approved record evidences it")
-    row(r"7\s+Support of the SMS\s+partial\s+55\.6")
-    row(r"10\s+Improvement\s+missing\s+0\.0")
+    row(r"7\s+Support of the SMS\s+partial\s+55\.6\s+5 of 6 subclauses covered")
+    row(r"10\s+Improvement\s+missing\s+0\.0\s+no approved record evidences any of its"
+        r" subclauses")
