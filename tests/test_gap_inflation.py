@@ -9,16 +9,23 @@ and `lastAudited` of the gap JSON, text and reports.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from itsm_cli.clauses.catalogue import load_catalogue
+from itsm_cli.clauses.coverage import compute_coverage
 from itsm_cli.cli.main import app
+from itsm_cli.config import load_workspace
+from itsm_cli.output.gap_json import coverage_to_json
+from itsm_cli.records.index import load_repository
 
 FIXTURE = Path(__file__).parent / "gap" / "inflation"
 TODAY = "2026-11-23"
@@ -315,3 +322,42 @@ def test_text_shows_the_reason_of_each_clause() -> None:
     row(r"7\s+Support of the SMS\s+partial\s+55\.6\s+5 of 6 subclauses covered")
     row(r"10\s+Improvement\s+missing\s+0\.0\s+no approved record evidences any of its"
         r" subclauses")
+
+
+def _audit(kind: str, state: str, day: dt.date, scope: list[str], status: str = "approved") -> Any:
+    """A stand-in for an Audit record with the fields DESIGN §2 gives the kind."""
+    spec = SimpleNamespace(type=kind, state=state, date=day, scope=scope)
+    return SimpleNamespace(model=SimpleNamespace(metadata=SimpleNamespace(status=status),
+                                                 spec=spec))
+
+
+def test_last_audited_is_the_latest_internal_audit_done_whose_scope_holds_the_clause() -> None:
+    """The Audit kind comes with another change; coverage reads its documented fields, so
+    stand-ins show the rule: internal, done, on or before today, not retired; a scope entry
+    holds the clauses below it."""
+    workspace = load_workspace(FIXTURE)
+    repository = load_repository(workspace)
+    repository.index.by_kind["Audit"] = [
+        _audit("internal", "done", dt.date(2026, 3, 10), ["8.7"]),
+        _audit("internal", "done", dt.date(2026, 9, 1), ["8.7.2", "9"]),
+        _audit("external", "done", dt.date(2026, 10, 1), ["8.7.1"]),  # not internal
+        _audit("internal", "planned", dt.date(2026, 10, 15), ["8.7.1"]),  # not done
+        _audit("internal", "done", dt.date(2026, 12, 1), ["8.7.1"]),  # after today
+        _audit("internal", "done", dt.date(2026, 10, 20), ["8.7.1"], status="retired"),
+    ]
+    today = dt.date(2026, 11, 23)
+    coverage = compute_coverage(
+        repository.index, [], load_catalogue("2018"), today, workspace.config
+    )
+    last = {c.id: c.last_audited for c in coverage.clauses}
+    assert last["8.7.1"] == dt.date(2026, 3, 10)
+    assert last["8.7.2"] == dt.date(2026, 9, 1)
+    assert last["8.7"] == dt.date(2026, 3, 10)  # the 2026-09 audit held only 8.7.2 of it
+    assert last["9.2"] == last["9"] == dt.date(2026, 9, 1)
+    assert last["8.6.1"] is None
+    as_json = {c["id"]: c for c in coverage_to_json(coverage)["clauses"]}
+    assert as_json["8.7.2"]["lastAudited"] == "2026-09-01"
+    older = compute_coverage(repository.index, [], load_catalogue("2011"), today, workspace.config)
+    mapped = {c.id: c.last_audited for c in older.clauses}
+    assert mapped["6.3.1"] == dt.date(2026, 9, 1)  # → 8.7.1 and 8.7.2: the later one
+    assert mapped["8.1"] is None

@@ -34,6 +34,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from itsm_cli.clauses.catalogue import (
@@ -389,12 +390,17 @@ def find_missing_evidence_files(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(record, problem, ("spec", "location"), clauses=clauses)
 
 
-def leaf_clauses(named: Iterable[str]) -> tuple[str, ...]:
-    """The 2018 leaves that clauses expand to (a parent stands for each leaf below it), each
-    once, in catalogue order; clause ids the catalogue lacks (E002) expand to nothing."""
+@cache
+def _leaves_of(clause_id: str) -> frozenset[str]:
     catalogue = load_catalogue(REFERENCE_EDITION)
-    wanted = {leaf.id for c in named if c in catalogue for leaf in catalogue.leaves_under(c)}
-    return tuple(leaf.id for leaf in catalogue.leaves() if leaf.id in wanted)
+    if clause_id not in catalogue:  # an unknown clause is E002's; it expands to nothing
+        return frozenset()
+    return frozenset(leaf.id for leaf in catalogue.leaves_under(clause_id))
+
+
+def leaf_clauses(named: Iterable[str]) -> frozenset[str]:
+    """The 2018 leaves that clauses expand to (a parent stands for each leaf below it)."""
+    return frozenset().union(*(_leaves_of(c) for c in named))
 
 
 @rule(
