@@ -179,6 +179,16 @@ def test_change_policy_only_by_its_own_clause(
     assert row == checklist + ("EV-CHANGE-POLICY |" if satisfied else "**missing** |")
 
 
+def test_the_checklist_names_evidence_whose_location_is_missing() -> None:
+    code, out = run("report", "gap", "-f", "md")
+    assert code == 0
+    row = next(x for x in out.splitlines() if x.startswith("| 8.5.1.1 | Change management"
+                                                            " policy | Evidence | "))
+    assert row.endswith("| **missing** (location missing: EV-CHANGE-POLICY) |")
+    code, html = run("report", "gap", "-f", "html")
+    assert "(location missing: <code>EV-CHANGE-POLICY</code>)" in html
+
+
 def test_doc002_only_on_documents() -> None:
     flagged = set(by_rule("DOC002"))
     assert flagged == {"EV-SECURITY-POLICY"}  # a policy
