@@ -52,14 +52,8 @@ Status = Literal["covered", "partial", "missing"]
 STATUSES: tuple[Status, ...] = ("covered", "partial", "missing")
 """Every status, best first."""
 
-_RANK: dict[Status, int] = {"missing": 0, "partial": 1, "covered": 2}
 _BLOCKING = (Severity.ERROR, Severity.WARNING)
 _RETIRED = "retired"
-
-
-def worst(statuses: Iterable[Status]) -> Status:
-    """The worst of the statuses (`missing` < `partial` < `covered`); `missing` if none."""
-    return min(statuses, key=_RANK.__getitem__, default="missing")
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,8 @@ from itsm_cli.records.models import Evidence, Record
 from itsm_cli.rules.registry import RuleContext, rule
 
 _IO = ("7.5.3",)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 REVIEWED_KINDS = frozenset({
     "Service",
@@ -78,8 +80,6 @@ def is_reviewed_document(record: Record) -> bool:
     if isinstance(record, Evidence):
         return record.spec.type in REVIEWED_EVIDENCE_TYPES
     return record.KIND in REVIEWED_KINDS
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
 def mandatory_documents() -> tuple[Clause, ...]:
