@@ -105,18 +105,25 @@ def test_internal_supplier_evidences_8_3_4_2_not_8_3_4_1() -> None:
     assert clauses["8.3.4.2"]["evidence"] == ["SUP-NETOPS"]
 
 
-def test_parents_take_the_worst_status_of_their_children() -> None:
+def test_parents_roll_up_covered_missing_or_partial_when_mixed() -> None:
     clauses = by_id(gap_json())
     expected = {
         "4": "partial",  # covered, covered, partial, covered
-        "5": "missing",  # 5.1 and 5.3 missing
+        "5": "partial",  # 5.2 covered, 5.1 and 5.3 missing: mixed
         "5.2": "covered",  # both children covered through the parent clause
+        "6": "missing",  # every subclause missing
         "6.2": "missing",
-        "8.3": "missing",
-        "8.3.4": "missing",  # 8.3.4.1 missing, 8.3.4.2 partial
+        "8.3": "partial",
+        "8.3.4": "partial",  # 8.3.4.1 missing, 8.3.4.2 partial
         "8.7": "missing",
     }
     assert {k: clauses[k]["status"] for k in expected} == expected
+    assert clauses["5"]["reason"] == "1 of 3 subclauses covered; missing: 5.1, 5.3"
+    assert clauses["8.3.4"]["reason"] == (
+        "0 of 2 subclauses covered; partial: 8.3.4.2; missing: 8.3.4.1"
+    )
+    assert clauses["6"]["reason"] == "no approved record evidences any of its subclauses"
+    assert clauses["5.2"]["reason"] is None
     # A parent lists the evidence and findings of the clauses below it.
     assert clauses["5.2"]["evidence"] == ["EV-POLICY"]
     assert clauses["8.3"]["evidence"] == ["SLA-WEB", "SUP-NETOPS"]
@@ -137,14 +144,28 @@ def test_json_has_exactly_the_documented_shape_in_catalogue_order() -> None:
     assert isinstance(data["score"], float)
     assert [c["id"] for c in data["clauses"]] == [c.id for c in load_catalogue("2018")]
     for clause in data["clauses"]:
-        assert list(clause) == ["id", "title", "status", "evidence", "findings"]
+        assert list(clause) == [
+            "id", "title", "status", "evidence", "findings", "reason", "lastAudited"
+        ]
+        assert (clause["reason"] is None) == (clause["status"] == "covered"), clause["id"]
+        assert clause["lastAudited"] is None  # no Audit record in the fixture
     assert data["clauses"][0] == {
         "id": "4",
         "title": "Context of the organization",
         "status": "partial",
         "evidence": ["EV-CONTEXT", "EV-SCOPE", "EV-SMS-OLD", "EV-SMS"],
         "findings": [],
+        "reason": "3 of 4 subclauses covered; partial: 4.3",
+        "lastAudited": None,
     }
+
+
+def test_json_reason_per_leaf() -> None:
+    clauses = by_id(gap_json())
+    assert clauses["4.3"]["reason"] == "only evidence overdue for review"
+    assert clauses["8.3.3"]["reason"] == "open findings: SLM003"
+    assert clauses["5.1"]["reason"] == "no approved record evidences it"
+    assert clauses["4.1"]["reason"] is None
 
 
 def test_output_file_holds_the_json(tmp_path: Path) -> None:
@@ -157,7 +178,7 @@ def test_output_file_holds_the_json(tmp_path: Path) -> None:
 # --- 2011 ---------------------------------------------------------------------------------
 
 
-def test_edition_2011_takes_the_worst_status_of_the_2018_clauses_mapped_onto() -> None:
+def test_edition_2011_rolls_up_the_2018_clauses_mapped_onto() -> None:
     data = gap_json("--edition", "2011")
     assert data["edition"] == "2011"
     clauses = by_id(data)
@@ -169,6 +190,8 @@ def test_edition_2011_takes_the_worst_status_of_the_2018_clauses_mapped_onto() -
         "status": "covered",
         "evidence": ["EV-POLICY"],
         "findings": [],
+        "reason": None,
+        "lastAudited": None,
     }
     # 4.5.1 → 4.3 (partial: overdue)
     assert (clauses["4.5.1"]["status"], clauses["4.5.1"]["evidence"]) == ("partial", ["EV-SCOPE"])
@@ -176,23 +199,38 @@ def test_edition_2011_takes_the_worst_status_of_the_2018_clauses_mapped_onto() -
     assert clauses["6.1"]["status"] == "partial"
     assert clauses["6.1"]["evidence"] == ["SLA-WEB", "SVC-WEB"]
     assert clauses["6.1"]["findings"] == ["SLM003"]
-    # 7.2 → 8.3.4.1 (missing) and 8.3.4.2 (partial): missing despite its evidence
-    assert (clauses["7.2"]["status"], clauses["7.2"]["evidence"]) == ("missing", ["SUP-NETOPS"])
+    # 7.2 → 8.3.4.1 (missing) and 8.3.4.2 (partial): mixed, so partial
+    assert (clauses["7.2"]["status"], clauses["7.2"]["evidence"]) == ("partial", ["SUP-NETOPS"])
+    assert clauses["7.2"]["reason"] == (
+        "2018 8.3.4.1 missing (no approved record evidences it); "
+        "2018 8.3.4.2 partial (only evidence overdue for review)"
+    )
     assert clauses["4.1.1"]["status"] == "missing"  # 5.1
-    assert clauses["4"]["status"] == "missing"
-    assert clauses["4.1"]["status"] == "missing"  # 4.1.1 missing, 4.1.2 covered
+    assert clauses["4.1.1"]["reason"] == "2018 5.1 missing (no approved record evidences it)"
+    assert clauses["6.1"]["reason"] == (
+        "2018 8.3.3 partial (open findings: SLM003); 2018 8.2.4 covered"
+    )
+    assert clauses["4.1"]["status"] == "partial"  # 4.1.1 missing, 4.1.2 covered
+    assert clauses["4"]["status"] == "partial"
+    assert clauses["9"]["status"] == "missing"  # nothing under 9 maps onto evidence
     leaves = leaf_ids(list(clauses))
     assert len(leaves) == 39
     statuses = [clauses[i]["status"] for i in leaves]
-    assert (statuses.count("covered"), statuses.count("partial")) == (1, 2)
-    assert data["score"] == round((1 + 2 / 2) / 39 * 100, 1) == 5.1
+    # covered: 4.1.2; partial: 4.2 (8.3.4.2 among its targets), 4.5.1, 6.1, 7.2
+    assert (statuses.count("covered"), statuses.count("partial")) == (1, 4)
+    assert data["score"] == round((1 + 4 / 2) / 39 * 100, 1) == 7.7
 
 
 def test_edition_2011_text_shows_the_2018_clauses_and_why_they_fall_short() -> None:
     code, out, _ = gap("--edition", "2011", "--no-color")
     assert code == 0
     assert "Clause coverage, ISO/IEC 20000-1:2011" in out
-    pattern = r"^\s+7\.2\s+Supplier management\s+missing\s+8\.3\.4\.1 \(missing\)"
+    pattern = (
+        r"^\s+7\.2\s+Supplier management\s+partial\s+8\.3\.4\.1 \(missing\)\s+SUP-NETOPS"
+        r"\s+8\.3\.4\.1: no approved record evidences it$"
+    )
+    assert re.search(pattern, out, re.M)
+    pattern = r"^\s+8\.3\.4\.2 \(partial\)\s+8\.3\.4\.2: only evidence overdue for review$"
     assert re.search(pattern, out, re.M)
 
 
@@ -247,16 +285,19 @@ def test_text_groups_by_top_level_clause_with_scores_evidence_and_findings() -> 
     def row(pattern: str) -> None:
         assert any(re.fullmatch(pattern, line) for line in lines), pattern
 
-    row(r"4\s+Context of the organization\s+partial\s+87\.5")
-    row(r"5\s+Leadership\s+missing\s+50\.0")
-    row(r"6\s+Planning\s+missing\s+0\.0")
-    row(r"\s+4\.3\s+Scope of the SMS\s+partial\s+EV-SCOPE\s+review overdue")
+    row(r"4\s+Context of the organization\s+partial\s+87\.5\s+3 of 4 subclauses covered")
+    row(r"\s+partial: 4\.3")
+    row(r"5\s+Leadership\s+partial\s+50\.0\s+1 of 3 subclauses covered")
+    row(r"\s+missing: 5\.1, 5\.3")
+    row(r"6\s+Planning\s+missing\s+0\.0\s+no approved record evidences any of its subclauses")
+    row(r"\s+5\.2\s+Policy\s+covered")
+    row(r"\s+4\.3\s+Scope of the SMS\s+partial\s+EV-SCOPE\s+only evidence overdue for review")
     row(r"\s+4\.4\s+Service management system\s+covered\s+EV-SMS-OLD \(overdue\)")
     row(r"\s+EV-SMS")
     row(r"\s+5\.2\.1\s+Establishing the policy\s+covered\s+EV-POLICY")
     row(r"\s+8\.2\.4\s+Service catalogue management\s+covered\s+SVC-WEB\s+CAT001 \(waived\)")
-    row(r"\s+8\.3\.3\s+Service level management\s+partial\s+SLA-WEB\s+SLM003")
-    row(r"\s+8\.3\.4\.1\s+External suppliers\s+missing")
+    row(r"\s+8\.3\.3\s+Service level management\s+partial\s+SLA-WEB\s+open findings: SLM003")
+    row(r"\s+8\.3\.4\.1\s+External suppliers\s+missing\s+no approved record evidences it")
     assert "Score 13.2: 6 covered, 3 partial, 48 missing of 57 leaf clauses" in out
     assert "partial: an unwaived error or warning" in out  # the legend
 

@@ -25,6 +25,7 @@ RECORDS = [
     "records/continuity/con-webshop.yaml",
     "records/evidence/ev-sms-manual.yaml",
     "records/measurements/sla-webshop.yaml",
+    "records/operations/ops-incident.yaml",
     "records/services/svc-webshop.yaml",
     "records/suppliers/sup-cloudhost.yaml",
     "records/waivers/wvr-mandatory-documents.yaml",
@@ -84,7 +85,7 @@ def test_the_new_repository_validates_checks_and_is_formatted(
 ) -> None:
     code, out = run_in(scaffolded, monkeypatch, "validate", "--today", TODAY)
     assert code == 0, out
-    assert "9 records in 9 files: no findings" in out
+    assert "10 records in 10 files: no findings" in out
     code, out = run_in(scaffolded, monkeypatch, "fmt", "--check")
     assert code == 0, out
     code, out = run_in(scaffolded, monkeypatch, "check", "--today", TODAY)
@@ -98,7 +99,7 @@ def test_example_dates_follow_today(scaffolded: Path) -> None:
     assert str(sla["metadata"]["lastReviewed"]) == TODAY
     measurement = yaml.safe_load((scaffolded / RECORDS[5]).read_text())
     assert measurement["metadata"]["id"] == "MEAS-WEBSHOP-2026-10"
-    waiver = yaml.safe_load((scaffolded / RECORDS[8]).read_text())
+    waiver = yaml.safe_load((scaffolded / RECORDS[9]).read_text())
     assert str(waiver["spec"]["expires"]) == "2027-02-23"
 
 

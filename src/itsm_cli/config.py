@@ -25,6 +25,16 @@ class ConfigError(Exception):
     """A configuration problem: one line with the file and what to change (exit 2)."""
 
 
+class EvidenceSettings(BaseModel):
+    """`[evidence]`: what one Evidence record may claim."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    max_leaf_clauses: int = Field(default=8, gt=0, alias="maxLeafClauses")
+    """Leaf clauses an Evidence record's `metadata.clauses` may expand to before DOC005
+    calls it a binder."""
+
+
 class Config(BaseModel):
     """Settings of one records repository. TOML keys are kebab-case."""
 
@@ -52,6 +62,9 @@ class Config(BaseModel):
     """Folder of report templates overriding the built-in ones."""
     max_file_size: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
     """Largest record file read, in bytes."""
+    evidence: EvidenceSettings = EvidenceSettings()
+    """`maxLeafClauses`: leaf clauses one Evidence record may name before DOC005 calls it
+    a binder (default 8)."""
 
     @field_validator("review_intervals")
     @classmethod
@@ -204,14 +217,20 @@ def _config_error(path: Path, exc: ValidationError) -> ConfigError:
     first = exc.errors(include_url=False)[0]
     key = ".".join(str(p) for p in first["loc"])
     if first["type"] == "extra_forbidden":
-        options = [f.alias or n for n, f in Config.model_fields.items()]
-        guess = difflib.get_close_matches(str(first["loc"][0]), options, n=1)
+        table: type[BaseModel] = Config  # a nested table (`[evidence]`) offers its own keys
+        for part in first["loc"][:-1]:
+            fields = {f.alias or n: f.annotation for n, f in table.model_fields.items()}
+            inner = fields.get(str(part))
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                table = inner
+        options = [f.alias or n for n, f in table.model_fields.items()]
+        guess = difflib.get_close_matches(str(first["loc"][-1]), options, n=1)
         tip = f" (did you mean '{guess[0]}'?)" if guess else f" (known: {', '.join(options)})"
         return ConfigError(f"{_label(path)}: unknown setting '{key}'{tip}")
     detail = first["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     for pydantic_words, ours in _TYPE_WORDS:
         detail = detail.replace(pydantic_words, ours)
-    detail = detail.split(", unable to parse")[0]
+    detail = detail.split(", unable to parse")[0].split(" or instance of ")[0]
     return ConfigError(f"{_label(path)}: setting '{key}': {detail}")
 
 

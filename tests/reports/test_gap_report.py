@@ -68,14 +68,24 @@ def test_top_gaps_order_errors_before_other_missing_clauses(
 ) -> None:
     repo = tmp_path / "sms"
     shutil.copytree(reports.fixture, repo)
-    # An approved manual evidencing every mandatory Evidence clause but the change policy.
+    # Approved manuals evidencing every mandatory Evidence clause but the change policy,
+    # each naming the mandatory clauses themselves (a parent would not satisfy them) and at
+    # most 8 leaf clauses (no DOC005).
+    manuals = {
+        "EV-SMS-MANUAL": '["4", "4.3", "4.4", "6", "6.2", "6.3"]',
+        "EV-SUPPORT": '["7.1", "7.2", "7.3", "7.4", "7.6"]',
+        "EV-DOCUMENTS": '["7.5", "8.2.2", "8.7.3.1"]',
+        "EV-PERFORMANCE": '["9", "10"]',
+    }
     (repo / "records/evidence/ev-sms-manual.yaml").write_text(
-        "apiVersion: itsm/v1\nkind: Evidence\n"
-        "metadata:\n  id: EV-SMS-MANUAL\n  title: SMS manual\n  owner: sms-manager\n"
-        "  status: approved\n  approved: {by: Managing Director, date: 2026-10-01}\n"
-        "  lastReviewed: 2026-10-01\n"
-        '  clauses: ["4", "6", "7", "8.2.2", "8.7.3.1", "9", "10"]\n'
-        "spec:\n  type: policy\n  location: https://intranet.example/sms/manual\n"
+        "---\n".join(
+            "apiVersion: itsm/v1\nkind: Evidence\n"
+            f"metadata:\n  id: {id}\n  title: SMS manual\n  owner: sms-manager\n"
+            "  status: approved\n  approved: {by: Managing Director, date: 2026-10-01}\n"
+            f"  lastReviewed: 2026-10-01\n  clauses: {clauses}\n"
+            "spec:\n  type: policy\n  location: https://intranet.example/sms/manual\n"
+            for id, clauses in manuals.items()
+        )
     )
     monkeypatch.chdir(repo)
     top = reports.tables(reports.ok("gap", fmt="html"))["top-gaps"]
@@ -210,3 +220,26 @@ def test_a_mandatory_document_with_many_records_lists_twenty_and_counts_the_rest
     row = reports.tables(reports.ok("gap", fmt="html"))["document-table"].row("5.2")
     assert row["Satisfied by"].count("EV-") == 20
     assert row["Satisfied by"].endswith(" and 3 more")
+
+
+def test_html_bars_take_the_colour_of_their_groups_status(reports: Reports) -> None:
+    """Clause 5 scores 25 with partial children: an amber bar, as its status cell says; a
+    bar coloured by score alone would be red."""
+    from itsm_cli.reports.charts import COLORS, STATUS_COLORS
+
+    html = reports.ok("gap", fmt="html")
+    (chart,) = reports.svgs(html)
+    bars = [r.get("fill") for r in chart.iter(f"{SVG}rect")][1::2]  # track, bar, track, …
+    statuses = reports.tables(html)["groups"].column("Status")
+    assert statuses[1] == "partial"  # 5 Leadership: 5.2 partial, 5.1 and 5.3 missing
+    assert bars == [COLORS[STATUS_COLORS[s]] for s in statuses]
+    assert bars[1] == COLORS["warn"]
+    assert statuses[0] == "missing" and bars[0] == COLORS["bad"]
+
+
+def test_html_clause_table_says_why(reports: Reports) -> None:
+    table = reports.tables(reports.ok("gap", fmt="html"))["clause-table"]
+    gap = {c["id"]: c for c in run_json("gap")["clauses"]}
+    assert table.column("Why") == [c["reason"] or "" for c in gap.values()]
+    assert table.row("5.2.1")["Why"] == "only evidence overdue for review"
+    assert table.row("5")["Why"] == "0 of 3 subclauses covered; partial: 5.2; missing: 5.1, 5.3"

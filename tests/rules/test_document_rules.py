@@ -136,6 +136,17 @@ def test_doc003_messages(findings: list[Any]) -> None:
     }
 
 
+def test_doc003_is_mapped_to_the_clauses_of_approved_evidence(findings: list[Any]) -> None:
+    clauses = {f["record"]: f["clauses"] for f in findings if f["rule"] == "DOC003"}
+    assert clauses == {
+        "EV-BOARD-MINUTES": ["7.5.3", "9.3"],
+        "EV-OUTSIDE": ["7.5.3"],  # it names 7.5.3 itself: listed once
+        "EV-ABSOLUTE": ["7.5.3"],
+        "EV-DRAFT-RUNBOOK": ["7.5.3"],  # a draft: its 8.7.2 is evidenced by nothing
+    }
+    assert all_rules()["DOC003"].clauses == ("7.5.3",)
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
 def test_doc003_link_out_of_the_repository_is_not_followed(tmp_path: Path) -> None:
     repo = tmp_path / "repo"

@@ -8,12 +8,17 @@ Per leaf clause of the 2018 edition (README, section `itsm gap`):
   records evidence nothing.
 - **partial** when it is evidenced, but an unwaived error or warning mapped to it remains
   (a finding's `clauses`; a finding mapped to a parent affects every leaf below it), or
-  every record evidencing it is overdue for review.
+  every record evidencing it is a document overdue for review, or it is a clause that a
+  kind evidences (the catalogue's `kinds`, or a kind's own clauses) and no approved record
+  of such a kind evidences it: an Evidence naming 8.7.2 documents continuity but shows no
+  plan operating.
 - **covered** otherwise.
 
-A parent clause takes the worst status of its children. Another edition (2011) is derived
-from the 2018 result: each of its leaves takes the worst status of the 2018 clauses it maps
-onto (a 2018 parent standing for all its leaves). Score = (covered + ½ partial) / leaves × 100.
+A parent clause is covered when all its children are, missing when all are missing, partial
+otherwise. Another edition (2011) is derived from the 2018 result: each of its leaves rolls
+up the 2018 clauses it maps onto the same way, and its parents their children. Every clause
+that is not covered says why in `reason`, in words an auditor reads. Score = (covered + ½
+partial) / leaves × 100.
 
 This is core code: it takes the findings of `check_repository` as input and never prints.
 """
@@ -26,7 +31,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
-from itsm_cli.clauses.catalogue import REFERENCE_EDITION, Catalogue, Clause, load_catalogue
+from itsm_cli.clauses.catalogue import (
+    REFERENCE_EDITION,
+    Catalogue,
+    Clause,
+    clause_matches,
+    load_catalogue,
+)
 from itsm_cli.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -41,13 +52,8 @@ Status = Literal["covered", "partial", "missing"]
 STATUSES: tuple[Status, ...] = ("covered", "partial", "missing")
 """Every status, best first."""
 
-_RANK: dict[Status, int] = {"missing": 0, "partial": 1, "covered": 2}
 _BLOCKING = (Severity.ERROR, Severity.WARNING)
-
-
-def worst(statuses: Iterable[Status]) -> Status:
-    """The worst of the statuses (`missing` < `partial` < `covered`); `missing` if none."""
-    return min(statuses, key=_RANK.__getitem__, default="missing")
+_RETIRED = "retired"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +76,10 @@ class ClauseCoverage:
     leaf: bool = True
     maps_to: tuple[str, ...] = ()
     """For a clause of another edition than 2018: the 2018 clauses it maps onto."""
+    reason: str | None = None
+    """Why the clause is partial or missing, in words; None when it is covered."""
+    last_audited: dt.date | None = None
+    """The date of the latest internal Audit done whose scope holds the clause."""
 
     @property
     def depth(self) -> int:
@@ -135,6 +145,27 @@ def score_of(covered: int, partial: int, leaves: int) -> float:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def roll_up(statuses: Iterable[Status]) -> Status:
+    """The status of a clause from those it stands for (its children, or for a 2011 clause
+    the 2018 clauses it maps onto): covered when all are, missing when all are (or there
+    are none), partial otherwise."""
+    seen = set(statuses)
+    if seen == {"covered"}:
+        return "covered"
+    if not seen or seen == {"missing"}:
+        return "missing"
+    return "partial"
+
+
+MISSING_REASON = "no approved record evidences it"
+
+_FINDING_WORDS = {
+    "DOC003": "Evidence location missing (DOC003)",
+    "DOC005": "binder Evidence naming more than {limit} leaf clauses (DOC005)",
+}
+"""Findings that say more in words than as a code."""
+
+
 @dataclass(slots=True)
 class _Leaf:
     """What is known about one 2018 leaf while computing."""
@@ -143,14 +174,27 @@ class _Leaf:
     """Record id → overdue for review (dict for repository order without duplicates)."""
     findings: set[str]
     waived: set[str]
+    kinds: tuple[str, ...] = ()
+    """Kinds that evidence the clause by their kind; empty when any record will do."""
+    operating: bool = False
+    """Whether an approved record of one of `kinds` (or by its kind) evidences it."""
 
-    @property
-    def status(self) -> Status:
-        if not self.evidence:
-            return "missing"
-        if self.findings or all(self.evidence.values()):
-            return "partial"
-        return "covered"
+    def problems(self, limit: int) -> list[str]:
+        """Why an evidenced leaf is partial, in words (empty: covered)."""
+        out = []
+        if self.kinds and not self.operating:
+            out.append(f"no approved {' or '.join(self.kinds)} record")
+        others = []
+        for code in sorted(self.findings):
+            if code in _FINDING_WORDS:
+                out.append(_FINDING_WORDS[code].format(limit=limit))
+            else:
+                others.append(code)
+        if others:
+            out.append("open findings: " + ", ".join(others))
+        if self.evidence and all(self.evidence.values()):
+            out.append("only evidence overdue for review")
+        return out
 
 
 class _Leaves:
@@ -171,6 +215,23 @@ class _Leaves:
         return found
 
 
+def kinds_by_leaf(reference: Catalogue) -> dict[str, tuple[str, ...]]:
+    """2018 leaf → the kinds that evidence it by their kind: the catalogue's `kinds` of the
+    leaf and of the clauses above it, and every kind whose own clauses hold it."""
+    from itsm_cli.records.models import KINDS
+
+    under = _Leaves(reference)
+    out: dict[str, dict[str, None]] = {leaf.id: {} for leaf in reference.leaves()}
+    for clause in reference:
+        for leaf in under(clause.id):
+            out[leaf].update(dict.fromkeys(clause.kinds))
+    for kind, cls in KINDS.items():
+        for clause_id in cls.CLAUSES:
+            for leaf in under(clause_id):
+                out[leaf][kind] = None
+    return {leaf: tuple(kinds) for leaf, kinds in out.items()}
+
+
 def _reference_leaves(
     index: RepoIndex,
     findings: Iterable[Finding],
@@ -178,7 +239,10 @@ def _reference_leaves(
     today: dt.date,
     config: Config,
 ) -> dict[str, _Leaf]:
-    leaves = {c.id: _Leaf({}, set(), set()) for c in reference.leaves()}
+    from itsm_cli.rules.documents import is_reviewed_document
+
+    kinds = kinds_by_leaf(reference)
+    leaves = {c.id: _Leaf({}, set(), set(), kinds[c.id]) for c in reference.leaves()}
     under = _Leaves(reference)
     intervals: dict[str, Duration] = {}
     for record in index.by_id.values():
@@ -189,13 +253,19 @@ def _reference_leaves(
         if not claimed:
             continue
         kind = record.kind
-        if kind not in intervals:
-            intervals[kind] = config.review_interval(kind)
-        due = model.review_due(intervals[kind])
-        overdue = due is None or due < today
+        overdue = False
+        if is_reviewed_document(model):  # records of past events are never overdue
+            if kind not in intervals:
+                intervals[kind] = config.review_interval(kind)
+            due = model.review_due(intervals[kind])
+            overdue = due is None or due < today
+        by_kind = {leaf for clause_id in model.kind_clauses for leaf in under(clause_id)}
         for clause_id in claimed:
             for leaf in under(clause_id):
-                leaves[leaf].evidence[record.id] = overdue
+                part = leaves[leaf]
+                part.evidence[record.id] = overdue
+                if leaf in by_kind or kind in part.kinds:
+                    part.operating = True
     for finding in findings:
         if finding.severity not in _BLOCKING:
             continue
@@ -206,7 +276,43 @@ def _reference_leaves(
     return leaves
 
 
-def _merge(clause: Clause, parts: list[_Leaf], mapped: bool) -> ClauseCoverage:
+def internal_audit_dates(index: RepoIndex, today: dt.date) -> list[tuple[dt.date, tuple[str, ...]]]:
+    """(date, scope) of each internal Audit done on or before today, latest first. Read by
+    field name, so coverage needs nothing of the Audit model but its documented fields."""
+    out = []
+    for record in index.by_kind.get("Audit", []):
+        model = record.model
+        spec = model.spec
+        day = getattr(spec, "date", None)
+        if (
+            model.metadata.status != _RETIRED
+            and getattr(spec, "type", None) == "internal"
+            and getattr(spec, "state", None) == "done"
+            and isinstance(day, dt.date)
+            and day <= today
+        ):
+            out.append((day, tuple(str(c) for c in getattr(spec, "scope", ()) or ())))
+    out.sort(key=lambda item: item[0], reverse=True)
+    return out
+
+
+def _last_audited(
+    clause_id: str, audits: list[tuple[dt.date, tuple[str, ...]]]
+) -> dt.date | None:
+    """The latest audit whose scope holds the clause (names it or a clause above it)."""
+    return next(
+        (day for day, scope in audits if any(clause_matches(s, clause_id) for s in scope)), None
+    )
+
+
+def _merge(
+    clause: Clause,
+    parts: list[_Leaf],
+    status: Status,
+    reason: str | None,
+    last_audited: dt.date | None,
+    mapped: bool,
+) -> ClauseCoverage:
     evidence: dict[str, bool] = {}
     findings: set[str] = set()
     waived: set[str] = set()
@@ -217,7 +323,7 @@ def _merge(clause: Clause, parts: list[_Leaf], mapped: bool) -> ClauseCoverage:
     return ClauseCoverage(
         id=clause.id,
         title=clause.title,
-        status=worst(p.status for p in parts),
+        status=status,
         evidence=tuple(evidence),
         findings=tuple(sorted(findings)),
         overdue=tuple(i for i, late in evidence.items() if late),
@@ -225,6 +331,8 @@ def _merge(clause: Clause, parts: list[_Leaf], mapped: bool) -> ClauseCoverage:
         parent=clause.parent,
         leaf=clause.is_leaf,
         maps_to=clause.maps_to if mapped else (),
+        reason=None if status == "covered" else reason,
+        last_audited=last_audited,
     )
 
 
@@ -240,31 +348,97 @@ def compute_coverage(
     `findings` are those of `check_repository` (waivers applied); only unwaived errors and
     warnings count. Review intervals come from `config` unless a record sets its own.
     """
-    if catalogue.edition == REFERENCE_EDITION:
-        computed = _reference_leaves(index, findings, catalogue, today, config)
-        return _assemble(catalogue, {leaf: [part] for leaf, part in computed.items()}, None)
-    reference = load_catalogue(REFERENCE_EDITION)
+    reference = (
+        catalogue if catalogue.edition == REFERENCE_EDITION else load_catalogue(REFERENCE_EDITION)
+    )
     computed = _reference_leaves(index, findings, reference, today, config)
+    audits = internal_audit_dates(index, today)
+    base = _assemble_reference(reference, computed, audits, config.evidence.max_leaf_clauses)
+    if catalogue is reference:
+        return base
     under = _Leaves(reference)
     leaf_parts = {
         clause.id: [computed[leaf] for target in clause.maps_to for leaf in under(target)]
         for clause in catalogue.leaves()
     }
-    base = _assemble(reference, {leaf: [part] for leaf, part in computed.items()}, None)
-    return _assemble(catalogue, leaf_parts, base)
-
-
-def _assemble(
-    catalogue: Catalogue, leaf_parts: dict[str, list[_Leaf]], reference: Coverage | None
-) -> Coverage:
-    clauses: list[ClauseCoverage] = []
-    for clause in catalogue:
+    by_id = {c.id: c for c in base.clauses}
+    done: dict[str, ClauseCoverage] = {}
+    for clause in reversed(tuple(catalogue)):  # children come after their parents
         if clause.is_leaf:
+            targets = [by_id[t] for t in clause.maps_to]
+            status = roll_up(t.status for t in targets)
+            reason = _mapped_reason(targets)
+            dates = [t.last_audited for t in targets if t.last_audited is not None]
             parts = leaf_parts[clause.id]
+            last = max(dates, default=None)
         else:
+            children = [done[c] for c in clause.children]
+            status, reason = roll_up(c.status for c in children), _parent_reason(children)
             parts = [p for leaf in catalogue.leaves_under(clause.id) for p in leaf_parts[leaf.id]]
-        clauses.append(_merge(clause, parts, mapped=reference is not None))
+            last = None
+        done[clause.id] = _merge(clause, parts, status, reason, last, mapped=True)
+    return _scored(catalogue, [done[c.id] for c in catalogue], base)
 
+
+def _mapped_reason(targets: list[ClauseCoverage]) -> str:
+    """Why a clause of another edition is partial or missing: the 2018 clauses it maps onto
+    that are not covered, each with its own reason, then those that are."""
+    out = [
+        f"2018 {t.id} {t.status} ({(t.reason or '').replace('; ', ', ')})"
+        for t in targets
+        if t.status != "covered"
+    ]
+    covered = [t.id for t in targets if t.status == "covered"]
+    if covered:
+        out.append(f"2018 {', '.join(covered)} covered")
+    return "; ".join(out)
+
+
+def _parent_reason(children: list[ClauseCoverage]) -> str:
+    """Why a parent is partial or missing: which of its children are not covered."""
+    statuses = [c.status for c in children]
+    if all(s == "missing" for s in statuses):
+        return "no approved record evidences any of its subclauses"
+    out = [f"{statuses.count('covered')} of {len(children)} subclauses covered"]
+    for status in ("partial", "missing"):
+        ids = [c.id for c in children if c.status == status]
+        if ids:
+            out.append(f"{status}: {', '.join(ids)}")
+    return "; ".join(out)
+
+
+def _assemble_reference(
+    catalogue: Catalogue,
+    leaves: dict[str, _Leaf],
+    audits: list[tuple[dt.date, tuple[str, ...]]],
+    limit: int,
+) -> Coverage:
+    done: dict[str, ClauseCoverage] = {}
+    for clause in reversed(tuple(catalogue)):  # children come after their parents
+        last = _last_audited(clause.id, audits)
+        if clause.is_leaf:
+            part = leaves[clause.id]
+            problems = part.problems(limit)
+            status: Status
+            if not part.evidence:
+                status, reason = "missing", MISSING_REASON
+            else:
+                status = "partial" if problems else "covered"
+                reason = "; ".join(problems)
+            done[clause.id] = _merge(clause, [part], status, reason, last, mapped=False)
+        else:
+            children = [done[c] for c in clause.children]
+            parts = [leaves[leaf.id] for leaf in catalogue.leaves_under(clause.id)]
+            done[clause.id] = _merge(
+                clause, parts, roll_up(c.status for c in children),
+                _parent_reason(children), last, mapped=False,
+            )
+    return _scored(catalogue, [done[c.id] for c in catalogue], None)
+
+
+def _scored(
+    catalogue: Catalogue, clauses: list[ClauseCoverage], reference: Coverage | None
+) -> Coverage:
     by_id = {c.id: c for c in clauses}
     groups = []
     for top in catalogue.top_level():

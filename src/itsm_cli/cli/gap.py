@@ -62,9 +62,11 @@ def gap(
     """Show clause coverage of ISO/IEC 20000-1 and the score.
 
     Clause by clause: covered, partial or missing, with the evidence and findings behind
-    each status. A leaf clause is missing when no approved record evidences it, partial
-    when an unwaived error or warning of a rule mapped to it remains or all its evidence is
-    overdue for review, covered otherwise; a parent takes the worst status of its children.
+    each status, and why in words. A leaf clause is missing when no approved record
+    evidences it, partial when an unwaived error or warning of a rule mapped to it remains,
+    all its evidence is overdue for review, or no approved record of the kind that shows it
+    operating evidences it, covered otherwise; a parent is covered when all its children
+    are, missing when all are, partial otherwise.
     Score = (covered + ½ partial) / leaf clauses × 100. The report never fails on its own:
     exit status 0, or 1 with --fail-under when the score is below it; 2 on a usage error.
 

@@ -158,7 +158,8 @@ def render_explain(entry: Rule, catalogue: Catalogue, options: RenderOptions) ->
             title = clause.title if clause else ""
             console.print(f"  {clause_id}  {title}".rstrip())
     else:
-        console.print("  none: this rule is about the records' own bookkeeping")
+        # DOC005 maps each finding to the clauses its Evidence names; WVR* to none.
+        console.print("  none of its own: a finding is mapped to the clauses of its record, if any")
     heading("Why it matters")
     console.print(_paragraphs(entry.rationale, width))
     heading("How to fix")

@@ -1,7 +1,10 @@
 """`itsm gap --format json`: the stable contract of the README, section JSON output.
 
 `{"version": 1, "edition", "score", "clauses": [{"id", "title", "status", "evidence",
-"findings"}]}`, every clause of the edition (parents included) in catalogue order.
+"findings", "reason", "lastAudited"}]}`, every clause of the edition (parents included) in
+catalogue order. `reason` says in words why a clause is partial or missing (null when
+covered); `lastAudited` is the date of the latest internal Audit done whose scope holds the
+clause (null if none). Both came in 1.1, additively: the version stays 1.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ def clause_to_json(clause: ClauseCoverage) -> dict[str, Any]:
         "status": clause.status,
         "evidence": list(clause.evidence),
         "findings": list(clause.findings),
+        "reason": clause.reason,
+        "lastAudited": clause.last_audited.isoformat() if clause.last_audited else None,
     }
 
 

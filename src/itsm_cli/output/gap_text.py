@@ -1,6 +1,7 @@
 """`itsm gap` for a terminal: one table grouped by top-level clause (4 … 10), statuses in
 colour (green covered, yellow partial, red missing) when the options allow colour, the
-evidence and finding codes behind each leaf, a score per top-level clause and overall."""
+evidence behind each leaf and why each clause is partial or missing, a score per top-level
+clause and overall."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ MIN_TITLE = 20
 
 LEGEND = (
     "covered: approved evidence and no open finding · "
-    "partial: an unwaived error or warning on the clause, or all its evidence overdue for "
-    "review · missing: no approved, non-retired record evidences it"
+    "partial: an unwaived error or warning on the clause, all its evidence overdue for "
+    "review, or no approved record of the kind that shows it operating · "
+    "missing: no approved, non-retired record evidences it · "
+    "a parent is covered when all its subclauses are, missing when all are, partial otherwise"
 )
 
 
@@ -45,12 +48,20 @@ def evidence_text(clause: ClauseCoverage) -> str:
     return "\n".join(shown + ([f"+{more} more"] if more > 0 else []))
 
 
-def reasons(clause: ClauseCoverage) -> list[str]:
-    """What is behind a leaf's status: finding codes, and a lapsed review."""
-    out = list(clause.findings)
-    if clause.evidence and len(clause.overdue) == len(clause.evidence):
-        out.append("review overdue")
-    return out
+def reasons(clause: ClauseCoverage, reference: Coverage | None = None) -> list[str]:
+    """Why a clause is partial or missing, in words (the coverage's `reason`, one part a
+    line); nothing for a covered one. A clause of another edition gives the reason of each
+    2018 clause it maps onto that is not covered (their statuses are in the 2018 column)."""
+    if clause.status == "covered" or not clause.reason:
+        return []
+    if reference is not None and clause.leaf and clause.maps_to:
+        out = []
+        for target in clause.maps_to:
+            found = reference.get(target)
+            if found is not None and found.reason:
+                out.append(f"{target}: {found.reason.replace('; ', ', ')}")
+        return out
+    return clause.reason.split("; ")
 
 
 def render_gap(coverage: Coverage, options: RenderOptions) -> str:
@@ -80,9 +91,9 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
     if reference is not None:
         table.add_column("2018", overflow="fold")
     table.add_column("Evidence", no_wrap=True, overflow="ellipsis")
-    table.add_column("Findings", overflow="fold")
+    table.add_column("Why", overflow="fold")
 
-    blank = [""] * (3 if reference is not None else 2)
+    blank = [""] * (2 if reference is not None else 1)  # the 2018 and Evidence columns
     groups = {g.id: g for g in coverage.groups}
     clauses = coverage.clauses
     for position, clause in enumerate(clauses):
@@ -96,19 +107,20 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
                 status(clause.status),
                 Text(f"{group.score:.1f}", style="bold"),
                 *blank,
+                "\n".join(reasons(clause)),
                 end_section=last_of_group,
             )
             continue
         if not clause.leaf:
             table.add_row(
                 indent + clause.id, clause.title, status(clause.status), "", *blank,
-                end_section=last_of_group,
+                "\n".join(reasons(clause)), end_section=last_of_group,
             )
             continue
-        why = Text(", ".join(reasons(clause)))
+        why = Text("\n".join(reasons(clause, reference)))
         if clause.waived:
             if why:
-                why.append(", ")
+                why.append("\n")
             why.append(", ".join(f"{code} (waived)" for code in clause.waived), style="dim")
         mapped = [_mapped(clause, reference)] if reference is not None else []
         table.add_row(
@@ -124,7 +136,9 @@ def render_gap(coverage: Coverage, options: RenderOptions) -> str:
     # Record ids are shown whole while the titles keep MIN_TITLE columns; on a narrower
     # terminal the evidence column gives way too (ids cut with an ellipsis) instead of the
     # titles being squeezed to a few letters.
-    others = sum(_widest(column) + 2 for column in table.columns if column.header != "Title")
+    others = sum(
+        _widest(column) + 2 for column in table.columns if column.header not in ("Title", "Why")
+    )
     if others + MIN_TITLE > options.width:
         table.columns[-2].no_wrap = False
     console.print(table)

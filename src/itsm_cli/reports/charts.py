@@ -367,9 +367,17 @@ LONGEST_LABEL = 56
 """Characters of a score bar's label shown before it is cut with `…` (in full on hover)."""
 
 
-def score_bars(rows: Sequence[tuple[str, float]], title: str) -> Markup:
+STATUS_COLORS = {"covered": "good", "partial": "warn", "missing": "bad"}
+"""Bar colour per coverage status: the same green, amber and red as the status cells."""
+
+
+def score_bars(
+    rows: Sequence[tuple[str, float]], title: str, statuses: Sequence[str] | None = None
+) -> Markup:
     """Horizontal bars of scores from 0 to 100 (one per clause group), the labels at their
-    left in a margin as wide as the longest one needs."""
+    left in a margin as wide as the longest one needs. With `statuses` (covered / partial /
+    missing, one per row) a bar takes the colour of its row's status, so the chart and the
+    table beside it agree; without, the colour comes from the score."""
     row_h = 22
     labels = [
         label if len(label) <= LONGEST_LABEL else label[: LONGEST_LABEL - 1].rstrip() + "…"
@@ -381,7 +389,10 @@ def score_bars(rows: Sequence[tuple[str, float]], title: str) -> Markup:
     body: list[str] = []
     for i, ((label, score), shown) in enumerate(zip(rows, labels, strict=True)):
         y0 = 5 + i * row_h
-        color = "good" if score >= 80 else "warn" if score >= 50 else "bad"
+        if statuses is not None:
+            color = STATUS_COLORS[statuses[i]]
+        else:
+            color = "good" if score >= 80 else "warn" if score >= 50 else "bad"
         text = _text(left - 6, y0 + 14, shown, "end")
         if shown != label:
             text = text.replace("</text>", f"<title>{escape(label)}</title></text>")

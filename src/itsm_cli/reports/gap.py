@@ -15,6 +15,8 @@ from itsm_cli.reports import charts
 from itsm_cli.reports.finding_rows import finding_row
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from itsm_cli.clauses.catalogue import Catalogue
     from itsm_cli.clauses.coverage import ClauseCoverage, Coverage
     from itsm_cli.records.index import RepoIndex
@@ -26,7 +28,7 @@ MAX_EVIDENCE = 20
 Those overdue for review are listed first then, since they are why a clause is partial."""
 
 # Tiers of the "top gaps" list, most serious first.
-_MISSING_MANDATORY, _ERRORS, _MISSING, _WARNINGS, _OVERDUE = range(5)
+_MISSING_MANDATORY, _ERRORS, _MISSING, _WARNINGS, _OTHER = range(5)
 
 
 def build(data: ReportInput) -> dict[str, Any]:
@@ -37,7 +39,7 @@ def build(data: ReportInput) -> dict[str, Any]:
     reference = load_catalogue(REFERENCE_EDITION)
     findings = data.check.findings
     severity = _worst_severity(findings)
-    documents = _mandatory_documents(data.repository.index)
+    documents = _mandatory_documents(data.repository.index, data.workspace.root)
     missing_documents = _missing_documents(catalogue, reference, documents)
 
     summary = Summary.of(findings, data.check.records, data.check.files)
@@ -69,6 +71,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         "group_chart": charts.score_bars(
             [(f"{g.id} {g.title}", g.score) for g in coverage.groups],
             f"Score per clause group, {coverage.standard}",
+            [g.status for g in coverage.groups],
         ),
         "top_gaps": _top_gaps(coverage, severity, missing_documents),
         "clauses": [_clause_row(c, severity) for c in coverage.clauses],
@@ -127,7 +130,8 @@ def _top_gaps(
     coverage: Coverage, severity: dict[str, Severity], missing_documents: dict[str, str]
 ) -> list[dict[str, Any]]:
     """The ten leaf clauses that lose most: missing mandatory documents first, then clauses
-    with errors, other missing clauses, clauses with warnings, and lapsed reviews."""
+    with errors, other missing clauses, clauses with warnings, and the other partial ones
+    (lapsed reviews, no record of the kind that shows the clause operating)."""
     ranked: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
     for order, clause in enumerate(coverage.leaf_clauses()):
         if clause.status == "covered":
@@ -142,11 +146,11 @@ def _top_gaps(
             if warnings:
                 reason += "; warnings: " + ", ".join(warnings)
         elif clause.status == "missing":
-            tier, reason = _MISSING, "no approved record evidences it"
+            tier, reason = _MISSING, clause.reason or ""
         elif warnings:
             tier, reason = _WARNINGS, "warnings: " + ", ".join(warnings)
-        else:
-            tier, reason = _OVERDUE, "all its evidence is overdue for review"
+        else:  # overdue evidence, or no record of the kind that shows the clause operating
+            tier, reason = _OTHER, clause.reason or ""
         level = "error" if tier <= _MISSING else "warning"
         ranked.append(
             (
@@ -184,27 +188,21 @@ def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[s
         if clause.leaf
         else [],
         "waived": list(clause.waived) if clause.leaf else [],
+        "reason": clause.reason or "",
     }
 
 
-def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
+def _mandatory_documents(index: RepoIndex, root: Path) -> list[dict[str, Any]]:
     """Each mandatory document of ISO/IEC 20000-1:2018 (7.5.4) with the approved records
-    that satisfy it as DOC001 counts them (of the kind the catalogue names, evidencing the
-    clause or a parent of it), and the drafts that would once approved."""
-    from itsm_cli.clauses.catalogue import clause_matches
-    from itsm_cli.records.fields import Status
-    from itsm_cli.rules.documents import mandatory_documents
+    that satisfy it, exactly as DOC001 counts them (`mandatory_document_status`), and the
+    drafts that would once approved."""
+    from itsm_cli.rules.documents import mandatory_document_status
 
     rows = []
-    for clause in mandatory_documents():
-        candidates = [
-            r
-            for r in index.by_kind.get(clause.mandatory_kind or "", [])
-            if r.model.metadata.status is not Status.RETIRED
-            and any(clause_matches(named, clause.id) for named in r.model.evidenced_clauses)
-        ]
-        records = [r.id for r in candidates if r.model.approved]
-        drafts = [r.id for r in candidates if not r.model.approved]
+    for document in mandatory_document_status(index, root):
+        clause = document.clause
+        records = [r.id for r in document.records]
+        drafts = [r.id for r in document.drafts]
         rows.append(
             {
                 "clause": clause.id,
@@ -215,7 +213,8 @@ def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
                 "records_more": max(0, len(records) - MAX_EVIDENCE),
                 "drafts": drafts[:MAX_EVIDENCE],
                 "drafts_more": max(0, len(drafts) - MAX_EVIDENCE),
-                "satisfied": bool(records),
+                "unavailable": [r.id for r in document.unavailable][:MAX_EVIDENCE],
+                "satisfied": document.satisfied,
             }
         )
     return rows

@@ -1,8 +1,13 @@
-"""DOC001–DOC003: documented information (ISO/IEC 20000-1:2018, 7.5.3 and 7.5.4).
+"""DOC001–DOC003, DOC005: documented information (ISO/IEC 20000-1:2018, 7.5.3 and 7.5.4).
 
 DOC001 takes the list of mandatory documents from the clause catalogue of the 2018 edition
 (`mandatory_document` / `mandatory_kind` per clause), whatever edition is configured: the
-catalogue is the one place that list is kept.
+catalogue is the one place that list is kept. `mandatory_document_status` says which records
+satisfy each document; DOC001 and the gap report's checklist both use it, so they cannot
+disagree. A document is satisfied only by an approved record of the kind shown whose own
+clause is the document's clause (by its kind, or a `metadata.clauses` entry equal to the
+clause or one of its subclauses, never a parent: a binder naming `8` is no change policy)
+and whose location exists where it is a repository path.
 
 A missing document has no record to point at, so a DOC001 finding is placed on a file that
 code scanning can attach it to (`document_anchor`: the configuration file, else the README,
@@ -12,9 +17,15 @@ from run to run until the document appears.
 Drafts that would satisfy the clause once approved are named in the hint and listed under
 `related`.
 
+DOC002 looks only at documents under planned review (`is_reviewed_document`): records of
+past events (a Measurement, an Evidence of type record, report or minutes) are kept, not
+reviewed.
+
 DOC003 needs the repository root (`RuleContext.root`); without it (a rule run outside a
 repository) it checks nothing. Retired Evidence is not checked: a withdrawn document may
-well have been removed.
+well have been removed. DOC003 and DOC005 findings on approved Evidence carry the clauses
+the Evidence names (DOC003 with 7.5.3), so coverage counts those clauses partial; a draft
+evidences nothing, so its DOC003 carries 7.5.3 alone and DOC005 does not look at it.
 """
 
 from __future__ import annotations
@@ -23,6 +34,8 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from itsm_cli.clauses.catalogue import (
@@ -34,6 +47,7 @@ from itsm_cli.clauses.catalogue import (
 from itsm_cli.dates import Duration
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Status
+from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Evidence, Record
 from itsm_cli.rules.registry import RuleContext, rule
@@ -41,6 +55,32 @@ from itsm_cli.rules.registry import RuleContext, rule
 _IO = ("7.5.3",)
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+REVIEWED_KINDS = frozenset({
+    "Service",
+    "SLA",
+    "OLA",
+    "Supplier",
+    "CapacityPlan",
+    "ContinuityPlan",
+    "Customer",
+    "Risk",
+    "Budget",
+})
+"""Kinds that are documents under planned review (DOC002). The others (Measurement, Waiver,
+Audit, ManagementReview, Nonconformity, ProcessReport) record past events: kept, not
+reviewed. A kind that does not exist yet is harmless here."""
+
+REVIEWED_EVIDENCE_TYPES = frozenset({"policy", "plan", "procedure", "other"})
+"""Evidence types that are documents; `record`, `report` and `minutes` are past events."""
+
+
+def is_reviewed_document(record: Record) -> bool:
+    """Whether a record is a document whose review can fall due (DOC002, and the "only
+    evidence overdue for review" of coverage)."""
+    if isinstance(record, Evidence):
+        return record.spec.type in REVIEWED_EVIDENCE_TYPES
+    return record.KIND in REVIEWED_KINDS
 
 
 def mandatory_documents() -> tuple[Clause, ...]:
@@ -58,10 +98,71 @@ def _wanted(clause: Clause) -> str:
     return f"approved {kind}"
 
 
-def evidences(claimed: Iterable[str], clause: str) -> bool:
-    """Whether clauses named by a record evidence a mandatory `clause`: the clause itself,
-    a parent of it, or one of its subclauses."""
-    return any(clause_matches(c, clause) or clause_matches(clause, c) for c in claimed)
+def own_clause(named: Iterable[str], clause: str) -> bool:
+    """Whether clauses a record names make it a record *of* `clause`: the clause itself or
+    one of its subclauses (a policy naming `5.2.1` is the policy of 5.2), never a parent (a
+    manual naming `8` is not the change management policy of 8.5.1.1)."""
+    return any(clause_matches(clause, c) for c in named)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentStatus:
+    """One mandatory document and the records behind it."""
+
+    clause: Clause
+    records: tuple[LoadedRecord[Record], ...]
+    """Approved records that satisfy it, in repository order."""
+    drafts: tuple[LoadedRecord[Record], ...]
+    """Records that would satisfy it once approved (neither approved nor retired)."""
+    unavailable: tuple[LoadedRecord[Record], ...]
+    """Approved records that would satisfy it but for a location missing from the repo."""
+    above: tuple[LoadedRecord[Record], ...] = ()
+    """Approved records of the kind that name only a clause above it (they do not count)."""
+
+    @property
+    def satisfied(self) -> bool:
+        return bool(self.records)
+
+
+def _location_missing(record: LoadedRecord[Record], root: Path | None) -> bool:
+    model = record.model
+    if root is None or not isinstance(model, Evidence):
+        return False
+    return location_problem(model.spec.location, root) is not None
+
+
+def mandatory_document_status(index: RepoIndex, root: Path | None) -> list[DocumentStatus]:
+    """Every mandatory document of the 2018 edition with the records that satisfy it: of the
+    kind the catalogue names, whose own clause (`own_clause`, by kind or `metadata.clauses`)
+    is the document's clause, and whose location exists when it is a repository path (not
+    checked without `root`)."""
+    out = []
+    for clause in mandatory_documents():
+        records: list[LoadedRecord[Record]] = []
+        drafts: list[LoadedRecord[Record]] = []
+        unavailable: list[LoadedRecord[Record]] = []
+        above: list[LoadedRecord[Record]] = []
+        for record in index.by_kind.get(clause.mandatory_kind or "", []):
+            model = record.model
+            if model.metadata.status is Status.RETIRED:
+                continue
+            if not own_clause(model.evidenced_clauses, clause.id):
+                if model.approved and any(
+                    clause_matches(c, clause.id) for c in model.evidenced_clauses
+                ):
+                    above.append(record)
+                continue
+            if _location_missing(record, root):
+                if model.approved:
+                    unavailable.append(record)
+            elif model.approved:
+                records.append(record)
+            else:
+                drafts.append(record)
+        out.append(
+            DocumentStatus(clause, tuple(records), tuple(drafts), tuple(unavailable), tuple(above))
+        )
+    return out
 
 
 def records_root(ctx: RuleContext) -> str:
@@ -121,27 +222,16 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
     the agreements and contracts, the continuity plan and the key policies. An auditor
     asks for each by name, and a missing one is a nonconformity on its own. A document
     counts when an approved record of the kind the clause catalogue names evidences the
-    clause: by its kind (a Service for 8.2.4, an external Supplier for 8.3.4.1), or for
-    Evidence by naming in `metadata.clauses` the clause, a parent of it (`8.7.3` for
-    8.7.3.1) or one of its subclauses (a policy naming `5.2.1` is the policy of 5.2)."""
-    clauses = mandatory_documents()
-    kinds = {c.mandatory_kind for c in clauses if c.mandatory_kind}
-    approved: dict[str, set[str]] = {kind: set() for kind in kinds}
-    drafts: dict[str, list[LoadedRecord[Record]]] = {kind: [] for kind in kinds}
-    for kind in kinds:
-        for record in ctx.index.by_kind.get(kind, []):
-            if record.model.approved:
-                approved[kind].update(record.model.evidenced_clauses)
-            elif record.model.metadata.status is not Status.RETIRED:
-                drafts[kind].append(record)
+    clause as its own: by its kind (a Service for 8.2.4, an external Supplier for 8.3.4.1),
+    or for Evidence by naming in `metadata.clauses` the clause or one of its subclauses (a
+    policy naming `5.2.1` is the policy of 5.2) — never a parent: a manual naming `8` is not
+    the change management policy an auditor asks for. An Evidence whose location is a path
+    missing from the repository (DOC003) satisfies nothing: the document cannot be shown."""
     anchor = document_anchor(ctx)
-    for clause in clauses:
-        kind = clause.mandatory_kind or ""
-        if evidences(approved.get(kind, ()), clause.id):
+    for document in mandatory_document_status(ctx.index, ctx.root):
+        if document.satisfied:
             continue
-        waiting = [
-            r for r in drafts.get(kind, []) if evidences(r.model.evidenced_clauses, clause.id)
-        ]
+        clause, waiting = document.clause, document.drafts
         hint = ctx.rule.hint
         if waiting:
             names = ", ".join(r.id for r in waiting)
@@ -149,6 +239,18 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
             hint = (
                 f"{names} would count but {verb}: approve it (`status: approved` with "
                 "`approved: {by, date}`) once it is agreed."
+            )
+        elif document.unavailable:
+            names = ", ".join(r.id for r in document.unavailable)
+            hint = (
+                f"{names} would count but its location does not exist in the repository "
+                "(DOC003): correct the path, add the file, or give the document's URL."
+            )
+        elif document.above:
+            names = ", ".join(r.id for r in document.above)
+            hint = (
+                f"{names} names only a clause above {clause.id}, which does not make it this "
+                f"document: name {clause.id} in the record that is the document."
             )
         yield Finding(
             rule=ctx.rule.code,
@@ -164,13 +266,17 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
             path=("clauses", clause.id),
             clauses=(clause.id,),
             hint=hint,
-            related=tuple(f"{r.file}:{r.position(('metadata', 'id'))[0]}" for r in waiting),
+            related=tuple(
+                f"{r.file}:{r.position(('metadata', 'id'))[0]}"
+                for r in (*waiting, *document.unavailable)
+            ),
         )
 
 
 @rule(
     "DOC002", Severity.WARNING, _IO,
-    summary="An approved record's review is overdue.",
+    summary="An approved document's review is overdue (records of past events are not "
+    "reviewed).",
     hint="Review the record, then set `metadata.lastReviewed` to the review date "
     "(and `reviewInterval` if the record needs another rhythm than the default).",
     failing="""
@@ -192,13 +298,16 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
     describe what is done. The interval is the record's own `reviewInterval`, else the
     configured default for its kind (P12M unless set); the review falls due that long after
     `lastReviewed`, by the calendar, and is overdue from the day after. An approved record
-    with no `lastReviewed` has never been reviewed and is overdue too. Every kind is
-    checked; set a longer default in the configuration for kinds that need no rhythm."""
+    with no `lastReviewed` has never been reviewed and is overdue too. Only documents are
+    checked: Service, SLA, OLA, Supplier, CapacityPlan, ContinuityPlan, Customer, Risk,
+    Budget, and Evidence of type policy, plan, procedure or other. Records of past events
+    (a Measurement, a Waiver, an Evidence of type record, report or minutes) are kept as
+    they were, not reviewed."""
     defaults: dict[str, Duration] = {}
     dues: dict[tuple[str, dt.date], dt.date] = {}  # calendar arithmetic is the slow part
     for record in ctx.index.records:
         model = record.model
-        if not model.approved:
+        if not model.approved or not is_reviewed_document(model):
             continue
         kind = record.kind
         if kind not in defaults:
@@ -293,8 +402,70 @@ def find_missing_evidence_files(ctx: RuleContext) -> Iterator[Finding]:
     if ctx.root is None:
         return
     for record in ctx.index.of_kind(Evidence):
-        if record.model.metadata.status is Status.RETIRED:
+        model = record.model
+        if model.metadata.status is Status.RETIRED:
             continue
-        problem = location_problem(record.model.spec.location, ctx.root)
+        problem = location_problem(model.spec.location, ctx.root)
         if problem is not None:
-            yield ctx.finding(record, problem, ("spec", "location"))
+            named = tuple(c for c in model.metadata.clauses if c not in _IO)
+            clauses = (*_IO, *named) if model.approved else _IO
+            yield ctx.finding(record, problem, ("spec", "location"), clauses=clauses)
+
+
+@cache
+def _leaves_of(clause_id: str) -> frozenset[str]:
+    catalogue = load_catalogue(REFERENCE_EDITION)
+    if clause_id not in catalogue:  # an unknown clause is E002's; it expands to nothing
+        return frozenset()
+    return frozenset(leaf.id for leaf in catalogue.leaves_under(clause_id))
+
+
+def leaf_clauses(named: Iterable[str]) -> frozenset[str]:
+    """The 2018 leaves that clauses expand to (a parent stands for each leaf below it)."""
+    return frozenset().union(*(_leaves_of(c) for c in named))
+
+
+@rule(
+    "DOC005", Severity.WARNING, (),
+    summary="An Evidence record's clauses expand to more than evidence.maxLeafClauses "
+    "(default 8) leaf clauses (the finding is on the clauses it names).",
+    hint="Split the binder into one Evidence record per document, each naming the clauses "
+    "that document shows; for a manual that truly covers them, raise "
+    "`evidence.maxLeafClauses` in itsm.toml.",
+    failing="""
+        kind: Evidence
+        metadata:
+          status: approved
+          clauses: ["4", "5", "6"]   # 4 + 4 + 4 = 12 leaf clauses, more than 8
+    """,
+    passing="""
+        kind: Evidence
+        metadata:
+          status: approved
+          clauses: ["5.2", "6.2"]    # 2 + 2 = 4 leaf clauses
+    """,
+)
+def find_binder_evidence(ctx: RuleContext) -> Iterator[Finding]:
+    """An auditor samples evidence clause by clause: one document named as the evidence of
+    a dozen clauses (an "SMS binder") is rarely evidence of each, and it would make every
+    one of them look covered. Naming a parent clause counts each leaf below it. The finding
+    is mapped to the clauses the Evidence names, so they are partial in `itsm gap` until the
+    binder is split or the limit (`evidence.maxLeafClauses`, default 8) is raised. Only
+    approved Evidence is looked at: a draft evidences nothing yet."""
+    limit = ctx.config.evidence.max_leaf_clauses
+    for record in ctx.index.of_kind(Evidence):
+        model = record.model
+        if not model.approved:
+            continue
+        leaves = leaf_clauses(model.metadata.clauses)
+        if len(leaves) <= limit:
+            continue
+        named = model.metadata.clauses
+        yield ctx.finding(
+            record,
+            f"{record.id} names {len(named)} clause{'s' if len(named) != 1 else ''} "
+            f"({', '.join(named)}) that expand to {len(leaves)} leaf clauses, more than "
+            f"evidence.maxLeafClauses = {limit}: one document is rarely evidence of each",
+            ("metadata", "clauses"),
+            clauses=tuple(named),
+        )
