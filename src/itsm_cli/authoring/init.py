@@ -25,7 +25,6 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from itsm_cli import __version__
 from itsm_cli.authoring.writer import WriteError, write_text
 from itsm_cli.config import CONFIG_FILE, Config
 from itsm_cli.dates import Duration
