@@ -24,8 +24,29 @@ class ConfigError(Exception):
     """A configuration problem: one line with the file and what to change (exit 2)."""
 
 
+class WaiverSettings(BaseModel):
+    """The `[waivers]` table (keys as DESIGN names them)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    max_term: str = Field(default="P12M", alias="maxTerm")
+    """Longest term of a waiver after its approval date (ISO 8601); a longer `expires` is
+    WVR005 and the waiver applies only until approval + maxTerm."""
+
+    @field_validator("max_term")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        Duration.parse(value)  # raises ValueError with a plain message
+        return value
+
+    @property
+    def term(self) -> Duration:
+        return Duration.parse(self.max_term)
+
+
 class Config(BaseModel):
-    """Settings of one records repository. TOML keys are kebab-case."""
+    """Settings of one records repository. TOML keys are kebab-case; the tables of DESIGN 1.1
+    thresholds (`[waivers]`) use DESIGN's camelCase keys."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -51,6 +72,8 @@ class Config(BaseModel):
     """Folder of report templates overriding the built-in ones."""
     max_file_size: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
     """Largest record file read, in bytes."""
+    waivers: WaiverSettings = WaiverSettings()
+    """Waivers: maxTerm, the longest term after approval (ISO 8601 duration)."""
 
     @field_validator("review_intervals")
     @classmethod
@@ -174,6 +197,9 @@ def _read_table(path: Path) -> dict[str, Any]:
     return data
 
 
+_TABLES: dict[str, type[BaseModel]] = {"waivers": WaiverSettings}
+"""Settings that are tables of their own settings, for "did you mean" inside them."""
+
 _TYPE_WORDS = (
     ("must be a valid tuple", "must be a list"),
     ("must be a valid list", "must be a list"),
@@ -187,14 +213,18 @@ def _config_error(path: Path, exc: ValidationError) -> ConfigError:
     first = exc.errors(include_url=False)[0]
     key = ".".join(str(p) for p in first["loc"])
     if first["type"] == "extra_forbidden":
-        options = [f.alias or n for n, f in Config.model_fields.items()]
-        guess = difflib.get_close_matches(str(first["loc"][0]), options, n=1)
+        model: type[BaseModel] = Config
+        prefix = ""
+        if len(first["loc"]) == 2 and first["loc"][0] in _TABLES:  # a key inside [waivers]
+            model, prefix = _TABLES[str(first["loc"][0])], f"{first['loc'][0]}."
+        options = [prefix + (f.alias or n) for n, f in model.model_fields.items()]
+        guess = difflib.get_close_matches(key, options, n=1)
         tip = f" (did you mean '{guess[0]}'?)" if guess else f" (known: {', '.join(options)})"
         return ConfigError(f"{_label(path)}: unknown setting '{key}'{tip}")
     detail = first["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     for pydantic_words, ours in _TYPE_WORDS:
         detail = detail.replace(pydantic_words, ours)
-    detail = detail.split(", unable to parse")[0]
+    detail = detail.split(", unable to parse")[0].split(" or instance of ")[0]
     return ConfigError(f"{_label(path)}: setting '{key}': {detail}")
 
 

@@ -22,6 +22,8 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from itsm_cli import __version__
 from itsm_cli.authoring.writer import WriteError, write_text
 from itsm_cli.config import CONFIG_FILE, Config
@@ -62,6 +64,8 @@ class InitResult:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, BaseModel):  # a table of settings ([waivers]), written inline
+        return _toml_value(value.model_dump(by_alias=True))
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, (tuple, list)):

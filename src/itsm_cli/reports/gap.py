@@ -74,6 +74,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         "clauses": [_clause_row(c, severity) for c in coverage.clauses],
         "documents": documents,
         "waivers": _waivers_in_force(data, findings),
+        "waivers_not_approved": _waivers_not_approved(data),
         "findings": [finding_row(f) for f in findings],
     }
 
@@ -222,13 +223,15 @@ def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
 
 
 def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[str, Any]]:
-    """Waivers that suppress findings today, with how many they suppress."""
+    """Waivers that suppress findings today, with how many they suppress and the last day
+    they apply (`expires`, or approval + waivers.maxTerm when earlier)."""
     from itsm_cli.records.models import Waiver
-    from itsm_cli.rules.waivers import in_force
+    from itsm_cli.rules.waivers import applies_until, in_force
 
+    term = data.workspace.config.waivers.term
     rows = []
     for waiver in data.repository.index.of_kind(Waiver):
-        if not in_force(waiver.model, data.today):
+        if not in_force(waiver.model, data.today, term):
             continue
         spec = waiver.model.spec
         rows.append(
@@ -239,9 +242,37 @@ def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[s
                 "reason": spec.reason,
                 "approved_by": spec.approved_by,
                 "expires": spec.expires,
+                "until": applies_until(waiver.model, term),
                 "waived": sum(1 for f in findings if f.waived_by == waiver.id),
             }
         )
-    rows.sort(key=lambda r: (r["expires"], r["id"]))
+    rows.sort(key=lambda r: (r["until"], r["id"]))
     return rows
 
+
+def _waivers_not_approved(data: ReportInput) -> list[dict[str, Any]]:
+    """Waivers that are not retired but not approved today (WVR004): they waive nothing,
+    and an auditor must not mistake them for accepted deviations."""
+    from itsm_cli.records.models import Waiver
+    from itsm_cli.rules.waivers import not_approved
+
+    rows = []
+    for waiver in data.repository.index.of_kind(Waiver):
+        if waiver.model.metadata.status == "retired":
+            continue
+        why = not_approved(waiver.model, data.today)
+        if why is None:
+            continue
+        spec = waiver.model.spec
+        rows.append(
+            {
+                "id": waiver.id,
+                "rule": spec.rule,
+                "records": list(spec.records),
+                "reason": spec.reason,
+                "why": why,
+                "expires": spec.expires,
+            }
+        )
+    rows.sort(key=lambda r: r["id"])
+    return rows
