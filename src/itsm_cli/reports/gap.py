@@ -256,7 +256,7 @@ def _waivers_not_approved(data: ReportInput) -> list[dict[str, Any]]:
     from itsm_cli.records.models import Waiver
     from itsm_cli.rules.waivers import not_approved
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for waiver in data.repository.index.of_kind(Waiver):
         if waiver.model.metadata.status == "retired":
             continue
@@ -270,7 +270,7 @@ def _waivers_not_approved(data: ReportInput) -> list[dict[str, Any]]:
                 "rule": spec.rule,
                 "records": list(spec.records),
                 "reason": spec.reason,
-                "why": why,
+                "why": f"It {why}.",
                 "expires": spec.expires,
             }
         )

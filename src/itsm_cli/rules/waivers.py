@@ -112,7 +112,7 @@ def not_approved(waiver: Waiver, today: dt.date) -> str | None:
     if meta.approved is None:
         return "has no `approved: {by, date}`"
     if meta.approved.date > today:
-        return f"is approved with a date after today ({meta.approved.date} > {today})"
+        return f"is approved only from {meta.approved.date}, after today ({today})"
     return None
 
 
@@ -185,9 +185,9 @@ def _term_findings(
     if until < today:
         if capped and meta.approved is not None:
             message = (
-                f"waiver of {spec.rule} lapsed on {until} (approved {meta.approved.date} + "
-                f"waivers.maxTerm {term.text}, before its expires {spec.expires}); its "
-                "findings count again"
+                f"waiver of {spec.rule} applied only until {until} (approved "
+                f"{meta.approved.date} + waivers.maxTerm {term.text}, before its expires "
+                f"{spec.expires}); its findings count again"
             )
         else:
             message = f"waiver of {spec.rule} expired on {spec.expires}; its findings count again"
@@ -211,11 +211,11 @@ def _assess(
         if reason is not None:
             dated = waiver.model.approved and waiver.model.metadata.approved is not None
             at = ("metadata", "approved", "date") if dated else ("metadata", "status")
+            until = "then" if dated else "it is approved"
             extra.append(
                 _waiver_finding(
                     waiver, "WVR004",
-                    f"waiver of {waiver.model.spec.rule} {reason}: it waives nothing "
-                    "until it is approved",
+                    f"waiver of {waiver.model.spec.rule} {reason}: it waives nothing until {until}",
                     at,
                 )
             )
