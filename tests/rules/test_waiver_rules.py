@@ -220,3 +220,22 @@ def test_sarif_suppression_names_the_waiver(monkeypatch: pytest.MonkeyPatch) -> 
     )
     e002 = [r for r in results if r["ruleId"] == "E002"]
     assert e002 and not any("suppressions" in r for r in e002)
+
+
+def test_wvr002_a_waiver_finding_cannot_be_waived(
+    tmp_path: Path, run_check: RunCheck, line_of: LineOf
+) -> None:
+    """WVR findings are made after waivers are applied: a waiver of one could never work, so
+    it is WVR002 rather than a puzzling WVR003."""
+    (tmp_path / "records").mkdir()
+    text = (FIXTURE / "records" / "waivers" / "wvr-unused.yaml").read_text(encoding="utf-8")
+    text = text.replace("rule: SUP005", "rule: WVR003").replace("[SUP-CLEAN]", '["*"]')
+    (tmp_path / "records" / "w.yaml").write_text(text)
+    _, found = run_check(tmp_path, "--select", "WVR")
+    assert [(f["rule"], f["line"], f["message"]) for f in found] == [
+        (
+            "WVR002",
+            line_of(tmp_path, "records/w.yaml", "rule: WVR003"),
+            "WVR003 cannot be waived (a waiver finding): the waiver waives nothing",
+        )
+    ]

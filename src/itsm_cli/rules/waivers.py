@@ -36,7 +36,7 @@ register(
 register(
     Rule(
         "WVR002", Severity.ERROR, (),
-        "A waiver names an unknown rule code, or one of E001–E006.",
+        "A waiver names an unknown rule code, or one of E001–E006 (or a WVR code).",
         "A waiver for a rule that does not exist waives nothing; usually the code is mistyped. "
         "A record that breaks its schema or a reference (E001–E006) cannot be waived: it is "
         "not a deviation to accept but a record to mend, and no rule can check it meanwhile.",
