@@ -141,7 +141,7 @@ def test_html_waivers_in_force(reports: Reports) -> None:
     later = reports.ok("gap", fmt="html", today="2027-01-05")
     assert "No waiver is in force." in later
     assert "waiver-table" not in reports.tables(later)
-    assert "waiver-draft-table" not in reports.tables(later)
+    assert "waiver-nothing-table" not in reports.tables(later)
 
 
 WAIVERS = Path(__file__).parents[1] / "rules" / "waivers"
@@ -150,8 +150,9 @@ WAIVERS = Path(__file__).parents[1] / "rules" / "waivers"
 def test_waivers_not_approved_are_listed_apart_from_those_in_force(
     reports: Reports, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On tests/rules/waivers (see its README): drafts and approvals dated after today are
-    not in force and are listed apart; the term capped by waivers.maxTerm is shown."""
+    """On tests/rules/waivers (see its README): drafts, approvals dated after today and
+    waivers of rules that cannot be waived are listed apart from those in force; the term
+    capped by waivers.maxTerm is shown; retired and expired waivers are in neither list."""
     monkeypatch.chdir(WAIVERS)
     runner = CliRunner()
     result = runner.invoke(app, ["report", "gap", "-f", "html", "--today", "2026-11-23"])
@@ -164,15 +165,20 @@ def test_waivers_not_approved_are_listed_apart_from_those_in_force(
         ("WVR-APPROVED", "2027-01-31", "1"),
         ("WVR-UNUSED", "2027-01-31", "0"),
     ]
-    apart = tables["waiver-draft-table"]
+    apart = tables["waiver-nothing-table"]
     assert [(r["Waiver"], r["Why it waives nothing"]) for r in apart.records()] == [
         ("WVR-DRAFT", "It is a draft."),
+        ("WVR-E002", "It names E002, which cannot be waived."),
         ("WVR-FUTURE", "It is approved only from 2026-12-01, after today (2026-11-23)."),
+        ("WVR-UNKNOWN", "It names SUP099, which is no rule."),
     ]
     md = runner.invoke(app, ["report", "gap", "-f", "md", "--today", "2026-11-23"]).stdout
-    section = md.split("### Not approved: waiving nothing")[1].split("## Appendix")[0]
+    heading = "### Waiving nothing: not approved, or not a rule that can be waived"
+    section = md.split(heading)[1].split("## Appendix")[0]
     assert "| WVR-DRAFT | SUP005 | SUP-DRAFT |" in section
-    assert "WVR-APPROVED" not in section and "WVR-RETIRED" not in md.split("## Appendix")[0]
+    assert "WVR-APPROVED" not in section
+    assert "WVR-RETIRED" not in md.split("## Appendix")[0]
+    assert "WVR-EXPIRED" not in md.split("## Appendix")[0]
 
 
 def test_html_appendix_lists_every_finding_of_itsm_check(reports: Reports) -> None:

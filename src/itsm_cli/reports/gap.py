@@ -74,7 +74,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         "clauses": [_clause_row(c, severity) for c in coverage.clauses],
         "documents": documents,
         "waivers": _waivers_in_force(data, findings),
-        "waivers_not_approved": _waivers_not_approved(data),
+        "waivers_waiving_nothing": _waivers_waiving_nothing(data),
         "findings": [finding_row(f) for f in findings],
     }
 
@@ -250,27 +250,35 @@ def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[s
     return rows
 
 
-def _waivers_not_approved(data: ReportInput) -> list[dict[str, Any]]:
-    """Waivers that are not retired but not approved today (WVR004): they waive nothing,
-    and an auditor must not mistake them for accepted deviations."""
+def _waivers_waiving_nothing(data: ReportInput) -> list[dict[str, Any]]:
+    """Waivers that are not retired yet waive nothing today: not approved (WVR004), or naming
+    a rule that cannot be waived or does not exist (WVR002). An auditor must not mistake them
+    for accepted deviations. Expired ones are left out: they are history (WVR001)."""
     from itsm_cli.records.models import Waiver
-    from itsm_cli.rules.waivers import not_approved
+    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.rules.waivers import not_approved, waivable
 
     rows: list[dict[str, Any]] = []
     for waiver in data.repository.index.of_kind(Waiver):
         if waiver.model.metadata.status == "retired":
             continue
-        why = not_approved(waiver.model, data.today)
-        if why is None:
-            continue
         spec = waiver.model.spec
+        why = not_approved(waiver.model, data.today)
+        if why is not None:
+            why = f"It {why}."
+        elif spec.rule not in all_rules():
+            why = f"It names {spec.rule}, which is no rule."
+        elif not waivable(spec.rule):
+            why = f"It names {spec.rule}, which cannot be waived."
+        else:
+            continue
         rows.append(
             {
                 "id": waiver.id,
                 "rule": spec.rule,
                 "records": list(spec.records),
                 "reason": spec.reason,
-                "why": f"It {why}.",
+                "why": why,
                 "expires": spec.expires,
             }
         )
