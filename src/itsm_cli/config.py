@@ -25,7 +25,7 @@ class ConfigError(Exception):
 
 
 class WaiverSettings(BaseModel):
-    """The `[waivers]` table (keys as DESIGN names them)."""
+    """The `[waivers]` table; its keys are camelCase, as the README names them."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -45,8 +45,8 @@ class WaiverSettings(BaseModel):
 
 
 class Config(BaseModel):
-    """Settings of one records repository. TOML keys are kebab-case; the tables of DESIGN 1.1
-    thresholds (`[waivers]`) use DESIGN's camelCase keys."""
+    """Settings of one records repository. TOML keys are kebab-case; the keys inside the
+    tables of thresholds (`[waivers]`) are camelCase (`waivers.maxTerm`)."""
 
     model_config = ConfigDict(
         extra="forbid",
