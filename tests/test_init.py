@@ -3,6 +3,7 @@ first minute, and a scaffold that never overwrites a file."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tomllib
@@ -28,8 +29,8 @@ RECORDS = [
     "records/operations/ops-incident.yaml",
     "records/services/svc-webshop.yaml",
     "records/suppliers/sup-cloudhost.yaml",
-    "records/waivers/wvr-mandatory-documents.yaml",
 ]
+"""One example per kind but Waiver: a waiver is a decision about a real finding."""
 runner = CliRunner()
 
 
@@ -60,7 +61,7 @@ def test_creates_the_layout_and_lists_it(tmp_path: Path, monkeypatch: pytest.Mon
     lines = out.splitlines()
     assert lines[0] == "Created in sms:"
     for name in ("itsm.toml", "README.md", ".pre-commit-config.yaml",
-                 ".github/workflows/itsm.yml", *RECORDS):
+                 ".github/workflows/itsm.yml", "records/waivers/README.md", *RECORDS):
         assert f"  {name}" in lines
         assert (tmp_path / "sms" / name).is_file()
     for kind in KINDS:
@@ -77,19 +78,32 @@ def test_one_example_per_kind_with_a_modeline_that_resolves(scaffolded: Path) ->
         schema = (path.parent / first.split("$schema=")[1]).resolve()
         assert schema.is_file(), schema
         kinds.append(yaml.safe_load(path.read_text())["kind"])
-    assert sorted(kinds) == sorted(KINDS)
+    assert sorted(kinds) == sorted(set(KINDS) - {"Waiver"})
+    assert not list((scaffolded / "records" / "waivers").glob("*.y*ml"))
 
 
-def test_the_new_repository_validates_checks_and_is_formatted(
+def test_the_new_repository_validates_and_is_formatted(
     scaffolded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code, out = run_in(scaffolded, monkeypatch, "validate", "--today", TODAY)
     assert code == 0, out
-    assert "10 records in 10 files: no findings" in out
+    assert "9 records in 9 files: no findings" in out
     code, out = run_in(scaffolded, monkeypatch, "fmt", "--check")
     assert code == 0, out
-    code, out = run_in(scaffolded, monkeypatch, "check", "--today", TODAY)
-    assert code == 0, out
+
+
+def test_check_lists_the_mandatory_documents_still_to_write_and_waives_nothing(
+    scaffolded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = run_in(scaffolded, monkeypatch, "check", "--today", TODAY, "-f", "json")
+    assert code == 1, out
+    findings = json.loads(out)["findings"]
+    assert [(f["rule"], f["clauses"], f["waived"]) for f in findings] == [
+        ("DOC001", ["8.5.1.1"], False),
+        ("DOC001", ["8.7.3.1"], False),
+        ("DOC001", ["8.2.2"], False),
+    ]
+    assert "DOC001" in (scaffolded / "README.md").read_text()
 
 
 def test_example_dates_follow_today(scaffolded: Path) -> None:
@@ -99,8 +113,6 @@ def test_example_dates_follow_today(scaffolded: Path) -> None:
     assert str(sla["metadata"]["lastReviewed"]) == TODAY
     measurement = yaml.safe_load((scaffolded / RECORDS[5]).read_text())
     assert measurement["metadata"]["id"] == "MEAS-WEBSHOP-2026-10"
-    waiver = yaml.safe_load((scaffolded / RECORDS[9]).read_text())
-    assert str(waiver["spec"]["expires"]) == "2027-02-23"
 
 
 def test_configuration_shows_every_default_commented(scaffolded: Path) -> None:
@@ -177,13 +189,13 @@ def test_force_adds_what_is_missing_and_overwrites_nothing(
     mine = "# my own settings\nrecords = \"records\"\n"
     (scaffolded / "itsm.toml").write_text(mine)
     (scaffolded / "README.md").unlink()
-    shutil.rmtree(scaffolded / "records" / "waivers")
+    shutil.rmtree(scaffolded / "records" / "services")
     monkeypatch.chdir(scaffolded)
     code, out, _ = init("--force")
     assert code == 0
     created, skipped = out.split("Skipped (already there, left as they are) in .:\n")
     assert created.splitlines()[1:] == [
-        "  README.md", "  records/waivers/wvr-mandatory-documents.yaml",
+        "  README.md", "  records/services/svc-webshop.yaml",
     ]
     assert "  itsm.toml" in skipped.splitlines()
     assert (scaffolded / "itsm.toml").read_text() == mine

@@ -38,7 +38,7 @@ FIXTURE_FINDINGS = [
     ("records/agreements/sla-web.yaml", 13, 14, "E004", False),
     ("records/services/svc-mail.yaml", 12, 3, "E002", False),
     ("records/suppliers/broken.yaml", 10, 7, "E001", False),
-    ("records/suppliers/sup-dc.yaml", 12, 23, "E004", True),
+    ("records/suppliers/sup-dc.yaml", 20, 69, "SUP005", True),
 ]
 
 
@@ -147,7 +147,7 @@ def test_sarif_from_check_has_one_result_per_finding_on_its_line(in_fixture: Pat
         for r in results
     ]
     assert got == FIXTURE_FINDINGS
-    assert {r["level"] for r in results} == {"error"}
+    assert [r["level"] for r in results] == ["error", "error", "error", "warning"]
     assert results[0]["message"]["text"] == (
         "'SVC-WEBSHOP' names no Service (did you mean 'SVC-WEB'?)"
     )
@@ -158,8 +158,12 @@ def test_sarif_waived_finding_is_an_external_suppression(in_fixture: Path) -> No
     _, out = invoke("check", "--format", "sarif")
     [waived] = [r for r in json.loads(out)["runs"][0]["results"] if "suppressions" in r]
     assert waived["suppressions"] == [
-        {"kind": "external", "status": "accepted", "justification": "waived by WVR-SUP-DC-LEGACY"}
+        {"kind": "external", "status": "accepted", "justification": "waived by WVR-SUP-DC-DISPUTE"}
     ]
+    assert waived["ruleId"] == "SUP005"
+    assert waived["properties"]["waivedBy"] == "WVR-SUP-DC-DISPUTE"
+    unwaived = [r for r in json.loads(out)["runs"][0]["results"] if "suppressions" not in r]
+    assert [r.get("properties", {}).get("waivedBy") for r in unwaived] == [None, None, None]
 
 
 def test_sarif_lists_every_registered_rule_with_help_and_clauses() -> None:
@@ -231,7 +235,7 @@ def test_junit_from_check_has_one_testcase_per_record_and_broken_file(in_fixture
         ("records/services/svc-web.yaml", "SVC-WEB"),
         ("records/suppliers/broken.yaml", "records/suppliers/broken.yaml"),
         ("records/suppliers/sup-dc.yaml", "SUP-DC"),
-        ("records/waivers/wvr-sup-dc-legacy.yaml", "WVR-SUP-DC-LEGACY"),
+        ("records/waivers/wvr-sup-dc-dispute.yaml", "WVR-SUP-DC-DISPUTE"),
     ]
     by_name = {c.get("name"): c for c in suite.iter("testcase")}
     failure = by_name["SLA-WEB"].find("failure")
@@ -242,7 +246,7 @@ def test_junit_from_check_has_one_testcase_per_record_and_broken_file(in_fixture
     assert "records/agreements/sla-web.yaml:13:14" in failure.text
     assert "help: Correct the id, or add the missing record." in failure.text
     skipped = by_name["SUP-DC"].find("skipped")
-    assert skipped is not None and skipped.get("message") == "waived by WVR-SUP-DC-LEGACY"
+    assert skipped is not None and skipped.get("message") == "waived by WVR-SUP-DC-DISPUTE"
     assert by_name["SUP-DC"].find("failure") is None
     assert list(by_name["SVC-WEB"]) == []
 
@@ -335,7 +339,7 @@ def test_markdown_from_check_is_a_compact_comment(in_fixture: Path) -> None:
         "| `records/agreements/sla-web.yaml:13` | E004 | SLA-WEB "
         "| 'SVC-WEBSHOP' names no Service (did you mean 'SVC-WEB'?) |"
     ) in lines
-    assert any("(waived by WVR-SUP-DC-LEGACY)" in line for line in lines)
+    assert any("(waived by WVR-SUP-DC-DISPUTE)" in line for line in lines)
 
 
 def test_markdown_verdict_follows_the_fail_level() -> None:

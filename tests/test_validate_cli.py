@@ -142,7 +142,7 @@ def test_json_format_is_exactly_the_documented_contract(repo_with_findings: Path
     assert list(document["summary"]) == ["errors", "warnings", "infos", "waived", "records",
                                          "files"]
     keys = ["rule", "severity", "message", "record", "file", "line", "column", "clauses",
-            "hint", "waived"]
+            "hint", "waived", "waivedBy"]
     for finding in document["findings"]:
         assert list(finding) == keys
     assert document["findings"] == [
@@ -157,6 +157,7 @@ def test_json_format_is_exactly_the_documented_contract(repo_with_findings: Path
             "clauses": ["7.5.3"],
             "hint": "Remove one of the two entries; YAML keys must be unique.",
             "waived": False,
+            "waivedBy": None,
         },
         {
             "rule": "E004",
@@ -169,6 +170,7 @@ def test_json_format_is_exactly_the_documented_contract(repo_with_findings: Path
             "clauses": ["7.5.3"],
             "hint": "Correct the id, or add the missing record.",
             "waived": False,
+            "waivedBy": None,
         },
     ]
 

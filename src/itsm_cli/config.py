@@ -35,8 +35,29 @@ class EvidenceSettings(BaseModel):
     calls it a binder."""
 
 
+class WaiverSettings(BaseModel):
+    """The `[waivers]` table; its keys are camelCase, as the README names them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    max_term: str = Field(default="P12M", alias="maxTerm")
+    """Longest term of a waiver after its approval date (ISO 8601); a longer `expires` is
+    WVR005 and the waiver applies only until approval + maxTerm."""
+
+    @field_validator("max_term")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        Duration.parse(value)  # raises ValueError with a plain message
+        return value
+
+    @property
+    def term(self) -> Duration:
+        return Duration.parse(self.max_term)
+
+
 class Config(BaseModel):
-    """Settings of one records repository. TOML keys are kebab-case."""
+    """Settings of one records repository. TOML keys are kebab-case; the keys inside the
+    tables of thresholds (`[waivers]`) are camelCase (`waivers.maxTerm`)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -65,6 +86,8 @@ class Config(BaseModel):
     evidence: EvidenceSettings = EvidenceSettings()
     """`maxLeafClauses`: leaf clauses one Evidence record may name before DOC005 calls it
     a binder (default 8)."""
+    waivers: WaiverSettings = WaiverSettings()
+    """Waivers: maxTerm, the longest term after approval (ISO 8601 duration)."""
 
     @field_validator("review_intervals")
     @classmethod
@@ -204,6 +227,8 @@ def _read_table(path: Path) -> dict[str, Any]:
     return data
 
 
+"""Settings that are tables of their own settings, for "did you mean" inside them."""
+
 _TYPE_WORDS = (
     ("must be a valid tuple", "must be a list"),
     ("must be a valid list", "must be a list"),
@@ -217,14 +242,17 @@ def _config_error(path: Path, exc: ValidationError) -> ConfigError:
     first = exc.errors(include_url=False)[0]
     key = ".".join(str(p) for p in first["loc"])
     if first["type"] == "extra_forbidden":
-        table: type[BaseModel] = Config  # a nested table (`[evidence]`) offers its own keys
+        # A key inside a nested table (`[evidence]`, `[waivers]`) is matched against that
+        # table's own keys, named with the table as the README writes them.
+        table: type[BaseModel] = Config
+        prefix = ""
         for part in first["loc"][:-1]:
             fields = {f.alias or n: f.annotation for n, f in table.model_fields.items()}
             inner = fields.get(str(part))
             if isinstance(inner, type) and issubclass(inner, BaseModel):
-                table = inner
-        options = [f.alias or n for n, f in table.model_fields.items()]
-        guess = difflib.get_close_matches(str(first["loc"][-1]), options, n=1)
+                table, prefix = inner, f"{prefix}{part}."
+        options = [prefix + (f.alias or n) for n, f in table.model_fields.items()]
+        guess = difflib.get_close_matches(key, options, n=1)
         tip = f" (did you mean '{guess[0]}'?)" if guess else f" (known: {', '.join(options)})"
         return ConfigError(f"{_label(path)}: unknown setting '{key}'{tip}")
     detail = first["msg"].removeprefix("Value error, ").replace("Input should be", "must be")

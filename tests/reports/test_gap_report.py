@@ -143,7 +143,7 @@ def test_html_waivers_in_force(reports: Reports) -> None:
             "Reason": "Renewal terms agreed in principle; the new contract is signed by "
             "2026-12-15.",
             "Approved by": "Head of Service Delivery",
-            "Expires": "2026-12-31",
+            "Applies until": "2026-12-31",
             "Findings waived": "1",
         }
     ]
@@ -151,6 +151,44 @@ def test_html_waivers_in_force(reports: Reports) -> None:
     later = reports.ok("gap", fmt="html", today="2027-01-05")
     assert "No waiver is in force." in later
     assert "waiver-table" not in reports.tables(later)
+    assert "waiver-nothing-table" not in reports.tables(later)
+
+
+WAIVERS = Path(__file__).parents[1] / "rules" / "waivers"
+
+
+def test_waivers_not_approved_are_listed_apart_from_those_in_force(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On tests/rules/waivers (see its README): drafts, approvals dated after today and
+    waivers of rules that cannot be waived are listed apart from those in force; the term
+    capped by waivers.maxTerm is shown; retired and expired waivers are in neither list."""
+    monkeypatch.chdir(WAIVERS)
+    runner = CliRunner()
+    result = runner.invoke(app, ["report", "gap", "-f", "html", "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    tables = reports.tables(result.stdout)
+    in_force = tables["waiver-table"].records()
+    assert [(r["Waiver"], r["Applies until"], r["Findings waived"]) for r in in_force] == [
+        ("WVR-TODAY", "2026-11-23", "1"),
+        ("WVR-CAPPED", "2027-01-10 (waivers.maxTerm; expires 2027-06-30)", "1"),
+        ("WVR-APPROVED", "2027-01-31", "1"),
+        ("WVR-UNUSED", "2027-01-31", "0"),
+    ]
+    apart = tables["waiver-nothing-table"]
+    assert [(r["Waiver"], r["Why it waives nothing"]) for r in apart.records()] == [
+        ("WVR-DRAFT", "It is a draft."),
+        ("WVR-E002", "It names E002, which cannot be waived."),
+        ("WVR-FUTURE", "It is approved only from 2026-12-01, after today (2026-11-23)."),
+        ("WVR-UNKNOWN", "It names SUP099, which is no rule."),
+    ]
+    md = runner.invoke(app, ["report", "gap", "-f", "md", "--today", "2026-11-23"]).stdout
+    heading = "### Waiving nothing: not approved, or not a rule that can be waived"
+    section = md.split(heading)[1].split("## Appendix")[0]
+    assert "| WVR-DRAFT | SUP005 | SUP-DRAFT |" in section
+    assert "WVR-APPROVED" not in section
+    assert "WVR-RETIRED" not in md.split("## Appendix")[0]
+    assert "WVR-EXPIRED" not in md.split("## Appendix")[0]
 
 
 def test_html_appendix_lists_every_finding_of_itsm_check(reports: Reports) -> None:

@@ -27,7 +27,6 @@ from pydantic import BaseModel
 
 from itsm_cli.authoring.writer import WriteError, write_text
 from itsm_cli.config import CONFIG_FILE, Config
-from itsm_cli.dates import Duration
 
 TEMPLATE_SUFFIX = ".tmpl"
 _RENAMED = {
@@ -110,7 +109,6 @@ def _tokens(today: dt.date) -> dict[str, str]:
         "@MONTH_1@": months[0].isoformat(),
         "@MONTH_2@": months[1].isoformat(),
         "@MONTH_3@": months[2].isoformat(),
-        "@EXPIRES@": Duration.parse("P3M").after(today).isoformat(),
     }
 
 

@@ -23,6 +23,7 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
         "clauses": list(finding.clauses),
         "hint": finding.hint,
         "waived": finding.waived,
+        "waivedBy": finding.waived_by,
     }
 
 

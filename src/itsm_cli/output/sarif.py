@@ -5,7 +5,8 @@ hint and examples, so the code-scanning page can explain an alert without our do
 points at the repository-relative file (`uriBaseId: %SRCROOT%`) and the 1-based line and column
 of the field at fault, carries the finding's fingerprint (rule + record + field path, never a
 line number) as `partialFingerprints`, and a waived finding is a result with an external
-suppression, so it stays visible but closed.
+suppression whose justification names the waiver (and `properties.waivedBy`, its id, as in
+`--format json`), so it stays visible but closed.
 """
 
 from __future__ import annotations
@@ -100,6 +101,8 @@ def result(finding: Finding, rule_index: int, rule: Rule) -> dict[str, Any]:
         properties["record"] = finding.record
     if finding.clauses:
         properties["clauses"] = list(finding.clauses)
+    if finding.waived:
+        properties["waivedBy"] = finding.waived_by  # the same key as in --format json
     out: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,

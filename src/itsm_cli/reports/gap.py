@@ -77,6 +77,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         "clauses": [_clause_row(c, severity) for c in coverage.clauses],
         "documents": documents,
         "waivers": _waivers_in_force(data, findings),
+        "waivers_waiving_nothing": _waivers_waiving_nothing(data),
         "findings": [finding_row(f) for f in findings],
     }
 
@@ -221,13 +222,15 @@ def _mandatory_documents(index: RepoIndex, root: Path) -> list[dict[str, Any]]:
 
 
 def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[str, Any]]:
-    """Waivers that suppress findings today, with how many they suppress."""
+    """Waivers that suppress findings today, with how many they suppress and the last day
+    they apply (`expires`, or approval + waivers.maxTerm when earlier)."""
     from itsm_cli.records.models import Waiver
-    from itsm_cli.rules.waivers import in_force
+    from itsm_cli.rules.waivers import applies_until, in_force
 
+    term = data.workspace.config.waivers.term
     rows = []
     for waiver in data.repository.index.of_kind(Waiver):
-        if not in_force(waiver.model, data.today):
+        if not in_force(waiver.model, data.today, term):
             continue
         spec = waiver.model.spec
         rows.append(
@@ -238,9 +241,45 @@ def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[s
                 "reason": spec.reason,
                 "approved_by": spec.approved_by,
                 "expires": spec.expires,
+                "until": applies_until(waiver.model, term),
                 "waived": sum(1 for f in findings if f.waived_by == waiver.id),
             }
         )
-    rows.sort(key=lambda r: (r["expires"], r["id"]))
+    rows.sort(key=lambda r: (r["until"], r["id"]))
     return rows
 
+
+def _waivers_waiving_nothing(data: ReportInput) -> list[dict[str, Any]]:
+    """Waivers that are not retired yet waive nothing today: not approved (WVR004), or naming
+    a rule that cannot be waived or does not exist (WVR002). An auditor must not mistake them
+    for accepted deviations. Expired ones are left out: they are history (WVR001)."""
+    from itsm_cli.records.models import Waiver
+    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.rules.waivers import not_approved, waivable
+
+    rows: list[dict[str, Any]] = []
+    for waiver in data.repository.index.of_kind(Waiver):
+        if waiver.model.metadata.status == "retired":
+            continue
+        spec = waiver.model.spec
+        why = not_approved(waiver.model, data.today)
+        if why is not None:
+            why = f"It {why}."
+        elif spec.rule not in all_rules():
+            why = f"It names {spec.rule}, which is no rule."
+        elif not waivable(spec.rule):
+            why = f"It names {spec.rule}, which cannot be waived."
+        else:
+            continue
+        rows.append(
+            {
+                "id": waiver.id,
+                "rule": spec.rule,
+                "records": list(spec.records),
+                "reason": spec.reason,
+                "why": why,
+                "expires": spec.expires,
+            }
+        )
+    rows.sort(key=lambda r: r["id"])
+    return rows

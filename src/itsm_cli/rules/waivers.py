@@ -1,7 +1,11 @@
 """Waivers: accepted deviations that suppress matching findings until they expire.
 
-Suppressed findings are kept, marked `waived` (an auditor wants to see them). WVR001–WVR003
-are produced here rather than by a rule function because they need every other finding.
+Only an approved waiver suppresses anything, and only for its term: from its approval date up
+to `expires`, or approval date + `waivers.maxTerm` when that comes first. Suppressed findings
+are kept, marked `waived` with the waiver's id (an auditor wants to see them). Record-level
+findings (E001–E006) are never waived: a record that breaks its schema or a reference is not
+a deviation to accept but a record to mend. WVR001–WVR005 are produced here rather than by a
+rule function because they need every other finding.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ import datetime as dt
 from collections.abc import Iterator
 
 from itsm_cli.config import Config
+from itsm_cli.dates import Duration
 from itsm_cli.findings import Finding, Severity
+from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Waiver
-from itsm_cli.rules.registry import REGISTRY, Rule, all_rules, register, selected
+from itsm_cli.rules.registry import REGISTRY, Rule, all_rules, area_of, register, selected
 
 register(
     Rule(
@@ -30,10 +36,12 @@ register(
 register(
     Rule(
         "WVR002", Severity.ERROR, (),
-        "A waiver names an unknown rule code.",
-        "A waiver for a rule that does not exist waives nothing; usually the code is mistyped.",
-        "Correct the rule code (see `itsm rules`).",
-        failing="kind: Waiver\nspec:\n  rule: SLM033",
+        "A waiver names an unknown rule code, or one of E001–E006 (or a WVR code).",
+        "A waiver for a rule that does not exist waives nothing; usually the code is mistyped. "
+        "A record that breaks its schema or a reference (E001–E006) cannot be waived: it is "
+        "not a deviation to accept but a record to mend, and no rule can check it meanwhile.",
+        "Correct the rule code (see `itsm rules`); for E001–E006, mend the record instead.",
+        failing="kind: Waiver\nspec:\n  rule: E004",
         passing="kind: Waiver\nspec:\n  rule: SLM003",
     )
 )
@@ -48,56 +56,189 @@ register(
         passing="# no waiver",
     )
 )
+register(
+    Rule(
+        "WVR004", Severity.WARNING, (),
+        "A waiver that is not approved (a draft, or no `approved`) waives nothing.",
+        "Accepting a deviation is a decision of management: until someone has approved the "
+        "waiver (`status: approved` with `approved: {by, date}`, dated on or before today), "
+        "the findings it names count in full.",
+        "Have the waiver approved and record it (`status: approved`, `approved: {by, date}`), "
+        "or delete it.",
+        failing="kind: Waiver\nmetadata:\n  status: draft\nspec:\n  rule: SLM003",
+        passing=(
+            "kind: Waiver\nmetadata:\n  status: approved\n"
+            "  approved: {by: Head of Service Delivery, date: 2026-11-02}\nspec:\n  rule: SLM003"
+        ),
+    )
+)
+register(
+    Rule(
+        "WVR005", Severity.WARNING, (),
+        "A waiver expires more than `waivers.maxTerm` (default P12M) after its approval; it "
+        "applies only until approval date + maxTerm.",
+        "A deviation accepted for years is no longer a deviation but the way things are done; "
+        "a waiver's term is capped so that its approver looks at it again.",
+        "Set `expires` within maxTerm of the approval date, or renew the approval when the "
+        "term ends.",
+        failing=(
+            "kind: Waiver\nmetadata:\n  approved: {by: Head of Delivery, date: 2026-01-10}\n"
+            "spec:\n  expires: 2027-06-30   # > 2026-01-10 + P12M"
+        ),
+        passing=(
+            "kind: Waiver\nmetadata:\n  approved: {by: Head of Delivery, date: 2026-01-10}\n"
+            "spec:\n  expires: 2026-12-31"
+        ),
+    )
+)
+
+_NOT_WAIVABLE_AREAS = ("records", "waivers")
+"""E001–E006 (a record that does not load, or breaks a reference) and the waiver findings
+themselves, which are produced after waivers are applied and could never be suppressed."""
 
 
-def _matches(waiver: Waiver, finding: Finding) -> bool:
-    if finding.rule != waiver.spec.rule or finding.rule.startswith("WVR"):
-        return False
-    return "*" in waiver.spec.records or finding.record in waiver.spec.records
+def waivable(code: str) -> bool:
+    """Whether a rule code can be waived: a known rule outside E001–E006 and WVR."""
+    return code in all_rules() and area_of(code) not in _NOT_WAIVABLE_AREAS
 
 
-def _waiver_findings(
+def not_approved(waiver: Waiver, today: dt.date) -> str | None:
+    """Why a waiver is not approved on `today`, in words; None when it is."""
+    meta = waiver.metadata
+    if meta.status is Status.DRAFT:
+        return "is a draft"
+    if meta.status is Status.RETIRED:
+        return "is retired"
+    if meta.approved is None:
+        return "has no `approved: {by, date}`"
+    if meta.approved.date > today:
+        return f"is approved only from {meta.approved.date}, after today ({today})"
+    return None
+
+
+def term_cap(waiver: Waiver, max_term: Duration) -> dt.date | None:
+    """Approval date + maxTerm, when the waiver has an approval date."""
+    approved = waiver.metadata.approved
+    return max_term.after(approved.date) if approved is not None else None
+
+
+def applies_until(waiver: Waiver, max_term: Duration) -> dt.date:
+    """The last day the waiver suppresses findings: `expires`, or the term cap if earlier."""
+    cap = term_cap(waiver, max_term)
+    expires = waiver.spec.expires
+    return cap if cap is not None and cap < expires else expires
+
+
+def in_force(waiver: Waiver, today: dt.date, max_term: Duration) -> bool:
+    """Whether a waiver suppresses findings on `today` (as in `apply_waivers`): approved on
+    or before today and not retired, naming a rule that can be waived, within its term."""
+    return (
+        not_approved(waiver, today) is None
+        and waivable(waiver.spec.rule)
+        and today <= applies_until(waiver, max_term)
+    )
+
+
+def _waiver_finding(
     waiver: LoadedRecord[Waiver], code: str, message: str, path: tuple[str, ...]
 ) -> Finding:
     entry = REGISTRY[code]
     return waiver.finding(code, entry.severity, message, path, entry.clauses, entry.hint)
 
 
+def _rule_problem(waiver: LoadedRecord[Waiver]) -> Finding | None:
+    code = waiver.model.spec.rule
+    if code not in all_rules():
+        message = f"waiver names unknown rule '{code}': it waives nothing"
+    elif area_of(code) == "records":
+        message = (
+            f"{code} cannot be waived (E001–E006: a record that breaks its schema or a "
+            "reference must be mended): the waiver waives nothing"
+        )
+    elif area_of(code) == "waivers":
+        message = f"{code} cannot be waived (a waiver finding): the waiver waives nothing"
+    else:
+        return None
+    return _waiver_finding(waiver, "WVR002", message, ("spec", "rule"))
+
+
+def _term_findings(
+    waiver: LoadedRecord[Waiver], today: dt.date, config: Config
+) -> tuple[list[Finding], bool]:
+    """WVR005 and WVR001 of an approved waiver, and whether it is still within its term."""
+    spec, meta = waiver.model.spec, waiver.model.metadata
+    term = config.waivers.term
+    cap = term_cap(waiver.model, term)
+    out: list[Finding] = []
+    capped = cap is not None and cap < spec.expires
+    if capped and meta.approved is not None:
+        out.append(
+            _waiver_finding(
+                waiver, "WVR005",
+                f"waiver of {spec.rule} runs longer than waivers.maxTerm: approved "
+                f"{meta.approved.date} + {term.text} = {cap}, expires {spec.expires}; "
+                f"it applies only until {cap}",
+                ("spec", "expires"),
+            )
+        )
+    until = applies_until(waiver.model, term)
+    if until < today:
+        if capped and meta.approved is not None:
+            message = (
+                f"waiver of {spec.rule} applied only until {until} (approved "
+                f"{meta.approved.date} + waivers.maxTerm {term.text}, before its expires "
+                f"{spec.expires}); its findings count again"
+            )
+        else:
+            message = f"waiver of {spec.rule} expired on {spec.expires}; its findings count again"
+        out.append(_waiver_finding(waiver, "WVR001", message, ("spec", "expires")))
+    return out, until >= today
+
+
+def _assess(
+    waivers: list[LoadedRecord[Waiver]], today: dt.date, config: Config
+) -> tuple[list[LoadedRecord[Waiver]], list[Finding]]:
+    """The waivers that apply today, and the WVR001/002/004/005 findings of all of them."""
+    active: list[LoadedRecord[Waiver]] = []
+    extra: list[Finding] = []
+    for waiver in waivers:
+        if waiver.model.metadata.status is Status.RETIRED:
+            continue  # retiring is how a waiver is closed: it waives nothing, silently
+        problem = _rule_problem(waiver)
+        if problem is not None:
+            extra.append(problem)
+        reason = not_approved(waiver.model, today)
+        if reason is not None:
+            dated = waiver.model.approved and waiver.model.metadata.approved is not None
+            at = ("metadata", "approved", "date") if dated else ("metadata", "status")
+            until = "then" if dated else "it is approved"
+            extra.append(
+                _waiver_finding(
+                    waiver, "WVR004",
+                    f"waiver of {waiver.model.spec.rule} {reason}: it waives nothing until {until}",
+                    at,
+                )
+            )
+            continue
+        found, within = _term_findings(waiver, today, config)
+        extra.extend(found)
+        if problem is None and within:
+            active.append(waiver)
+    return active, extra
+
+
 def apply_waivers(
     findings: list[Finding], index: RepoIndex, today: dt.date, config: Config
 ) -> list[Finding]:
-    """Mark waived findings and add WVR001–WVR003."""
-    known = all_rules()
-    active: list[LoadedRecord[Waiver]] = []
-    extra: list[Finding] = []
-    for waiver in index.of_kind(Waiver):
-        if waiver.model.metadata.status == "retired":
-            continue
-        spec = waiver.model.spec
-        if spec.rule not in known:
-            extra.append(
-                _waiver_findings(
-                    waiver, "WVR002", f"waiver names unknown rule '{spec.rule}'", ("spec", "rule")
-                )
-            )
-        elif spec.expires < today:
-            extra.append(
-                _waiver_findings(
-                    waiver, "WVR001",
-                    f"waiver of {spec.rule} expired on {spec.expires}; its findings count again",
-                    ("spec", "expires"),
-                )
-            )
-        else:
-            active.append(waiver)
-    used: set[str] = set()
-    out: list[Finding] = []
+    """Mark waived findings (`waived`, `waived_by`) and add WVR001–WVR005."""
+    active, extra = _assess(list(index.of_kind(Waiver)), today, config)
     by_rule: dict[str, list[LoadedRecord[Waiver]]] = {}
     for waiver in active:
         by_rule.setdefault(waiver.model.spec.rule, []).append(waiver)
+    used: set[str] = set()
+    out: list[Finding] = []
     for finding in findings:
-        candidates = by_rule.get(finding.rule, ())
-        cover = next((w for w in candidates if _matches(w.model, finding)), None)
+        cover = next((w for w in by_rule.get(finding.rule, ()) if _matches(w.model, finding)), None)
         if cover is not None:
             used.add(cover.id)
             finding = finding.with_changes(waived=True, waived_by=cover.id)
@@ -107,7 +248,7 @@ def apply_waivers(
         ran = selected(waiver.model.spec.rule, config.select, config.ignore)
         if waiver.id not in used and ran:
             extra.append(
-                _waiver_findings(
+                _waiver_finding(
                     waiver, "WVR003",
                     f"waiver of {waiver.model.spec.rule} matches no finding",
                     ("spec", "rule"),
@@ -117,19 +258,16 @@ def apply_waivers(
     return out
 
 
+def _matches(waiver: Waiver, finding: Finding) -> bool:
+    """Only waivers naming a waivable rule get here (`_assess`), so E001–E006 never match."""
+    if finding.rule != waiver.spec.rule:
+        return False
+    return "*" in waiver.spec.records or finding.record in waiver.spec.records
+
+
 def _selected(findings: list[Finding], config: Config) -> Iterator[Finding]:
     for f in findings:
         if selected(f.rule, config.select, config.ignore):
             if f.rule in config.severity:
                 f = f.with_changes(severity=config.severity[f.rule])
             yield f
-
-
-def in_force(waiver: Waiver, today: dt.date) -> bool:
-    """Whether a waiver suppresses findings on `today` (as in `apply_waivers`): not retired,
-    naming a known rule, and not expired."""
-    return (
-        waiver.metadata.status != "retired"
-        and waiver.spec.rule in all_rules()
-        and not waiver.spec.expires < today
-    )
