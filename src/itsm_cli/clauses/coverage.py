@@ -183,7 +183,7 @@ def _reference_leaves(
     intervals: dict[str, Duration] = {}
     for record in index.by_id.values():
         model = record.model
-        if not model.approved:
+        if not model.approved_on(today):
             continue
         claimed = model.evidenced_clauses
         if not claimed:
@@ -191,7 +191,7 @@ def _reference_leaves(
         kind = record.kind
         if kind not in intervals:
             intervals[kind] = config.review_interval(kind)
-        due = model.review_due(intervals[kind])
+        due = model.review_due(intervals[kind], today)
         overdue = due is None or due < today
         for clause_id in claimed:
             for leaf in under(clause_id):

@@ -15,6 +15,8 @@ from itsm_cli.reports import charts
 from itsm_cli.reports.finding_rows import finding_row
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from itsm_cli.clauses.catalogue import Catalogue
     from itsm_cli.clauses.coverage import ClauseCoverage, Coverage
     from itsm_cli.records.index import RepoIndex
@@ -37,7 +39,7 @@ def build(data: ReportInput) -> dict[str, Any]:
     reference = load_catalogue(REFERENCE_EDITION)
     findings = data.check.findings
     severity = _worst_severity(findings)
-    documents = _mandatory_documents(data.repository.index)
+    documents = _mandatory_documents(data.repository.index, data.today)
     missing_documents = _missing_documents(catalogue, reference, documents)
 
     summary = Summary.of(findings, data.check.records, data.check.files)
@@ -187,7 +189,7 @@ def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[s
     }
 
 
-def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
+def _mandatory_documents(index: RepoIndex, today: dt.date) -> list[dict[str, Any]]:
     """Each mandatory document of ISO/IEC 20000-1:2018 (7.5.4) with the approved records
     that satisfy it as DOC001 counts them (of the kind the catalogue names, evidencing the
     clause or a parent of it), and the drafts that would once approved."""
@@ -203,8 +205,8 @@ def _mandatory_documents(index: RepoIndex) -> list[dict[str, Any]]:
             if r.model.metadata.status is not Status.RETIRED
             and any(clause_matches(named, clause.id) for named in r.model.evidenced_clauses)
         ]
-        records = [r.id for r in candidates if r.model.approved]
-        drafts = [r.id for r in candidates if not r.model.approved]
+        records = [r.id for r in candidates if r.model.approved_on(today)]
+        drafts = [r.id for r in candidates if not r.model.approved_on(today)]
         rows.append(
             {
                 "clause": clause.id,

@@ -8,6 +8,7 @@ from itsm_cli.rules import (  # noqa: F401
     catalogue,
     continuity,
     documents,
+    event_dates,
     records,
     reporting,
     service_level,

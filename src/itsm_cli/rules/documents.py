@@ -108,7 +108,7 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
     drafts: dict[str, list[LoadedRecord[Record]]] = {kind: [] for kind in kinds}
     for kind in kinds:
         for record in ctx.index.by_kind.get(kind, []):
-            if record.model.approved:
+            if record.model.approved_on(ctx.today):
                 approved[kind].update(record.model.evidenced_clauses)
             elif record.model.metadata.status is not Status.RETIRED:
                 drafts[kind].append(record)
@@ -121,7 +121,14 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
             r for r in drafts.get(kind, []) if evidences(r.model.evidenced_clauses, clause.id)
         ]
         hint = ctx.rule.hint
-        if waiting:
+        pending = [(r.id, d) for r in waiting if (d := r.model.approved_after(ctx.today))]
+        if pending:  # approved after today: not approved yet (DOC004)
+            names = ", ".join(f"{i} is approved only from {d}" for i, d in pending)
+            hint = (
+                f"{names}, after today: it counts from that day; correct `approved.date` "
+                "if it was approved already."
+            )
+        elif waiting:
             names = ", ".join(r.id for r in waiting)
             verb = "is a draft" if len(waiting) == 1 else "are drafts"
             hint = (
@@ -170,13 +177,16 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
     describe what is done. The interval is the record's own `reviewInterval`, else the
     configured default for its kind (P12M unless set); the review falls due that long after
     `lastReviewed`, by the calendar, and is overdue from the day after. An approved record
-    with no `lastReviewed` has never been reviewed and is overdue too. Every kind is
+    with no `lastReviewed` has never been reviewed and is overdue too, and so is one whose
+    `lastReviewed` is after today: a review that has not happened yet (DOC004) is no
+    review, and there is no earlier one to fall back on. A record approved after today is
+    not approved yet and not checked. Every kind is
     checked; set a longer default in the configuration for kinds that need no rhythm."""
     defaults: dict[str, Duration] = {}
     dues: dict[tuple[str, dt.date], dt.date] = {}  # calendar arithmetic is the slow part
     for record in ctx.index.records:
         model = record.model
-        if not model.approved:
+        if not model.approved_on(ctx.today):
             continue
         kind = record.kind
         if kind not in defaults:
@@ -189,7 +199,17 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
             source = f"configured for {kind}"
         else:
             source = f"default for {kind}"
-        if meta.last_reviewed is None:
+        last = model.last_reviewed_on(ctx.today)
+        if last is None and meta.last_reviewed is not None:  # a review yet to happen (DOC004)
+            yield ctx.finding(
+                record,
+                f"lastReviewed {meta.last_reviewed.isoformat()} is after today "
+                f"({ctx.today.isoformat()}) and does not count: {record.id} is approved but "
+                f"has no review on or before today (interval {interval}, {source})",
+                ("metadata", "lastReviewed"),
+            )
+            continue
+        if last is None:
             yield ctx.finding(
                 record,
                 f"{record.id} is approved but has never been reviewed (no lastReviewed; "
@@ -197,14 +217,14 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
                 ("metadata", "lastReviewed"),
             )
             continue
-        key = (interval.text, meta.last_reviewed)
+        key = (interval.text, last)
         due = dues.get(key)
         if due is None:
-            due = dues[key] = interval.after(meta.last_reviewed)
+            due = dues[key] = interval.after(last)
         if due < ctx.today:
             yield ctx.finding(
                 record,
-                f"last reviewed {meta.last_reviewed.isoformat()} + {interval} ({source}) "
+                f"last reviewed {last.isoformat()} + {interval} ({source}) "
                 f"= {due.isoformat()}: the review is overdue",
                 ("metadata", "lastReviewed"),
             )
