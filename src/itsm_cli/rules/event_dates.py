@@ -25,6 +25,8 @@ _EFFECT = {
     "reviews": "the review does not count until then",
     "disputes": "the dispute is ignored until then",
     "resources": "it is no observation of usage until then",
+    "signatories": "a signature cannot lie ahead",
+    "contacts": "a signature or appointment cannot lie ahead",
 }
 """What ignoring a future entry of a spec list means, by the list (a resource's usage is
 under `resources`)."""

@@ -36,7 +36,7 @@ def _current_slas(ctx: RuleContext) -> Iterator[LoadedRecord[SLA]]:
 def _why_not_in_force(sla: SLA, today: dt.date) -> str:
     pending = sla.approved_after(today)
     if pending is not None:
-        return f"{sla.id} is approved only from {pending} (approved.date after today)"
+        return f"{sla.id} is approved only from {pending}, after today"
     if not sla.approved_on(today):
         return f"{sla.id} is {sla.metadata.status.value}"
     if today < sla.spec.valid_from:

@@ -1,0 +1,177 @@
+"""DOC004 and what an event dated after today no longer counts for, on the fixture in
+`tests/rules/future_dates/` (see its README): through `itsm check`, `itsm gap` and the
+continuity, suppliers and capacity reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from typer.testing import CliRunner
+
+from itsm_cli.cli.main import app
+
+if TYPE_CHECKING:
+    from conftest import ByRuleAndRecord, RecordsAt, RunCheck
+
+REPO = Path(__file__).parent / "future_dates"
+
+
+@pytest.fixture
+def findings(run_check: RunCheck) -> list[dict[str, Any]]:
+    code, found = run_check(REPO)
+    assert code == 1  # DOC004 is an error
+    return found
+
+
+def test_exactly_the_expected_findings(
+    findings: list[dict[str, Any]], records_at: RecordsAt
+) -> None:
+    """Every row of the README fires where it says, and no near miss fires."""
+    at = records_at(REPO)
+    got = sorted((f["rule"], f["record"] or "", f["file"], f["line"]) for f in findings)
+    assert got == sorted([
+        ("DOC001", "", "records", 1),
+        ("DOC004", "SVC-DESK", *at("services/services", "date: 2027-02-01")),
+        ("CAT001", "SVC-DESK", *at("services/services", "date: 2027-02-01")),
+        ("DOC004", "SLA-SHOP", *at("agreements/agreements", "date: 2026-12-01")),
+        ("SLM001", "SVC-SHOP", *at("services/services", "lifecycle: live", "id: SVC-SHOP")),
+        ("DOC004", "SLA-DESK", *at("agreements/agreements", "date: 2026-12-15")),
+        ("DOC004", "SUP-HOST", *at("suppliers/sup-host", "date: 2027-01-15")),
+        ("SUP003", "SUP-HOST", *at("suppliers/sup-host", "date: 2025-06-10")),
+        ("DOC004", "SUP-HOST", *at("suppliers/sup-host", "date: 2026-12-20")),
+        ("DOC004", "CON-SHOP", *at("continuity/plans", "date: 2027-03-01")),
+        ("CON002", "CON-SHOP", *at("continuity/plans", "date: 2025-05-16")),
+        ("DOC004", "CAP-SHOP", *at("capacity/cap-shop", "date: 2027-01-01")),
+        ("DOC004", "EV-POLICY", *at("evidence/evidence", "lastReviewed: 2029-03-01")),
+        ("DOC002", "EV-POLICY", *at("evidence/evidence", "lastReviewed: 2029-03-01")),
+        ("DOC004", "EV-CHANGE-POLICY", *at("evidence/evidence", "date: 2027-01-10")),
+    ])
+
+
+def test_doc004_names_the_field_and_both_dates(findings: list[dict[str, Any]]) -> None:
+    doc004 = {f["message"] for f in findings if f["rule"] == "DOC004"}
+    assert doc004 == {
+        "approved.date 2027-02-01 is after today (2026-11-23): SVC-DESK counts as not "
+        "approved until then",
+        "approved.date 2026-12-01 is after today (2026-11-23): SLA-SHOP counts as not "
+        "approved until then",
+        "signatories[1].date 2026-12-15 is after today (2026-11-23): a signature cannot lie "
+        "ahead",
+        "reviews[1].date 2027-01-15 is after today (2026-11-23): the review does not count "
+        "until then",
+        "disputes[0].date 2026-12-20 is after today (2026-11-23): the dispute is ignored "
+        "until then",
+        "tests[1].date 2027-03-01 is after today (2026-11-23): the test does not count until "
+        "then",
+        "resources[0].usage[3].date 2027-01-01 is after today (2026-11-23): it is no "
+        "observation of usage until then",
+        "lastReviewed 2029-03-01 is after today (2026-11-23): the review does not count "
+        "until then",
+        "approved.date 2027-01-10 is after today (2026-11-23): EV-CHANGE-POLICY counts as "
+        "not approved until then",
+    }
+    one = next(f for f in findings if f["rule"] == "DOC004")
+    assert (one["severity"], one["clauses"]) == ("error", ["7.5.3"])
+    assert one["hint"].startswith("Correct the date")
+
+
+def test_rules_ignore_the_future_entries(
+    findings: list[dict[str, Any]], by_rule_and_record: ByRuleAndRecord
+) -> None:
+    """The rules that look for the latest entry, or for an approval, see none of them."""
+    found = by_rule_and_record([f for f in findings if f["rule"] not in ("DOC001", "DOC004")])
+    assert found["CON002", "CON-SHOP"]["message"] == (
+        "latest test 2025-05-16 + testInterval P12M = 2026-05-16: the next test is overdue "
+        "(its test dated after today does not count)"
+    )
+    assert found["SUP003", "SUP-HOST"]["message"] == (
+        "critical supplier SUP-HOST: latest performance review 2025-06-10 + P12M = "
+        "2026-06-10: the next review is overdue (its review dated after today does not count)"
+    )
+    assert found["DOC002", "EV-POLICY"]["message"] == (
+        "lastReviewed 2029-03-01 is after today (2026-11-23) and does not count: EV-POLICY "
+        "is approved but has no review on or before today (interval P12M, default for "
+        "Evidence)"
+    )
+    assert found["SLM001", "SVC-SHOP"]["message"] == (
+        "live service SVC-SHOP is covered by no approved SLA in force on 2026-11-23 "
+        "(SLA-SHOP is approved only from 2026-12-01, after today)"
+    )
+    assert found["CAT001", "SVC-DESK"]["message"] == (
+        "live service SVC-DESK is approved only from 2027-02-01, after today (2026-11-23): "
+        "not approved yet"
+    )
+    doc001 = next(f for f in findings if f["rule"] == "DOC001")
+    assert doc001["clauses"] == ["8.5.1.1"]
+    assert doc001["hint"].startswith(
+        "EV-CHANGE-POLICY is approved only from 2027-01-10, after today"
+    )
+    # The future entries would fire these if they counted (see the next test).
+    for code in ("CON003", "CON004", "SUP004", "SUP005", "CAP002", "CAP003"):
+        assert not [f for f in findings if f["rule"] == code], code
+
+
+def test_once_their_day_has_come_the_entries_count(
+    run_check: RunCheck, by_rule_and_record: ByRuleAndRecord
+) -> None:
+    """On 2027-03-01 every entry but the 2029 review has happened: no DOC004 on them, and
+    the rules they were kept out of fire on them."""
+    _, found = run_check(REPO, today="2027-03-01")
+    keyed = by_rule_and_record([f for f in found if f["rule"] != "DOC002"])
+    assert [k for k in keyed if k[0] == "DOC004"] == [("DOC004", "EV-POLICY")]
+    for key in [
+        ("CON003", "CON-SHOP"),  # the 2027-03-01 test failed with no actions
+        ("CON004", "CON-SHOP"),  # and recovered in PT9H
+        ("SUP004", "SUP-HOST"),  # the review of 2027-01-15 fails
+        ("SUP005", "SUP-HOST"),  # the dispute of 2026-12-20 is open
+        ("CAP003", "CAP-SHOP"),  # 95 TB on 2027-01-01 is over 80 TB
+    ]:
+        assert key in keyed, key
+    for key in [
+        ("CON002", "CON-SHOP"),  # tested on 2027-03-01
+        ("SLM001", "SVC-SHOP"),  # SLA-SHOP approved since 2026-12-01
+        ("CAT001", "SVC-DESK"),  # approved since 2027-02-01
+    ]:
+        assert key not in keyed, key
+    assert not [f for f in found if f["rule"] == "DOC001"]  # EV-CHANGE-POLICY approved
+
+
+def invoke(monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(app, [*args, "--today", "2026-11-23"])
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+def test_gap_counts_no_record_approved_after_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    clauses = {c["id"]: c for c in json.loads(invoke(monkeypatch, "gap", "-f", "json"))["clauses"]}
+    assert clauses["8.3.3"]["evidence"] == ["SLA-DESK"]  # not SLA-SHOP, approved 2026-12-01
+    assert clauses["8.2.4"]["evidence"] == ["SVC-SHOP"]  # not SVC-DESK, approved 2027-02-01
+    assert (clauses["8.5.1.1"]["status"], clauses["8.5.1.1"]["evidence"]) == ("missing", [])
+    # EV-POLICY's only review is after today: its evidence is overdue, so 5.2 is partial
+    assert (clauses["5.2.1"]["status"], clauses["5.2.1"]["evidence"]) == (
+        "partial", ["EV-POLICY"]
+    )
+
+
+def test_reports_show_future_entries_marked_and_never_as_the_latest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    continuity = invoke(monkeypatch, "report", "continuity", "-f", "md")
+    assert "- **Tests:** every P12M; latest 2025-05-16; next due 2026-05-16 — **overdue**" in (
+        continuity
+    )
+    assert "| 2027-03-01 (after today: does not count) | full | **fail** |" in continuity
+    suppliers = invoke(monkeypatch, "report", "suppliers", "-f", "md")
+    assert "| 2027-01-15 (after today: does not count) | **fails** |" in suppliers
+    assert "| 2025-06-10 | meets |" in suppliers
+    assert "open disputes: 0" in suppliers
+    assert "No open disputes." in suppliers
+    capacity = invoke(monkeypatch, "report", "capacity", "-f", "md")
+    row = next(line for line in capacity.splitlines() if line.startswith("| Storage |"))
+    assert "| 52 TB (2026-10-01) | 52.0 % |" in row
+    assert row.endswith("; 1 usage entry dated after today ignored |")
+    assert "95" not in row
