@@ -48,7 +48,10 @@ def test_exactly_the_expected_findings(
         ("DOC004", "EV-POLICY", *at("evidence/evidence", "lastReviewed: 2029-03-01")),
         ("DOC002", "EV-POLICY", *at("evidence/evidence", "lastReviewed: 2029-03-01")),
         ("DOC004", "EV-CHANGE-POLICY", *at("evidence/evidence", "date: 2027-01-10")),
+        ("DOC004", "WVR-SUP-HOST-REVIEW", *at("waivers/waivers", "date: 2026-12-10")),
     ])
+    sup003 = next(f for f in findings if f["rule"] == "SUP003")
+    assert sup003["waived"] is False  # the waiver is approved only from 2026-12-10
 
 
 def test_doc004_names_the_field_and_both_dates(findings: list[dict[str, Any]]) -> None:
@@ -71,6 +74,8 @@ def test_doc004_names_the_field_and_both_dates(findings: list[dict[str, Any]]) -
         "lastReviewed 2029-03-01 is after today (2026-11-23): the review does not count "
         "until then",
         "approved.date 2027-01-10 is after today (2026-11-23): EV-CHANGE-POLICY counts as "
+        "not approved until then",
+        "approved.date 2026-12-10 is after today (2026-11-23): WVR-SUP-HOST-REVIEW counts as "
         "not approved until then",
     }
     one = next(f for f in findings if f["rule"] == "DOC004")
@@ -137,6 +142,8 @@ def test_once_their_day_has_come_the_entries_count(
     ]:
         assert key not in keyed, key
     assert not [f for f in found if f["rule"] == "DOC001"]  # EV-CHANGE-POLICY approved
+    # the waiver applies from its approval on; SUP003 no longer fires (reviewed 2027-01-15)
+    assert ("WVR003", "WVR-SUP-HOST-REVIEW") in keyed
 
 
 def invoke(monkeypatch: pytest.MonkeyPatch, *args: str) -> str:

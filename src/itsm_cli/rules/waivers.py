@@ -73,6 +73,8 @@ def apply_waivers(
     for waiver in index.of_kind(Waiver):
         if waiver.model.metadata.status == "retired":
             continue
+        if waiver.model.approved_after(today) is not None:
+            continue  # approved after today: no approval yet, it waives nothing (DOC004)
         spec = waiver.model.spec
         if spec.rule not in known:
             extra.append(
@@ -127,9 +129,10 @@ def _selected(findings: list[Finding], config: Config) -> Iterator[Finding]:
 
 def in_force(waiver: Waiver, today: dt.date) -> bool:
     """Whether a waiver suppresses findings on `today` (as in `apply_waivers`): not retired,
-    naming a known rule, and not expired."""
+    not approved after today, naming a known rule, and not expired."""
     return (
         waiver.metadata.status != "retired"
+        and waiver.approved_after(today) is None
         and waiver.spec.rule in all_rules()
         and not waiver.spec.expires < today
     )
