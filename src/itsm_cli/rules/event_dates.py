@@ -70,11 +70,11 @@ def find_events_after_today(ctx: RuleContext) -> Iterator[Finding]:
     CON002 for a year, a review dated 2029 would silence DOC002 for three. So every such
     date is an error at its field, and the entry counts for nothing until its day: the
     rules and reports that look for the latest test, review or usage skip it, and a record
-    approved after today is not approved (coverage, DOC001, SLM001, CAT001, REP001). An
-    entry dated today is not after today. Dates that lie ahead by nature (`validUntil`, a
-    contract's `end`, an action's `due`, a waiver's `expires`, a plan's horizon) never
-    fire. The `date` of a signatory or contact (a signature, an appointment) is an event
-    too."""
+    approved after today is not approved (coverage, DOC001, SLM001, CAT001, REP001; a
+    waiver waives nothing). An entry dated today is not after today. Dates that lie ahead
+    by nature (`validUntil`, a contract's `end`, an action's `due`, a waiver's `expires`, a
+    plan's horizon) never fire. The `date` of a signatory or contact (a signature, an
+    appointment) is an event too."""
     today = ctx.today
     for record in ctx.index.records:
         for path, day in record.model.events():
