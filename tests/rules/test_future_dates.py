@@ -4,14 +4,20 @@ continuity, suppliers and capacity reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import types
+import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from itsm_cli.cli.main import app
+from itsm_cli.records.models import KINDS, Record
 
 if TYPE_CHECKING:
     from conftest import ByRuleAndRecord, RecordsAt, RunCheck
@@ -182,3 +188,89 @@ def test_reports_show_future_entries_marked_and_never_as_the_latest(
     assert "| 52 TB (2026-10-01) | 52.0 % |" in row
     assert row.endswith("; 1 usage entry dated after today ignored |")
     assert "95" not in row
+
+
+# --- which dates are events ---------------------------------------------------------------
+
+EVENTS = {
+    "metadata.approved.date",
+    "metadata.lastReviewed",
+    "spec.signatories[].date",
+    "spec.contacts[].date",
+    "spec.reviews[].date",
+    "spec.disputes[].date",
+    "spec.resources[].usage[].date",
+    "spec.tests[].date",
+}
+"""Dates of past events: DOC004 fires on each one after today."""
+AHEAD_BY_NATURE = {
+    "spec.validFrom",
+    "spec.validUntil",
+    "spec.contract.start",
+    "spec.contract.end",
+    "spec.actions[].due",
+    "spec.expires",
+}
+"""Dates that may lie ahead: never DOC004."""
+
+
+def _unwrap(annotation: Any) -> Iterator[Any]:
+    """The types a field annotation stands for, with list items marked by a `list` first."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        yield from _unwrap(typing.get_args(annotation)[0])
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from _unwrap(arg)
+    elif origin is list:
+        for inner in _unwrap(typing.get_args(annotation)[0]):
+            yield (list, inner)
+    elif origin is None:
+        yield annotation
+
+
+def _date_fields(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{info.alias or name}"
+        for tp in _unwrap(info.annotation):
+            is_list = isinstance(tp, tuple)
+            item = tp[1] if is_list else tp
+            here = path + ("[]" if is_list else "")
+            if item is dt.date:
+                yield here
+            elif isinstance(item, type) and issubclass(item, BaseModel):
+                yield from _date_fields(item, here + ".")
+
+
+def _filled(model: type[BaseModel], day: dt.date) -> BaseModel:
+    """An instance (unvalidated) with every date field set to `day` and every list of
+    models holding one entry: enough for `events()` to show every event it knows."""
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        for tp in _unwrap(info.annotation):
+            is_list = isinstance(tp, tuple)
+            item = tp[1] if is_list else tp
+            if item is dt.date:
+                value: Any = day
+            elif isinstance(item, type) and issubclass(item, BaseModel):
+                value = _filled(item, day)
+            else:
+                continue
+            values[name] = [value] if is_list else value
+            break
+    return model.model_construct(**values)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_date_field_is_an_event_or_ahead_by_nature(kind: str) -> None:
+    """A date field added to a kind must be classified here, and `events()` must list
+    exactly the event dates (so DOC004 and the latest-entry look-ups know of it)."""
+    cls = KINDS[kind]
+    fields = set(_date_fields(cls))
+    assert fields <= EVENTS | AHEAD_BY_NATURE, fields - EVENTS - AHEAD_BY_NATURE
+    record = typing.cast("Record", _filled(cls, dt.date(2030, 1, 1)))
+    listed = {
+        ".".join(str(p) for p in path).replace(".0.", "[].").replace(".0", "[]")
+        for path, _ in record.events()
+    }
+    assert listed == fields & EVENTS
