@@ -125,11 +125,20 @@ class Dated(Protocol):
 D = TypeVar("D", bound=Dated)
 
 
-def latest_dated(entries: Iterable[D]) -> tuple[int, D] | None:
-    """The entry with the latest `date` and its index (the later entry on a tie); None when
-    there is none."""
+def on_or_before(entries: Iterable[D], today: dt.date) -> list[tuple[int, D]]:
+    """The entries dated on or before `today`, each with its index in `entries`.
+
+    An entry dated after today records an event that has not happened (DOC004 reports it):
+    it is no observation, no test and no review yet, so nothing that looks for the latest
+    entry may count it. Every such look-up goes through here or `latest_dated`."""
+    return [(i, entry) for i, entry in enumerate(entries) if not entry.date > today]
+
+
+def latest_dated(entries: Iterable[D], today: dt.date) -> tuple[int, D] | None:
+    """The entry with the latest `date` on or before `today` and its index (the later entry
+    on a tie); None when there is none. Entries dated after today are ignored."""
     latest: tuple[int, D] | None = None
-    for i, entry in enumerate(entries):
+    for i, entry in on_or_before(entries, today):
         if latest is None or entry.date >= latest[1].date:
             latest = (i, entry)
     return latest

@@ -25,24 +25,42 @@ def test_findings_beside_dates_at_the_ends_of_the_calendar(
     run_check: RunCheck, by_rule_and_record: ByRuleAndRecord, records_at: RecordsAt
 ) -> None:
     _, findings = run_check(REPO, "--ignore", "DOC001")
-    at = records_at(REPO)
     found = by_rule_and_record(findings)
+    # Events dated 9999-12-31 lie after today: DOC004 each, and they count for nothing
+    # (DOC002, SUP003 and CON002 fire as if they were not there; no CON004).
     assert set(found) == {
         ("CAP002", "CAP-FAR"),
-        ("CON004", "CON-FAR"),
+        ("CON002", "CON-FAR"),
+        ("DOC002", "EV-FAR-FUTURE"),
+        ("DOC004", "CON-FAR"),
+        ("DOC004", "EV-FAR-FUTURE"),
+        ("DOC004", "SUP-FAR"),
         ("E002", "MEAS-YEAR-ZERO"),
         ("REP002", "MEAS-FAR-9999-12"),
         ("SUP001", "SUP-FAR"),
+        ("SUP003", "SUP-FAR"),
     }
+    cap = found["CAP002", "CAP-FAR"]
+    assert "on 2026-12-22, within the plan horizon P100Y (by 2126-11-23)" in cap["message"]
+
+
+def test_intervals_after_the_last_day_of_the_calendar(
+    run_check: RunCheck, by_rule_and_record: ByRuleAndRecord, records_at: RecordsAt
+) -> None:
+    """On 9999-12-31 the events of that day have happened: adding an interval to them runs
+    past the calendar, and is never overdue."""
+    _, findings = run_check(REPO, "--ignore", "DOC001", today="9999-12-31")
+    at = records_at(REPO)
+    found = by_rule_and_record(findings)
+    assert not [key for key in found if key[0] == "DOC004"]
     # reviewed on 9999-12-31: the next review (beyond the calendar) is not overdue
     assert ("DOC002", "EV-FAR-FUTURE") not in found
     assert ("SUP003", "SUP-FAR") not in found
+    assert ("CON002", "CON-FAR") not in found
     # a month counted from 9999-12-31 runs past the calendar: counted from 2000-01-01
     con = found["CON004", "CON-FAR"]
     assert (con["file"], con["line"]) == at("continuity/con-far", "achievedRto: P1M")
     assert "recovered in P1M (44640 min), longer than the rto PT4H (240 min)" in con["message"]
-    cap = found["CAP002", "CAP-FAR"]
-    assert "on 2026-12-22, within the plan horizon P100Y (by 2126-11-23)" in cap["message"]
 
 
 def test_measurement_periods_at_the_ends_of_the_calendar(

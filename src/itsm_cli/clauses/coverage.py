@@ -247,7 +247,7 @@ def _reference_leaves(
     intervals: dict[str, Duration] = {}
     for record in index.by_id.values():
         model = record.model
-        if not model.approved:
+        if not model.approved_on(today):
             continue
         claimed = model.evidenced_clauses
         if not claimed:
@@ -257,7 +257,7 @@ def _reference_leaves(
         if is_reviewed_document(model):  # records of past events are never overdue
             if kind not in intervals:
                 intervals[kind] = config.review_interval(kind)
-            due = model.review_due(intervals[kind])
+            due = model.review_due(intervals[kind], today)
             overdue = due is None or due < today
         by_kind = {leaf for clause_id in model.kind_clauses for leaf in under(clause_id)}
         for clause_id in claimed:

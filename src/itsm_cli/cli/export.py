@@ -117,7 +117,7 @@ def export(
         elif name == "findings":
             built.append(tables.findings_view(result.findings))
         elif name == "inventory":
-            built.append(tables.inventory_view(repository.index, settings))
+            built.append(tables.inventory_view(repository.index, settings, day))
         else:
             built.append(
                 tables.deadlines_view(find_deadlines(repository.index, settings, day), day)

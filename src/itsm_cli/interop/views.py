@@ -82,12 +82,12 @@ def findings_view(findings: list[Finding]) -> View:
     )
 
 
-def inventory_view(index: RepoIndex, config: Config) -> View:
+def inventory_view(index: RepoIndex, config: Config, today: dt.date) -> View:
     rows: list[tuple[Cell, ...]] = []
     for record in sorted(index.records, key=lambda r: (r.kind, r.id)):
         meta = record.model.metadata
         approval = meta.approved
-        due = record.model.review_due(config.review_interval(record.kind))
+        due = record.model.review_due(config.review_interval(record.kind), today)
         rows.append(
             (
                 record.id,

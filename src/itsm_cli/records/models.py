@@ -36,6 +36,9 @@ Problem = tuple[FieldPath, str]
 """A field path and a plain-English message: becomes an E002 finding."""
 Reference = tuple[FieldPath, str, tuple[str, ...]]
 """A field path, the id it names, and the kinds it may name."""
+Event = tuple[FieldPath, dt.date]
+"""The field path of the date of a past event (a test, a review, an approval) and that date:
+DOC004 reports every one after today."""
 
 
 # --- envelope -------------------------------------------------------------------------
@@ -163,6 +166,11 @@ class _HasId(Protocol):
     def id(self) -> str: ...
 
 
+class _HasDate(Protocol):
+    @property
+    def date(self) -> dt.date | None: ...
+
+
 def _unique_ids(items: Sequence[_HasId], path: FieldPath) -> Iterator[Problem]:
     seen: set[str] = set()
     for i, item in enumerate(items):
@@ -193,6 +201,18 @@ class Spec(RecordModel):
     def references(self) -> Iterator[Reference]:
         """Ids of other records this spec names; paths are relative to `spec`."""
         return iter(())
+
+    def events(self) -> Iterator[Event]:
+        """The dates of past events this spec records (tests, reviews, usage observed,
+        signatures); paths are relative to `spec`. Dates that lie ahead by nature (validUntil,
+        a contract's end, an action's due date, a waiver's expiry) are not events."""
+        return iter(())
+
+
+def _dated(entries: Sequence[_HasDate], field: str) -> Iterator[Event]:
+    for i, entry in enumerate(entries):
+        if entry.date is not None:
+            yield (field, i, "date"), entry.date
 
 
 def _refs(ids: list[str], field: str, kinds: tuple[str, ...]) -> Iterator[Reference]:
@@ -251,6 +271,9 @@ class AgreementSpec(Spec):
 
     def references(self) -> Iterator[Reference]:
         return _refs(self.services, "services", ("Service",))
+
+    def events(self) -> Iterator[Event]:
+        return _dated(self.signatories, "signatories")
 
     def target(self, target_id: str) -> Target | None:
         return next((t for t in self.targets if t.id == target_id), None)
@@ -360,6 +383,11 @@ class SupplierSpec(Spec):
     def references(self) -> Iterator[Reference]:
         return _refs(self.supports, "supports", ("Service",))
 
+    def events(self) -> Iterator[Event]:
+        yield from _dated(self.contacts, "contacts")
+        yield from _dated(self.reviews, "reviews")
+        yield from _dated(self.disputes, "disputes")
+
 
 class Usage(RecordModel):
     date: IsoDate
@@ -410,6 +438,11 @@ class CapacityPlanSpec(Spec):
 
     def references(self) -> Iterator[Reference]:
         return _refs(self.services, "services", ("Service",))
+
+    def events(self) -> Iterator[Event]:
+        for i, resource in enumerate(self.resources):
+            for path, day in _dated(resource.usage, "usage"):
+                yield ("resources", i, *path), day
 
 
 class Scenario(RecordModel):
@@ -463,6 +496,10 @@ class ContinuityPlanSpec(Spec):
 
     def references(self) -> Iterator[Reference]:
         return _refs(self.services, "services", ("Service",))
+
+    def events(self) -> Iterator[Event]:
+        yield from _dated(self.contacts, "contacts")
+        yield from _dated(self.tests, "tests")
 
 
 class EvidenceSpec(Spec):
@@ -638,9 +675,41 @@ class Record(RecordModel):
     def id(self) -> str:
         return self.metadata.id
 
-    @property
-    def approved(self) -> bool:
-        return self.metadata.status is Status.APPROVED
+    def approved_on(self, today: dt.date) -> bool:
+        """Whether the record counts as approved on `today`: `status: approved` with an
+        approval dated on or before today. A record approved after today (DOC004) is not
+        approved until that day. The one test of approval every rule, the coverage and the
+        reports use."""
+        meta = self.metadata
+        if meta.status is not Status.APPROVED:
+            return False
+        return meta.approved is None or not meta.approved.date > today
+
+    def approved_after(self, today: dt.date) -> dt.date | None:
+        """The approval date of a record whose `status` is approved but whose approval is
+        dated after `today` (so it is not approved yet); None otherwise."""
+        meta = self.metadata
+        if meta.status is Status.APPROVED and meta.approved and meta.approved.date > today:
+            return meta.approved.date
+        return None
+
+    def last_reviewed_on(self, today: dt.date) -> dt.date | None:
+        """`lastReviewed` when it is on or before `today`; None when the record was never
+        reviewed or the review is dated after today (DOC004: a review that has not happened
+        does not count)."""
+        last = self.metadata.last_reviewed
+        return None if last is None or last > today else last
+
+    def events(self) -> Iterator[Event]:
+        """The dates of past events in the record, with their field paths: the approval,
+        the last review, and those of its spec (`Spec.events`)."""
+        meta = self.metadata
+        if meta.approved is not None:
+            yield ("metadata", "approved", "date"), meta.approved.date
+        if meta.last_reviewed is not None:
+            yield ("metadata", "lastReviewed"), meta.last_reviewed
+        for path, day in self.spec.events():
+            yield ("spec", *path), day
 
     @property
     def kind_clauses(self) -> tuple[str, ...]:
@@ -667,12 +736,14 @@ class Record(RecordModel):
         for path, ref, kinds in self.spec.references():
             yield ("spec", *path), ref, kinds
 
-    def review_due(self, default_interval: Duration) -> dt.date | None:
-        """The date the next planned review falls due; None when never reviewed."""
-        if self.metadata.last_reviewed is None:
+    def review_due(self, default_interval: Duration, today: dt.date) -> dt.date | None:
+        """The date the next planned review falls due; None when never reviewed on or
+        before `today` (a lastReviewed after today does not count)."""
+        last = self.last_reviewed_on(today)
+        if last is None:
             return None
         interval = self.metadata.review_interval or default_interval
-        return interval.after(self.metadata.last_reviewed)
+        return interval.after(last)
 
 
 class Service(Record):

@@ -75,20 +75,24 @@ def _plan(
         **plan_row(plan, index),
         "horizon": str(spec.horizon),
         "horizon_end": until,
-        "resources": [_resource(r, until) for r in spec.resources],
+        "resources": [_resource(r, until, today) for r in spec.resources],
         "actions": actions,
         "done_actions": sum(1 for a in spec.actions if a.status == "done"),
         "findings": findings_of(findings, plan.id, "CAP"),
     }
 
 
-def _resource(resource: Resource, until: dt.date) -> dict[str, Any]:
+def _resource(resource: Resource, until: dt.date, today: dt.date) -> dict[str, Any]:
+    from itsm_cli.dates import on_or_before
     from itsm_cli.rules.capacity import latest_usage
     from itsm_cli.rules.trend import MIN_POINTS, day_points, fit_line, predicted_crossing
 
-    points = sorted(((u.date, u.value) for u in resource.usage), key=lambda p: p[0])
+    # Usage dated after today is no observation (DOC004): not shown as a point, not counted.
+    observed = on_or_before(resource.usage, today)
+    ignored = len(resource.usage) - len(observed)
+    points = sorted(((u.date, u.value) for _, u in observed), key=lambda p: p[0])
     threshold = resource.threshold_value
-    latest = latest_usage(resource)
+    latest = latest_usage(resource, today)
     trend: tuple[float, float] | None = None
     crossing: dt.date | None = None
     if latest is None:
@@ -113,6 +117,9 @@ def _resource(resource: Resource, until: dt.date) -> dict[str, Any]:
                 outlook += f" (the trend reaches it on {later.isoformat()})"
             elif trend is not None and not trend[0] > 0:
                 outlook += " (the trend is flat or falling)"
+    if ignored:
+        entries = "entry" if ignored == 1 else "entries"
+        outlook += f"; {ignored} usage {entries} dated after today ignored"
     latest_value = latest[1].value if latest else None
     return {
         "name": resource.name,

@@ -63,7 +63,7 @@ def _plan(
 
     spec = plan.model.spec
     rto = minutes(spec.rto)
-    latest = latest_test(plan.model)
+    latest = latest_test(plan.model, today)
     if latest is None:
         last_date, next_due, overdue = None, None, True
     else:
@@ -83,11 +83,11 @@ def _plan(
             {"id": s.id, "description": s.description} for s in spec.scenarios
         ],
         "allowances": _allowances(plan.model, index, rto),
-        "tests": _tests(plan.model),
+        "tests": _tests(plan.model, today),
         "latest_test": last_date,
         "next_due": next_due,
         "overdue": overdue,
-        "open_actions": _open_actions(plan.model),
+        "open_actions": _open_actions(plan.model, today),
         "findings": findings_of(findings, plan.id, "CON"),
     }
 
@@ -152,9 +152,10 @@ def _allowances(plan: ContinuityPlan, index: RepoIndex, rto: float) -> list[dict
     return rows
 
 
-def _tests(plan: ContinuityPlan) -> list[dict[str, Any]]:
+def _tests(plan: ContinuityPlan, today: dt.date) -> list[dict[str, Any]]:
     """The test history, latest first, each achieved RTO against the plan's (as CON004
-    compares them, in minutes from the test's date)."""
+    compares them, in minutes from the test's date). A test dated after today is shown
+    marked `future`: it has not happened and counts for nothing (DOC004)."""
     from itsm_cli.rules.continuity import longer, minutes
 
     rows = []
@@ -174,19 +175,22 @@ def _tests(plan: ContinuityPlan) -> list[dict[str, Any]]:
                 "findings": list(test.findings),
                 "actions": list(test.actions),
                 "index": order,
+                "future": test.date > today,
             }
         )
     return rows
 
 
-def _open_actions(plan: ContinuityPlan) -> list[dict[str, Any]]:
+def _open_actions(plan: ContinuityPlan, today: dt.date) -> list[dict[str, Any]]:
     """Actions recorded by failed or partial tests since the latest passing test (a later
-    pass shows the plan working again, so the actions before it are taken as done)."""
-    last_pass: dt.date | None = max(
-        (t.date for t in plan.spec.tests if t.result == "pass"), default=None
-    )
+    pass shows the plan working again, so the actions before it are taken as done). Tests
+    dated after today have not happened and count for nothing."""
+    from itsm_cli.dates import on_or_before
+
+    held = [t for _, t in on_or_before(plan.spec.tests, today)]
+    last_pass: dt.date | None = max((t.date for t in held if t.result == "pass"), default=None)
     rows = []
-    tests: list[ContinuityTest] = sorted(plan.spec.tests, key=lambda t: t.date, reverse=True)
+    tests: list[ContinuityTest] = sorted(held, key=lambda t: t.date, reverse=True)
     for test in tests:
         if test.result == "pass" or (last_pass is not None and test.date <= last_pass):
             continue

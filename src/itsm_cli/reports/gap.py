@@ -15,6 +15,7 @@ from itsm_cli.reports import charts
 from itsm_cli.reports.finding_rows import finding_row
 
 if TYPE_CHECKING:
+    import datetime as dt
     from pathlib import Path
 
     from itsm_cli.clauses.catalogue import Catalogue
@@ -39,7 +40,7 @@ def build(data: ReportInput) -> dict[str, Any]:
     reference = load_catalogue(REFERENCE_EDITION)
     findings = data.check.findings
     severity = _worst_severity(findings)
-    documents = _mandatory_documents(data.repository.index, data.workspace.root)
+    documents = _mandatory_documents(data.repository.index, data.workspace.root, data.today)
     missing_documents = _missing_documents(catalogue, reference, documents)
 
     summary = Summary.of(findings, data.check.records, data.check.files)
@@ -193,14 +194,16 @@ def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[s
     }
 
 
-def _mandatory_documents(index: RepoIndex, root: Path) -> list[dict[str, Any]]:
+def _mandatory_documents(
+    index: RepoIndex, root: Path, today: dt.date
+) -> list[dict[str, Any]]:
     """Each mandatory document of ISO/IEC 20000-1:2018 (7.5.4) with the approved records
     that satisfy it, exactly as DOC001 counts them (`mandatory_document_status`), and the
     drafts that would once approved."""
     from itsm_cli.rules.documents import mandatory_document_status
 
     rows = []
-    for document in mandatory_document_status(index, root):
+    for document in mandatory_document_status(index, root, today):
         clause = document.clause
         records = [r.id for r in document.records]
         drafts = [r.id for r in document.drafts]

@@ -234,13 +234,14 @@ def _supplier(
                 "outcome": review.outcome,
                 "css": OUTCOME_CSS[review.outcome],
                 "notes": review.notes or "",
+                "future": review.date > today,  # shown, marked; counts for nothing (DOC004)
             }
             for _, review in reversed(reviews)
         ],
-        "open_disputes": [
+        "open_disputes": [  # as SUP005: a dispute dated after today is not raised yet
             {"date": d.date, "summary": d.summary}
             for d in sorted(spec.disputes, key=lambda d: d.date, reverse=True)
-            if d.status == "open"
+            if d.status == "open" and not d.date > today
         ],
         "closed_disputes": sum(1 for d in spec.disputes if d.status == "closed"),
         "findings": [

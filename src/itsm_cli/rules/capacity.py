@@ -11,9 +11,10 @@ resource, since a trend "reaching" a threshold already reached adds nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
-from itsm_cli.dates import latest_dated
+from itsm_cli.dates import latest_dated, on_or_before
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import CapacityPlan, Resource, Usage
@@ -30,9 +31,10 @@ def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[CapacityPlan]]:
     return not_retired(ctx.index, CapacityPlan)
 
 
-def latest_usage(resource: Resource) -> tuple[int, Usage] | None:
-    """The usage entry with the latest date and its index (the later entry on a tie)."""
-    return latest_dated(resource.usage)
+def latest_usage(resource: Resource, today: dt.date) -> tuple[int, Usage] | None:
+    """The usage entry with the latest date on or before `today` and its index (the later
+    entry on a tie); usage dated after today is no observation (DOC004)."""
+    return latest_dated(resource.usage, today)
 
 
 def _ceiling(resource: Resource) -> str:
@@ -120,17 +122,20 @@ def find_usage_trends_reaching_threshold(ctx: RuleContext) -> Iterator[Finding]:
     later than today plus the plan's horizon, the plan must already say how the capacity
     will be found. A day already past (usage not recorded since) fires too, saying so: the
     threshold may well be reached. Flat or falling trends never fire, nor do resources with
-    fewer than three points, nor resources already at or over the threshold (CAP003)."""
+    fewer than three points, nor resources already at or over the threshold (CAP003).
+    Usage dated after today is no observation (DOC004 reports it): it is not a point of
+    the trend, nor the latest usage here or in CAP003."""
     for plan in current_plans(ctx):
         spec = plan.model.spec
         until = spec.horizon.after(ctx.today)
         for i, resource in enumerate(spec.resources):
-            latest = latest_usage(resource)
-            if latest is None or len(resource.usage) < MIN_POINTS:
+            observed = on_or_before(resource.usage, ctx.today)
+            latest = latest_usage(resource, ctx.today)
+            if latest is None or len(observed) < MIN_POINTS:
                 continue
             if latest[1].value >= resource.threshold_value:
                 continue  # CAP003
-            points = [(u.date, u.value) for u in resource.usage]
+            points = [(u.date, u.value) for _, u in observed]
             day = predicted_crossing(points, resource.threshold_value, until)
             if day is None:
                 continue
@@ -188,7 +193,7 @@ def find_resources_over_threshold(ctx: RuleContext) -> Iterator[Finding]:
     order)."""
     for plan in current_plans(ctx):
         for i, resource in enumerate(plan.model.spec.resources):
-            latest = latest_usage(resource)
+            latest = latest_usage(resource, ctx.today)
             if latest is None:
                 continue
             j, usage = latest

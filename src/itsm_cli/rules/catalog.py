@@ -9,6 +9,7 @@ from itsm_cli.rules import (  # noqa: F401
     continuity,
     documents,
     drift,
+    event_dates,
     records,
     reporting,
     service_level,

@@ -53,13 +53,23 @@ def find_unapproved_live_services(ctx: RuleContext) -> Iterator[Finding]:
     catalogue does not reflect what was agreed. Auditors sample live services and ask who
     signed off each description."""
     for service in live_services(ctx.index):
-        status = service.model.metadata.status
-        if status is not Status.APPROVED:
+        model = service.model
+        if model.approved_on(ctx.today):
+            continue
+        pending = model.approved_after(ctx.today)
+        if pending is not None:
             yield ctx.finding(
                 service,
-                f"live service {service.id} is {status.value}, not approved",
-                ("metadata", "status"),
+                f"live service {service.id} is approved only from {pending}, after today "
+                f"({ctx.today}): not approved yet",
+                ("metadata", "approved", "date"),
             )
+            continue
+        yield ctx.finding(
+            service,
+            f"live service {service.id} is {model.metadata.status.value}, not approved",
+            ("metadata", "status"),
+        )
 
 
 @rule(

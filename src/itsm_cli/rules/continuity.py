@@ -19,7 +19,7 @@ from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import SLA, ContinuityPlan, ContinuityTest, Target
 from itsm_cli.rules.graph import critical_services_without, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.wording import figure, number
+from itsm_cli.rules.wording import figure, not_counted, number
 
 _CON = ("8.7.2",)
 
@@ -44,9 +44,10 @@ def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[ContinuityPlan]]:
     return not_retired(ctx.index, ContinuityPlan)
 
 
-def latest_test(plan: ContinuityPlan) -> tuple[int, ContinuityTest] | None:
-    """The test with the latest date and its index (the later entry on a tie)."""
-    return latest_dated(plan.spec.tests)
+def latest_test(plan: ContinuityPlan, today: dt.date) -> tuple[int, ContinuityTest] | None:
+    """The test with the latest date on or before `today` and its index (the later entry on
+    a tie); a test dated after today has not happened (DOC004)."""
+    return latest_dated(plan.spec.tests, today)
 
 
 def _tested_plans(
@@ -55,7 +56,7 @@ def _tested_plans(
     """Each plan that is not retired and has been tested, with its latest test and the
     index of that test (CON003, CON004)."""
     for plan in current_plans(ctx):
-        latest = latest_test(plan.model)
+        latest = latest_test(plan.model, ctx.today)
         if latest is not None:
             yield plan, *latest
 
@@ -165,15 +166,18 @@ def find_untested_continuity_plans(ctx: RuleContext) -> Iterator[Finding]:
     the plans to be tested at planned intervals, and the plan's own `testInterval` is that
     interval. The next test falls due `testInterval` after the latest one, by the calendar;
     the plan is late from the day after. A plan never tested is reported at its
-    `testInterval`."""
+    `testInterval`. A test dated after today has not happened (DOC004 reports it): it is
+    not the latest test here, nor in CON003 and CON004."""
     for plan in current_plans(ctx):
         spec = plan.model.spec
-        latest = latest_test(plan.model)
+        latest = latest_test(plan.model, ctx.today)
+        ahead = not_counted(sum(1 for t in spec.tests if t.date > ctx.today), "test")
         if latest is None:
+            what = "no `tests`" if not spec.tests else "no test on or before today"
             yield ctx.finding(
                 plan,
-                f"{plan.id} has never been tested (no `tests`; testInterval "
-                f"{spec.test_interval})",
+                f"{plan.id} has never been tested ({what}; testInterval "
+                f"{spec.test_interval}){ahead}",
                 ("spec", "testInterval"),
             )
             continue
@@ -183,7 +187,7 @@ def find_untested_continuity_plans(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 plan,
                 f"latest test {test.date.isoformat()} + testInterval {spec.test_interval} "
-                f"= {due.isoformat()}: the next test is overdue",
+                f"= {due.isoformat()}: the next test is overdue{ahead}",
                 ("spec", "tests", i, "date"),
             )
 

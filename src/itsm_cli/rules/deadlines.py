@@ -106,22 +106,23 @@ def _deadline(
     )
 
 
-def _reviews(index: RepoIndex, config: Config) -> Iterator[Deadline]:
+def _reviews(index: RepoIndex, config: Config, today: dt.date) -> Iterator[Deadline]:
     for record in index.records:
         model = record.model
         meta = model.metadata
-        if not model.approved or meta.last_reviewed is None:
-            continue  # never reviewed: DOC002 fires already
+        last = model.last_reviewed_on(today)
+        if not model.approved_on(today) or last is None:
+            continue  # never reviewed (or only after today): DOC002 fires already
         interval = meta.review_interval or config.review_interval(record.kind)
-        due = interval.after(meta.last_reviewed)
+        due = interval.after(last)
         yield _deadline(
             record, due, "review",
-            f"review due: last reviewed {meta.last_reviewed} + {interval} = {due}",
+            f"review due: last reviewed {last} + {interval} = {due}",
             "DOC002", ("metadata", "lastReviewed"),
         )
 
 
-def _suppliers(index: RepoIndex, config: Config) -> Iterator[Deadline]:
+def _suppliers(index: RepoIndex, config: Config, today: dt.date) -> Iterator[Deadline]:
     default = config.review_interval("Supplier")
     for supplier in not_retired(index, Supplier):
         spec = supplier.model.spec
@@ -138,7 +139,7 @@ def _suppliers(index: RepoIndex, config: Config) -> Iterator[Deadline]:
             supplier, contract.end, "contract-end",
             f"contract {contract.reference} ends", "SUP001", ("spec", "contract", "end"),
         )
-        latest = latest_review(supplier.model)
+        latest = latest_review(supplier.model, today)
         if spec.criticality in (Criticality.CRITICAL, Criticality.HIGH) and latest is not None:
             i, review = latest
             interval = supplier.model.metadata.review_interval or default
@@ -150,9 +151,9 @@ def _suppliers(index: RepoIndex, config: Config) -> Iterator[Deadline]:
             )
 
 
-def _agreements(index: RepoIndex) -> Iterator[Deadline]:
+def _agreements(index: RepoIndex, today: dt.date) -> Iterator[Deadline]:
     for sla in index.of_kind(SLA):
-        if sla.model.approved:
+        if sla.model.approved_on(today):
             yield _deadline(
                 sla, sla.model.spec.valid_until, "agreement-end",
                 f"SLA with {sla.model.spec.customer} ends (validUntil)", "SLM002",
@@ -160,7 +161,7 @@ def _agreements(index: RepoIndex) -> Iterator[Deadline]:
             )
     for ola in index.of_kind(OLA):
         end = ola.model.spec.valid_until
-        if ola.model.approved and end is not None:
+        if ola.model.approved_on(today) and end is not None:
             yield _deadline(
                 ola, end, "agreement-end",
                 f"OLA with {ola.model.spec.provider} ends (validUntil)", None,
@@ -168,21 +169,28 @@ def _agreements(index: RepoIndex) -> Iterator[Deadline]:
             )
 
 
-def _waivers(index: RepoIndex) -> Iterator[Deadline]:
-    for waiver in index.of_kind(Waiver):
-        if not waiver.model.approved:
+def _waivers(index: RepoIndex, today: dt.date, config: Config) -> Iterator[Deadline]:
+    from itsm_cli.rules.waivers import applies_until, not_approved
+
+    term = config.waivers.term
+    for waiver in not_retired(index, Waiver):
+        if not_approved(waiver.model, today) is not None:
             continue  # waives nothing, so nothing expires
         spec = waiver.model.spec
+        until = applies_until(waiver.model, term)
+        capped = f" (waivers.maxTerm {term} after approval; expires {spec.expires})" if (
+            until != spec.expires
+        ) else ""
         yield _deadline(
-            waiver, spec.expires, "waiver-expiry",
-            f"waiver of {spec.rule} expires: its findings count again", "WVR001",
+            waiver, until, "waiver-expiry",
+            f"waiver of {spec.rule} ends{capped}: its findings count again", "WVR001",
             ("spec", "expires"),
         )
 
 
-def _continuity(index: RepoIndex) -> Iterator[Deadline]:
+def _continuity(index: RepoIndex, today: dt.date) -> Iterator[Deadline]:
     for plan in not_retired(index, ContinuityPlan):
-        latest = latest_test(plan.model)
+        latest = latest_test(plan.model, today)
         if latest is None:
             continue  # never tested: CON002 fires already
         i, test = latest
@@ -215,11 +223,11 @@ def find_deadlines(
     found = [
         d
         for source in (
-            _reviews(index, config),
-            _suppliers(index, config),
-            _agreements(index),
-            _waivers(index),
-            _continuity(index),
+            _reviews(index, config, today),
+            _suppliers(index, config, today),
+            _agreements(index, today),
+            _waivers(index, today, config),
+            _continuity(index, today),
             _capacity(index),
         )
         for d in source

@@ -131,11 +131,14 @@ def _location_missing(record: LoadedRecord[Record], root: Path | None) -> bool:
     return location_problem(model.spec.location, root) is not None
 
 
-def mandatory_document_status(index: RepoIndex, root: Path | None) -> list[DocumentStatus]:
+def mandatory_document_status(
+    index: RepoIndex, root: Path | None, today: dt.date
+) -> list[DocumentStatus]:
     """Every mandatory document of the 2018 edition with the records that satisfy it: of the
     kind the catalogue names, whose own clause (`own_clause`, by kind or `metadata.clauses`)
     is the document's clause, and whose location exists when it is a repository path (not
-    checked without `root`)."""
+    checked without `root`), approved on or before `today` (DOC004: an approval dated after
+    today is none yet)."""
     out = []
     for clause in mandatory_documents():
         records: list[LoadedRecord[Record]] = []
@@ -146,16 +149,17 @@ def mandatory_document_status(index: RepoIndex, root: Path | None) -> list[Docum
             model = record.model
             if model.metadata.status is Status.RETIRED:
                 continue
+            approved = model.approved_on(today)
             if not own_clause(model.evidenced_clauses, clause.id):
-                if model.approved and any(
+                if approved and any(
                     clause_matches(c, clause.id) for c in model.evidenced_clauses
                 ):
                     above.append(record)
                 continue
             if _location_missing(record, root):
-                if model.approved:
+                if approved:
                     unavailable.append(record)
-            elif model.approved:
+            elif approved:
                 records.append(record)
             else:
                 drafts.append(record)
@@ -228,12 +232,19 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
     the change management policy an auditor asks for. An Evidence whose location is a path
     missing from the repository (DOC003) satisfies nothing: the document cannot be shown."""
     anchor = document_anchor(ctx)
-    for document in mandatory_document_status(ctx.index, ctx.root):
+    for document in mandatory_document_status(ctx.index, ctx.root, ctx.today):
         if document.satisfied:
             continue
         clause, waiting = document.clause, document.drafts
         hint = ctx.rule.hint
-        if waiting:
+        pending = [(r.id, d) for r in waiting if (d := r.model.approved_after(ctx.today))]
+        if pending:  # approved after today: not approved yet (DOC004)
+            names = ", ".join(f"{i} is approved only from {d}" for i, d in pending)
+            hint = (
+                f"{names}, after today: it counts from that day; correct `approved.date` "
+                "if it was approved already."
+            )
+        elif waiting:
             names = ", ".join(r.id for r in waiting)
             verb = "is a draft" if len(waiting) == 1 else "are drafts"
             hint = (
@@ -302,12 +313,14 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
     checked: Service, SLA, OLA, Supplier, CapacityPlan, ContinuityPlan, Customer, Risk,
     Budget, and Evidence of type policy, plan, procedure or other. Records of past events
     (a Measurement, a Waiver, an Evidence of type record, report or minutes) are kept as
-    they were, not reviewed."""
+    they were, not reviewed. A `lastReviewed` after today is no review (DOC004): the
+    record is overdue as if it had none. A record approved after today is not approved yet
+    and not checked."""
     defaults: dict[str, Duration] = {}
     dues: dict[tuple[str, dt.date], dt.date] = {}  # calendar arithmetic is the slow part
     for record in ctx.index.records:
         model = record.model
-        if not model.approved or not is_reviewed_document(model):
+        if not model.approved_on(ctx.today) or not is_reviewed_document(model):
             continue
         kind = record.kind
         if kind not in defaults:
@@ -320,7 +333,17 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
             source = f"configured for {kind}"
         else:
             source = f"default for {kind}"
-        if meta.last_reviewed is None:
+        last = model.last_reviewed_on(ctx.today)
+        if last is None and meta.last_reviewed is not None:  # a review yet to happen (DOC004)
+            yield ctx.finding(
+                record,
+                f"lastReviewed {meta.last_reviewed.isoformat()} is after today "
+                f"({ctx.today.isoformat()}) and does not count: {record.id} is approved but "
+                f"has no review on or before today (interval {interval}, {source})",
+                ("metadata", "lastReviewed"),
+            )
+            continue
+        if last is None:
             yield ctx.finding(
                 record,
                 f"{record.id} is approved but has never been reviewed (no lastReviewed; "
@@ -328,14 +351,14 @@ def find_overdue_reviews(ctx: RuleContext) -> Iterator[Finding]:
                 ("metadata", "lastReviewed"),
             )
             continue
-        key = (interval.text, meta.last_reviewed)
+        key = (interval.text, last)
         due = dues.get(key)
         if due is None:
-            due = dues[key] = interval.after(meta.last_reviewed)
+            due = dues[key] = interval.after(last)
         if due < ctx.today:
             yield ctx.finding(
                 record,
-                f"last reviewed {meta.last_reviewed.isoformat()} + {interval} ({source}) "
+                f"last reviewed {last.isoformat()} + {interval} ({source}) "
                 f"= {due.isoformat()}: the review is overdue",
                 ("metadata", "lastReviewed"),
             )
@@ -408,7 +431,7 @@ def find_missing_evidence_files(ctx: RuleContext) -> Iterator[Finding]:
         problem = location_problem(model.spec.location, ctx.root)
         if problem is not None:
             named = tuple(c for c in model.metadata.clauses if c not in _IO)
-            clauses = (*_IO, *named) if model.approved else _IO
+            clauses = (*_IO, *named) if model.approved_on(ctx.today) else _IO
             yield ctx.finding(record, problem, ("spec", "location"), clauses=clauses)
 
 
@@ -455,7 +478,7 @@ def find_binder_evidence(ctx: RuleContext) -> Iterator[Finding]:
     limit = ctx.config.evidence.max_leaf_clauses
     for record in ctx.index.of_kind(Evidence):
         model = record.model
-        if not model.approved:
+        if not model.approved_on(ctx.today):
             continue
         leaves = leaf_clauses(model.metadata.clauses)
         if len(leaves) <= limit:

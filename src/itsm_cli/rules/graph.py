@@ -66,7 +66,7 @@ def approved_in_force_slas(
     return [
         sla
         for sla in covering(index, SLA, service_id)
-        if sla.model.approved and sla.model.in_force(today)
+        if sla.model.approved_on(today) and sla.model.in_force(today)
     ]
 
 

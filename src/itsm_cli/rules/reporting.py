@@ -136,7 +136,7 @@ def find_agreements_without_report(ctx: RuleContext) -> Iterator[Finding]:
         return
     for sla in ctx.index.of_kind(SLA):
         model = sla.model
-        if not (model.approved and model.in_force(ctx.today)):
+        if not (model.approved_on(ctx.today) and model.in_force(ctx.today)):
             continue
         frequency = model.spec.reporting_frequency
         period, start, end = due[frequency]

@@ -34,7 +34,10 @@ def _current_slas(ctx: RuleContext) -> Iterator[LoadedRecord[SLA]]:
 
 
 def _why_not_in_force(sla: SLA, today: dt.date) -> str:
-    if not sla.approved:
+    pending = sla.approved_after(today)
+    if pending is not None:
+        return f"{sla.id} is approved only from {pending}, after today"
+    if not sla.approved_on(today):
         return f"{sla.id} is {sla.metadata.status.value}"
     if today < sla.spec.valid_from:
         return f"{sla.id} starts {sla.spec.valid_from}"
@@ -74,7 +77,7 @@ def find_live_services_without_agreement(ctx: RuleContext) -> Iterator[Finding]:
     today = ctx.today
     for service in live_services(ctx.index):
         slas = covering.get(service.id, [])
-        if any(s.approved and s.in_force(today) for s in slas):
+        if any(s.approved_on(today) and s.in_force(today) for s in slas):
             continue
         message = f"live service {service.id} is covered by no approved SLA in force on {today}"
         if slas:
@@ -105,7 +108,7 @@ def find_expired_agreements(ctx: RuleContext) -> Iterator[Finding]:
     record was never updated. Both mean the documented service levels cannot be trusted."""
     for sla in ctx.index.of_kind(SLA):
         until = sla.model.spec.valid_until
-        if sla.model.approved and until < ctx.today:
+        if sla.model.approved_on(ctx.today) and until < ctx.today:
             yield ctx.finding(
                 sla,
                 f"SLA {sla.id} expired on {until} but is still approved",

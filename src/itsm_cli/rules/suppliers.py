@@ -8,16 +8,17 @@ it. SUP005 does not, since an open dispute stays open after the relationship end
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
-from itsm_cli.dates import latest_dated
+from itsm_cli.dates import latest_dated, on_or_before
 from itsm_cli.findings import FieldPath, Finding, Severity
 from itsm_cli.records.fields import Criticality
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Service, Supplier, SupplierReview
 from itsm_cli.rules.graph import is_live, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.wording import prose
+from itsm_cli.rules.wording import not_counted, prose
 
 _SUP = ("8.3.4.1",)
 
@@ -26,9 +27,10 @@ def _current_suppliers(ctx: RuleContext) -> Iterator[LoadedRecord[Supplier]]:
     return not_retired(ctx.index, Supplier)
 
 
-def latest_review(supplier: Supplier) -> tuple[int, SupplierReview] | None:
-    """The review with the latest date and its index (the later entry on a tie)."""
-    return latest_dated(supplier.spec.reviews)
+def latest_review(supplier: Supplier, today: dt.date) -> tuple[int, SupplierReview] | None:
+    """The review with the latest date on or before `today` and its index (the later entry
+    on a tie); a review dated after today has not happened (DOC004)."""
+    return latest_dated(supplier.spec.reviews, today)
 
 
 def _finding(
@@ -191,9 +193,10 @@ def find_contracts_in_notice_period(ctx: RuleContext) -> Iterator[Finding]:
 def find_overdue_supplier_reviews(ctx: RuleContext) -> Iterator[Finding]:
     """The suppliers a service cannot do without must be monitored: 8.3.4.1 asks for their
     performance to be reviewed at planned intervals. A review is overdue when the latest
-    review date plus the interval is before today, or when there is no review at all. The
-    interval is the record's own `metadata.reviewInterval`, else the configured default for
-    Suppliers (P12M)."""
+    review date plus the interval is before today, or when there is no review at all (a
+    review dated after today has not happened: DOC004 reports it, and it counts for nothing
+    here nor in SUP004). The interval is the record's own `metadata.reviewInterval`, else
+    the configured default for Suppliers (P12M)."""
     important = (Criticality.CRITICAL, Criticality.HIGH)
     default = ctx.review_interval("Supplier")
     for supplier in _current_suppliers(ctx):
@@ -201,9 +204,12 @@ def find_overdue_supplier_reviews(ctx: RuleContext) -> Iterator[Finding]:
         if spec.criticality not in important:
             continue
         who = f"{spec.criticality.value} supplier {supplier.id}"
-        latest = latest_review(supplier.model)
+        latest = latest_review(supplier.model, ctx.today)
+        ahead = not_counted(sum(1 for r in spec.reviews if r.date > ctx.today), "review")
         if latest is None:
-            yield _finding(ctx, supplier, f"{who} has no performance review", ("spec", "reviews"))
+            yield _finding(
+                ctx, supplier, f"{who} has no performance review{ahead}", ("spec", "reviews")
+            )
             continue
         i, review = latest
         interval = supplier.model.metadata.review_interval or default
@@ -213,7 +219,7 @@ def find_overdue_supplier_reviews(ctx: RuleContext) -> Iterator[Finding]:
                 ctx,
                 supplier,
                 f"{who}: latest performance review {review.date} + {interval} = {due}: "
-                "the next review is overdue",
+                f"the next review is overdue{ahead}",
                 ("spec", "reviews", i, "date"),
             )
 
@@ -244,7 +250,7 @@ def find_failing_suppliers(ctx: RuleContext) -> Iterator[Finding]:
     contract or a new supplier. Only the latest review counts, so a failure followed by a
     passing review no longer fires."""
     for supplier in _current_suppliers(ctx):
-        latest = latest_review(supplier.model)
+        latest = latest_review(supplier.model, ctx.today)
         if latest is None or latest[1].outcome != "fails":
             continue
         i, review = latest
@@ -278,9 +284,10 @@ def find_open_disputes(ctx: RuleContext) -> Iterator[Finding]:
     """8.3.4.1 asks for contractual disputes with suppliers to be managed. An open dispute
     is a risk to the services the supplier supports and to the relationship; an auditor
     asks for its status and how it will be closed. Every open dispute is a finding, also
-    on a retired Supplier."""
+    on a retired Supplier. A dispute dated after today has not been raised yet: DOC004
+    reports its date and SUP005 ignores it."""
     for supplier in ctx.index.of_kind(Supplier):
-        for i, dispute in enumerate(supplier.model.spec.disputes):
+        for i, dispute in on_or_before(supplier.model.spec.disputes, ctx.today):
             if dispute.status == "open":
                 yield _finding(
                     ctx,

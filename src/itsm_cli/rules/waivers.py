@@ -209,7 +209,8 @@ def _assess(
             extra.append(problem)
         reason = not_approved(waiver.model, today)
         if reason is not None:
-            dated = waiver.model.approved and waiver.model.metadata.approved is not None
+            meta = waiver.model.metadata
+            dated = meta.status is Status.APPROVED and meta.approved is not None
             at = ("metadata", "approved", "date") if dated else ("metadata", "status")
             until = "then" if dated else "it is approved"
             extra.append(

@@ -19,3 +19,14 @@ def prose(text: str) -> str:
     """Free text from a record (notes, a summary, a name) on one line: a finding is one line
     of `file:line:col: CODE message`, and notes are often written over several."""
     return " ".join(text.split())
+
+
+def not_counted(count: int, what: str) -> str:
+    """` (its 2 tests dated after today do not count)`, or nothing when `count` is 0: a
+    reader who sees entries in the record must learn why the finding ignores them (DOC004
+    reports each one)."""
+    if count == 0:
+        return ""
+    if count == 1:
+        return f" (its {what} dated after today does not count)"
+    return f" (its {count} {what}s dated after today do not count)"
