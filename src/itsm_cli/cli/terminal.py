@@ -71,7 +71,7 @@ def _write(text: str, output: Path | None) -> None:
         return
     if output.exists() and not output.is_file():
         # /dev/null, a pipe or a terminal: write straight to it; renaming would replace it.
-        with output.open("w", encoding="utf-8") as stream:
+        with output.open("w", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(text)
         return
     try:
@@ -82,7 +82,9 @@ def _write(text: str, output: Path | None) -> None:
         ) from exc
     temporary = output.with_name(f".{output.name}.itsm-tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        # A file name that is not valid UTF-8 reaches the text as lone surrogates: written
+        # as escapes (valid JSON escapes, in JSON), never an error.
+        temporary.write_text(text, encoding="utf-8", errors="backslashreplace")
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
