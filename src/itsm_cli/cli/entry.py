@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 
@@ -14,10 +15,8 @@ def tolerant_streams() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:  # closed (None) or replaced by something else
             continue
-        try:
+        with contextlib.suppress(ValueError, OSError):  # a stream that cannot be changed
             reconfigure(errors="backslashreplace")
-        except (ValueError, OSError):  # pragma: no cover - a stream that cannot be changed
-            pass
 
 
 def main(argv: list[str] | None = None) -> None:

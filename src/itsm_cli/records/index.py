@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
