@@ -23,7 +23,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from itsm_cli import __version__
-from itsm_cli.authoring.writer import WriteError, write_text
+from itsm_cli.authoring.writer import WriteError, ensure_inside, write_text
 from itsm_cli.config import CONFIG_FILE, Config
 from itsm_cli.dates import Duration
 
@@ -178,14 +178,25 @@ def init_repository(
     except OSError as exc:
         raise InitError(f"cannot create {target}: {exc.strerror or exc}") from exc
     result = InitResult(target)
-    for name, text in scaffold_files(today).items():
+    files = scaffold_files(today)
+    # Every path to be written is checked before anything is: a folder of it linked out of
+    # the repository (`records/` pointing elsewhere) refuses the whole run. Files that exist
+    # (links included) are skipped, never written through.
+    for name in files:
+        if (target / name).exists() or (target / name).is_symlink():
+            continue
+        try:
+            ensure_inside(target / name, target, name)
+        except WriteError as exc:
+            raise InitError(f"{exc}; nothing written") from exc
+    for name, text in files.items():
         path = target / name
         if path.exists() or path.is_symlink():
             result.skipped.append(name)
             continue
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_text(path, text, exclusive=True)
+            write_text(path, text, exclusive=True, within=target)
         except WriteError as exc:
             if path.exists():
                 result.skipped.append(name)
