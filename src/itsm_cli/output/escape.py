@@ -36,9 +36,16 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(_escape_control, text)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^-])")
-"""Characters with a meaning in (GitHub-flavoured) Markdown, backslash-escaped (`<`, `>`
-and `&` become entities instead: a backslash before an entity would show it verbatim)."""
+def terminal_safe_lines(text: str) -> str:
+    """`terminal_safe` for text of several lines: the line feeds are kept."""
+    return "\n".join(terminal_safe(line) for line in text.split("\n"))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+"""Characters that open Markdown constructs in the middle of a line (emphasis, code, links
+and images, tables, strikethrough), backslash-escaped. Characters that matter only at the
+start of a line (`#`, `-`, `>`) need nothing: the text never starts one. `<`, `>` and `&`
+become entities instead (a backslash before an entity would show it verbatim)."""
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ZWSP = "\u200b"
 _AUTOLINK = re.compile(r"(?i)(www)(\.)|([a-z][a-z0-9+.-]*)(:)(//)")
@@ -59,11 +66,12 @@ def markdown_safe(text: str) -> str:
     return text.replace("@", f"@{_ZWSP}")
 
 
-def markdown_code(text: str) -> str:
+def markdown_code(text: str, in_table: bool = True) -> str:
     """Inline code showing `text` literally (a code span renders no Markdown, no HTML and no
-    mention; only backticks, pipes and line breaks need care)."""
+    mention; only backticks, line breaks and, in a table, pipes need care)."""
     text = terminal_safe(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
-    text = text.replace("|", "\\|")
+    if in_table:
+        text = text.replace("|", "\\|")
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if longest else ""
