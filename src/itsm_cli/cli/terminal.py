@@ -66,7 +66,11 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         if sys.stdout is None:  # started with standard output closed (`itsm rules >&-`)
             raise OSError(errno.EBADF, "it is closed")
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # a stream not reconfigured by the entry point
+            encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+            sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
         sys.stdout.flush()
         return
     if output.exists() and not output.is_file():
