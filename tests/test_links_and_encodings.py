@@ -166,6 +166,27 @@ def test_a_link_inside_the_repository_is_read_at_the_commit(linked: Path) -> Non
     ]
 
 
+def test_a_folder_link_to_a_folder_elsewhere_in_the_repository_is_walked_on_both_sides(
+    repo: Path,
+) -> None:
+    service(repo, "common/svc-common.yaml", "SVC-COMMON")
+    (repo / "common/deeper").mkdir()
+    symlink(repo / "common/deeper/up", "..")  # back to a folder already walked: once only
+    commit(repo, "Records")
+    symlink(repo / "records/common", "../common")
+    code, out = invoke("validate", "-f", "json")
+    assert code == 0, out
+    assert json.loads(out)["summary"]["files"] == 4
+    commit(repo, "Link the common services")
+    code, out = invoke("diff", "--base", "HEAD~1", "--head", "HEAD", "-f", "json")
+    [added] = json.loads(out)["records"]
+    assert (added["id"], added["status"], added["file"]) == (
+        "SVC-COMMON", "added", "records/common/svc-common.yaml"
+    )
+    code, out = invoke("diff", "--base", "HEAD")
+    assert (code, "no record changed" in out, "Findings introduced: 0" in out) == (0, True, True)
+
+
 def test_a_link_added_between_commits_is_an_introduced_finding(repo: Path) -> None:
     commit(repo, "Records")
     symlink(repo / "records/services/loop.yaml", "loop.yaml")

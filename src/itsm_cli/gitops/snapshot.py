@@ -163,33 +163,87 @@ def _under(path: str, prefix: str) -> bool:
     return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
-def _link_at_commit(
-    repo: GitRepo, tree: CommitTree, entry: TreeEntry, rel: str, workspace_prefix: str,
-    loaded: LoadResult, cache: ParseCache, max_bytes: int,
-) -> None:
-    """A link in the records tree at a commit, treated as the working tree treats it
-    (`records.load._walk`): a loop is E001, a link leading out of the repository (or of
-    the records' workspace) E006, a record file reached inside it is read under the link's
-    name, a broken link named like a record E001, a folder link inside is not followed (its
-    files are read where they are)."""
-    followed = tree.follow(entry.path)
-    named = entry.path.endswith(YAML_SUFFIXES)
-    if followed.outcome == "loop":
-        loaded.findings.append(loop_finding(rel, tree.target(entry)))
-        return
-    if followed.outcome == "outside" or not _under(followed.path, workspace_prefix):
-        where = Path(followed.path) if followed.outcome == "outside" else repo.root / followed.path
-        # Whether the target outside is a folder can only be asked of the disk; the working
-        # tree asks the same question, so both sides word the finding alike.
-        kind = "folder link" if where.is_dir() else "file link"
-        loaded.findings.append(outside_finding(rel, kind))
-        return
-    if not named:
-        return
-    if followed.outcome == "file" and followed.blob is not None:
-        loaded.extend(cache.load(rel, followed.blob.sha, None, repo, max_bytes))
-    elif followed.outcome == "broken":
-        loaded.findings.append(broken_link_finding(rel, tree.target(entry)))
+def _hidden(below: str) -> bool:
+    """Whether a path below a walked folder has a hidden part (skipped, as on disk)."""
+    return "/." in f"/{below}"
+
+
+@dataclass(slots=True)
+class _CommitWalk:
+    """The walk of the records tree at a commit, made to give what `records.load._walk`
+    gives on disk: links followed or refused alike, submodules refused alike, and a folder
+    link inside the repository to a folder outside the records root followed (its files
+    read under the link's name; each such folder once)."""
+
+    repo: GitRepo
+    commit: str
+    workspace: Workspace
+    prefix: str
+    workspace_prefix: str
+    findings: list[Finding] = field(default_factory=list)
+    files: list[tuple[str, str]] = field(default_factory=list)
+    """(path relative to the workspace root, blob sha) of every record file reached."""
+    followed: list[str] = field(default_factory=list)
+    _tree: CommitTree | None = None
+
+    @property
+    def tree(self) -> CommitTree:
+        """The whole tree, listed only when a link needs it."""
+        if self._tree is None:
+            self._tree = CommitTree(self.repo, self.commit)
+        return self._tree
+
+    def rel(self, seen_as: str) -> str:
+        return Path(os.path.relpath(self.repo.root / seen_as, self.workspace.root)).as_posix()
+
+    def visit(self, entry: TreeEntry, seen_as: str) -> None:
+        """One entry of the tree, at `seen_as` (its own path, or its path through the folder
+        link that led to it)."""
+        rel = self.rel(seen_as)
+        if entry.mode == SUBMODULE_MODE:
+            self.findings.append(submodule_finding(rel))
+        elif entry.mode == LINK_MODE:
+            self._link(entry, seen_as, rel)
+        elif seen_as.endswith(YAML_SUFFIXES):
+            self.files.append((rel, entry.sha))
+
+    def _link(self, entry: TreeEntry, seen_as: str, rel: str) -> None:
+        tree = self.tree
+        followed = tree.follow(entry.path)
+        if followed.outcome == "loop":
+            self.findings.append(loop_finding(rel, tree.target(entry)))
+            return
+        if followed.outcome == "outside" or not _under(followed.path, self.workspace_prefix):
+            where = (
+                Path(followed.path)
+                if followed.outcome == "outside"
+                else self.repo.root / followed.path
+            )
+            # Whether the target outside is a folder can only be asked of the disk; the
+            # working tree asks the same question, so both sides word the finding alike.
+            kind = "folder link" if where.is_dir() else "file link"
+            self.findings.append(outside_finding(rel, kind))
+            return
+        named = seen_as.endswith(YAML_SUFFIXES)
+        if followed.outcome == "file" and followed.blob is not None:
+            if named:
+                self.files.append((rel, followed.blob.sha))
+        elif followed.outcome == "broken":
+            if named:
+                self.findings.append(broken_link_finding(rel, tree.target(entry)))
+        elif followed.outcome == "folder":
+            self._folder(followed.path, seen_as)
+
+    def _folder(self, folder: str, seen_as: str) -> None:
+        """A folder link inside the repository: a folder under the records root (or one
+        already followed) has its files read where they are; another is walked here."""
+        if _under(folder, self.prefix) or any(_under(folder, done) for done in self.followed):
+            return
+        self.followed.append(folder)
+        start = f"{folder}/" if folder else ""
+        for path, entry in sorted(self.tree.entries.items()):
+            if path.startswith(start) and not _hidden(path[len(start) :]):
+                self.visit(entry, f"{seen_as}/{path[len(start) :]}")
 
 
 def load_commit(
@@ -197,26 +251,17 @@ def load_commit(
 ) -> Snapshot:
     """The records under the records root at `commit`."""
     prefix = relative_to_root(repo.root, workspace.records_root)
-    workspace_prefix = relative_to_root(repo.root, workspace.root)
     entries = repo.tree(commit, prefix, submodules=True)
+    walk = _CommitWalk(repo, commit, workspace, prefix, relative_to_root(repo.root, workspace.root))
+    for entry in sorted(entries, key=lambda e: e.path):
+        below = entry.path[len(prefix) :].lstrip("/") if prefix else entry.path
+        if not _hidden(below):
+            walk.visit(entry, entry.path)
     max_bytes = workspace.config.max_file_size
-    loaded = LoadResult()
-    tree: CommitTree | None = None  # the whole tree, listed only when a link needs it
+    loaded = LoadResult(findings=walk.findings)
     with no_gc_pauses():
-        for entry in sorted(entries, key=lambda e: e.path):
-            below = entry.path[len(prefix) :].lstrip("/") if prefix else entry.path
-            if "/." in f"/{below}":
-                continue
-            rel = Path(os.path.relpath(repo.root / entry.path, workspace.root)).as_posix()
-            if entry.mode == SUBMODULE_MODE:
-                loaded.findings.append(submodule_finding(rel))
-            elif entry.mode == LINK_MODE:
-                tree = tree or CommitTree(repo, commit)
-                _link_at_commit(
-                    repo, tree, entry, rel, workspace_prefix, loaded, cache, max_bytes
-                )
-            elif entry.path.endswith(YAML_SUFFIXES):
-                loaded.extend(cache.load(rel, entry.sha, None, repo, max_bytes))
+        for rel, sha in sorted(walk.files):  # in the order of the working tree's discovery
+            loaded.extend(cache.load(rel, sha, None, repo, max_bytes))
     label = repo.short(commit)
     if ref and not commit.startswith(ref):
         label = f"{ref} ({label})"

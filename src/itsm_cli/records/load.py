@@ -184,8 +184,12 @@ def _walk(
     """Every YAML file below `folder` (hidden entries skipped), with `os.scandir` so each
     entry's type comes with the listing: 10,000 files are found without 10,000 extra
     system calls. Links are never followed out of the repository; a folder that cannot be
-    read, a link that loops and a submodule are findings, never skipped without a word."""
+    read, a link that loops and a submodule are findings, never skipped without a word. A
+    folder link to a folder elsewhere in the repository is walked under the link's name
+    (each such folder once); one to a folder below `folder` is not: its files are read
+    where they are."""
     pending = [(str(folder), rel)]
+    walked = [os.path.realpath(folder)]
     while pending:
         current, prefix = pending.pop()
         try:
@@ -208,7 +212,11 @@ def _walk(
                         found[entry_rel] = Path(entry.path)
                     elif name.endswith(YAML_SUFFIXES) and not entry.is_dir():
                         findings.append(_special(Path(entry.path), entry_rel))
-                    # a folder link inside the repository: its files are read where they are
+                    elif entry.is_dir():
+                        real = os.path.realpath(entry.path)
+                        if not any(_within(real, done) for done in walked):
+                            walked.append(real)
+                            pending.append((entry.path, entry_rel))
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     if os.path.lexists(os.path.join(entry.path, ".git")):
@@ -227,6 +235,10 @@ def _walk(
                         "Check the permissions of this entry and of its folder.",
                     )
                 )
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _link_problem(path: Path, rel: str, root: Path) -> Finding | None:
