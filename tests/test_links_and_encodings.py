@@ -467,3 +467,11 @@ def test_markdown_comment_neutralises_record_text() -> None:
     row = next(line for line in out.splitlines() if "SUP001" in line)
     assert "](" not in row.replace("\\](", "")
     assert "@admins" not in row and "https://" not in row
+
+
+def test_fmt_names_a_file_with_controls_escaped(repo: Path) -> None:
+    (repo / "records/services/x\x1b[2Jy.yaml").write_bytes(b"a: [\n")
+    result = runner.invoke(app, ["fmt", "--check"])
+    assert result.exit_code == 1
+    assert "records/services/x\\x1b[2Jy.yaml:2:1: E001" in result.stderr
+    assert "\x1b" not in result.stderr

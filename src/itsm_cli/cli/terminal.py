@@ -27,6 +27,9 @@ def width() -> int:
 
 
 def _say(prefix: str, color_code: str, message: str) -> None:
+    from itsm_cli.output.escape import terminal_safe_lines
+
+    message = terminal_safe_lines(message)  # it may name a file or quote a record
     if stream_wants_color(sys.stderr):
         prefix = f"\x1b[{color_code}m{prefix}\x1b[0m"
     print(f"{prefix} {message}", file=sys.stderr)
