@@ -475,3 +475,20 @@ def test_fmt_names_a_file_with_controls_escaped(repo: Path) -> None:
     assert result.exit_code == 1
     assert "records/services/x\\x1b[2Jy.yaml:2:1: E001" in result.stderr
     assert "\x1b" not in result.stderr
+
+
+def test_github_plain_lines_never_become_workflow_commands() -> None:
+    """Past 10 annotations a finding is a plain log line, which starts with its file name: a
+    file called `::warning::…` at the records root must not turn into a command."""
+    from itsm_cli.findings import FindingsReport
+    from itsm_cli.output import RenderOptions, findings_formatter
+
+    findings = [
+        Finding("E001", Severity.ERROR, "bad", f"::warning::{i}.yaml", 1) for i in range(11)
+    ]
+    out = findings_formatter("github")(
+        FindingsReport(findings, records=0, files=11), RenderOptions(quiet=True)
+    )
+    plain = [line for line in out.splitlines() if not line.startswith("::error ")]
+    assert plain[0] == "\u200b::warning::9.yaml:1:1: E001 bad"
+    assert not any(line.startswith("::warning") for line in out.splitlines())
