@@ -187,6 +187,23 @@ def test_a_folder_link_to_a_folder_elsewhere_in_the_repository_is_walked_on_both
     assert (code, "no record changed" in out, "Findings introduced: 0" in out) == (0, True, True)
 
 
+def test_an_absolute_link_into_the_repository_is_read_on_both_sides(repo: Path) -> None:
+    service(repo, "shared/svc-abs.yaml", "SVC-ABS")
+    service(repo, "shared/svc-up.yaml", "SVC-UP")
+    commit(repo, "Records")
+    symlink(repo / "records/services/abs.yaml", (repo / "shared/svc-abs.yaml").resolve())
+    symlink(repo / "records/services/up.yaml", "../../../sms/shared/svc-up.yaml")
+    commit(repo, "Absolute link, and a relative one out of the root and back in")
+    code, out = invoke("diff", "--base", "HEAD~1", "--head", "HEAD", "-f", "json")
+    data = json.loads(out)
+    assert sorted((r["id"], r["file"]) for r in data["records"]) == [
+        ("SVC-ABS", "records/services/abs.yaml"), ("SVC-UP", "records/services/up.yaml")
+    ]
+    assert not [f for f in data["introduced"] if f["rule"] in ("E001", "E006")]
+    code, out = invoke("diff", "--base", "HEAD")
+    assert (code, "Findings introduced: 0" in out) == (0, True)
+
+
 def test_a_link_added_between_commits_is_an_introduced_finding(repo: Path) -> None:
     commit(repo, "Records")
     symlink(repo / "records/services/loop.yaml", "loop.yaml")

@@ -113,14 +113,14 @@ class CommitTree:
     def follow(self, link: str) -> Followed:
         """Follow the link at the repository-relative path `link`, component by component,
         links in the target's folders included."""
-        entry = self.entries[link]
-        done = link.split("/")[:-1]
-        pending = self.target(entry).split("/")
-        if pending[0] == "":  # an absolute target
-            return self._restart("/" + "/".join(pending), [], 1)
-        return self._walk(done, pending, 1)
+        text = self.target(self.entries[link])
+        if text.startswith("/"):
+            return self._restart(text, [], 1)
+        return self._walk(link.split("/")[:-1], text.split("/"), 1)
 
     def _restart(self, absolute: str, pending: list[str], hops: int) -> Followed:
+        """Go on from an absolute path (an absolute target, or a `..` above the root)."""
+        absolute = "/" + absolute.lstrip("/")  # POSIX keeps a leading `//` as it is
         full = os.path.join(absolute, *pending) if pending else absolute
         inside = self._outside_or_in(full)
         if inside is None:
@@ -143,10 +143,10 @@ class CommitTree:
                 hops += 1
                 if hops > MAX_LINK_HOPS:
                     return Followed("loop", here)
-                target = self.target(entry).split("/")
-                if target[0] == "":
-                    return self._restart("/" + "/".join(target), pending, hops)
-                pending = target + pending
+                text = self.target(entry)
+                if text.startswith("/"):
+                    return self._restart(text, pending, hops)
+                pending = text.split("/") + pending
                 continue
             rest = [p for p in pending if p not in ("", ".")]
             if entry is not None and entry.mode != SUBMODULE_MODE:
