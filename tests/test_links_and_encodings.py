@@ -204,6 +204,29 @@ def test_an_absolute_link_into_the_repository_is_read_on_both_sides(repo: Path) 
     assert (code, "Findings introduced: 0" in out) == (0, True)
 
 
+@pytest.mark.parametrize(
+    ("records", "link", "target"),
+    [("records", "records", "store/records"), ("data/records", "data", "store")],
+    ids=["records root is a link", "a folder above it is a link"],
+)
+def test_a_records_root_behind_a_link_keeps_its_names_at_the_commit(
+    repo: Path, records: str, link: str, target: str
+) -> None:
+    (repo / "store").mkdir()
+    (repo / "records").rename(repo / "store/records")
+    symlink(repo / link, target)
+    (repo / "itsm.toml").write_text(f'records = "{records}"\n')
+    commit(repo, "Records behind a link")
+    (repo / "store/records/bad.yaml").write_bytes(b"a: [\n")
+    commit(repo, "A broken file")
+    code, out = invoke("diff", "--base", "HEAD~1", "--head", "HEAD", "-f", "json")
+    data = json.loads(out)
+    assert [f["file"] for f in data["introduced"]] == [f"{records}/bad.yaml"]
+    assert data["records"] == [] and data["resolved"] == []
+    code, out = invoke("diff", "--base", "HEAD")
+    assert (code, "no record changed" in out, "Findings introduced: 0" in out) == (0, True, True)
+
+
 def test_a_link_added_between_commits_is_an_introduced_finding(repo: Path) -> None:
     commit(repo, "Records")
     symlink(repo / "records/services/loop.yaml", "loop.yaml")

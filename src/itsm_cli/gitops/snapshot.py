@@ -110,6 +110,10 @@ class CommitTree:
             return Path(normal[len(root) :].lstrip(os.sep)).as_posix().split("/")
         return None
 
+    def resolve(self, path: str) -> Followed:
+        """Where the repository-relative `path` leads, links in its folders followed."""
+        return self._walk([], path.split("/"), 0)
+
     def follow(self, link: str) -> Followed:
         """Follow the link at the repository-relative path `link`, component by component,
         links in the target's folders included."""
@@ -234,10 +238,21 @@ class _CommitWalk:
         elif followed.outcome == "folder":
             self._folder(followed.path, seen_as)
 
-    def _folder(self, folder: str, seen_as: str) -> None:
+    def root_behind_link(self) -> bool:
+        """Walk the records root when a folder of its path is a link (`data/` →
+        `shared/data`), as the working tree does; False when it is not there at all."""
+        reached = self.tree.resolve(self.prefix)
+        if reached.outcome != "folder" or reached.path == self.prefix:
+            return False
+        self._folder(reached.path, self.prefix, inside_root=False)
+        return True
+
+    def _folder(self, folder: str, seen_as: str, inside_root: bool = True) -> None:
         """A folder link inside the repository: a folder under the records root (or one
         already followed) has its files read where they are; another is walked here."""
-        if _under(folder, self.prefix) or any(_under(folder, done) for done in self.followed):
+        if inside_root and _under(folder, self.prefix):
+            return
+        if any(_under(folder, done) for done in self.followed):
             return
         self.followed.append(folder)
         start = f"{folder}/" if folder else ""
@@ -246,17 +261,31 @@ class _CommitWalk:
                 self.visit(entry, f"{seen_as}/{path[len(start) :]}")
 
 
+def _records_prefix(repo_root: Path, workspace_prefix: str, workspace: Workspace) -> str:
+    """The records root relative to the repository root, its links not resolved: a records
+    root that is a link (`records` → `store/records`) is a link in the commit's tree too,
+    followed there, and its files keep the names the working tree gives them."""
+    configured = Path(workspace.config.records)
+    if configured.is_absolute():
+        return relative_to_root(repo_root, workspace.records_root)
+    joined = os.path.normpath(os.path.join(workspace_prefix or ".", configured))
+    prefix = Path(joined).as_posix()
+    return "" if prefix == "." else prefix
+
+
 def load_commit(
     repo: GitRepo, workspace: Workspace, commit: str, cache: ParseCache, ref: str = ""
 ) -> Snapshot:
     """The records under the records root at `commit`."""
-    prefix = relative_to_root(repo.root, workspace.records_root)
+    workspace_prefix = relative_to_root(repo.root, workspace.root)
+    prefix = _records_prefix(repo.root, workspace_prefix, workspace)
     entries = repo.tree(commit, prefix, submodules=True)
-    walk = _CommitWalk(repo, commit, workspace, prefix, relative_to_root(repo.root, workspace.root))
+    walk = _CommitWalk(repo, commit, workspace, prefix, workspace_prefix)
     for entry in sorted(entries, key=lambda e: e.path):
         below = entry.path[len(prefix) :].lstrip("/") if prefix else entry.path
         if not _hidden(below):
             walk.visit(entry, entry.path)
+    exists = bool(entries) or (bool(prefix) and walk.root_behind_link())
     max_bytes = workspace.config.max_file_size
     loaded = LoadResult(findings=walk.findings)
     with no_gc_pauses():
@@ -265,7 +294,7 @@ def load_commit(
     label = repo.short(commit)
     if ref and not commit.startswith(ref):
         label = f"{ref} ({label})"
-    return _finish(workspace, loaded, label, bool(entries))
+    return _finish(workspace, loaded, label, exists)
 
 
 def load_working_tree(workspace: Workspace, cache: ParseCache) -> Snapshot:
