@@ -2,9 +2,12 @@
 with a location, and never raises.
 
 Three generators: raw bytes; YAML-ish text assembled from YAML's own tokens (keys, colons,
-indentation, dashes, brackets, quotes, anchors, aliases, tags, tabs, document markers); and
-valid records from `tests/valid/` with one field replaced by a random value, which exercises
-the schema's error messages rather than the parser.
+indentation, dashes, brackets, quotes, anchors, aliases, tags, tabs, document markers, the
+line separators NEL, LS and PS); and valid records from `tests/valid/` with one field
+replaced by a random value, which exercises the schema's error messages rather than the
+parser. Two operators found bugs past the loader and are fuzzed through to every output
+format: file names that are not valid UTF-8, and control characters in values (they must
+reach no terminal and no comment raw).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from itsm_cli.findings import Finding
+from itsm_cli.findings import Finding, FindingsReport, Severity
+from itsm_cli.output import FINDINGS_FORMATS, RenderOptions, findings_formatter
 from itsm_cli.records.index import build_index
 from itsm_cli.records.load import LoadResult, load_bytes
 from itsm_cli.records.yamlread import read_yaml_bytes
@@ -82,7 +86,8 @@ TOKENS = st.one_of(
         ", ", ",", "'", '"', "&a ", "&b ", "*a", "*b", "*zz", "!!str ", "!!python/object ",
         "!!python/object/apply:os.system ", "!x ", "!<tag:x> ", "? ", "---\n", "...\n",
         "--- ", "# comment\n", "|\n", ">-\n", "%YAML 1.2\n", "%TAG ! tag:x:\n", "\x00",
-        "\ufeff", "\x85", "\u2028", "\x07", "\\", "@", "`", "%",
+        "\ufeff", "\x85", "\u2028", "\u2029", "\x07", "\\", "@", "`", "%",
+        "\x1b]0;title\x07", "\x9b2J", "\u202e",
     ]),
 )
 
@@ -127,7 +132,9 @@ VALUES = st.recursive(
         st.floats(allow_nan=True, allow_infinity=True),
         st.text(max_size=30),
         st.sampled_from(["SVC-WEB", "SUP-DC", "SLA-WEB", "svc-web", "2026-02-30", "P12M",
-                         "live", "approved", "*", "itsm/v1", "Service", "a\nb", "\x00"]),
+                         "live", "approved", "*", "itsm/v1", "Service", "a\nb", "\x00",
+                         "a\x85b", "a\u2028b", "a\u2029b", "\x1b]0;pwned\x07", "\x1b[2J",
+                         "[x](https://e.example) @team <img src=x>"]),
     ),
     lambda children: st.one_of(
         st.lists(children, max_size=4),
@@ -176,3 +183,71 @@ def test_valid_records_with_a_random_field(data: st.DataObject) -> None:
     load_bytes(data_bytes, FILE, result, MAX)
     _, cross = build_index(result)
     check(result.findings + cross, (FILE, *BASE.files))
+
+
+# --- what reaches a terminal or a comment ---------------------------------------------------
+
+RAW_CONTROLS = {chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
+RAW_CONTROLS |= {"\u2028", "\u2029", "\u202e"}
+"""What no line of text, GitHub or Markdown output may hold (a line feed separates lines)."""
+SCREENED = ("text", "github", "markdown")
+
+
+def render_all(findings: list[Finding]) -> dict[str, str]:
+    """Every findings format over `findings`; none may raise."""
+    report = FindingsReport(findings=findings, records=1, files=1, command="check")
+    out = {name: findings_formatter(name)(report, RenderOptions()) for name in FINDINGS_FORMATS}
+    for finding in findings:
+        assert len(finding.fingerprint) == 32
+    for name in SCREENED:
+        assert not RAW_CONTROLS & set(out[name]), (name, out[name])
+    return out
+
+
+CONTROL_TEXT = st.text(
+    st.one_of(
+        st.characters(codec="utf-8", exclude_characters="\n"),
+        st.sampled_from(["\x1b", "\x07", "\x85", "\u2028", "\u2029", "\x9b", "\u202e", "@",
+                         "[", "]", "(", "`", "|", "<", "\r"]),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@FUZZ
+@given(st.sampled_from(RECORDS), CONTROL_TEXT)
+def test_control_characters_in_values_reach_no_output_raw(record: Any, value: str) -> None:
+    _, data = record
+    mutated = copy.deepcopy(data)
+    mutated["metadata"]["id"] = value  # an id the schema refuses, quoted in its message
+    mutated["metadata"]["title"] = value
+    text = json.dumps(mutated, indent=2, ensure_ascii=False)
+    result = LoadResult()
+    load_bytes(text.encode("utf-8", "surrogatepass"), FILE, result, MAX)
+    check(result.findings)
+    # The loader quotes values with repr(); rules quote free text as it is, and file names
+    # come from the disk: both raw here, as a rule or the walk would give them.
+    file = "records/" + value.replace("/", "_") + ".yaml"
+    quoted = Finding("SLM001", Severity.ERROR, f"customer {value} has no SLA", file, 3,
+                     record="SLA-A", path=("spec", "customer"), hint=f"Ask {value}.")
+    render_all([*result.findings, quoted])
+
+
+FILE_NAME_BYTES = st.binary(min_size=1, max_size=16).filter(
+    lambda raw: b"/" not in raw and b"\0" not in raw
+)
+
+
+@FUZZ
+@given(FILE_NAME_BYTES, st.binary(max_size=200))
+def test_file_names_that_are_not_utf8_reach_every_format(name: bytes, data: bytes) -> None:
+    # As `os.scandir` gives them: undecodable bytes as lone surrogates.
+    rel = "records/" + (name + b".yaml").decode("utf-8", "surrogateescape")
+    result = LoadResult()
+    load_bytes(b"a: [\n" + data, rel, result, MAX)  # never a record: file-level findings
+    assert result.findings
+    assert all(f.file == rel for f in result.findings)
+    out = render_all(result.findings)
+    json.loads(out["sarif"])
+    json.loads(out["gitlab"])

@@ -114,7 +114,10 @@ def test_doc005_limit_from_the_configuration(tmp_path: Path) -> None:
     [
         ("maxLeafClauses = 0", "setting 'evidence.maxLeafClauses': must be greater than 0"),
         ("maxLeafClauses = \"eight\"", "setting 'evidence.maxLeafClauses': must be a whole number"),
-        ("maxLeaves = 8", "unknown setting 'evidence.maxLeaves' (did you mean 'evidence.maxLeafClauses'?)"),
+        (
+            "maxLeaves = 8",
+            "unknown setting 'evidence.maxLeaves' (did you mean 'evidence.maxLeafClauses'?)",
+        ),
     ],
 )
 def test_evidence_max_leaf_clauses_is_validated(tmp_path: Path, setting: str, error: str) -> None:

@@ -262,14 +262,14 @@ def test_junit_validate_of_a_clean_file_is_one_passing_testcase(in_fixture: Path
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("1", "0", "0")
 
 
-def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold() -> None:
+def test_junit_escapes_markup_and_shows_characters_xml_cannot_hold_as_escapes() -> None:
     nasty = finding(message='value <b>&</b> "quoted" \x00\x1b end', record="SLA-<A>")
     out = render("junit", [nasty, finding(severity=Severity.INFO, record="SLA-B", rule="WVR003")])
     suites = ET.fromstring(out)
     cases = {c.get("name"): c for c in suites.iter("testcase")}
     failure = cases["SLA-<A>"].find("failure")
     assert failure is not None
-    assert failure.get("message") == 'E004 value <b>&</b> "quoted" \ufffd\ufffd end'
+    assert failure.get("message") == 'E004 value <b>&</b> "quoted" \\x00\\x1b end'
     info = cases["SLA-B"]
     assert info.find("failure") is None and info.find("skipped") is None
     out_text = info.find("system-out")

@@ -31,6 +31,16 @@ class Severity(StrEnum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
+def text_bytes(text: str) -> bytes:
+    """UTF-8 bytes of any text we hold, never an error: a file name that is not valid UTF-8
+    reaches us with its bytes escaped as lone surrogates (`surrogateescape`, as `os` decodes
+    it) and gets those original bytes back; any other lone surrogate is kept as it is."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
 def format_path(path: FieldPath) -> str:
     """`("spec", "targets", 0, "objective")` → `spec.targets[0].objective`."""
     out = ""
@@ -76,7 +86,7 @@ class Finding:
         raw = f"{self.rule}\x1f{anchor}\x1f{format_path(self.path)}\x1f"
         if not self.record:
             raw += _LINE_NUMBER.sub("line", self.message)
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+        return hashlib.sha256(text_bytes(raw)).hexdigest()[:32]
 
     @property
     def location(self) -> str:

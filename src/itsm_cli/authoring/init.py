@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from itsm_cli.authoring.writer import WriteError, write_text
+from itsm_cli.authoring.writer import WriteError, ensure_inside, write_text
 from itsm_cli.config import CONFIG_FILE, Config
 
 TEMPLATE_SUFFIX = ".tmpl"
@@ -185,6 +185,16 @@ def init_repository(
             f"--today {today.isoformat()}: the example records run to the end of the next "
             "year, past the last date there is; give an earlier date"
         ) from exc
+    # Every path to be written is checked before anything is: a folder of it linked out of
+    # the repository (`records/` pointing elsewhere) refuses the whole run. Files that exist
+    # (links included) are skipped, never written through.
+    for name in files:
+        if (target / name).exists() or (target / name).is_symlink():
+            continue
+        try:
+            ensure_inside(target / name, target, name)
+        except WriteError as exc:
+            raise InitError(f"{exc}; nothing written") from exc
     result = InitResult(target)
     for name, text in files.items():
         path = target / name
@@ -193,7 +203,7 @@ def init_repository(
             continue
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_text(path, text, exclusive=True)
+            write_text(path, text, exclusive=True, within=target)
         except WriteError as exc:
             if path.exists():
                 result.skipped.append(name)

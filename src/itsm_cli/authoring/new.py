@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from itsm_cli.authoring.fmt import format_text
-from itsm_cli.authoring.writer import WriteError, write_text
+from itsm_cli.authoring.writer import WriteError, ensure_inside, write_text
 from itsm_cli.config import Workspace
 from itsm_cli.findings import Finding, format_path
 from itsm_cli.records.errors import allowed_keys, model_at, suggest
@@ -413,8 +413,9 @@ def new_record(
     for doc in parsed.documents:
         findings.extend(validate_document(doc, rel)[1])
     try:
+        ensure_inside(path, workspace.root, rel)  # before any folder is created
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(path, text, exclusive=not force)
+        write_text(path, text, exclusive=not force, within=workspace.root)
     except (WriteError, OSError) as exc:
         raise NewError(str(exc)) from exc
     return NewRecord(path, rel, kind, record_id, text, findings)

@@ -71,6 +71,21 @@ def encode_text(text: str, style: TextStyle) -> bytes:
     return b"\xef\xbb\xbf" + data if style.bom else data
 
 
+def ensure_inside(path: Path, root: Path, shown: str | None = None) -> None:
+    """Raise `WriteError` when writing `path` (or creating its folders) would go through a
+    symbolic link out of `root`: a link to a file elsewhere, or a folder of the path that is
+    a link elsewhere. Nothing outside the repository is ever written."""
+    real = Path(os.path.realpath(path))
+    real_root = Path(os.path.realpath(root))
+    try:
+        real.relative_to(real_root)
+    except ValueError:
+        raise WriteError(
+            f"{shown or path}: refused: a symbolic link leads outside the repository "
+            f"(it would write {real})"
+        ) from None
+
+
 def _default_mode() -> int:
     """Permission bits a newly created file gets from the process umask."""
     mask = os.umask(0o022)
@@ -79,15 +94,23 @@ def _default_mode() -> int:
 
 
 def write_atomic(
-    path: Path, data: bytes, *, exclusive: bool = False, expected: bytes | None = None
+    path: Path,
+    data: bytes,
+    *,
+    exclusive: bool = False,
+    expected: bytes | None = None,
+    within: Path | None = None,
 ) -> None:
     """Write `data` to `path` atomically.
 
     `exclusive`: refuse when `path` exists (creating a new file; never overwrites).
     `expected`: the bytes the file held when it was read; refuse if it changed since.
+    `within`: the repository root; refuse when a link would take the write outside it.
     A symbolic link is followed: its target is rewritten, the link stays a link.
     Raises `WriteError`; the original file is unchanged whenever it raises.
     """
+    if within is not None:
+        ensure_inside(path, within)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     folder = target.parent
     try:
@@ -199,8 +222,9 @@ def write_text(
     *,
     exclusive: bool = False,
     expected: bytes | None = None,
+    within: Path | None = None,
 ) -> None:
     """`write_atomic` for text with LF line endings, encoded in `style` (default: UTF-8, LF,
     final newline)."""
     write_atomic(path, encode_text(text, style or TextStyle()), exclusive=exclusive,
-                 expected=expected)
+                 expected=expected, within=within)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from itsm_cli.cli import options, terminal
+from itsm_cli.output.escape import terminal_safe, terminal_safe_lines
 
 
 def _interactive() -> bool:
@@ -227,10 +228,11 @@ def fmt(
             continue
         if diff:
             text = outcome.diff()
-            sys.stdout.write(_colour_diff(text) if colour else text)
+            # On a terminal the record's text is escaped; in a pipe it stays a usable patch.
+            sys.stdout.write(_colour_diff(terminal_safe_lines(text)) if colour else text)
         if dry:
             changed += 1
-            print(f"would reformat {outcome.file}", file=sys.stderr)
+            print(f"would reformat {terminal_safe(outcome.file)}", file=sys.stderr)
             continue
         try:
             write_outcome(path, outcome)
@@ -239,11 +241,12 @@ def fmt(
             terminal.display_error(str(exc))
             continue
         changed += 1
-        print(f"reformatted {outcome.file}", file=sys.stderr)
+        print(f"reformatted {terminal_safe(outcome.file)}", file=sys.stderr)
     sys.stdout.flush()
     for refusal in run.refused:
         failed += 1
-        print(f"{refusal.location}: {refusal.reason} (not formatted)", file=sys.stderr)
+        print(terminal_safe(f"{refusal.location}: {refusal.reason} (not formatted)"),
+              file=sys.stderr)
     if not quiet:
         unchanged = len(run.outcomes) - changed - sum(1 for o in run.outcomes if o.refusals)
         done = "would be reformatted" if dry else "reformatted"

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+
+
+def tolerant_streams() -> None:
+    """Standard output and error that never fail on a character their encoding lacks: with
+    `PYTHONIOENCODING=cp1252` (Windows, redirected) or a file name that is not valid UTF-8,
+    such a character is written as a backslash escape instead of ending the run with no
+    output."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:  # closed (None) or replaced by something else
+            continue
+        with contextlib.suppress(ValueError, OSError):  # a stream that cannot be changed
+            reconfigure(errors="backslashreplace")
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    tolerant_streams()
     if args in (["--version"], ["-V"]):
         from itsm_cli import __version__
 

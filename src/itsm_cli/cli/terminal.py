@@ -27,6 +27,9 @@ def width() -> int:
 
 
 def _say(prefix: str, color_code: str, message: str) -> None:
+    from itsm_cli.output.escape import terminal_safe_lines
+
+    message = terminal_safe_lines(message)  # it may name a file or quote a record
     if stream_wants_color(sys.stderr):
         prefix = f"\x1b[{color_code}m{prefix}\x1b[0m"
     print(f"{prefix} {message}", file=sys.stderr)
@@ -68,12 +71,18 @@ def write_output(text: str | bytes, output: Path | None) -> None:
 
 
 def _write(text: str | bytes, output: Path | None) -> None:
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    # A file name that is not valid UTF-8 reaches the text as lone surrogates: written as
+    # escapes (valid JSON escapes, in JSON), never an error.
+    data = text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text
     if output is None:
         if sys.stdout is None:  # started with standard output closed (`itsm rules >&-`)
             raise OSError(errno.EBADF, "it is closed")
         if isinstance(text, str):
-            sys.stdout.write(text)
+            try:
+                sys.stdout.write(text)
+            except UnicodeEncodeError:  # a stream not reconfigured by the entry point
+                encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+                sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
         else:
             sys.stdout.flush()
             sys.stdout.buffer.write(data)

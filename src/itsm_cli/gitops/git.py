@@ -104,8 +104,9 @@ class GitRepo:
             args += ["--", prefix]
         return bool(self._run(*args).strip())
 
-    def tree(self, commit: str, prefix: str) -> list[TreeEntry]:
-        """Blobs under `prefix` at `commit` (empty when the folder did not exist then)."""
+    def tree(self, commit: str, prefix: str, submodules: bool = False) -> list[TreeEntry]:
+        """Blobs under `prefix` at `commit` (empty when the folder did not exist then), and
+        with `submodules` the submodules too (mode 160000, the sha of their commit)."""
         out = self._run("ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
         entries = []
         for item in out.split("\0"):
@@ -113,7 +114,7 @@ class GitRepo:
                 continue
             meta, path = item.split("\t", 1)
             mode, kind, sha = meta.split()
-            if kind == "blob":
+            if kind == "blob" or (submodules and kind == "commit"):
                 entries.append(TreeEntry(path, sha, mode))
         return entries
 

@@ -8,6 +8,7 @@ from itsm_cli.gitops.changes import show_value
 from itsm_cli.gitops.diff import DiffResult
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.markdown import cell as _cell
+from itsm_cli.output.markdown import code as _code
 from itsm_cli.output.markdown import plural
 
 LIMIT = 65_000
@@ -17,7 +18,8 @@ MARKER = "<!-- itsm-diff -->"
 def _finding_row(finding: Finding) -> str:
     waived = " (waived)" if finding.waived else ""
     return (
-        f"| `{finding.file}:{finding.line}` | {finding.rule} | {finding.severity.value}{waived} "
+        f"| {_code(f'{finding.file}:{finding.line}')} | {finding.rule} "
+        f"| {finding.severity.value}{waived} "
         f"| {_cell(finding.record or '')} | {_cell(finding.message)} |"
     )
 
@@ -38,7 +40,7 @@ def render_diff(
         f"{len(result.resolved)} resolved; coverage {result.score_before:.1f} → "
         f"{result.score_after:.1f} ({delta:+.1f})",
         "",
-        f"Compared `{result.base}` → `{result.head}`.",
+        f"Compared {_code(result.base, False)} → {_code(result.head, False)}.",
         "",
     ]
     reasons = []
@@ -77,13 +79,17 @@ def render_diff(
         body += [f"<details><summary>Changed records ({len(result.records)})</summary>", ""]
         for record in result.records:
             where = (
-                f"`{record.old_file}` → `{record.file}`" if record.old_file else f"`{record.file}`"
+                f"{_code(record.old_file, False)} → {_code(record.file, False)}"
+                if record.old_file
+                else _code(record.file, False)
             )
-            body.append(f"- **{record.id}** ({record.kind}) {record.status}: {where}")
+            body.append(f"- **{_cell(record.id)}** ({record.kind}) {record.status}: {where}")
             for change in record.changes:
+                # Keys and values are the record's text, shown as code: inert (no link,
+                # image, mention or HTML).
                 body.append(
-                    f"  - `{_cell(change.path)}`: {_cell(show_value(change.old))} → "
-                    f"{_cell(show_value(change.new))}"
+                    f"  - {_code(change.path, False)}: {_code(show_value(change.old), False)} → "
+                    f"{_code(show_value(change.new), False)}"
                 )
         body += ["", "</details>", ""]
     text = "\n".join(head)

@@ -7,6 +7,7 @@ from itsm_cli.gitops.changes import FieldChange, show_value
 from itsm_cli.gitops.diff import DiffResult
 from itsm_cli.gitops.history import RecordHistory
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.escape import terminal_safe
 
 _MARK = {"added": "+", "removed": "-", "renamed": ">", "changed": "~"}
 _COLOR = {"added": "32", "removed": "31", "renamed": "36", "changed": "33"}
@@ -22,25 +23,29 @@ class _Paint:
 
 
 def field_line(record_id: str, change: FieldChange) -> str:
-    return f"{record_id} {change.path}: {show_value(change.old)} → {show_value(change.new)}"
+    """One changed field; keys and values are the record's text, escaped (an escape
+    sequence in a value must not reach the terminal)."""
+    return terminal_safe(
+        f"{record_id} {change.path}: {show_value(change.old)} → {show_value(change.new)}"
+    )
 
 
 def _finding_line(finding: Finding) -> str:
     waived = f" (waived by {finding.waived_by})" if finding.waived else ""
-    return f"{finding.location}: {finding.rule} {finding.message}{waived}"
+    return terminal_safe(f"{finding.location}: {finding.rule} {finding.message}{waived}")
 
 
 def render_diff(result: DiffResult, options: RenderOptions) -> str:
     paint = _Paint(options.color)
-    lines = [paint(f"Records {result.base} → {result.head}", "1")]
+    lines = [paint(terminal_safe(f"Records {result.base} → {result.head}"), "1")]
     if not result.base_exists:
         lines.append(f"  (the records root did not exist at {result.base})")
     if not result.records:
         lines.append("  no record changed")
     for record in result.records:
-        where = record.file
+        where = terminal_safe(record.file)
         if record.old_file:
-            where = f"{record.old_file} → {record.file}"
+            where = terminal_safe(f"{record.old_file} → {record.file}")
         mark = paint(_MARK[record.status], _COLOR[record.status])
         lines.append(f"  {mark} {record.id} ({record.kind}) {record.status}: {where}")
         for change in record.changes:

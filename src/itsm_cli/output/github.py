@@ -15,6 +15,7 @@ from pathlib import Path
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.escape import terminal_safe, terminal_safe_lines
 
 ANNOTATIONS_PER_LEVEL = 10
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -35,22 +36,25 @@ def annotation(finding: Finding) -> str:
     properties = ",".join(
         f"{key}={escape_property(value)}"
         for key, value in (
-            ("file", finding.file),
+            ("file", terminal_safe(finding.file)),
             ("line", str(max(1, finding.line))),
             ("col", str(max(1, finding.column))),
             ("title", finding.rule),
         )
     )
-    message = finding.message
+    # Record text is escaped: the log viewer renders ANSI sequences.
+    message = terminal_safe_lines(finding.message)
     if finding.record:
-        message = f"{finding.record}: {message}"
+        message = f"{terminal_safe(finding.record)}: {message}"
     if finding.hint:
-        message += f"\nhelp: {finding.hint}"
+        message += f"\nhelp: {terminal_safe_lines(finding.hint)}"
     return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}"
 
 
 def _plain(finding: Finding) -> str:
-    return f"{finding.location}: {finding.rule} {finding.message}"
+    line = terminal_safe(f"{finding.location}: {finding.rule} {finding.message}")
+    # A file named `::warning::…` at the root must not become a workflow command.
+    return f"\u200b{line}" if line.lstrip().startswith("::") else line
 
 
 def _plural(count: int, word: str) -> str:

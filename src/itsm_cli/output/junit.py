@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.escape import terminal_safe
 
 _FAILING = (Severity.ERROR, Severity.WARNING)
 
@@ -29,16 +30,22 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def _one(text: str) -> str:
+    """One line of record text (a file name, a message): controls shown as escapes, and the
+    bytes of a file name that is not UTF-8 as `\\xNN` (XML could hold neither)."""
+    return terminal_safe(text)
+
+
 def _details(finding: Finding) -> str:
-    lines = [f"{finding.location}: {finding.rule} {finding.message}"]
+    lines = [_one(f"{finding.location}: {finding.rule} {finding.message}")]
     if finding.record:
-        lines.append(f"record: {finding.record}")
+        lines.append(f"record: {_one(finding.record)}")
     if finding.clauses:
         lines.append(f"clauses: {', '.join(finding.clauses)}")
     if finding.waived:
-        lines.append(f"waived by {finding.waived_by}")
+        lines.append(_one(f"waived by {finding.waived_by}"))
     if finding.hint:
-        lines.append(f"help: {finding.hint}")
+        lines.append(f"help: {_one(finding.hint)}")
     return "\n".join(lines)
 
 
@@ -64,7 +71,8 @@ def _testcase(suite: ET.Element, case: Case, findings: Iterable[Finding]) -> tup
     element = ET.SubElement(
         suite,
         "testcase",
-        {"classname": _xml(file), "name": _xml(record or file), "file": _xml(file)},
+        {"classname": _xml(_one(file)), "name": _xml(_one(record or file)),
+         "file": _xml(_one(file))},
     )
     findings = list(findings)
     failures = [f for f in findings if not f.waived and f.severity in _FAILING]
@@ -73,7 +81,7 @@ def _testcase(suite: ET.Element, case: Case, findings: Iterable[Finding]) -> tup
         failure = ET.SubElement(
             element,
             "failure",
-            {"message": _xml(f"{finding.rule} {finding.message}"), "type": finding.rule},
+            {"message": _xml(_one(f"{finding.rule} {finding.message}")), "type": finding.rule},
         )
         failure.text = _xml(_details(finding))
     skipped = not failures and bool(waived)

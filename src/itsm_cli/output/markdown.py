@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.escape import markdown_code, markdown_safe
 
 LIMIT = 65_000
 """Characters at most (GitHub refuses comments over 65,536)."""
@@ -29,24 +30,14 @@ _GROUPS: tuple[tuple[str, Severity | None], ...] = (
 
 
 def cell(text: str) -> str:
-    """Text safe inside a table cell: no pipes, no line breaks, no HTML."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\r\n", " ")
-        .replace("\n", " ")
-        .replace("\r", " ")
-    )
+    """Text safe inside a table cell: no pipes, no line breaks, no HTML, no Markdown, no
+    mention or link (record text is written by whoever opens the pull request)."""
+    return markdown_safe(text)
 
 
-def code(text: str) -> str:
-    """Inline code that survives backticks and pipes in the text."""
-    text = text.replace("|", "\\|").replace("\n", " ")
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+def code(text: str, in_table: bool = True) -> str:
+    """Inline code that survives backticks, pipes and control characters in the text."""
+    return markdown_code(text, in_table)
 
 
 def plural(count: int, word: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from itsm_cli import __version__
-from itsm_cli.findings import Finding, FindingsReport, Severity
+from itsm_cli.findings import Finding, FindingsReport, Severity, text_bytes
 from itsm_cli.output import RenderOptions
 from itsm_cli.rules.registry import Rule, all_rules
 
@@ -88,8 +88,9 @@ def _unknown_rule(finding: Finding) -> Rule:
 
 
 def artifact_uri(file: str) -> str:
-    """Repository-relative path as a URI reference (spaces, `%`, `:` percent-encoded)."""
-    return quote(file, safe="/")
+    """Repository-relative path as a URI reference (spaces, `%`, `:` percent-encoded; a name
+    that is not valid UTF-8 by its own bytes)."""
+    return quote(text_bytes(file), safe="/")
 
 
 def result(finding: Finding, rule_index: int, rule: Rule) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import io
 
 from itsm_cli.findings import Finding, FindingsReport, Severity, Summary
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.escape import terminal_safe
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -46,7 +47,7 @@ def area_line(findings: list[Finding]) -> str | None:
 
 def _plain_line(finding: Finding) -> str:
     waived = f" (waived by {finding.waived_by})" if finding.waived else ""
-    return f"{finding.location}: {finding.rule} {finding.message}{waived}"
+    return terminal_safe(f"{finding.location}: {finding.rule} {finding.message}{waived}")
 
 
 def render_findings(report: FindingsReport, options: RenderOptions) -> str:
@@ -56,7 +57,7 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
         for finding in findings:
             lines.append(_plain_line(finding))
             if finding.hint and not options.quiet:
-                lines.append(f"  help: {finding.hint}")
+                lines.append(f"  help: {terminal_safe(finding.hint)}")
         if not options.quiet:
             if lines:
                 lines.append("")
@@ -78,17 +79,20 @@ def _render_rich(
     console = Console(file=buffer, force_terminal=True, width=options.width, highlight=False)
     for finding in findings:
         line = Text()
-        line.append(finding.location, style="bold")
+        # Record text (file names, quoted values) escaped: it must not drive the terminal.
+        line.append(terminal_safe(finding.location), style="bold")
         line.append(": ")
+        message = terminal_safe(finding.message)
         if finding.waived:
-            line.append(f"{finding.rule} {finding.message} (waived by {finding.waived_by})",
-                        style="dim")
+            waiver = terminal_safe(str(finding.waived_by))
+            line.append(f"{finding.rule} {message} (waived by {waiver})", style="dim")
         else:
             line.append(finding.rule, style=SEVERITY_STYLE[finding.severity])
-            line.append(f" {finding.message}")
+            line.append(f" {message}")
         console.print(line, soft_wrap=True)
         if finding.hint and not options.quiet:
-            console.print(Text(f"  help: {finding.hint}", style="dim"), soft_wrap=True)
+            hint = terminal_safe(finding.hint)
+            console.print(Text(f"  help: {hint}", style="dim"), soft_wrap=True)
     if not options.quiet:
         if findings:
             console.print()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,7 +211,9 @@ def load_repository(
     focus: frozenset[str] | None = None
     named_findings: list[Finding] = []
     targets = list(paths) or [root]
-    naming_root = any(p.resolve() == root.resolve() for p in paths)
+    # realpath, not resolve(): a looping link given as a path must become a finding, and
+    # resolve() raises on it
+    naming_root = any(os.path.realpath(p) == os.path.realpath(root) for p in paths)
     if (
         paths
         and not naming_root

@@ -7,6 +7,7 @@ on the command line is an `InputError` (a usage error, exit 2).
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import pickle
@@ -202,6 +203,9 @@ def discover(paths: Sequence[Path], root: Path) -> tuple[list[tuple[Path, str]],
         if not absolute.exists() and not absolute.is_symlink():
             raise InputError(f"path not found: {given}")
         rel = relative(absolute, root)
+        if absolute.is_symlink() and _loops(absolute):
+            findings.append(loop_finding(rel, _link_target(absolute)))
+            continue
         if not _inside(absolute, root):
             what = "this path" if not absolute.is_symlink() else "link"
             findings.append(outside_finding(rel, what))
@@ -221,14 +225,20 @@ def _walk(
 ) -> None:
     """Every YAML file below `folder` (hidden entries skipped), with `os.scandir` so each
     entry's type comes with the listing: 10,000 files are found without 10,000 extra
-    system calls. Links are never followed out of the repository."""
+    system calls. Links are never followed out of the repository; a folder that cannot be
+    read, a link that loops and a submodule are findings, never skipped without a word. A
+    folder link to a folder elsewhere in the repository is walked under the link's name
+    (each such folder once); one to a folder below `folder` is not: its files are read
+    where they are."""
     pending = [(str(folder), rel)]
+    walked = [os.path.realpath(folder)]
     while pending:
         current, prefix = pending.pop()
         try:
             with os.scandir(current) as listing:
                 entries = list(listing)
-        except OSError:
+        except OSError as exc:
+            findings.append(unreadable_folder(prefix or ".", exc))
             continue
         for entry in entries:
             name = entry.name
@@ -237,41 +247,116 @@ def _walk(
             entry_rel = f"{prefix}/{name}" if prefix else name
             try:
                 if entry.is_symlink():
-                    if not _inside(Path(entry.path), root):
-                        kind = "folder link" if entry.is_dir() else "file link"
-                        findings.append(outside_finding(entry_rel, kind))
+                    problem = _link_problem(Path(entry.path), entry_rel, root)
+                    if problem is not None:
+                        findings.append(problem)
                     elif name.endswith(YAML_SUFFIXES) and entry.is_file():
                         found[entry_rel] = Path(entry.path)
                     elif name.endswith(YAML_SUFFIXES) and not entry.is_dir():
                         findings.append(_special(Path(entry.path), entry_rel))
-                    # a folder link inside the repository: its files are read where they are
+                    elif entry.is_dir():
+                        real = os.path.realpath(entry.path)
+                        if not any(_within(real, done) for done in walked):
+                            walked.append(real)
+                            pending.append((entry.path, entry_rel))
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, entry_rel))
+                    if os.path.lexists(os.path.join(entry.path, ".git")):
+                        findings.append(submodule_finding(entry_rel))
+                    else:
+                        pending.append((entry.path, entry_rel))
                 elif name.endswith(YAML_SUFFIXES):
                     if entry.is_file(follow_symlinks=False):
                         found[entry_rel] = Path(entry.path)
                     else:  # a FIFO, socket or device: opening it could block forever
                         findings.append(_not_regular(entry_rel))
-            except OSError:
-                continue
+            except OSError as exc:
+                findings.append(
+                    _file_finding(
+                        "E001", f"cannot read: {exc.strerror or exc}", entry_rel,
+                        "Check the permissions of this entry and of its folder.",
+                    )
+                )
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _link_problem(path: Path, rel: str, root: Path) -> Finding | None:
+    """The finding for a link that loops (E001) or leads outside the repository (E006);
+    None for a link that may be followed."""
+    if _loops(path):
+        return loop_finding(rel, _link_target(path))
+    if not _inside(path, root):
+        return outside_finding(rel, "folder link" if path.is_dir() else "file link")
+    return None
+
+
+def _loops(path: Path) -> bool:
+    """Whether following the link at `path` never ends (ELOOP)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def loop_finding(rel: str, target: str) -> Finding:
+    """E001: the link at `rel` (to `target`) loops: following it never ends."""
+    return _file_finding(
+        "E001",
+        f"link loop: following its target '{target}' never ends (a cycle of links); not read",
+        rel,
+        "Point the link at the record file itself, or delete it.",
+    )
+
+
+def unreadable_folder(rel: str, exc: OSError) -> Finding:
+    """E001: the folder at `rel` cannot be listed, so none of its records is read."""
+    return _file_finding(
+        "E001",
+        f"cannot read folder: {exc.strerror or exc}; none of its records is read",
+        rel,
+        "Make the folder readable (`chmod u+rx`) for the user who runs itsm.",
+    )
+
+
+def submodule_finding(rel: str) -> Finding:
+    """E006: a Git submodule (or a repository nested in the working tree) under the records
+    root. Its files belong to another repository, with its own history: they are not read,
+    in the working tree as at a commit, and saying so keeps the refusal visible."""
+    return _file_finding(
+        "E006",
+        "submodule (another Git repository): its files are not read as records; refused",
+        rel,
+        "Keep records in this repository itself, not in a submodule.",
+    )
 
 
 def _special(path: Path, rel: str) -> Finding:
     """E001 for a record path that is neither a file nor a folder: a link to nothing, or
     (through a link or not) a pipe, socket or device. Never opened: a pipe would block."""
     if path.is_symlink() and not path.exists():
-        try:
-            target = os.readlink(path)
-        except OSError:
-            target = "?"
-        return _file_finding(
-            "E001",
-            f"broken link: its target '{target}' does not exist",
-            rel,
-            "Point the link at an existing record file, or delete it.",
-        )
+        return broken_link_finding(rel, _link_target(path))
     return _not_regular(rel)
+
+
+def broken_link_finding(rel: str, target: str) -> Finding:
+    """E001: the link at `rel` points at `target`, which does not exist."""
+    return _file_finding(
+        "E001",
+        f"broken link: its target '{target}' does not exist",
+        rel,
+        "Point the link at an existing record file, or delete it.",
+    )
 
 
 def _not_regular(rel: str) -> Finding:

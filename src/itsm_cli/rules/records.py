@@ -13,7 +13,7 @@ _IO = ("7.5.3",)
 register(
     Rule(
         "E001", Severity.ERROR, _IO,
-        "The file is not valid YAML (syntax, encoding, duplicate keys).",
+        "The file is not valid YAML (syntax, encoding, duplicate keys) or cannot be read.",
         "Documented information must be readable to be controlled; a file no tool can read "
         "is no record at all. Duplicate keys are refused because YAML tools disagree on which "
         "value wins.",
@@ -70,7 +70,7 @@ register(
     Rule(
         "E006", Severity.ERROR, _IO,
         "Input refused for safety: YAML tags, alias expansion, nesting or size over the limits, "
-        "a path outside the repository.",
+        "a path outside the repository, a submodule.",
         "Records are data, never code or pointers elsewhere: tags can construct objects, alias "
         "bombs and deep nesting exhaust memory, links can leak files from outside the repo.",
         "Remove the tag, alias or link; split large files.",
