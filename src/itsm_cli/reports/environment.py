@@ -99,7 +99,9 @@ def render_template(
         env.start(_shown(template.filename or name), seconds or sandbox.RENDER_SECONDS)
         text: str = template.render(**context)
     except TemplateNotFound as exc:
-        raise ReportError(f"template not found: {exc.name}") from exc
+        file, line = _template_location(exc, name)
+        where = f"{_shown(file)}:{line}: " if line else ""
+        raise ReportError(f"{where}template not found: {exc.name}") from exc
     except TemplateError as exc:
         file, line = _template_location(exc, name)
         where = f"{_shown(file)}:{line}" if line else _shown(file)
