@@ -167,15 +167,16 @@ MORE_FINDINGS_HINT = (
 )
 
 
-def more_findings(first: Finding, count: int, severity: Severity | None = None) -> Finding:
+def more_findings(
+    first: Finding, count: int, severity: Severity | None = None, shown: int = FINDINGS_PER_FILE
+) -> Finding:
     """The one finding that stands for `count` findings of `first.file` left out: at the
     place of the first one left out and with its rule (so `--select`, waivers and the
     fingerprint treat it like the findings it stands for), and the highest severity among
     them (so `--fail-on` still fails)."""
     noun = "finding" if count == 1 else "findings"
     return first.with_changes(
-        message=f"{count:,} more {noun} in this file not shown (the first "
-        f"{FINDINGS_PER_FILE} are)",
+        message=f"{count:,} more {noun} in this file not shown (the first {shown} are)",
         severity=severity or first.severity,
         path=(),
         hint=MORE_FINDINGS_HINT,
@@ -214,6 +215,6 @@ def cap_per_file(findings: Sequence[Finding], limit: int = FINDINGS_PER_FILE) ->
         first = min(group, key=lambda f: (f.line, f.column))
         unwaived = [f for f in group if not f.waived] or group
         severity = max((f.severity for f in unwaived), key=lambda s: s.rank)
-        summary = more_findings(first, count, severity)
+        summary = more_findings(first, count, severity, limit)
         kept.append(summary.with_changes(waived=all(f.waived for f in group)))
     return kept
