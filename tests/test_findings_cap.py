@@ -140,3 +140,8 @@ def test_cap_summary_takes_the_highest_severity_left_out() -> None:
 def test_cap_leaves_short_lists_alone() -> None:
     findings = [_finding("a.yaml", n) for n in range(1, 101)]
     assert cap_per_file(findings) == findings
+
+
+def test_findings_about_the_whole_repository_are_not_capped() -> None:
+    findings = [_finding("records", n, "AUD001", Severity.WARNING) for n in range(1, 8)]
+    assert cap_per_file(findings, limit=5) == findings

@@ -192,12 +192,19 @@ def hidden_count(finding: Finding) -> int:
     return int(match.group(1).replace(",", "")) if match else 0
 
 
+def _capped(file: str) -> bool:
+    """Record files are capped; findings about the repository as a whole (a missing
+    mandatory document, a clause no audit covered) name the records folder and are not."""
+    return file.lower().endswith((".yaml", ".yml"))
+
+
 def cap_per_file(findings: Sequence[Finding], limit: int = FINDINGS_PER_FILE) -> list[Finding]:
-    """At most `limit` findings per file, in the given order, and then one summary finding
-    for the rest of that file (earlier summaries folded into it)."""
+    """At most `limit` findings per record file, in the given order, and then one summary
+    finding for the rest of that file (earlier summaries folded into it)."""
     per_file: dict[str, int] = {}
     for f in findings:
-        per_file[f.file] = per_file.get(f.file, 0) + 1
+        if _capped(f.file):
+            per_file[f.file] = per_file.get(f.file, 0) + 1
     if all(n <= limit for n in per_file.values()) and not any(map(hidden_count, findings)):
         return list(findings)
     kept: list[Finding] = []
@@ -205,7 +212,9 @@ def cap_per_file(findings: Sequence[Finding], limit: int = FINDINGS_PER_FILE) ->
     left_out: dict[str, list[Finding]] = {}
     for f in findings:
         folded = hidden_count(f)
-        if folded or shown.get(f.file, 0) >= limit:
+        if not _capped(f.file):
+            kept.append(f)
+        elif folded or shown.get(f.file, 0) >= limit:
             left_out.setdefault(f.file, []).append(f)
         else:
             shown[f.file] = shown.get(f.file, 0) + 1
