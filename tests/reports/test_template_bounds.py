@@ -207,6 +207,11 @@ def test_time_limit_works_off_the_main_thread(tmp_path: Path) -> None:
         ("'%*d' | format(10**9, 1)", "the format string '%*d' asks for"),
         ("lipsum(10**7)", "lipsum would hold 1,000,000,000 words, over the limit of 100,000"),
         ("range(10**9) | list", "Range too big"),
+        ("[[1] * 1000] * 1000", "the printed value holds over 1,000,000 items and characters"),
+        ("'a' ~ [['x'] * 1000] * 1000", "a `~` operand holds over 1,000,000 items"),
+        ("([['x'] * 1000] * 1000) | tojson", "the tojson filter holds over 1,000,000 items"),
+        ("'%s' % ([['x'] * 1000] * 1000,)", "the formatted value holds over 1,000,000"),
+        ("([['x'] * 1000] * 1000) | join(',')", "the join filter holds over 1,000,000"),
     ],
 )
 def test_template_building_something_huge_is_refused(

@@ -84,6 +84,39 @@ def _checked_size(value: Any, what: str) -> Any:
     return value
 
 
+def _deep_size(value: Any, limit: int = MAX_ITEMS) -> int:
+    """Items and characters in `value` and everything it holds, counted until past `limit`
+    (so the cost is bounded too): what printing it as text would produce, roughly."""
+    total = 0
+    todo = [value]
+    while todo and total <= limit:
+        item = todo.pop()
+        if isinstance(item, (str, bytes)):
+            total += len(item)
+        elif isinstance(item, dict):
+            total += len(item)
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            total += len(item)
+            todo.extend(item)
+        else:
+            total += 1
+    return total
+
+
+def _refuse_deep(what: str, *values: Any) -> None:
+    """A collection printed as text (output, `~`, `%`, `string`, `tojson`, `join`) is as big
+    as all it holds: `[[1] * 1000] * 1000` is a million items."""
+    for value in values:
+        collection = isinstance(value, (list, tuple, dict, set, frozenset))
+        if collection and _deep_size(value) > MAX_ITEMS:
+            raise TemplateLimitError(
+                f"{what} holds over {_count(MAX_ITEMS)} items and characters, counting "
+                "everything inside it, the limit for text built from it"
+            )
+
+
 def _refuse_format(spec: Any) -> None:
     """A format string whose width or precision could build a huge string: one of seven
     digits or more, `*` in %-formatting, or a nested `{}` in a str.format spec."""
@@ -112,6 +145,7 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
             _refuse_size("the power", left.bit_length() * right, MAX_INT_BITS, "bits")
     elif operator == "%" and isinstance(left, str):
         _refuse_format(left)
+        _refuse_deep("the formatted value", right)
 
 
 def _refuse_width(what: str, width: Any, unit: str = "characters") -> None:
@@ -131,8 +165,10 @@ def _check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[
         _check_replace(text, args[0], args[1])
     elif name == "join" and args and hasattr(args[0], "__len__"):
         _refuse_length("str.join", len(text) * len(args[0]))
+        _refuse_deep("str.join", args[0])
     elif name in ("format", "format_map"):
         _refuse_format(text)
+        _refuse_deep("the formatted values", *args, *kwargs.values())
 
 
 def _check_replace(text: str, old: str, new: str) -> None:
@@ -157,13 +193,18 @@ def _check_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> N
             _refuse_length("the indent filter", lines * per_line)
     elif name == "tojson":
         _refuse_width("the tojson indent", rest[0] if rest else kwargs.get("indent"))
+        _refuse_deep("the tojson filter", value)
     elif name == "replace" and len(rest) >= 2 and isinstance(value, str):
         _check_replace(value, str(rest[0]), str(rest[1]))
     elif name == "join" and isinstance(value, _SIZED):
         separator = rest[0] if rest else kwargs.get("d", "")
         _refuse_length("the join filter", len(value) * len(str(separator)))
+        _refuse_deep("the join filter", value)
     elif name == "format":
         _refuse_format(value)
+        _refuse_deep("the formatted values", *rest, *kwargs.values())
+    elif name in ("string", "pprint", "e", "escape", "forceescape", "safe", "list"):
+        _refuse_deep(f"the {name} filter", value)
 
 
 def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
@@ -201,9 +242,18 @@ class _BoundedCodeGenerator(CodeGenerator):
         super().visit_Call(node, frame, forward_caller=forward_caller)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        self.write("environment.bounded_text(")
-        super().visit_Concat(node, frame)
-        self.write(")")
+        # As Jinja's, with the operands checked before they become text and the result after.
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"environment.bounded_text({join}(environment.bounded_operands((")
+        for operand in node.nodes:
+            self.visit(operand, frame)
+            self.write(", ")
+        self.write("))))")
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
@@ -220,6 +270,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self._deadline = float("inf")
         self._steps = 0
         self.globals["lipsum"] = _bounded_lipsum
+        self.finalize = self.bounded_output
 
     def start(self, template_name: str, seconds: float) -> None:
         self.template_name = template_name
@@ -244,6 +295,16 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         for item in iterable:
             self.step()
             yield item
+
+    def bounded_operands(self, operands: tuple[Any, ...]) -> tuple[Any, ...]:
+        _refuse_deep("a `~` operand", *operands)
+        return operands
+
+    @staticmethod
+    def bounded_output(value: Any) -> Any:
+        """The environment's `finalize`: every `{{ … }}` passes here before it is text."""
+        _refuse_deep("the printed value", value)
+        return value
 
     def bounded_text(self, text: Any) -> Any:
         return _checked_size(text, "the joined text")
