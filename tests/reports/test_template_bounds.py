@@ -107,6 +107,19 @@ def test_templates_folder_that_is_a_link_out_is_refused(repo: Path) -> None:
     )
 
 
+def test_nothing_is_read_from_the_git_folder(repo: Path) -> None:
+    config = repo / "itsm.toml"
+    config.write_text('templates = "."\n' + config.read_text())
+    (repo / ".git").mkdir()
+    (repo / ".git/config").write_text(f"[http]\n  extraheader = AUTHORIZATION: {SECRET}\n")
+    (repo / "gap.md.j2").write_text('{% include ".git/config" %}\n')
+    line = one_line_error(report("gap", "-f", "md"))
+    assert line == (
+        "itsm: error: gap.md.j2:1: TemplateOutsideFolder: template .git/config is inside the "
+        "repository's .git folder; refused"
+    )
+
+
 def test_links_that_stay_inside_the_folder_are_followed(repo: Path) -> None:
     (repo / "templates/parts").mkdir()
     (repo / "templates/parts/intro.md.j2").write_text("Score {{ score | num(1) }}\n")

@@ -363,6 +363,7 @@ class ContainedLoader(BaseLoader):
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         real_folder = Path(os.path.realpath(self.folder))
+        real_boundary = real_folder
         if self.boundary is not None:
             real_boundary = Path(os.path.realpath(self.boundary))
             if not real_folder.is_relative_to(real_boundary):
@@ -378,6 +379,13 @@ class ContainedLoader(BaseLoader):
             raise TemplateOutsideFolder(
                 f"template {template} resolves outside the templates folder (a link out); "
                 "a template and everything it includes must stay inside it",
+                str(path),
+            )
+        if self.boundary is not None and ".git" in real.relative_to(real_boundary).parts:
+            # With `templates = "."` the folder is the whole repository, and .git/config may
+            # hold the CI job's credentials.
+            raise TemplateOutsideFolder(
+                f"template {template} is inside the repository's .git folder; refused",
                 str(path),
             )
         if not real.is_file():
