@@ -145,3 +145,16 @@ def test_cap_leaves_short_lists_alone() -> None:
 def test_findings_about_the_whole_repository_are_not_capped() -> None:
     findings = [_finding("records", n, "AUD001", Severity.WARNING) for n in range(1, 8)]
     assert cap_per_file(findings, limit=5) == findings
+
+
+def test_placeholder_findings_count_towards_the_cap(repo: Path) -> None:
+    folder = repo / "records/under-test"
+    (folder / "many.yaml").write_text(
+        service("SVC-MANY", 150).replace(
+            "description: A service with too many keys.", 'description: "<fill in: what>"'
+        )
+    )
+    found = [f for f in findings_json("validate") if f["file"] == "records/under-test/many.yaml"]
+    assert found[0]["message"] == "spec.description: placeholder not filled in: what"
+    assert len(found) == 101
+    assert found[-1]["message"] == "51 more findings in this file not shown (the first 100 are)"

@@ -364,7 +364,9 @@ def validate_document(
     except ValidationError as exc:
         found = list(unfilled)
         marked = {f.path for f in unfilled}
-        limit = None if room is None else room + 1  # one more, to place the summary
+        # One more than room, to place the summary, and one more per placeholder finding
+        # (each stands in for an error that is then skipped).
+        limit = None if room is None else room + 1 + len(unfilled)
         described = errors.describe_all(exc, model_cls, limit)
         for path, report_at, message, hint in described:
             if path in marked:
