@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from itsm_cli.config import Config
-from itsm_cli.findings import Finding, Severity, cap_per_file
+from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.index import Repository
 from itsm_cli.rules import waivers
 from itsm_cli.rules.registry import Rule, RuleContext, all_rules, selected
@@ -73,7 +73,5 @@ def check_repository(
     findings.extend(run_rules(repository, today, config, debug))
     findings = apply_severity(findings, config)
     findings = waivers.apply_waivers(findings, repository.index, today, config)
-    findings.sort(key=Finding.sort_key)
-    findings = cap_per_file(findings)
     findings.sort(key=Finding.sort_key)
     return CheckResult(findings, len(repository.index), len(repository.files))
