@@ -210,8 +210,8 @@ def test_time_limit_works_off_the_main_thread(tmp_path: Path) -> None:
         ("10 ** 100000", "the power would hold 400,000 bits, over the limit of 100,000"),
         ("'x'.ljust(10**9)", "str.ljust would hold 1,000,000,000 characters"),
         (
-            "('x' * 1000).replace('', 'y' * 1000)",
-            "the replacement would hold 1,002,000 characters",
+            "('x' * 10000).replace('', 'y' * 1000)",
+            "the replacement would hold 10,011,000 characters, over the limit of 10,000,000",
         ),
         ("'%0999999999d' % 1", "the format string '%0999999999d' asks for a width"),
         ("'{:>999999999}'.format(1)", "the format string '{:>999999999}' asks for a width"),
@@ -222,9 +222,9 @@ def test_time_limit_works_off_the_main_thread(tmp_path: Path) -> None:
         ("range(10**9) | list", "Range too big"),
         ("[[1] * 1000] * 1000", "the printed value holds over 1,000,000 items and characters"),
         ("'a' ~ [['x'] * 1000] * 1000", "a `~` operand holds over 1,000,000 items"),
-        ("([['x'] * 1000] * 1000) | tojson", "the tojson filter holds over 1,000,000 items"),
+        ("([['x'] * 10000] * 1000) | tojson", "the tojson filter holds over 10,000,000 items"),
         ("'%s' % ([['x'] * 1000] * 1000,)", "the formatted value holds over 1,000,000"),
-        ("([['x'] * 1000] * 1000) | join(',')", "the join filter holds over 1,000,000"),
+        ("([['x'] * 10000] * 1000) | join(',')", "the join filter holds over 10,000,000"),
     ],
 )
 def test_template_building_something_huge_is_refused(
@@ -243,7 +243,7 @@ def test_doubling_a_string_in_a_loop_is_stopped(repo: Path) -> None:
     )
     assert line == (
         "itsm: error: templates/gap.md.j2:3: TemplateLimitError: the joined text would hold "
-        "1,048,576 characters, over the limit of 1,000,000"
+        "16,777,216 characters, over the limit of 10,000,000"
     )
 
 

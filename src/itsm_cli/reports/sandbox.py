@@ -34,9 +34,13 @@ MAX_STEPS = 25_000_000
 """Loop iterations plus calls in one render: bounds the memory a fast loop can pile up before
 the clock runs out."""
 MAX_ITEMS = 1_000_000
-"""Longest string or sequence an operator, a method or a filter may build."""
-MAX_OUTPUT = 50_000_000
-"""Longest text a render (or a macro, block or `{% set %}` capture inside it) may produce."""
+"""Longest sequence a template may build, longest string a repetition or a width may build,
+and the most a collection printed as text may hold (counting everything inside it)."""
+MAX_TEXT = 10_000_000
+"""Longest string one value may be: a `~` join, a filter's or a call's (a macro's) result."""
+MAX_OUTPUT = 250_000_000
+"""Longest text a render (or a block or `{% set %}` capture inside it) may produce: the
+built-in service report of 100,000 records is about 180 million characters."""
 MAX_INT_BITS = 100_000
 """Largest integer `*` and `**` may produce (about 30,000 digits)."""
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -75,12 +79,14 @@ def _refuse_size(what: str, size: int, limit: int = MAX_ITEMS, unit: str = "item
 
 
 def _refuse_length(what: str, size: int) -> None:
-    _refuse_size(what, size, unit="characters")
+    _refuse_size(what, size, MAX_TEXT, "characters")
 
 
 def _checked_size(value: Any, what: str) -> Any:
-    if isinstance(value, _SIZED):
-        _refuse_size(what, len(value), unit="characters" if isinstance(value, str) else "items")
+    if isinstance(value, (str, bytes)):
+        _refuse_length(what, len(value))
+    elif isinstance(value, _SIZED):
+        _refuse_size(what, len(value))
     return value
 
 
@@ -105,14 +111,14 @@ def _deep_size(value: Any, limit: int = MAX_ITEMS) -> int:
     return total
 
 
-def _refuse_deep(what: str, *values: Any) -> None:
+def _refuse_deep(what: str, *values: Any, limit: int = MAX_ITEMS) -> None:
     """A collection printed as text (output, `~`, `%`, `string`, `tojson`, `join`) is as big
     as all it holds: `[[1] * 1000] * 1000` is a million items."""
     for value in values:
         collection = isinstance(value, (list, tuple, dict, set, frozenset))
-        if collection and _deep_size(value) > MAX_ITEMS:
+        if collection and _deep_size(value, limit) > limit:
             raise TemplateLimitError(
-                f"{what} holds over {_count(MAX_ITEMS)} items and characters, counting "
+                f"{what} holds over {_count(limit)} items and characters, counting "
                 "everything inside it, the limit for text built from it"
             )
 
@@ -165,7 +171,7 @@ def _check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[
         _check_replace(text, args[0], args[1])
     elif name == "join" and args and hasattr(args[0], "__len__"):
         _refuse_length("str.join", len(text) * len(args[0]))
-        _refuse_deep("str.join", args[0])
+        _refuse_deep("str.join", args[0], limit=MAX_TEXT)
     elif name in ("format", "format_map"):
         _refuse_format(text)
         _refuse_deep("the formatted values", *args, *kwargs.values())
@@ -193,13 +199,13 @@ def _check_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> N
             _refuse_length("the indent filter", lines * per_line)
     elif name == "tojson":
         _refuse_width("the tojson indent", rest[0] if rest else kwargs.get("indent"))
-        _refuse_deep("the tojson filter", value)
+        _refuse_deep("the tojson filter", value, limit=MAX_TEXT)
     elif name == "replace" and len(rest) >= 2 and isinstance(value, str):
         _check_replace(value, str(rest[0]), str(rest[1]))
     elif name == "join" and isinstance(value, _SIZED):
         separator = rest[0] if rest else kwargs.get("d", "")
         _refuse_length("the join filter", len(value) * len(str(separator)))
-        _refuse_deep("the join filter", value)
+        _refuse_deep("the join filter", value, limit=MAX_TEXT)
     elif name == "format":
         _refuse_format(value)
         _refuse_deep("the formatted values", *rest, *kwargs.values())
