@@ -207,6 +207,10 @@ def test_time_limit_works_off_the_main_thread(tmp_path: Path) -> None:
             "over the limit of 1,000,000",
         ),
         ("'ab' * 600000", "would hold 1,200,000 characters, over the limit of 1,000,000"),
+        (
+            "((['xxxxxx'] * 1000000) | join) + ((['xxxxx'] * 1000000) | join)",
+            "the sum would hold 11,000,000 characters, over the limit of 10,000,000",
+        ),
         ("10 ** 100000", "the power would hold 400,000 bits, over the limit of 100,000"),
         ("'x'.ljust(10**9)", "str.ljust would hold 1,000,000,000 characters"),
         (

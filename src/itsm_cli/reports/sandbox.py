@@ -144,8 +144,10 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
             bits = left.bit_length() + right.bit_length()
             _refuse_size("the product", bits, MAX_INT_BITS, "bits")
     elif operator == "+" and isinstance(left, _SIZED) and isinstance(right, _SIZED):
-        unit = "characters" if isinstance(left, str) else "items"
-        _refuse_size("the sum", len(left) + len(right), unit=unit)
+        if isinstance(left, (str, bytes)):
+            _refuse_length("the sum", len(left) + len(right))
+        else:
+            _refuse_size("the sum", len(left) + len(right))
     elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
         if abs(left) > 1:
             _refuse_size("the power", left.bit_length() * right, MAX_INT_BITS, "bits")
