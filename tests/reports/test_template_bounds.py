@@ -155,6 +155,23 @@ def test_render_is_stopped_after_its_time_limit(
     )
 
 
+def test_time_limit_is_checked_at_every_slow_filter(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 40 iterations of a filter over a million items: far fewer loop steps than the 512
+    # between two clock readings in a loop, so only the check at each filter stops it.
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.3)
+    line = gap_template(
+        repo,
+        "{% set big = (range(100000) | list) * 10 %}\n"
+        "{% for i in range(40) %}{{ big | join(',') | length }}{% endfor %}\n",
+    )
+    assert line.endswith(
+        "TemplateTimeout: rendering templates/gap.md.j2 took longer than "
+        "0.3 s, the limit for one report"
+    )
+
+
 def test_render_is_stopped_after_its_loop_steps(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -286,14 +286,16 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self._deadline = time.monotonic() + seconds
         self._steps = 0
 
-    def step(self) -> None:
+    def step(self, clock: bool = False) -> None:
+        """One loop iteration (the clock is read every 512) or, with `clock`, one call,
+        filter or operator (each may take long on a big value: the clock is read every time)."""
         self._steps += 1
         if self._steps > MAX_STEPS:
             raise TemplateTimeout(
                 f"rendering {self.template_name} stopped after {_count(MAX_STEPS)} loop steps "
                 "and calls, the limit for one report"
             )
-        if self._steps % 512 == 0 and time.monotonic() > self._deadline:
+        if (clock or self._steps % 512 == 0) and time.monotonic() > self._deadline:
             raise TemplateTimeout(
                 f"rendering {self.template_name} took longer than {self.seconds:g} s, "
                 "the limit for one report"
@@ -331,12 +333,12 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return "".join(collected)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        self.step()
+        self.step(clock=True)
         _check_binop(operator, left, right)
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        __self.step()
+        __self.step(clock=True)
         method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
         owner = getattr(method, "__self__", None)
         if isinstance(owner, str):
@@ -353,7 +355,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
         @functools.wraps(func)  # keeps jinja_pass_arg, so Jinja still passes the context
         def bounded(*args: Any, **kwargs: Any) -> Any:
-            self.step()
+            self.step(clock=True)
             _check_filter(name, args[1:] if passes_context else args, kwargs)
             return _checked_size(func(*args, **kwargs), f"the {name} filter's result")
 
