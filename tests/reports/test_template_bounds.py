@@ -135,6 +135,30 @@ def test_parent_folder_in_an_include_is_not_found(repo: Path) -> None:
     assert line == "itsm: error: templates/gap.md.j2:1: template not found: ../outside/secret.txt"
 
 
+# The fixture folder of hostile templates (see its README)
+
+HOSTILE = Path(__file__).parent / "hostile_templates"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.glob("*.j2")))
+def test_hostile_template_fixture(repo: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    text = (HOSTILE / name).read_text()
+    expected = text.splitlines()[0].removeprefix("{# expect: ").removesuffix(" #}")
+    (repo / "templates/gap.md.j2").write_text(text)
+    result = report("gap", "-f", "md")
+    if expected == "ok":
+        assert result.exit_code == 0, result.output
+        assert result.stdout.split() == ["900", "1000000", "100000", "8388608", "True"]
+    else:
+        assert one_line_error(result) == f"itsm: error: templates/gap.md.j2:{expected}"
+
+
+def test_every_hostile_template_is_in_the_readme() -> None:
+    readme = (HOSTILE / "README.md").read_text()
+    assert all(f"`{p.name}`" in readme for p in HOSTILE.glob("*.j2"))
+
+
 # Time and steps
 
 
@@ -228,7 +252,7 @@ def test_time_limit_works_off_the_main_thread(tmp_path: Path) -> None:
             "((['xxxxxx'] * 1000000) | join) + ((['xxxxx'] * 1000000) | join)",
             "the sum would hold 11,000,000 characters, over the limit of 10,000,000",
         ),
-        ("10 ** 100000", "the power would hold 400,000 bits, over the limit of 100,000"),
+        ("10 ** 100000", "the power would hold 332,193 bits, over the limit of 100,000"),
         ("'x'.ljust(10**9)", "str.ljust would hold 1,000,000,000 characters"),
         (
             "('x' * 10000).replace('', 'y' * 1000)",

@@ -11,6 +11,7 @@ thread. Ranges are Jinja's own bound (`jinja2.sandbox.MAX_RANGE`, 100,000 items)
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import time
@@ -150,7 +151,8 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
             _refuse_size("the sum", len(left) + len(right))
     elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
         if abs(left) > 1:
-            _refuse_size("the power", left.bit_length() * right, MAX_INT_BITS, "bits")
+            bits = math.ceil(right * math.log2(abs(left)))
+            _refuse_size("the power", bits, MAX_INT_BITS, "bits")
     elif operator == "%" and isinstance(left, str):
         _refuse_format(left)
         _refuse_deep("the formatted value", right)
