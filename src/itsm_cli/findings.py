@@ -166,3 +166,74 @@ def fails(findings: Iterable[Finding], fail_on: str) -> bool:
         return False
     threshold = Severity(fail_on).rank
     return any(not f.waived and f.severity.rank >= threshold for f in findings)
+
+
+FINDINGS_PER_FILE = 100
+"""Findings shown per file; the rest are counted in one summary finding (a file of 241,000
+unknown keys would otherwise take a minute to describe and print 88 MB of JSON)."""
+_MORE = re.compile(r"^([0-9,]+) more findings? in this file not shown\b")
+MORE_FINDINGS_HINT = (
+    "Fix the findings shown (often one mistake repeated) and run again to see the rest."
+)
+
+
+def more_findings(
+    first: Finding, count: int, severity: Severity | None = None, shown: int = FINDINGS_PER_FILE
+) -> Finding:
+    """The one finding that stands for `count` findings of `first.file` left out: at the
+    place of the first one left out and with its rule (so `--select`, waivers and the
+    fingerprint treat it like the findings it stands for), and the highest severity among
+    them (so `--fail-on` still fails)."""
+    noun = "finding" if count == 1 else "findings"
+    return first.with_changes(
+        message=f"{count:,} more {noun} in this file not shown (the first {shown} are)",
+        severity=severity or first.severity,
+        path=(),
+        hint=MORE_FINDINGS_HINT,
+        related=(),
+    )
+
+
+def hidden_count(finding: Finding) -> int:
+    """How many findings a summary from `more_findings` stands for; 0 for any other."""
+    if finding.hint != MORE_FINDINGS_HINT:
+        return 0
+    match = _MORE.match(finding.message)
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+def _capped(file: str) -> bool:
+    """Record files are capped; findings about the repository as a whole (a missing
+    mandatory document, a clause no audit covered) name the records folder and are not."""
+    return file.lower().endswith((".yaml", ".yml"))
+
+
+def cap_per_file(findings: Sequence[Finding], limit: int = FINDINGS_PER_FILE) -> list[Finding]:
+    """At most `limit` findings per record file, in the given order, and then one summary
+    finding for the rest of that file (earlier summaries folded into it)."""
+    per_file: dict[str, int] = {}
+    for f in findings:
+        if _capped(f.file):
+            per_file[f.file] = per_file.get(f.file, 0) + 1
+    if all(n <= limit for n in per_file.values()) and not any(map(hidden_count, findings)):
+        return list(findings)
+    kept: list[Finding] = []
+    shown: dict[str, int] = {}
+    left_out: dict[str, list[Finding]] = {}
+    for f in findings:
+        folded = hidden_count(f)
+        if not _capped(f.file):
+            kept.append(f)
+        elif folded or shown.get(f.file, 0) >= limit:
+            left_out.setdefault(f.file, []).append(f)
+        else:
+            shown[f.file] = shown.get(f.file, 0) + 1
+            kept.append(f)
+    for group in left_out.values():
+        count = sum(hidden_count(f) or 1 for f in group)
+        first = min(group, key=lambda f: (f.line, f.column))
+        unwaived = [f for f in group if not f.waived] or group
+        severity = max((f.severity for f in unwaived), key=lambda s: s.rank)
+        summary = more_findings(first, count, severity, limit)
+        kept.append(summary.with_changes(waived=all(f.waived for f in group)))
+    return kept

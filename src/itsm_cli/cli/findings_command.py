@@ -26,7 +26,7 @@ def run_findings_command(
     exit_zero: bool = False,
     cross_checks: bool = True,
 ) -> None:
-    from itsm_cli.findings import FindingsReport, fails
+    from itsm_cli.findings import Finding, FindingsReport, cap_per_file, fails
     from itsm_cli.output import findings_formatter
     from itsm_cli.records.yamlread import LIBYAML
 
@@ -39,7 +39,9 @@ def run_findings_command(
         result = check_repository(repository, today, workspace.config, debug)
         findings = result.findings
     else:
-        findings = sorted(repository.findings, key=lambda f: f.sort_key())
+        findings = sorted(repository.findings, key=Finding.sort_key)
+    # Capped here, for what is printed: coverage (gap, reports) counts every finding.
+    findings = sorted(cap_per_file(findings), key=Finding.sort_key)
     report = FindingsReport(
         findings=repository.in_focus(findings),
         records=repository.reported_records,

@@ -63,7 +63,14 @@ def allowed_keys(model: type[BaseModel] | None) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
+SUGGEST_MAX_LENGTH = 64
+"""Longer words get no fuzzy "did you mean" (difflib's cost grows with the product of the
+lengths, and a key that long is no typo of a field name)."""
+
+
 def suggest(word: str, options: list[str]) -> str | None:
+    if len(word) > SUGGEST_MAX_LENGTH:
+        return None
     match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if match:
         return match[0]
@@ -147,6 +154,9 @@ def describe(error: Any, model: type[BaseModel]) -> tuple[FieldPath, FieldPath, 
 
 
 def describe_all(
-    exc: ValidationError, model: type[BaseModel]
+    exc: ValidationError, model: type[BaseModel], limit: int | None = None
 ) -> list[tuple[FieldPath, FieldPath, str, str]]:
-    return [describe(e, model) for e in exc.errors(include_url=False)]
+    """The first `limit` errors (all by default) described; the others are only counted
+    (`exc.error_count()`), so a document of 241,000 unknown keys is not 241,000 look-ups."""
+    described = exc.errors(include_url=False)
+    return [describe(e, model) for e in described[:limit]]

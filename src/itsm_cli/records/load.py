@@ -19,7 +19,14 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from itsm_cli.findings import FieldPath, Finding, Severity, format_path
+from itsm_cli.findings import (
+    FINDINGS_PER_FILE,
+    FieldPath,
+    Finding,
+    Severity,
+    format_path,
+    more_findings,
+)
 from itsm_cli.records import errors, hints
 from itsm_cli.records.models import API_VERSION, KINDS, Record
 from itsm_cli.records.yamlread import (
@@ -426,11 +433,12 @@ def _placeholder_findings(doc: Document, file: str, record_id: str | None) -> li
 
 
 def validate_document(
-    doc: Document, file: str, placeholders: bool = True
+    doc: Document, file: str, placeholders: bool = True, room: int | None = None
 ) -> tuple[LoadedRecord[Record] | None, list[Finding]]:
     """One parsed document → a validated record, or the findings that explain why not.
     `placeholders=False` skips the search for unfilled `<fill in: …>` values (when the
-    caller knows the file holds none)."""
+    caller knows the file holds none). With `room`, at most that many validation errors
+    are described and the rest are one summary finding (`findings.more_findings`)."""
     data = doc.data
     if not isinstance(data, dict):
         shape = "a list" if isinstance(data, list) else f"the value {data!r}"
@@ -483,11 +491,18 @@ def validate_document(
     except ValidationError as exc:
         found = list(unfilled)
         marked = {f.path for f in unfilled}
-        for path, report_at, message, hint in errors.describe_all(exc, model_cls):
+        # One more than room, to place the summary, and one more per placeholder finding
+        # (each stands in for an error that is then skipped).
+        limit = None if room is None else room + 1 + len(unfilled)
+        described = errors.describe_all(exc, model_cls, limit)
+        for path, report_at, message, hint in described:
             if path in marked:
                 continue  # the placeholder finding says it better
             finding = _doc_finding("E002", message, file, doc, report_at, record_id, hint)
             found.append(finding.with_changes(path=path))
+        if room is not None and len(found) > room:
+            hidden = len(found) - room + exc.error_count() - len(described)
+            found[room:] = [more_findings(found[room], hidden)]
         return None, found
     if unfilled:
         return None, unfilled
@@ -551,11 +566,14 @@ def _add(read: _ReadFile, result: LoadResult) -> None:
         reason = "could not be read in full" if parsed.documents else "could not be read"
         result.left_out.append(Omission.of(first, reason, whole_file=True))
     records = 0
+    shown = len(parsed.findings)
     for doc in parsed.documents:
         if doc.data is None:
             continue
         records += 1
-        record, found = validate_document(doc, file, read.placeholders)
+        room = max(0, FINDINGS_PER_FILE - shown)  # the rest is counted, not described
+        record, found = validate_document(doc, file, read.placeholders, room)
+        shown += len(found)
         if record is not None:
             result.records.append(record)
         else:

@@ -1,9 +1,11 @@
 """The Jinja environment: sandboxed, strict about undefined names, autoescaping HTML, and
 looking first in the records repository's own templates folder so any built-in template can be
-overridden by placing one with the same name there."""
+overridden by placing one with the same name there. The bounds on what a template may read and
+do are in `sandbox`."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,15 +19,20 @@ class ReportError(Exception):
     line (exit 2)."""
 
 
-def make_environment(fmt: str, user_templates: Path | None = None) -> Any:
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+def make_environment(
+    fmt: str, user_templates: Path | None = None, repository_root: Path | None = None
+) -> Any:
+    """The sandbox for `fmt`; `user_templates` (when it is a folder) is searched first and must
+    resolve inside `repository_root`."""
+    from jinja2 import ChoiceLoader, StrictUndefined
+
+    from itsm_cli.reports.sandbox import BoundedSandbox, ContainedLoader
 
     loaders = []
     if user_templates is not None and user_templates.is_dir():
-        loaders.append(FileSystemLoader(str(user_templates)))
-    loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    env = ImmutableSandboxedEnvironment(
+        loaders.append(ContainedLoader(user_templates, repository_root))
+    loaders.append(ContainedLoader(BUILTIN_TEMPLATES))
+    env = BoundedSandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=fmt == "html",
@@ -36,6 +43,7 @@ def make_environment(fmt: str, user_templates: Path | None = None) -> Any:
     from itsm_cli.reports import filters
 
     env.filters.update(filters.FILTERS)
+    env.bound_filters()
     return env
 
 
@@ -46,7 +54,7 @@ def _template_location(exc: BaseException, fallback: str) -> tuple[str, int | No
     if filename and lineno:
         return str(filename), int(lineno)
     tb = exc.__traceback__ or sys.exc_info()[2]
-    found: tuple[str, int | None] = (fallback, None)
+    found: tuple[str, int | None] = (str(filename or fallback), None)
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
         if name.endswith(".j2"):
@@ -56,28 +64,52 @@ def _template_location(exc: BaseException, fallback: str) -> tuple[str, int | No
 
 
 def _shown(path: str) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return Path(path).name if Path(path).is_relative_to(BUILTIN_TEMPLATES) else path
+    """The template as named (a link is shown as the link), relative to the working folder."""
+    for candidate in (Path(os.path.abspath(path)), Path(path).resolve()):
+        if candidate.is_relative_to(Path.cwd()):
+            return candidate.relative_to(Path.cwd()).as_posix()
+    return Path(path).name if Path(path).is_relative_to(BUILTIN_TEMPLATES) else path
 
 
-def render_template(env: Any, name: str, context: dict[str, Any]) -> str:
-    """Render `name` with `context`; any template problem becomes a ReportError."""
+_TEMPLATE_FAULTS = (
+    TypeError,
+    ValueError,
+    AttributeError,
+    LookupError,
+    ArithmeticError,
+    AssertionError,
+    RecursionError,
+    MemoryError,
+)
+"""What a broken template raises besides Jinja's own errors: a filter given a value it cannot
+take (`truncate(-5)` is an AssertionError), a macro calling itself, a number too large."""
+
+
+def render_template(
+    env: Any, name: str, context: dict[str, Any], seconds: float | None = None
+) -> str:
+    """Render `name` with `context` within `seconds` (default `sandbox.RENDER_SECONDS`); any
+    template problem becomes a ReportError."""
     from jinja2 import TemplateError, TemplateNotFound
+
+    from itsm_cli.reports import sandbox
 
     try:
         template = env.get_template(name)
+        env.start(_shown(template.filename or name), seconds or sandbox.RENDER_SECONDS)
         text: str = template.render(**context)
     except TemplateNotFound as exc:
-        raise ReportError(f"template not found: {exc.name}") from exc
+        file, line = _template_location(exc, name)
+        where = f"{_shown(file)}:{line}: " if line else ""
+        raise ReportError(f"{where}template not found: {exc.name}") from exc
     except TemplateError as exc:
         file, line = _template_location(exc, name)
         where = f"{_shown(file)}:{line}" if line else _shown(file)
         message = str(exc.message or exc).splitlines()[0] if hasattr(exc, "message") else str(exc)
         raise ReportError(f"{where}: {type(exc).__name__}: {message}") from exc
-    except (TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError) as exc:
+    except _TEMPLATE_FAULTS as exc:
         file, line = _template_location(exc, name)
         where = f"{_shown(file)}:{line}" if line else _shown(file)
-        raise ReportError(f"{where}: {type(exc).__name__}: {exc}") from exc
+        detail = str(exc).splitlines()[0] if str(exc) else "the template failed"
+        raise ReportError(f"{where}: {type(exc).__name__}: {detail}") from exc
     return text
