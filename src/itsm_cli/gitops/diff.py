@@ -133,8 +133,10 @@ def diff_repository(
     today: dt.date,
     config: Config,
     edition: str | None = None,
+    debug: bool = False,
 ) -> DiffResult:
-    """Compare the records at `base_ref` with `head_ref` (default: the working tree)."""
+    """Compare the records at `base_ref` with `head_ref` (default: the working tree).
+    `debug`: a crashing rule raises instead of becoming a finding."""
     from itsm_cli.clauses.catalogue import load_catalogue
     from itsm_cli.clauses.coverage import compute_coverage
     from itsm_cli.rules.engine import check_repository
@@ -148,8 +150,8 @@ def diff_repository(
         after = load_commit(repo, workspace, repo.resolve(head_ref), cache, head_ref)
     before = load_commit(repo, workspace, base_sha, cache, base_ref)
 
-    checked_before = check_repository(before.repository, today, config)
-    checked_after = check_repository(after.repository, today, config)
+    checked_before = check_repository(before.repository, today, config, debug)
+    checked_after = check_repository(after.repository, today, config, debug)
     catalogue = load_catalogue(edition or config.edition)
     coverage_before = compute_coverage(
         before.repository.index, checked_before.findings, catalogue, today, config
