@@ -62,6 +62,8 @@ def render_history(history: RecordHistory, options: RenderOptions) -> str:
             "version": SCHEMA_VERSION,
             "record": history.record,
             "file": history.file,
+            "deleted": history.deleted,
+            "deletedIn": history.deleted_in or None,
             "commits": [
                 {
                     "commit": e.commit.sha if e.commit else None,
