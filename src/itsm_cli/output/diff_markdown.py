@@ -79,7 +79,7 @@ def render_diff(
             where = (
                 f"`{record.old_file}` → `{record.file}`" if record.old_file else f"`{record.file}`"
             )
-            body.append(f"- **{record.id}** ({record.kind}) {record.status}: {where}")
+            body.append(f"- **{record.id}** ({record.kind}) {record.status_text}: {where}")
             for change in record.changes:
                 body.append(
                     f"  - `{_cell(change.path)}`: {_cell(show_value(change.old))} → "

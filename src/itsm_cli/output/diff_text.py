@@ -44,7 +44,7 @@ def render_diff(result: DiffResult, options: RenderOptions) -> str:
         if record.old_file:
             where = f"{record.old_file} → {record.file}"
         mark = paint(_MARK[record.status], _COLOR[record.status])
-        lines.append(f"  {mark} {record.id} ({record.kind}) {record.status}: {where}")
+        lines.append(f"  {mark} {record.id} ({record.kind}) {record.status_text}: {where}")
         for change in record.changes:
             lines.append(f"      {field_line(record.id, change)}")
     lines.append("")

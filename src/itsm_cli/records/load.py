@@ -94,6 +94,18 @@ class LoadedRecord(Generic[R]):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class InvalidRecord:
+    """A document with an id that failed validation, as written (for `itsm diff`, which
+    compares it field by field with the other side)."""
+
+    id: str
+    kind: str
+    file: str
+    line: int
+    data: dict[str, Any]
+
+
 @dataclass(slots=True)
 class LoadResult:
     records: list[LoadedRecord[Record]] = field(default_factory=list)
@@ -102,12 +114,15 @@ class LoadResult:
     broken: dict[str, str] = field(default_factory=dict)
     """Ids (with their kind, when known) of records that failed validation; references to
     them are not reported again as missing."""
+    invalid: list[InvalidRecord] = field(default_factory=list)
+    """The documents behind `broken` that have an id."""
 
     def extend(self, other: LoadResult) -> None:
         self.records.extend(other.records)
         self.findings.extend(other.findings)
         self.files.extend(other.files)
         self.broken.update(other.broken)
+        self.invalid.extend(other.invalid)
 
 
 def relative(path: Path, root: Path) -> str:
@@ -430,7 +445,9 @@ def _add(read: _ReadFile, result: LoadResult) -> None:
             if isinstance(doc.data, dict):
                 raw_id = _raw_id(doc.data)
                 if raw_id:
-                    result.broken[raw_id] = str(doc.data.get("kind", ""))
+                    kind = str(doc.data.get("kind", ""))
+                    result.broken[raw_id] = kind
+                    result.invalid.append(InvalidRecord(raw_id, kind, file, doc.line, doc.data))
     if records == 0 and not parsed.findings:
         result.findings.append(_empty_file(file))
     for raw_id in read.text_ids:
