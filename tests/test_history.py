@@ -172,3 +172,23 @@ def test_terminal_escapes_in_values_and_subjects_are_shown_not_sent(repo: Path) 
 def _yaml(text: str) -> str:
     """`text` inside a double-quoted YAML scalar (control characters as \\x escapes)."""
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+def test_merges_and_subjects_that_look_like_log_output(repo: Path) -> None:
+    """A merged branch (no combined diff is read) and a subject shaped like a raw diff line."""
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.8")
+    git(repo, "commit", "-qam", ":100644 100644 " + "0" * 40 + " " + "0" * 40 + " D")
+    git(repo, "checkout", "-q", "main")
+    edit(repo / "records/services/svc-web.yaml", "criticality: medium", "criticality: high")
+    git(repo, "commit", "-qam", "Service on main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
+    data = history_json("SLA-WEB")
+    assert [(c["message"][:8], c["status"]) for c in data["commits"]] == [
+        (":100644 ", "changed"),
+        ("Initial ", "added"),
+    ]
+    assert data["commits"][0]["changes"][0]["new"] == 99.8
+    code, out = history("--", "-SLA-WEB")
+    assert code == 2
+    assert "no record with id '-SLA-WEB'" in out

@@ -154,7 +154,7 @@ class GitRepo:
     def log_text(self, text: str, prefix: str) -> Iterator[FileChange]:
         """Commits (newest first) that changed how often `text` occurs in a file under
         `prefix`, with those files (Git's pickaxe, `-S`)."""
-        yield from self._log_changes("-M", "-S", text, "--", prefix or ".")
+        yield from self._log_changes("-M", f"-S{text}", "--", prefix or ".")
 
     def _log_changes(self, *args: str) -> Iterator[FileChange]:
         # Every field ends in NUL, which no subject, name or path can hold (separators such
@@ -178,7 +178,11 @@ class GitRepo:
                 at += 1
                 if not raw:
                     continue
-                _old_mode, _new_mode, old_blob, new_blob, status = raw[1:].split(" ")
+                parts = raw[1:].split(" ")
+                if len(parts) != 5:  # a merge's combined diff (`::…`, one path): not ours
+                    at += 1
+                    continue
+                _old_mode, _new_mode, old_blob, new_blob, status = parts
                 if status[:1] in ("R", "C"):
                     old_path, new_path = tokens[at], tokens[at + 1]
                     at += 2
