@@ -198,12 +198,6 @@ class GitRepo:
                     None if _null(old_blob) else old_blob,
                 )
 
-    def parent(self, sha: str) -> str | None:
-        try:
-            return self._run("rev-parse", "--verify", "--quiet", f"{sha}^")
-        except GitError:
-            return None
-
     def files_containing(self, commit: str, text: str, prefix: str) -> list[str]:
         """Paths under `prefix` whose content at `commit` holds `text` (`git grep`)."""
         try:
