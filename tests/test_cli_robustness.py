@@ -647,7 +647,7 @@ def test_history_suggests_the_id_in_upper_case(
     result = runner.invoke(app, ["history", "svc-web"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "itsm: error: no record with id 'svc-web' in the working tree "
+        "itsm: error: no record with id 'svc-web' in the working tree or its Git history "
         "(did you mean 'SVC-WEB'?)\n"
     )
 

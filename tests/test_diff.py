@@ -331,3 +331,75 @@ def test_diff_is_the_same_when_parsing_is_shared_with_a_second_process(
     _code, shared = run_diff("--base", "base", "-f", "json")
     assert json.loads(shared) == json.loads(alone)
     assert json.loads(shared)["records"][0]["id"] == "SLA-WEB"
+
+
+# --- a record invalid on one side ----------------------------------------------------------
+
+
+def _break_sla(repo: Path) -> None:
+    """SLA-WEB loses its required `customer` (E002) and its objective changes."""
+    path = repo / "records/agreements/sla-web.yaml"
+    edit(path, "  customer: Acme\n", "")
+    edit(path, "objective: 99.9", "objective: 99.5")
+
+
+def test_record_invalid_at_base_is_changed_with_its_fields(repo: Path) -> None:
+    _break_sla(repo)
+    git(repo, "commit", "-qam", "Broken SLA")
+    git(repo, "tag", "broken")
+    edit(repo / "records/agreements/sla-web.yaml", "  services:", "  customer: Acme\n  services:")
+    _code, out = run_diff("--base", "broken", "-f", "json")
+    [record] = json.loads(out)["records"]
+    assert record["status"] == "changed"
+    assert record["invalid"] == {"base": ["E002"], "head": []}
+    assert {c["path"]: (c["old"], c["new"]) for c in record["changes"]} == {
+        "spec.customer": (None, "Acme")
+    }
+    _code, text = run_diff("--base", "broken")
+    assert "~ SLA-WEB (SLA) changed (invalid at base: E002): records/agreements/sla-web.yaml" in (
+        text
+    )
+    assert "SLA-WEB spec.customer: (absent) → Acme" in text
+    assert "added" not in text.split("Findings introduced")[0]
+    _code, markdown = run_diff("--base", "broken", "-f", "markdown")
+    assert "- **SLA-WEB** (SLA) changed (invalid at base: E002)" in markdown
+
+
+def test_record_invalid_at_head_is_changed_not_removed(repo: Path) -> None:
+    _break_sla(repo)
+    code, out = run_diff("--base", "base", "-f", "json")
+    [record] = json.loads(out)["records"]
+    assert (record["status"], record["invalid"]) == ("changed", {"base": [], "head": ["E002"]})
+    assert [c["path"] for c in record["changes"]] == [
+        "spec.customer", "spec.targets[availability].objective"
+    ]
+    assert code == 1  # the E002 is an introduced error
+    _code, text = run_diff("--base", "base")
+    assert "~ SLA-WEB (SLA) changed (invalid at head: E002)" in text
+
+
+def test_valid_records_say_nothing_of_validity(repo: Path) -> None:
+    edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.5")
+    _code, out = run_diff("--base", "base", "-f", "json")
+    [record] = json.loads(out)["records"]
+    assert record["invalid"] == {"base": [], "head": []}
+    _code, text = run_diff("--base", "base")
+    assert "~ SLA-WEB (SLA) changed: records/agreements/sla-web.yaml" in text
+
+
+def test_debug_reaches_the_rules_of_both_sides(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from itsm_cli.cli import main as cli_main
+    from itsm_cli.rules.registry import REGISTRY, all_rules
+
+    def explode(_context: object) -> list[object]:
+        raise ZeroDivisionError("the rule divided by zero")
+
+    monkeypatch.setitem(REGISTRY, "CAT001", replace(all_rules()["CAT001"], check=explode))
+    _code, out = run_diff("--base", "base", "-f", "json", "--fail-on", "never")
+    assert json.loads(out)["introduced"] == []  # the same crash on both sides
+    with pytest.raises(ZeroDivisionError):
+        cli_main.run(["diff", "--base", "base", "--today", TODAY, "--debug"])

@@ -212,6 +212,8 @@ def fmt(
     from itsm_cli.records.load import InputError
 
     workspace = options.open_workspace(paths, config)
+    if not paths:
+        options.require_records_root(workspace)
     targets = list(paths) if paths else [workspace.records_root]
     try:
         run, located = format_paths(targets, workspace.root, workspace.config.max_file_size)

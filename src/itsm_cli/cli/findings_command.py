@@ -36,7 +36,9 @@ def run_findings_command(
     if run_rules:
         from itsm_cli.rules.engine import check_repository
 
-        result = check_repository(repository, today, workspace.config, debug)
+        result = check_repository(
+            repository, today, workspace.config, debug or options.debug_requested()
+        )
         findings = result.findings
     else:
         findings = sorted(repository.findings, key=Finding.sort_key)

@@ -91,7 +91,7 @@ def gap(
     workspace = replace(workspace, config=settings)
     display = options.Display.from_options(output, quiet, no_color)
     repository = options.load_records(workspace, paths)
-    result = check_repository(repository, day, settings)
+    result = check_repository(repository, day, settings, options.debug_requested())
     coverage = compute_coverage(
         repository.index, result.findings, load_catalogue(settings.edition), day, settings
     )

@@ -112,7 +112,9 @@ def diff(
     workspace = replace(workspace, config=settings)
     display = options.Display.from_options(output, quiet, no_color)
     try:
-        result = diff_repository(workspace, base, head, day, settings)
+        result = diff_repository(
+            workspace, base, head, day, settings, debug=options.debug_requested()
+        )
     except GitError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc

@@ -18,6 +18,7 @@ from itsm_cli.cli import (
     gap,
     git_commands,
     importers,
+    options,
     report,
     schema,
     validate,
@@ -57,6 +58,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -69,6 +71,9 @@ def root(
     ] = False,
 ) -> None:
     """ISO/IEC 20000-1 compliance toolkit for IT service management records kept as YAML."""
+    if debug:  # reached when the app is invoked directly (tests); `run` strips the flag
+        token = options.DEBUG.set(True)
+        ctx.call_on_close(lambda: options.DEBUG.reset(token))
 
 
 # In the order a newcomer meets them: check the records, see the gaps, report, review
@@ -98,6 +103,7 @@ def run(args: list[str]) -> None:
     debug = "--debug" in args
     if debug:
         args = [a for a in args if a != "--debug"]
+    token = options.DEBUG.set(debug)
     try:
         status = app(args=args, prog_name="itsm", standalone_mode=False)
     except KeyboardInterrupt:
@@ -115,6 +121,8 @@ def run(args: list[str]) -> None:
             file=sys.stderr,
         )
         sys.exit(3)
+    finally:
+        options.DEBUG.reset(token)
     if status == 130:  # Typer turns Ctrl-C into `Exit(130)`; none of our commands does
         _interrupted()
     sys.exit(status if isinstance(status, int) else 0)

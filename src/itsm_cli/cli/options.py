@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import sys
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -83,6 +84,16 @@ ConfigFile = Annotated[
         dir_okay=False, metavar="FILE",
     ),
 ]
+
+
+# Set for one run by `--debug` (wherever it stands on the command line); read by the
+# commands that run rules, so a crashing rule shows its traceback instead of a finding.
+DEBUG: ContextVar[bool] = ContextVar("itsm_debug", default=False)
+
+
+def debug_requested() -> bool:
+    """True when this run was started with `--debug`."""
+    return DEBUG.get()
 
 
 def parse_today(value: str | None) -> dt.date:

@@ -123,6 +123,8 @@ def report(
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
     options.refuse_record_output(output, workspace)
+    if not paths:
+        options.require_records_root(workspace)
     _render(
         workspace,
         names,
@@ -164,7 +166,9 @@ def _render(
     try:
         with terminal.status("Reading and checking the records…", quiet or no_color):
             repository = load_repository(workspace, [Path(p) for p in paths or []])
-            check = check_repository(repository, day, workspace.config)
+            check = check_repository(
+                repository, day, workspace.config, options.debug_requested()
+            )
     except InputError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc

@@ -34,6 +34,24 @@ class RecordChange:
     old_file: str | None = None
     """Where it was before a rename."""
     changes: tuple[FieldChange, ...] = ()
+    invalid_base: tuple[str, ...] = ()
+    """The E00x codes that made the record invalid at the base (empty: valid, or absent)."""
+    invalid_head: tuple[str, ...] = ()
+    """Likewise at the head."""
+
+    @property
+    def invalid_at(self) -> str | None:
+        """`base`, `head`, `base and head`, or None when valid wherever it exists."""
+        sides = [n for n, c in (("base", self.invalid_base), ("head", self.invalid_head)) if c]
+        return " and ".join(sides) or None
+
+    @property
+    def status_text(self) -> str:
+        """`changed (invalid at base: E002)`; the bare status for a valid record."""
+        if self.invalid_at is None:
+            return self.status
+        codes = sorted({*self.invalid_base, *self.invalid_head})
+        return f"{self.status} (invalid at {self.invalid_at}: {', '.join(codes)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,41 +93,77 @@ class DiffResult:
         return [f for f in self.introduced if not f.waived and f.severity.rank >= threshold]
 
 
-def _records_by_id(snapshot: Snapshot) -> dict[str, LoadedRecord[Record]]:
-    return dict(snapshot.repository.index.by_id)
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One record as one side of the diff has it, valid or not."""
+
+    kind: str
+    file: str
+    line: int
+    data: Any
+    errors: tuple[str, ...]
+    """E00x codes that make it invalid on this side (empty when it is valid)."""
+
+
+_VALIDATION_CODES = frozenset({"E001", "E002", "E003", "E004", "E005", "E006"})
+
+
+def _sides(snapshot: Snapshot) -> dict[str, _Side]:
+    codes: dict[str, set[str]] = {}
+    in_file: dict[str, set[str]] = {}  # for a finding that names no record
+    for finding in snapshot.repository.findings:
+        if finding.rule in _VALIDATION_CODES:
+            in_file.setdefault(finding.file, set()).add(finding.rule)
+            if finding.record:
+                codes.setdefault(finding.record, set()).add(finding.rule)
+    sides = {
+        record_id: _Side(record.kind, record.file, record.line, _data(record), ())
+        for record_id, record in snapshot.repository.index.by_id.items()
+    }
+    for record_id, broken in snapshot.invalid.items():
+        if record_id not in sides:
+            found = codes.get(record_id) or in_file.get(broken.file) or {"E002"}
+            errors = tuple(sorted(found))
+            sides[record_id] = _Side(broken.kind, broken.file, broken.line, broken.data, errors)
+    return sides
 
 
 def _record_changes(before: Snapshot, after: Snapshot) -> list[RecordChange]:
-    old, new = _records_by_id(before), _records_by_id(after)
+    old, new = _sides(before), _sides(after)
     changes: list[RecordChange] = []
     for record_id, record in new.items():
         previous = old.get(record_id)
         if previous is None:
-            changes.append(RecordChange(record_id, record.kind, "added", record.file, record.line))
+            changes.append(
+                RecordChange(
+                    record_id, record.kind, "added", record.file, record.line,
+                    invalid_head=record.errors,
+                )
+            )
             continue
-        fields = tuple(diff_values(_data(previous), _data(record)))
+        fields = tuple(diff_values(previous.data, record.data))
+        invalid = {"invalid_base": previous.errors, "invalid_head": record.errors}
         if previous.file != record.file:
             changes.append(
                 RecordChange(
-                    record_id,
-                    record.kind,
-                    "renamed",
-                    record.file,
-                    record.line,
-                    previous.file,
-                    fields,
+                    record_id, record.kind, "renamed", record.file, record.line, previous.file,
+                    fields, **invalid,
                 )
             )
-        elif fields:
+        elif fields or previous.errors != record.errors:
             changes.append(
                 RecordChange(
-                    record_id, record.kind, "changed", record.file, record.line, None, fields
+                    record_id, record.kind, "changed", record.file, record.line, None, fields,
+                    **invalid,
                 )
             )
     for record_id, previous in old.items():
         if record_id not in new:
             changes.append(
-                RecordChange(record_id, previous.kind, "removed", previous.file, previous.line)
+                RecordChange(
+                    record_id, previous.kind, "removed", previous.file, previous.line,
+                    invalid_base=previous.errors,
+                )
             )
     order = {"removed": 0, "added": 1, "renamed": 2, "changed": 3}
     changes.sort(key=lambda c: (order[c.status], c.file, c.id))
@@ -133,8 +187,10 @@ def diff_repository(
     today: dt.date,
     config: Config,
     edition: str | None = None,
+    debug: bool = False,
 ) -> DiffResult:
-    """Compare the records at `base_ref` with `head_ref` (default: the working tree)."""
+    """Compare the records at `base_ref` with `head_ref` (default: the working tree).
+    `debug`: a crashing rule raises instead of becoming a finding."""
     from itsm_cli.clauses.catalogue import load_catalogue
     from itsm_cli.clauses.coverage import compute_coverage
     from itsm_cli.rules.engine import check_repository
@@ -148,8 +204,8 @@ def diff_repository(
         after = load_commit(repo, workspace, repo.resolve(head_ref), cache, head_ref)
     before = load_commit(repo, workspace, base_sha, cache, base_ref)
 
-    checked_before = check_repository(before.repository, today, config)
-    checked_after = check_repository(after.repository, today, config)
+    checked_before = check_repository(before.repository, today, config, debug)
+    checked_after = check_repository(after.repository, today, config, debug)
     catalogue = load_catalogue(edition or config.edition)
     coverage_before = compute_coverage(
         before.repository.index, checked_before.findings, catalogue, today, config

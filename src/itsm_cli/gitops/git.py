@@ -40,6 +40,30 @@ class CommitInfo:
     subject: str
 
 
+_LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%s")
+
+
+def _null(sha: str) -> bool:
+    return not sha.strip("0")
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """What one commit did to one file."""
+
+    commit: CommitInfo
+    parent: str | None
+    """The first parent's sha (None for a root commit)."""
+    path: str
+    """The file's path in this commit (its old path when it was deleted)."""
+    old_path: str | None
+    """Its path in the parent: differs on a rename, None when the file was added."""
+    blob: str | None
+    """The blob after the commit; None when the commit deleted the file."""
+    old_blob: str | None
+    """The blob before; None when the commit added the file."""
+
+
 class GitRepo:
     """A Git repository found from a folder inside it."""
 
@@ -122,39 +146,69 @@ class GitRepo:
         data: bytes = self._repo.odb.stream(bytes.fromhex(sha)).read()
         return data
 
-    def log_file(
-        self, path: str, follow: bool = True
-    ) -> Iterator[tuple[CommitInfo, str, str | None]]:
-        """Commits touching `path` (newest first): the commit, the path in that commit, and
-        the path in its parent (differs on a rename; None when the file was added)."""
-        args = ["log", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s", "--name-status", "-z", "-M"]
-        if follow:
-            args.append("--follow")
-        out = self._run(*args, "--", path)
-        for chunk in out.split("\x1e"):
-            if not chunk.strip("\0\n"):
-                continue
-            header, _, rest = chunk.partition("\n")
-            sha, author, email, date, subject = header.rstrip("\0").split("\x1f", 4)
-            fields = [f for f in rest.strip("\n").split("\0") if f]
-            info = CommitInfo(sha, author, email, date, subject)
-            if not fields:
-                continue
-            status = fields[0].strip()
-            if status.startswith(("R", "C")) and len(fields) >= 3:
-                yield info, fields[2], fields[1]
-            elif status.startswith("A"):
-                yield info, fields[1], None
-            elif status.startswith("D"):
-                yield info, fields[1], fields[1]
-            else:
-                yield info, fields[1], fields[1]
+    def log_file(self, path: str, follow: bool = True) -> Iterator[FileChange]:
+        """Commits touching `path` (newest first), following renames, with the blobs the
+        file had before and after each."""
+        args = ["-M", "--follow"] if follow else ["-M"]
+        yield from self._log_changes(*args, "--", path)
 
-    def parent(self, sha: str) -> str | None:
+    def log_text(self, text: str, prefix: str) -> Iterator[FileChange]:
+        """Commits (newest first) that changed how often `text` occurs in a file under
+        `prefix`, with those files (Git's pickaxe, `-S`)."""
+        yield from self._log_changes("-M", f"-S{text}", "--", prefix or ".")
+
+    def _log_changes(self, *args: str) -> Iterator[FileChange]:
+        # Every field ends in NUL, which no subject, name or path can hold (separators such
+        # as U+001E or U+001F can be in a subject or an author's name).
+        out = self._run(
+            "log", "--format=" + "%x00".join(_LOG_FIELDS) + "%x00", "--raw", "--no-abbrev",
+            "-z", *args,
+        )
+        tokens = out.split("\0")
+        at = 0
+        while at + len(_LOG_FIELDS) <= len(tokens):
+            if not tokens[at]:
+                at += 1
+                continue
+            sha, parents, author, email, date, subject = tokens[at : at + len(_LOG_FIELDS)]
+            at += len(_LOG_FIELDS)
+            info = CommitInfo(sha, author, email, date, subject)
+            parent = parents.split()[0] if parents.split() else None
+            while at < len(tokens) and (not tokens[at] or tokens[at].lstrip("\n")[:1] == ":"):
+                raw = tokens[at].lstrip("\n")
+                at += 1
+                if not raw:
+                    continue
+                parts = raw[1:].split(" ")
+                if len(parts) != 5:  # a merge's combined diff (`::…`, one path): not ours
+                    at += 1
+                    continue
+                _old_mode, _new_mode, old_blob, new_blob, status = parts
+                if status[:1] in ("R", "C"):
+                    old_path, new_path = tokens[at], tokens[at + 1]
+                    at += 2
+                else:
+                    old_path = new_path = tokens[at]
+                    at += 1
+                yield FileChange(
+                    info,
+                    parent,
+                    new_path,
+                    None if status[:1] == "A" else old_path,
+                    None if _null(new_blob) else new_blob,
+                    None if _null(old_blob) else old_blob,
+                )
+
+    def files_containing(self, commit: str, text: str, prefix: str) -> list[str]:
+        """Paths under `prefix` whose content at `commit` holds `text` (`git grep`)."""
         try:
-            return self._run("rev-parse", "--verify", "--quiet", f"{sha}^")
-        except GitError:
-            return None
+            out = self._run(
+                "grep", "-z", "-l", "-F", "-e", text, commit, "--", prefix or "."
+            )
+        except GitError:  # git grep exits 1 when nothing matches
+            return []
+        head = f"{commit}:"
+        return [p.removeprefix(head) for p in out.split("\0") if p]
 
     def blob_at(self, commit: str, path: str) -> bytes | None:
         entries = self.tree(commit, path)

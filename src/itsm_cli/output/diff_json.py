@@ -38,6 +38,7 @@ def render_diff(result: DiffResult, options: RenderOptions) -> str:
                     "file": r.file,
                     "oldFile": r.old_file,
                     "changes": [change_to_json(c) for c in r.changes],
+                    "invalid": {"base": list(r.invalid_base), "head": list(r.invalid_head)},
                 }
                 for r in result.records
             ],
@@ -62,6 +63,8 @@ def render_history(history: RecordHistory, options: RenderOptions) -> str:
             "version": SCHEMA_VERSION,
             "record": history.record,
             "file": history.file,
+            "deleted": history.deleted,
+            "deletedIn": history.deleted_in or None,
             "commits": [
                 {
                     "commit": e.commit.sha if e.commit else None,

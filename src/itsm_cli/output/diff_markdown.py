@@ -83,7 +83,7 @@ def render_diff(
                 if record.old_file
                 else _code(record.file, False)
             )
-            body.append(f"- **{_cell(record.id)}** ({record.kind}) {record.status}: {where}")
+            body.append(f"- **{_cell(record.id)}** ({record.kind}) {record.status_text}: {where}")
             for change in record.changes:
                 # Keys and values are the record's text, shown as code: inert (no link,
                 # image, mention or HTML).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from itsm_cli.findings import Finding
 from itsm_cli.gitops.changes import FieldChange, show_value
 from itsm_cli.gitops.diff import DiffResult
@@ -47,7 +49,7 @@ def render_diff(result: DiffResult, options: RenderOptions) -> str:
         if record.old_file:
             where = terminal_safe(f"{record.old_file} → {record.file}")
         mark = paint(_MARK[record.status], _COLOR[record.status])
-        lines.append(f"  {mark} {record.id} ({record.kind}) {record.status}: {where}")
+        lines.append(f"  {mark} {record.id} ({record.kind}) {record.status_text}: {where}")
         for change in record.changes:
             lines.append(f"      {field_line(record.id, change)}")
     lines.append("")
@@ -68,9 +70,26 @@ def render_diff(result: DiffResult, options: RenderOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
+# C0 controls but tab and newline, DEL, and C1 controls: ESC and CSI start terminal escape
+# sequences, OSC ones can set the window title or write links, BEL rings. A commit subject,
+# an author's name or a record value can hold them; history shows them as `\x1b`, not raw.
+# (Private to history for now: diff and the other outputs get the same treatment elsewhere.)
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """`text` with every terminal control character written as a visible `\\xNN` escape."""
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def render_history(history: RecordHistory, options: RenderOptions) -> str:
     paint = _Paint(options.color)
-    lines = [paint(f"History of {history.record} ({history.file})", "1")]
+    title = f"History of {_printable(history.record)} ({_printable(history.file)})"
+    if history.deleted_in:
+        title += f", deleted in {history.deleted_in[:8]}"
+    elif history.deleted:
+        title += ", deleted in the working tree (not committed yet)"
+    lines = [paint(title, "1")]
     if not history.entries:
         lines.append("  no commit has changed this record yet")
     for entry in history.entries:
@@ -78,8 +97,19 @@ def render_history(history: RecordHistory, options: RenderOptions) -> str:
             head = paint("uncommitted", "33") + " working tree"
         else:
             c = entry.commit
-            head = f"{paint(c.sha[:8], '33')} {c.date[:10]} {c.author} — {c.subject}"
-        lines.append(f"{head} [{entry.status}: {entry.file}]")
+            head = (
+                f"{paint(c.sha[:8], '33')} {_printable(c.date[:10])} {_printable(c.author)} "
+                f"— {_printable(c.subject)}"
+            )
+        status = entry.status
+        if status == "removed" and history.deleted:
+            status = paint("deleted", "31")
+        lines.append(f"{head} [{status}: {_printable(entry.file)}]")
         for change in entry.changes:
-            lines.append(f"    {change.path}: {show_value(change.old)} → {show_value(change.new)}")
+            lines.append(
+                "    "
+                + _printable(
+                    f"{change.path}: {show_value(change.old)} → {show_value(change.new)}"
+                )
+            )
     return "\n".join(lines) + "\n"

@@ -141,6 +141,18 @@ class Omission:
         return f"{self.subject} {self.reason} ({self.rule} at {self.location})"
 
 
+@dataclass(frozen=True, slots=True)
+class InvalidRecord:
+    """A document with an id that failed validation, as written (for `itsm diff`, which
+    compares it field by field with the other side)."""
+
+    id: str
+    kind: str
+    file: str
+    line: int
+    data: dict[str, Any]
+
+
 @dataclass(slots=True)
 class LoadResult:
     records: list[LoadedRecord[Record]] = field(default_factory=list)
@@ -151,6 +163,8 @@ class LoadResult:
     them are not reported again as missing."""
     left_out: list[Omission] = field(default_factory=list)
     """The documents (or files) that yielded no record, each with the finding that says why."""
+    invalid: list[InvalidRecord] = field(default_factory=list)
+    """The documents behind `broken` that have an id."""
 
     def extend(self, other: LoadResult) -> None:
         self.records.extend(other.records)
@@ -158,6 +172,7 @@ class LoadResult:
         self.files.extend(other.files)
         self.broken.update(other.broken)
         self.left_out.extend(other.left_out)
+        self.invalid.extend(other.invalid)
 
 
 def relative(path: Path, root: Path) -> str:
@@ -584,7 +599,9 @@ def _add(read: _ReadFile, result: LoadResult) -> None:
             if isinstance(doc.data, dict):
                 raw_id = _raw_id(doc.data)
                 if raw_id:
-                    result.broken[raw_id] = str(doc.data.get("kind", ""))
+                    kind = str(doc.data.get("kind", ""))
+                    result.broken[raw_id] = kind
+                    result.invalid.append(InvalidRecord(raw_id, kind, file, doc.line, doc.data))
     if records == 0 and not parsed.findings:
         result.findings.append(_empty_file(file))
     for raw_id in read.text_ids:
