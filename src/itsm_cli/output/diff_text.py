@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from itsm_cli.findings import Finding
 from itsm_cli.gitops.changes import FieldChange, show_value
 from itsm_cli.gitops.diff import DiffResult
@@ -70,21 +68,9 @@ def render_diff(result: DiffResult, options: RenderOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
-# C0 controls but tab and newline, DEL, and C1 controls: ESC and CSI start terminal escape
-# sequences, OSC ones can set the window title or write links, BEL rings. A commit subject,
-# an author's name or a record value can hold them; history shows them as `\x1b`, not raw.
-# (Private to history for now: diff and the other outputs get the same treatment elsewhere.)
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _printable(text: str) -> str:
-    """`text` with every terminal control character written as a visible `\\xNN` escape."""
-    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
 def render_history(history: RecordHistory, options: RenderOptions) -> str:
     paint = _Paint(options.color)
-    title = f"History of {_printable(history.record)} ({_printable(history.file)})"
+    title = f"History of {terminal_safe(history.record)} ({terminal_safe(history.file)})"
     if history.deleted_in:
         title += f", deleted in {history.deleted_in[:8]}"
     elif history.deleted:
@@ -98,17 +84,17 @@ def render_history(history: RecordHistory, options: RenderOptions) -> str:
         else:
             c = entry.commit
             head = (
-                f"{paint(c.sha[:8], '33')} {_printable(c.date[:10])} {_printable(c.author)} "
-                f"— {_printable(c.subject)}"
+                f"{paint(c.sha[:8], '33')} {terminal_safe(c.date[:10])} {terminal_safe(c.author)} "
+                f"— {terminal_safe(c.subject)}"
             )
         status = entry.status
         if status == "removed" and history.deleted:
             status = paint("deleted", "31")
-        lines.append(f"{head} [{status}: {_printable(entry.file)}]")
+        lines.append(f"{head} [{status}: {terminal_safe(entry.file)}]")
         for change in entry.changes:
             lines.append(
                 "    "
-                + _printable(
+                + terminal_safe(
                     f"{change.path}: {show_value(change.old)} → {show_value(change.new)}"
                 )
             )
