@@ -31,7 +31,7 @@ def test_findings_beside_dates_at_the_ends_of_the_calendar(
         ("CAP002", "CAP-FAR"),
         ("CON004", "CON-FAR"),
         ("E002", "MEAS-YEAR-ZERO"),
-        ("REP002", "MEAS-FAR-9999-12"),
+        ("REP003", "MEAS-FAR-9999-12"),
         ("SUP001", "SUP-FAR"),
     }
     # reviewed on 9999-12-31: the next review (beyond the calendar) is not overdue
@@ -56,6 +56,10 @@ def test_measurement_periods_at_the_ends_of_the_calendar(
         "measurements/sla-far", "period:", after="id: MEAS-YEAR-ZERO"
     )
     assert year_zero["message"] == "'0000-01' is not a period: the calendar has no year 0000"
-    latest = found["REP002", "MEAS-FAR-9999-12"]
-    assert latest["message"].startswith("availability 98.5 % in 9999-12, the latest Measurement")
+    future = found["REP003", "MEAS-FAR-9999-12"]
+    assert future["message"] == (
+        "period 9999-12 (9999-12-01 to 9999-12-31) has not begun on 2026-11-23: this "
+        "Measurement counts for nothing until it ends"
+    )
+    assert ("REP002", "MEAS-FAR-9999-12") not in found
     assert ("REP001", "SLA-FAR") not in found
