@@ -1,6 +1,6 @@
-"""REP001–REP002 (the one-period cases) on the fixture in `tests/rules/reporting/` (see its README), run through
-`itsm check --select REP`; the period helpers; and the reporting findings on the example
-records."""
+"""REP001–REP002, one period at a time, on the fixture in `tests/rules/reporting/` (see its
+README), run through `itsm check --select REP`; the period helpers; and the reporting
+findings on the example records."""
 
 from __future__ import annotations
 

@@ -323,9 +323,11 @@ def find_breached_targets(ctx: RuleContext) -> Iterator[Finding]:
             shared = ""
             if len(holding) > 1:
                 others = ", ".join(
-                    f"{r.id} {figure(r.model.spec.values[key])}" for r in holding if r is not at
+                    f"{r.id} has {figure(r.model.spec.values[key])}"
+                    for r in holding
+                    if r is not at
                 )
-                shared = f" (the worse of the period's Measurements; {others})"
+                shared = f" (the worse of {len(holding)} Measurements for {latest}; {others})"
             yield ctx.finding(
                 at,
                 f"{key} {figure(value)}{unit} in {latest}, the latest Measurement of "
