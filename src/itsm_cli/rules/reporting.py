@@ -341,9 +341,9 @@ def find_breached_targets(ctx: RuleContext) -> Iterator[Finding]:
     "REP003", Severity.WARNING, _REP,
     summary="A Measurement is for a period that has not ended (it counts for nothing until "
     "then).",
-    hint="Measure a period once it has ended: correct `spec.period` if it is a typo, or keep "
-    "the record as a draft of the running period and expect REP001/REP002 to ignore it "
-    "until the day after its last day.",
+    hint="Record a period once it has ended, or correct `spec.period` if it is a typo; a "
+    "Measurement written early counts (REP001, REP002) from the day after the period's "
+    "last day.",
     failing="""
         kind: Measurement
         spec:
