@@ -10,7 +10,7 @@ A period is complete when its last day is before today (2026-10 is complete from
 is REP003 and counts for nothing: it is never the latest, never fills a REP001 gap.
 
 REP001 decisions:
-- Only SLAs are checked (DESIGN §4); OLAs are internal and reported as the provider decides.
+- Only SLAs are checked; OLAs are internal and reported as the provider decides.
 - The periods due are the last 12 complete months (`monthly`, the default; on 2026-11-23:
   2025-11 … 2026-10) or the last 4 complete quarters (`quarterly`; on 2026-11-23: 2025-Q4 …
   2026-Q3, the quarters that end within those 12 months); one finding per period missing.
