@@ -51,9 +51,15 @@ def test_example_records_show_the_documented_gaps(monkeypatch: pytest.MonkeyPatc
         ("CAP002", "CAP-HOSTING-PLATFORM", False),
         ("CON002", "CON-SERVICE-DESK", False),
         ("REP002", "MEAS-TAILSPIN-NETWORK-2026-10", False),
+        # months since validFrom without a Measurement (20 findings, listed in
+        # tests/rules/test_reporting_rules.py)
+        ("REP001", "SLA-ACME-HOSTING", False),
+        ("REP001", "SLA-CONTOSO-SOC", False),
+        ("REP001", "SLA-FABRIKAM-WORKPLACE", False),
+        ("REP001", "SLA-TAILSPIN-NETWORK", False),
     }
     assert data["summary"] == {
-        "errors": 2, "warnings": 4, "infos": 0, "waived": 1, "records": 62, "files": 52,
+        "errors": 2, "warnings": 24, "infos": 0, "waived": 1, "records": 62, "files": 52,
     }
 
 
@@ -68,8 +74,8 @@ def test_text_output_sorted_by_file_and_line_with_summary_by_area(
     assert keys == sorted(keys)
     assert "records/agreements/sla-contoso-soc.yaml:14:1: SLM003" in out
     assert "(waived by WVR-SKYLINE-RENEWAL)" in out
-    assert "✖ 2 errors, 4 warnings, 1 waived in 62 records in 52 files" in out
-    assert "by area: documented information 2, " in out
+    assert "✖ 2 errors, 24 warnings, 1 waived in 62 records in 52 files" in out
+    assert "by area: service reporting 21, documented information 2, " in out
 
 
 def test_select_and_ignore_by_prefix_or_code(sms: Path) -> None:
@@ -201,12 +207,16 @@ def test_waiver_of_unknown_rule_and_unused_waiver(sms: Path) -> None:
 def test_a_named_file_is_checked_in_the_context_of_every_record(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The SLA names services and is measured in other files; none of that is "missing", and
-    # findings about other files (DOC001, CON002, …) are not shown.
+    # The SLA names services and is measured in other files; none of that is "missing"
+    # (REP001 names only the months nobody measured), and findings about other files
+    # (DOC001, CON002, …) are not shown.
     monkeypatch.chdir(ROOT)
     code, data = check_json("records/agreements/sla-contoso-soc.yaml")
-    assert [(f["rule"], f["record"]) for f in data["findings"]] == [
-        ("SLM003", "SLA-CONTOSO-SOC")
+    assert [(f["rule"], f["record"], f["message"].split()[3]) for f in data["findings"]] == [
+        ("SLM003", "SLA-CONTOSO-SOC", "no"),
+        ("REP001", "SLA-CONTOSO-SOC", "2026-05,"),
+        ("REP001", "SLA-CONTOSO-SOC", "2026-06,"),
+        ("REP001", "SLA-CONTOSO-SOC", "2026-07,"),
     ]
     assert (data["summary"]["records"], data["summary"]["files"]) == (1, 1)
     assert code == 0

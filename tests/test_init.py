@@ -108,7 +108,7 @@ def test_check_lists_the_mandatory_documents_still_to_write_and_waives_nothing(
 
 def test_example_dates_follow_today(scaffolded: Path) -> None:
     sla = yaml.safe_load((scaffolded / RECORDS[1]).read_text())
-    assert str(sla["spec"]["validFrom"]) == "2026-01-01"
+    assert str(sla["spec"]["validFrom"]) == "2026-10-01"  # the month its Measurement reports
     assert str(sla["spec"]["validUntil"]) == "2027-12-31"
     assert str(sla["metadata"]["lastReviewed"]) == TODAY
     measurement = yaml.safe_load((scaffolded / RECORDS[5]).read_text())

@@ -33,9 +33,13 @@ WEB_AVAILABILITY = {
 }
 
 
-def attainment(values: list[float], objective: float) -> str:
-    met = sum(1 for v in values if v >= objective)
-    return f"{100 * met / len(values):.1f} % ({met} of {len(values)})"
+def attainment(values: list[float | None], objective: float) -> str:
+    """Over the due periods (complete, within the agreement's validity), None where a due
+    period has no value: "7 of 10 periods met, 2 not measured"."""
+    met = sum(1 for v in values if v is not None and v >= objective)
+    missing = values.count(None)
+    tail = f", {missing} not measured" if missing else ""
+    return f"{100 * met / len(values):.1f} % ({met} of {len(values)} periods met{tail})"
 
 
 def test_markdown_matches_golden_file(reports: Reports) -> None:
@@ -65,10 +69,16 @@ def test_html_targets_table_has_actuals_and_hand_computed_attainment(
     assert availability["Unit"] == "percent"
     assert availability["Actual"] == "99.86"
     assert availability["Status"] == "breached"
-    expected = attainment(list(WEB_AVAILABILITY.values()), 99.9)
-    assert expected == "77.8 % (7 of 9)"
+    # due: 2026-01 … 2026-10 (2025-11 and 2025-12 are before validFrom); 2026-06 has no
+    # Measurement, so it is due and not measured, never left out
+    due = [f"2026-{month:02d}" for month in range(1, 11)]
+    expected = attainment([WEB_AVAILABILITY.get(p) for p in due], 99.9)
+    assert expected == "70.0 % (7 of 10 periods met, 1 not measured)"
     assert availability["Attainment (2025-11 to 2026-10)"] == expected
-    assert web.row("p1-response")["Attainment (2025-11 to 2026-10)"] == "71.4 % (5 of 7)"
+    # no P1 incident in 2026-02 and 2026-07: no value, so not measured either
+    assert web.row("p1-response")["Attainment (2025-11 to 2026-10)"] == (
+        "50.0 % (5 of 10 periods met, 3 not measured)"
+    )
     assert web.row("satisfaction")["Status"] == "met"
     mail = tables["targets-SLA-MAIL"].row("availability")
     assert mail["Actual"] == "99.85"
@@ -140,7 +150,11 @@ def test_agreement_option_takes_an_ola(reports: Reports) -> None:
     assert "## OLA OLA-DESK: Service desk first response" in text
     assert "- **Provider:** Service Desk team" in text
     assert "SLA-WEB" not in text
-    row = "| first-response | response-time | – | ≤ 15 | min | 17 | **breached** | 50.0 % (1 of 2)"
+    # no validity dates: each of the 12 complete periods is due, 10 of them not measured
+    row = (
+        "| first-response | response-time | – | ≤ 15 | min | 17 | **breached** | "
+        "8.3 % (1 of 12 periods met, 10 not measured)"
+    )
     assert row in text
     assert "Up to 720 contacts a week" in text
 
@@ -216,3 +230,52 @@ def test_repository_without_slas(
     html = reports.ok("service", fmt="html")
     assert "<p>No SLA to report on.</p>" in html
     assert reports.svgs(html) == []
+
+
+MEASUREMENTS = Path(__file__).parents[1] / "rules" / "measurements"
+"""The REP001–REP004 fixture (tests/rules/measurements/README.md): duplicates, gaps, periods
+not ended."""
+
+
+def test_attainment_counts_due_periods_not_measured_ones(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SLA-GAPS is in force over the whole window 2025-11 … 2026-10: 12 periods due, 9
+    measured and met (2026-03 twice: the worse, 99.92, still meets), 3 not measured."""
+    monkeypatch.chdir(MEASUREMENTS)
+    text = reports.ok("service", "--agreement", "SLA-GAPS")
+    assert (
+        "| availability | availability | – | ≥ 99.9 | percent | 99.95 | met | "
+        "75.0 % (9 of 12 periods met, 3 not measured) |"
+    ) in text
+    assert "**Not measured:** 2026-01, 2026-05, 2026-07" in text
+    assert "| 2026-03 | measured | 99.92 |" in text
+
+
+def test_two_measurements_of_one_period_show_the_worse_and_a_running_period_counts_nothing(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SLA-DUP, --period 2026-11 on 2026-11-23: the month is still running (its Measurement is
+    not shown and not counted); 2026-10, the one due period, has the worse of its two
+    Measurements: availability 99.85 (not A's 99.95), p1-response 20 (not B's 10)."""
+    monkeypatch.chdir(MEASUREMENTS)
+    html = reports.ok("service", "--agreement", "SLA-DUP", "--period", "2026-11", fmt="html")
+    tables = reports.tables(html)
+    history = tables["history-SLA-DUP"]
+    assert history.row("2026-11") == {
+        "Period": "2026-11", "State": "not ended",
+        "availability": "", "p1-response": "", "satisfaction": "",
+    }
+    assert history.row("2026-10") == {
+        "Period": "2026-10", "State": "measured",
+        "availability": "99.85", "p1-response": "20", "satisfaction": "4",
+    }
+    targets = tables["targets-SLA-DUP"]
+    attained = {t: targets.row(t)["Attainment (2025-12 to 2026-11)"]
+                for t in ("availability", "p1-response", "satisfaction")}
+    assert attained == {
+        "availability": "0.0 % (0 of 1 period met)",
+        "p1-response": "0.0 % (0 of 1 period met)",
+        "satisfaction": "100.0 % (1 of 1 period met)",
+    }
+    assert "not ended: the period is still running" in html

@@ -133,7 +133,8 @@ def test_once_their_day_has_come_the_entries_count(
     """On 2027-03-01 every entry but the 2029 review has happened: no DOC004 on them, and
     the rules they were kept out of fire on them."""
     _, found = run_check(REPO, today="2027-03-01")
-    keyed = by_rule_and_record([f for f in found if f["rule"] != "DOC002"])
+    # REP001 (one finding per missing month of SLA-SHOP) is not this fixture's subject.
+    keyed = by_rule_and_record([f for f in found if f["rule"] not in ("DOC002", "REP001")])
     assert [k for k in keyed if k[0] == "DOC004"] == [("DOC004", "EV-POLICY")]
     for key in [
         ("CON003", "CON-SHOP"),  # the 2027-03-01 test failed with no actions

@@ -1,6 +1,6 @@
-"""REP001–REP002 on the fixture in `tests/rules/reporting/` (see its README), run through
-`itsm check --select REP`; the period helpers; and the reporting findings on the example
-records."""
+"""REP001–REP002, one period at a time, on the fixture in `tests/rules/reporting/` (see its
+README), run through `itsm check --select REP`; the period helpers; and the reporting
+findings on the example records."""
 
 from __future__ import annotations
 
@@ -48,12 +48,12 @@ def test_rep001_messages_name_the_period(findings: list[Any]) -> None:
     messages = {f["record"]: f["message"] for f in findings if f["rule"] == "REP001"}
     assert messages == {
         # the retired 2026-10 Measurement does not count
-        "SLA-MISSING": "no Measurement for 2026-10, the last complete monthly reporting "
-        "period (latest: 2026-09)",
-        "SLA-UNREPORTED": "no Measurement for 2026-10, the last complete monthly reporting "
-        "period (none yet)",
-        "SLA-QUARTERLY-GAP": "no Measurement for 2026-Q3, the last complete quarterly "
-        "reporting period (latest: 2026-08)",
+        "SLA-MISSING": "no Measurement for 2026-10, a complete monthly reporting period of "
+        "the last 12 months (latest: 2026-09)",
+        "SLA-UNREPORTED": "no Measurement for 2026-10, a complete monthly reporting period "
+        "of the last 12 months (none yet)",
+        "SLA-QUARTERLY-GAP": "no Measurement for 2026-Q3, a complete quarterly reporting "
+        "period of the last 12 months (latest: 2026-08)",
     }
     f = next(f for f in findings if f["rule"] == "REP001")
     assert f["severity"] == "warning"
@@ -77,7 +77,8 @@ def test_rep001_first_whole_period_of_a_new_agreement(run_check: RunCheck) -> No
     _, rep001 = run_check(FIXTURE, "--select", "REP001", today="2026-12-01")
     found = {f["record"]: f["message"] for f in rep001}
     assert found["SLA-NEW"] == (
-        "no Measurement for 2026-11, the last complete monthly reporting period (none yet)"
+        "no Measurement for 2026-11, a complete monthly reporting period of the last 12 "
+        "months (none yet)"
     )
     # quarterly agreements still look at 2026-Q3
     assert "SLA-QUARTERLY-MONTHS" not in found
@@ -91,16 +92,30 @@ def test_text_output(run_check_text: RunCheckText, line_of: LineOf) -> None:
 
 
 def test_example_records(run_check: RunCheck, line_of: LineOf) -> None:
-    """records/README.md: REP002 on MEAS-TAILSPIN-NETWORK-2026-10 only (the csat miss of
-    MEAS-FABRIKAM-WORKPLACE-2026-08 is not the latest); every agreement has 2026-10."""
+    """records/README.md: REP001 for each month since validFrom that nobody measured (each
+    SLA has 2026-08 … 2026-10), REP002 on MEAS-TAILSPIN-NETWORK-2026-10 only (the csat miss
+    of MEAS-FABRIKAM-WORKPLACE-2026-08 is not the latest)."""
     _, found = run_check(EXAMPLES, "--select", "REP")
+    missing = {
+        "SLA-ACME-HOSTING": ["2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"],
+        "SLA-CONTOSO-SOC": ["2026-05", "2026-06", "2026-07"],
+        "SLA-FABRIKAM-WORKPLACE": ["2026-04", "2026-05", "2026-06", "2026-07"],
+        "SLA-TAILSPIN-NETWORK": ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05",
+                                 "2026-06", "2026-07"],
+    }
+    assert {
+        sla: [f["message"].split()[3].rstrip(",") for f in found if f["record"] == sla]
+        for sla in missing
+    } == missing
     file = "records/measurements/sla-tailspin-network.yaml"
-    assert [(f["rule"], f["record"], f["file"], f["line"], f["message"]) for f in found] == [
+    assert [(f["rule"], f["record"], f["file"], f["line"], f["message"]) for f in found
+            if f["rule"] != "REP001"] == [
         ("REP002", "MEAS-TAILSPIN-NETWORK-2026-10", file,
          line_of(EXAMPLES, file, "availability:", "id: MEAS-TAILSPIN-NETWORK-2026-10"),
          "availability 99.82 % in 2026-10, the latest Measurement of SLA-TAILSPIN-NETWORK, "
          "misses the target >= 99.9 %"),
     ]
+    assert len(found) == 1 + sum(len(periods) for periods in missing.values())
 
 
 # --- periods ---------------------------------------------------------------------------

@@ -104,6 +104,9 @@ def _tokens(today: dt.date) -> dict[str, str]:
     return {
         "@TODAY@": today.isoformat(),
         "@YEAR_START@": dt.date(today.year, 1, 1).isoformat(),
+        # The example SLA starts with the last complete month, which its one Measurement
+        # reports: every period due (REP001) is measured.
+        "@LAST_PERIOD_START@": last_month.isoformat(),
         "@NEXT_YEAR_END@": dt.date(today.year + 1, 12, 31).isoformat(),
         "@LAST_PERIOD@": last_month.strftime("%Y-%m"),
         "@MONTH_1@": months[0].isoformat(),

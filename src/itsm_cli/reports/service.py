@@ -8,18 +8,23 @@ report covers the last complete period before today. A `--period` of the other g
 is converted: a quarter given for a monthly agreement means its last month, a month given
 for a quarterly agreement means the quarter containing it (the report says so).
 
-Which periods count follows REP001 (`itsm_cli.rules.reporting`, whose period helpers this
+Which periods count follows REP001–REP004 (`itsm_cli.rules.reporting`, whose `Period` this
 module uses): a period without a Measurement is "not measured" only when it lies wholly within
-the agreement's validity, otherwise it is "outside agreement"; retired Measurements are
-withdrawn and ignored; a quarter of a quarterly agreement reported by three monthly
-Measurements is "measured by month" (not a gap, but with no quarterly values to show).
+the agreement's validity, otherwise it is "outside agreement"; a period that has not ended
+(its last day is today or later) is "not ended" and its Measurements count for nothing yet;
+retired Measurements are withdrawn and ignored; where two Measurements share a period, the
+worse value of each target counts; a quarter of a quarterly agreement reported by three
+monthly Measurements is "measured by month" (not a gap, but with no quarterly values to show).
+
+Attainment counts the due periods, not the measured ones: the complete periods of the window
+that lie wholly within the agreement's validity, but those measured by month (which have no
+value to compare). "7 of 10 periods met, 2 not measured": 10 due, 7 met, 2 without a value
+for the target, 1 breached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from itsm_cli.records.fields import Status
@@ -27,7 +32,7 @@ from itsm_cli.records.models import OLA, SLA, Agreement, Measurement, Target
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.record_rows import service_titles
-from itsm_cli.rules.reporting import last_complete_period, months_of, period_bounds
+from itsm_cli.rules.reporting import Period, worse
 
 if TYPE_CHECKING:
     from itsm_cli.records.index import RepoIndex
@@ -40,6 +45,7 @@ WINDOW = 12
 COMPARATOR_SYMBOL = {">=": "≥", "<=": "≤"}
 MET, BREACHED, NOT_MEASURED = "met", "breached", "not measured"
 MEASURED, OUTSIDE, BY_MONTH = "measured", "outside agreement", "measured by month"
+NOT_ENDED = "not ended"
 CSS = {
     MET: "met",
     BREACHED: "breached",
@@ -47,82 +53,9 @@ CSS = {
     MEASURED: "",
     OUTSIDE: "muted",
     BY_MONTH: "",
+    NOT_ENDED: "muted",
 }
 """The class of base.html.j2's stylesheet that colours each status."""
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Period:
-    """A calendar month or quarter, ordered in time within its granularity."""
-
-    ordinal: int
-    """year * 12 + month - 1 for months, year * 4 + quarter - 1 for quarters."""
-    quarterly: bool
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        match = _PERIOD.match(text)
-        if match is None:
-            raise ValueError(
-                f"'{text}' is not a period: write a month (2026-10) or a quarter (2026-Q3)"
-            )
-        year = int(match.group(1))
-        if match.group(3):
-            return cls(year * 4 + int(match.group(3)) - 1, True)
-        return cls(year * 12 + int(match.group(2)) - 1, False)
-
-    @classmethod
-    def last_complete(cls, today: dt.date, quarterly: bool) -> Period:
-        """The last period that ended before `today` (REP001's reckoning)."""
-        try:
-            return cls.parse(last_complete_period(today, "quarterly" if quarterly else "monthly"))
-        except ValueError as exc:
-            raise ReportError(f"{exc}; give --period or another --today") from exc
-
-    @property
-    def year(self) -> int:
-        return self.ordinal // (4 if self.quarterly else 12)
-
-    @property
-    def number(self) -> int:
-        """Month 1–12 or quarter 1–4."""
-        return self.ordinal % (4 if self.quarterly else 12) + 1
-
-    @property
-    def start(self) -> dt.date:
-        return period_bounds(str(self))[0]
-
-    @property
-    def end(self) -> dt.date:
-        return period_bounds(str(self))[1]
-
-    def shift(self, periods: int) -> Period:
-        return Period(self.ordinal + periods, self.quarterly)
-
-    def as_granularity(self, quarterly: bool) -> Period:
-        """This period in the other granularity: the quarter containing a month, or the last
-        month of a quarter."""
-        if quarterly == self.quarterly:
-            return self
-        if quarterly:
-            return Period(self.year * 4 + (self.number - 1) // 3, True)
-        return Period(self.year * 12 + self.number * 3 - 1, False)
-
-    def short_label(self, first: bool = False) -> str:
-        """A label narrow enough for a chart of 12 bars: the year only on January or Q1, and
-        on the first bar unless the next one starts a year."""
-        name = f"Q{self.number}" if self.quarterly else _MONTHS[self.number - 1]
-        with_year = self.number == 1 or (first and self.shift(1).number != 1)
-        return f"{name} {self.year}" if with_year else name
-
-    def __str__(self) -> str:
-        if self.quarterly:
-            return f"{self.year:04d}-Q{self.number}"
-        return f"{self.year:04d}-{self.number:02d}"
-
 
 def fmt_number(value: float) -> str:
     """A number as written in a record: 99.9, 4, 0.25 (no float noise, no rounding away
@@ -169,15 +102,33 @@ def _chosen(data: ReportInput) -> list[LoadedRecord[Agreement]]:
     return [cast("LoadedRecord[Agreement]", found)]
 
 
-def _measurements(index: RepoIndex, agreement_id: str) -> dict[str, list[Measurement]]:
+def _last_complete(today: dt.date, quarterly: bool) -> Period:
+    try:
+        return Period.last_complete(today, quarterly)
+    except ValueError as exc:
+        raise ReportError(f"{exc}; give --period or another --today") from exc
+
+
+def _measurements(index: RepoIndex, agreement_id: str) -> dict[Period, list[Measurement]]:
     """The Measurements of one agreement that are not retired (withdrawn reports, as REP001
-    treats them), by period text, in file order."""
-    by_period: dict[str, list[Measurement]] = {}
+    treats them), by period, in file order."""
+    by_period: dict[Period, list[Measurement]] = {}
     for record in index.of_kind(Measurement):
         spec = record.model.spec
         if spec.agreement == agreement_id and record.model.metadata.status is not Status.RETIRED:
-            by_period.setdefault(spec.period, []).append(record.model)
+            by_period.setdefault(Period.parse(spec.period), []).append(record.model)
     return by_period
+
+
+def _worst_values(targets: list[Target], found: list[Measurement]) -> dict[str, float]:
+    """The value of each target in a period, the worse where two Measurements share it
+    (REP002's reading)."""
+    merged: dict[str, float] = {}
+    for target in targets:
+        shared = [m.spec.values[target.id] for m in found if target.id in m.spec.values]
+        if shared:
+            merged[target.id] = worse(target, shared)
+    return merged
 
 
 def _inside(period: Period, start: dt.date | None, end: dt.date | None) -> bool:
@@ -196,7 +147,7 @@ def _agreement(
     spec = model.spec
     quarterly = spec.reporting_frequency == "quarterly"
     if requested is None:
-        period = Period.last_complete(today, quarterly)
+        period = _last_complete(today, quarterly)
         period_note = f"the last complete {'quarter' if quarterly else 'month'} before {today}"
     else:
         period = requested.as_granularity(quarterly)
@@ -211,22 +162,25 @@ def _agreement(
 
     periods: list[dict[str, Any]] = []
     values: dict[str, list[float | None]] = {t.id: [] for t in spec.targets}
+    due: list[bool] = []
     for p in window:
-        found = measured.get(str(p), [])
-        merged: dict[str, float] = {}
-        for measurement in found:
-            merged.update(measurement.spec.values)
-        if found:
+        found = measured.get(p, [])
+        inside = _inside(p, spec.valid_from, spec.valid_until)
+        if not p.complete(today):
+            state, found = NOT_ENDED, []  # REP003: a running period has no result yet
+        elif found:
             state = MEASURED
-        elif p.quarterly and all(month in measured for month in months_of(str(p))):
+        elif p.quarterly and all(month in measured for month in p.months()):
             # REP001 counts three monthly reports as the quarter's; their values cannot be
             # combined into the quarter's, so the period shows none.
             state = BY_MONTH
-            found = [m for month in months_of(str(p)) for m in measured[month]]
-        elif _inside(p, spec.valid_from, spec.valid_until):
+            found = [m for month in p.months() for m in measured[month]]
+        elif inside:
             state = NOT_MEASURED
         else:
             state = OUTSIDE
+        due.append(inside and state in (MEASURED, NOT_MEASURED))
+        merged = _worst_values(spec.targets, found) if state == MEASURED else {}
         cells = []
         for target in spec.targets:
             actual = merged.get(target.id)
@@ -247,7 +201,9 @@ def _agreement(
             }
         )
 
-    targets = [_target(record.id, target, window, values[target.id]) for target in spec.targets]
+    targets = [
+        _target(record.id, target, window, values[target.id], due) for target in spec.targets
+    ]
     breaches = [
         {
             "period": row["period"],
@@ -292,6 +248,7 @@ def _agreement(
         "not_measured": [row["period"] for row in periods if row["state"] == NOT_MEASURED],
         "outside": [row["period"] for row in periods if row["state"] == OUTSIDE],
         "by_month": [row["period"] for row in periods if row["state"] == BY_MONTH],
+        "not_ended": [row["period"] for row in periods if row["state"] == NOT_ENDED],
         "breaches": breaches,
         "workload": {
             "limits": spec.workload_limits,
@@ -321,12 +278,18 @@ def _months(target: Target, measurements: list[Measurement]) -> dict[str, Any]:
 
 
 def _target(
-    agreement_id: str, target: Target, window: list[Period], values: list[float | None]
+    agreement_id: str,
+    target: Target,
+    window: list[Period],
+    values: list[float | None],
+    due: list[bool],
 ) -> dict[str, Any]:
     labels = [str(p) for p in window]
     met = [None if v is None else target.is_met(v) for v in values]
     measured = sum(1 for m in met if m is not None)
-    met_count = sum(1 for m in met if m)
+    due_count = sum(due)
+    met_count = sum(1 for m, d in zip(met, due, strict=True) if m and d)
+    not_measured = sum(1 for m, d in zip(met, due, strict=True) if m is None and d)
     actual = values[-1]
     return {
         "id": target.id,
@@ -342,8 +305,10 @@ def _target(
         "status": _cell(target, actual)["status"],
         "css": _cell(target, actual)["css"],
         "measured": measured,
+        "due": due_count,
         "met": met_count,
-        "attainment": None if measured == 0 else met_count / measured * 100,
+        "not_measured": not_measured,
+        "attainment": None if due_count == 0 else met_count / due_count * 100,
         "series": values,
         "history": [
             {"period": label, **_cell(target, value)}

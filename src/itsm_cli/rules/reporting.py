@@ -1,25 +1,41 @@
-"""REP001–REP002: service reporting (ISO/IEC 20000-1:2018, 9.4).
+"""REP001–REP004: service reporting (ISO/IEC 20000-1:2018, 9.4).
 
 A Measurement is a report of one period: a month (`2026-10`) or a quarter (`2026-Q4`).
+`Period` is the one reading of that text, used by these rules and by the service report.
 Measurements retired as records (`metadata.status: retired`) are withdrawn reports and do not
 count; drafts do (the figures exist, their approval is a matter for DOC002 and the owner).
 
+A period is complete when its last day is before today (2026-10 is complete from
+2026-11-01). A Measurement of a period that has not ended (the current one or a future one)
+is REP003 and counts for nothing: it is never the latest, never fills a REP001 gap.
+
 REP001 decisions:
-- Only SLAs are checked (the design); OLAs are internal and reported as the provider decides.
-- The last complete period is the calendar month before today's month (`monthly`, the
-  default) or the quarter before today's quarter (`quarterly`).
+- Only SLAs are checked; OLAs are internal and reported as the provider decides.
+- The periods due are the last 12 complete months (`monthly`, the default; on 2026-11-23:
+  2025-11 … 2026-10) or the last 4 complete quarters (`quarterly`; on 2026-11-23: 2025-Q4 …
+  2026-Q3, the quarters that end within those 12 months); one finding per period missing.
 - A period counts only when it lies wholly within validFrom..validUntil: an agreement that
-  started in the middle of a month is first reported for its first whole period.
+  started in the middle of a month is first reported for its first whole period (the
+  customer was owed a report only for a period the agreement covered from its first day).
 - For quarterly reporting, monthly Measurements for all three months of the quarter count as
   well as one quarterly Measurement (the figures are there). For monthly reporting a
   quarterly Measurement does not count: it cannot show the month on its own.
+
+REP002 and REP004: Measurements of one agreement "share a period" when they name the same
+period text (a month and the quarter holding it are different reports). REP002 looks at the
+latest complete period (by its end, then its start: the month 2026-12 comes after the quarter
+2026-Q4); where several Measurements share it, the worse value of each target counts (the
+lower for ">=", the higher for "<="). REP004 is one finding per shared period, on the last of
+its Measurements in file order, naming them all.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Status
@@ -29,40 +45,137 @@ from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import figure
 
 _REP = ("9.4",)
+WINDOW = 12
+"""Months back that REP001 looks for missing reports (4 quarters when reported quarterly)."""
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    """A calendar month or quarter, ordered in time within its granularity."""
+
+    ordinal: int
+    """year * 12 + month - 1 for months, year * 4 + quarter - 1 for quarters."""
+    quarterly: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """`2026-10` or `2026-Q4` (year 0001 to 9999); ValueError otherwise."""
+        match = _PERIOD.match(text)
+        if match is None or match.group(1) == "0000":
+            raise ValueError(
+                f"'{text}' is not a period: write a month (2026-10) or a quarter (2026-Q3)"
+            )
+        year = int(match.group(1))
+        if match.group(3):
+            return cls(year * 4 + int(match.group(3)) - 1, True)
+        return cls(year * 12 + int(match.group(2)) - 1, False)
+
+    @classmethod
+    def last_complete(cls, today: dt.date, quarterly: bool) -> Period:
+        """The latest period whose last day is before today: 2026-10 (monthly) or 2026-Q3
+        (quarterly) on 2026-11-23. ValueError when today lies in the first period of the
+        calendar (0001-01, 0001-Q1): none ended before it."""
+        current = (
+            cls(today.year * 4 + (today.month - 1) // 3, True)
+            if quarterly
+            else cls(today.year * 12 + today.month - 1, False)
+        )
+        previous = current.shift(-1)
+        if previous.year < 1:
+            raise ValueError(f"no reporting period ended before {today.isoformat()}")
+        return previous
+
+    @property
+    def year(self) -> int:
+        return self.ordinal // (4 if self.quarterly else 12)
+
+    @property
+    def number(self) -> int:
+        """Month 1–12 or quarter 1–4."""
+        return self.ordinal % (4 if self.quarterly else 12) + 1
+
+    @property
+    def first_month(self) -> int:
+        return (self.number - 1) * 3 + 1 if self.quarterly else self.number
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.first_month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        month = self.first_month + (2 if self.quarterly else 0)
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def complete(self, today: dt.date) -> bool:
+        """Whether the period has ended: its last day is before today."""
+        return self.end < today
+
+    def shift(self, periods: int) -> Period:
+        return Period(self.ordinal + periods, self.quarterly)
+
+    def months(self) -> tuple[Period, ...]:
+        """The three months of a quarter; a month is its own."""
+        if not self.quarterly:
+            return (self,)
+        first = Period(self.year * 12 + self.first_month - 1, False)
+        return tuple(first.shift(k) for k in range(3))
+
+    def as_granularity(self, quarterly: bool) -> Period:
+        """This period in the other granularity: the quarter containing a month, or the last
+        month of a quarter."""
+        if quarterly == self.quarterly:
+            return self
+        if quarterly:
+            return Period(self.year * 4 + (self.number - 1) // 3, True)
+        return Period(self.year * 12 + self.number * 3 - 1, False)
+
+    def short_label(self, first: bool = False) -> str:
+        """A label narrow enough for a chart of 12 bars: the year only on January or Q1, and
+        on the first bar unless the next one starts a year."""
+        name = f"Q{self.number}" if self.quarterly else _MONTHS[self.number - 1]
+        with_year = self.number == 1 or (first and self.shift(1).number != 1)
+        return f"{name} {self.year}" if with_year else name
+
+    def __str__(self) -> str:
+        if self.quarterly:
+            return f"{self.year:04d}-Q{self.number}"
+        return f"{self.year:04d}-{self.number:02d}"
 
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a period written `YYYY-MM` or `YYYY-Qn` (year 0001 to 9999)."""
-    year_text, _, part = period.partition("-")
-    year = int(year_text)
-    if part.startswith("Q"):
-        first_month = (int(part[1:]) - 1) * 3 + 1
-        last_month = first_month + 2
-    else:
-        first_month = last_month = int(part)
-    start = dt.date(year, first_month, 1)
-    end = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
-    return start, end
+    """First and last day of a period written `YYYY-MM` or `YYYY-Qn`."""
+    parsed = Period.parse(period)
+    return parsed.start, parsed.end
 
 
 def last_complete_period(today: dt.date, frequency: str) -> str:
-    """The latest reporting period that has ended before today's: `2026-10` for monthly
-    reporting on 2026-11-23, `2026-Q3` for quarterly. ValueError when today lies in the
-    first period of the calendar (0001-01, 0001-Q1): none ended before it."""
-    if frequency == "quarterly":
-        quarter = (today.month - 1) // 3 + 1
-        year, quarter = (today.year - 1, 4) if quarter == 1 else (today.year, quarter - 1)
-    else:
-        year, month = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
-    if year < 1:
-        raise ValueError(f"no reporting period ended before {today.isoformat()}")
-    return f"{year:04d}-Q{quarter}" if frequency == "quarterly" else f"{year:04d}-{month:02d}"
+    """`Period.last_complete` as text, for `monthly` or `quarterly` reporting."""
+    return str(Period.last_complete(today, frequency == "quarterly"))
 
 
 def months_of(quarter: str) -> tuple[str, ...]:
     """`2026-Q4` → (`2026-10`, `2026-11`, `2026-12`)."""
-    start, _ = period_bounds(quarter)
-    return tuple(f"{start.year:04d}-{start.month + k:02d}" for k in range(3))
+    return tuple(str(month) for month in Period.parse(quarter).months())
+
+
+def due_periods(today: dt.date, quarterly: bool) -> list[Period]:
+    """The complete periods of the last 12 months, oldest first (REP001's window); empty
+    when none has ended since the calendar began."""
+    try:
+        last = Period.last_complete(today, quarterly)
+    except ValueError:
+        return []
+    count = WINDOW // 3 if quarterly else WINDOW
+    return [p for p in (last.shift(k - count + 1) for k in range(count)) if p.year >= 1]
+
+
+def worse(target: Target, values: list[float]) -> float:
+    """The worse of several values of one target: the lowest for ">=", the highest for "<="."""
+    return min(values) if target.effective_comparator == ">=" else max(values)
 
 
 def current_measurements(ctx: RuleContext) -> dict[str, list[LoadedRecord[Measurement]]]:
@@ -74,18 +187,23 @@ def current_measurements(ctx: RuleContext) -> dict[str, list[LoadedRecord[Measur
     return found
 
 
-def latest_measurement(
-    measurements: list[LoadedRecord[Measurement]],
-) -> LoadedRecord[Measurement] | None:
-    """The measurement of the latest period (by its end, then its start: the month
-    `2026-12` comes after the quarter `2026-Q4`); the later record on a tie."""
-    latest: LoadedRecord[Measurement] | None = None
-    best: tuple[dt.date, dt.date] | None = None
-    for record in measurements:
-        start, end = period_bounds(record.model.spec.period)
-        if best is None or (end, start) >= best:
-            latest, best = record, (end, start)
-    return latest
+def counted_measurements(
+    ctx: RuleContext,
+) -> dict[str, dict[Period, list[LoadedRecord[Measurement]]]]:
+    """The Measurements that count (not retired, their period complete), by agreement id
+    and period, in file order."""
+    counted: dict[str, dict[Period, list[LoadedRecord[Measurement]]]] = {}
+    for agreement, records in current_measurements(ctx).items():
+        for record in records:
+            period = Period.parse(record.model.spec.period)
+            if period.complete(ctx.today):
+                counted.setdefault(agreement, {}).setdefault(period, []).append(record)
+    return counted
+
+
+def latest_period(periods: list[Period]) -> Period | None:
+    """The latest of several periods: by end, then start (2026-12 after 2026-Q4)."""
+    return max(periods, key=lambda p: (p.end, p.start), default=None)
 
 
 def _unit(target: Target) -> str:
@@ -98,8 +216,9 @@ def _unit(target: Target) -> str:
 
 @rule(
     "REP001", Severity.WARNING, _REP,
-    summary="An approved SLA in force has no Measurement for the last complete reporting "
-    "period (reporting.frequency, default monthly).",
+    summary="An approved SLA in force has no Measurement for a complete reporting period "
+    "(reporting.frequency, default monthly) of the last 12 months, from validFrom on: one "
+    "finding per missing period.",
     hint="Add a Measurement for that period with a value for each target (`spec.agreement`, "
     "`spec.period`, `spec.values`).",
     failing="""
@@ -120,45 +239,40 @@ def _unit(target: Target) -> str:
 def find_agreements_without_report(ctx: RuleContext) -> Iterator[Finding]:
     """9.4 asks for reports on service performance against the agreed targets, at the
     frequency agreed with the customer; a period that ended without a measurement is a
-    report the customer never got. Only periods that lie wholly within the agreement's
-    validity count, so a new agreement is not blamed for the time before it started."""
-    measured: dict[str, set[str]] = {
-        agreement: {m.model.spec.period for m in records}
-        for agreement, records in current_measurements(ctx).items()
-    }
-    try:
-        due = {
-            frequency: (period, *period_bounds(period))
-            for frequency in ("monthly", "quarterly")
-            for period in (last_complete_period(ctx.today, frequency),)
-        }
-    except ValueError:  # today lies in the first month of the calendar: nothing is due yet
-        return
+    report the customer never got, and an auditor samples the whole year, not the last
+    month. Only periods that lie wholly within the agreement's validity count, so a new
+    agreement is not blamed for the time before it started."""
+    counted = counted_measurements(ctx)
     for sla in ctx.index.of_kind(SLA):
         model = sla.model
         if not (model.approved_on(ctx.today) and model.in_force(ctx.today)):
             continue
         frequency = model.spec.reporting_frequency
-        period, start, end = due[frequency]
-        if start < model.spec.valid_from or end > model.spec.valid_until:
-            continue
-        periods = measured.get(sla.id, set())
-        if period in periods:
-            continue
-        if frequency == "quarterly" and all(m in periods for m in months_of(period)):
-            continue
-        so_far = f"latest: {max(periods, key=period_bounds)}" if periods else "none yet"
-        yield ctx.finding(
-            sla,
-            f"no Measurement for {period}, the last complete {frequency} reporting period "
-            f"({so_far})",
-            ("spec", "reporting", "frequency"),
-        )
+        quarterly = frequency == "quarterly"
+        measured = set(counted.get(sla.id, {}))
+        latest = latest_period(list(measured))
+        so_far = f"latest: {latest}" if latest else "none yet"
+        for period in due_periods(ctx.today, quarterly):
+            if period.start < model.spec.valid_from or period.end > model.spec.valid_until:
+                continue
+            if period in measured:
+                continue
+            if quarterly and all(month in measured for month in period.months()):
+                continue
+            yield ctx.finding(
+                sla,
+                f"no Measurement for {period}, a complete {frequency} reporting period of "
+                f"the last 12 months ({so_far})",
+                # the period keeps one finding per period apart (fingerprint); the line is
+                # that of `frequency`, the nearest written field
+                ("spec", "reporting", "frequency", str(period)),
+            )
 
 
 @rule(
     "REP002", Severity.WARNING, ("9.4", "8.3.3"),
-    summary="The latest Measurement of an agreement breaches one of its targets.",
+    summary="The latest Measurement of an agreement (the latest complete period) breaches "
+    "one of its targets; where two Measurements share that period, the worse value counts.",
     hint="Record the cause and the improvement agreed with the customer (the Measurement's "
     "`notes`, an improvement record); waive the finding until the next period if the "
     "breach is understood and accepted.",
@@ -180,28 +294,129 @@ def find_agreements_without_report(ctx: RuleContext) -> Iterator[Finding]:
 def find_breached_targets(ctx: RuleContext) -> Iterator[Finding]:
     """A breached target in the latest period is a service that is not, right now,
     delivering what was agreed (8.3.3), and 9.4 expects such trends and nonconformities to
-    be reported and acted upon. Only the latest Measurement of each agreement counts (by
-    period): a breach that later periods no longer show is history for the service
-    report, not an open finding."""
-    for agreement_id, records in current_measurements(ctx).items():
+    be reported and acted upon. Only the latest complete period of each agreement counts: a
+    breach that later periods no longer show is history for the service report, not an open
+    finding, and a period still running has no result yet. Two reports of one period are
+    read the way an auditor would: the worse figure stands until one is withdrawn."""
+    for agreement_id, by_period in counted_measurements(ctx).items():
         agreement = ctx.index.by_id.get(agreement_id)
         if agreement is None or not isinstance(agreement.model, SLA | OLA):
             continue  # E004 already reports it
         if agreement.model.metadata.status is Status.RETIRED:
             continue
-        latest = latest_measurement(records)
+        latest = latest_period(list(by_period))
         if latest is None:
             continue
-        spec = latest.model.spec
-        for key, value in spec.values.items():
+        records = by_period[latest]
+        keys = dict.fromkeys(key for record in records for key in record.model.spec.values)
+        for key in keys:
             target = agreement.model.spec.target(key)
-            if target is None or target.is_met(value):
+            if target is None:
+                continue  # E004
+            holding = [r for r in records if key in r.model.spec.values]
+            value = worse(target, [r.model.spec.values[key] for r in holding])
+            if target.is_met(value):
                 continue
+            # the finding sits on the last Measurement holding the worse value
+            at = [r for r in holding if r.model.spec.values[key] == value][-1]
             unit = _unit(target)
+            shared = ""
+            if len(holding) > 1:
+                others = ", ".join(
+                    f"{r.id} has {figure(r.model.spec.values[key])}"
+                    for r in holding
+                    if r is not at
+                )
+                shared = f" (the worse of {len(holding)} Measurements for {latest}; {others})"
             yield ctx.finding(
-                latest,
-                f"{key} {figure(value)}{unit} in {spec.period}, the latest Measurement of "
+                at,
+                f"{key} {figure(value)}{unit} in {latest}, the latest Measurement of "
                 f"{agreement_id}, misses the target {target.effective_comparator} "
-                f"{figure(target.objective)}{unit}",
+                f"{figure(target.objective)}{unit}{shared}",
                 ("spec", "values", key),
+            )
+
+
+@rule(
+    "REP003", Severity.WARNING, _REP,
+    summary="A Measurement is for a period that has not ended (it counts for nothing until "
+    "then).",
+    hint="Record a period once it has ended, or correct `spec.period` if it is a typo; a "
+    "Measurement written early counts (REP001, REP002) from the day after the period's "
+    "last day.",
+    failing="""
+        kind: Measurement
+        spec:
+          agreement: SLA-ACME-HOSTING
+          period: "2026-11"     # today is 2026-11-23: the month is still running
+          values: {availability: 99.97}
+    """,
+    passing="""
+        kind: Measurement
+        spec:
+          agreement: SLA-ACME-HOSTING
+          period: "2026-10"
+          values: {availability: 99.97}
+    """,
+)
+def find_measurements_of_unfinished_periods(ctx: RuleContext) -> Iterator[Finding]:
+    """A figure for a period still running (or not yet begun) is a forecast, not a report
+    of the service delivered (9.4): it must not pass for the latest result nor fill a
+    missing period, so it is ignored until the period ends, and said so."""
+    for records in current_measurements(ctx).values():
+        for record in records:
+            period = Period.parse(record.model.spec.period)
+            if period.complete(ctx.today):
+                continue
+            running = "is still running" if period.start <= ctx.today else "has not begun"
+            # 9999-12 has no next day: the period then never ends for the calendar
+            until = str(period.end + dt.timedelta(1)) if period.end < dt.date.max else "it ends"
+            yield ctx.finding(
+                record,
+                f"period {period} ({period.start} to {period.end}) {running} on {ctx.today}: "
+                f"this Measurement counts for nothing until {until}",
+                ("spec", "period"),
+            )
+
+
+@rule(
+    "REP004", Severity.WARNING, _REP,
+    summary="Two or more Measurements of one agreement are for the same period (the message "
+    "names them all).",
+    hint="Keep one Measurement per agreement and period: merge the values, or retire the "
+    "one withdrawn (`metadata.status: retired`). Until then the worse value of each target "
+    "counts (REP002).",
+    failing="""
+        kind: Measurement
+        metadata: {id: MEAS-ACME-2026-10-AGAIN}
+        spec:
+          agreement: SLA-ACME-HOSTING
+          period: "2026-10"          # MEAS-ACME-2026-10 is for 2026-10 too
+          values: {availability: 99.97}
+    """,
+    passing="""
+        kind: Measurement
+        metadata: {id: MEAS-ACME-2026-10-AGAIN, status: retired}   # withdrawn
+        spec:
+          agreement: SLA-ACME-HOSTING
+          period: "2026-10"
+          values: {availability: 99.97}
+    """,
+)
+def find_duplicate_measurements(ctx: RuleContext) -> Iterator[Finding]:
+    """Two reports of one period give the customer two answers to one question (9.4): the
+    reader cannot tell which figures are the agreed ones. One finding per period, on its
+    last Measurement in file order (the one most likely added second)."""
+    for agreement, records in current_measurements(ctx).items():
+        by_period: dict[str, list[LoadedRecord[Measurement]]] = {}
+        for record in records:
+            by_period.setdefault(str(Period.parse(record.model.spec.period)), []).append(record)
+        for period, shared in by_period.items():
+            if len(shared) < 2:
+                continue
+            yield ctx.finding(
+                shared[-1],
+                f"{len(shared)} Measurements of {agreement} are for {period}: "
+                f"{', '.join(r.id for r in shared)}",
+                ("spec", "period"),
             )
