@@ -1027,7 +1027,7 @@ def test_readme_validate_example_with_two_typos(
     [[], ["validate"], ["check"], ["gap"], ["report"], ["diff"], ["history"], ["init"],
      ["new"], ["fmt"], ["rules"], ["explain"], ["clauses"], ["schema"], ["schema", "export"],
      ["due"], ["export"], ["import"], ["import", "backstage"], ["import", "openslo"],
-     ["import", "sloth"], ["import", "pyrra"]],
+     ["import", "sloth"], ["import", "pyrra"], ["import", "tickets"]],
 )
 def test_help_fits_an_80_column_terminal(
     command: list[str], monkeypatch: pytest.MonkeyPatch

@@ -55,6 +55,26 @@ class WaiverSettings(BaseModel):
         return Duration.parse(self.max_term)
 
 
+class ProblemSettings(BaseModel):
+    """The `[problem]` table (problem management figures computed by `itsm import tickets`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    root_cause_within: str = Field(default="P30D", alias="rootCauseWithin")
+    """How long a problem may stay open without a root cause before it is the exception
+    `no-root-cause` (ISO 8601 duration)."""
+
+    @field_validator("root_cause_within")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        Duration.parse(value)  # raises ValueError with a plain message
+        return value
+
+    @property
+    def within(self) -> Duration:
+        return Duration.parse(self.root_cause_within)
+
+
 class Config(BaseModel):
     """Settings of one records repository. TOML keys are kebab-case; the keys inside the
     tables of thresholds (`[waivers]`) are camelCase (`waivers.maxTerm`)."""
@@ -88,6 +108,8 @@ class Config(BaseModel):
     a binder (default 8)."""
     waivers: WaiverSettings = WaiverSettings()
     """Waivers: maxTerm, the longest term after approval (ISO 8601 duration)."""
+    problem: ProblemSettings = ProblemSettings()
+    """Problems: rootCauseWithin, how long one may stay open without a root cause."""
 
     @field_validator("review_intervals")
     @classmethod

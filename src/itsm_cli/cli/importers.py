@@ -414,13 +414,13 @@ def tickets(
     Examples:
 
     \b
-      itsm import tickets incidents.csv --profile servicenow-incident --period 2026-10
-      itsm import tickets inc.xlsx --profile servicenow-incident --period 2026-10 \\
-          --agreement SLA-ACME-HOSTING
+      itsm import tickets inc.csv --profile servicenow-incident \\
+          --period 2026-10
+      itsm import tickets inc.xlsx --profile servicenow-incident \\
+          --period 2026-10 --agreement SLA-ACME-HOSTING
       itsm import tickets jira.csv --profile jira --period 2026-Q3 \\
           --date-format 'dd/MMM/yy h:mm a' --dry-run
     """
-    from itsm_cli.dates import Duration
     from itsm_cli.interop import tickets as exports
     from itsm_cli.interop.record_files import PlannedRecord, write_planned
     from itsm_cli.records.models import PERIOD_PATTERN, ProcessReport
@@ -480,8 +480,9 @@ def tickets(
         except exports.TicketError as exc:
             terminal.display_error(f"{exc}; nothing written")
             raise typer.Exit(2) from exc
-    within = Duration.parse("P30D")
-    figures = exports.compute(export, chosen, period, within, targets)
+    figures = exports.compute(
+        export, chosen, period, workspace.config.problem.within, targets
+    )
     counts: dict[str, int] = dict(figures.counts)
     if figures.breached is not None:
         counts["breached"] = figures.breached
