@@ -315,7 +315,7 @@ def test_export_writes_every_kind_then_reports_up_to_date(tmp_path: Path) -> Non
     )]
     before = {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
     code, out = invoke("schema", "export", str(target))
-    assert (code, out) == (0, f"{target.as_posix()}: 9 schema files up to date\n")
+    assert (code, out) == (0, f"{target.as_posix()}: {len(KINDS)} schema files up to date\n")
     assert {p.name: p.stat().st_mtime_ns for p in target.iterdir()} == before
 
 
@@ -335,7 +335,7 @@ def test_check_lists_stale_files_and_writes_nothing(tmp_path: Path) -> None:
     assert code == 1
     assert f"would create {tmp_path.as_posix()}/ola.schema.json" in out
     assert f"would update {tmp_path.as_posix()}/waiver.schema.json" in out
-    assert "2 of 9 schema files are out of date; run `itsm schema export`" in out
+    assert f"2 of {len(KINDS)} schema files are out of date; run `itsm schema export`" in out
     assert (tmp_path / "waiver.schema.json").read_text() == "{}\n"
     assert not (tmp_path / "ola.schema.json").exists()
 
@@ -343,19 +343,19 @@ def test_check_lists_stale_files_and_writes_nothing(tmp_path: Path) -> None:
 def test_check_passes_on_the_committed_schemas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT / "records" / "agreements")
     code, out = invoke("schema", "export", "--check")
-    assert (code, out) == (0, "../../schemas: 9 schema files up to date\n")
+    assert (code, out) == (0, f"../../schemas: {len(KINDS)} schema files up to date\n")
 
 
 def test_check_on_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
     code, out = invoke("schema", "export", "--check", str(tmp_path / "none"))
-    assert code == 1 and out.count("would create") == 9
+    assert code == 1 and out.count("would create") == len(KINDS)
     assert not (tmp_path / "none").exists()
 
 
 def test_quiet_prints_nothing(tmp_path: Path) -> None:
     assert invoke("schema", "export", "--quiet", str(tmp_path)) == (0, "")
     assert invoke("schema", "export", "-q", "--check", str(tmp_path)) == (0, "")
-    assert len(list(tmp_path.iterdir())) == 9
+    assert len(list(tmp_path.iterdir())) == len(KINDS)
 
 
 def test_default_folder_is_schemas_at_the_repository_root(

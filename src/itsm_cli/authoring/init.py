@@ -23,6 +23,8 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from itsm_cli.authoring.writer import WriteError, write_text
 from itsm_cli.config import CONFIG_FILE, Config
 from itsm_cli.dates import Duration
@@ -62,6 +64,8 @@ class InitResult:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, BaseModel):
+        return _toml_value(value.model_dump(by_alias=True))
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, (tuple, list)):
@@ -100,6 +104,7 @@ def _tokens(today: dt.date) -> dict[str, str]:
         months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
     return {
         "@TODAY@": today.isoformat(),
+        "@YEAR@": f"{today.year:04d}",
         "@YEAR_START@": dt.date(today.year, 1, 1).isoformat(),
         "@NEXT_YEAR_END@": dt.date(today.year + 1, 12, 31).isoformat(),
         "@LAST_PERIOD@": last_month.strftime("%Y-%m"),

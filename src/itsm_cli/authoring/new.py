@@ -40,6 +40,8 @@ FOLDERS = {
     "Evidence": "evidence",
     "Measurement": "measurements",
     "Waiver": "waivers",
+    "Customer": "customers",
+    "Budget": "budgets",
 }
 """The conventional folder of each kind under the records root (README, section Records)."""
 
