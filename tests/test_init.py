@@ -100,7 +100,8 @@ def test_example_dates_follow_today(scaffolded: Path) -> None:
     assert str(sla["metadata"]["lastReviewed"]) == TODAY
     measurement = yaml.safe_load((scaffolded / "records/measurements/sla-webshop.yaml").read_text())
     assert measurement["metadata"]["id"] == "MEAS-WEBSHOP-2026-10"
-    waiver = yaml.safe_load((scaffolded / "records/waivers/wvr-mandatory-documents.yaml").read_text())
+    waiver_file = scaffolded / "records/waivers/wvr-mandatory-documents.yaml"
+    waiver = yaml.safe_load(waiver_file.read_text())
     assert str(waiver["spec"]["expires"]) == "2027-02-23"
 
 
