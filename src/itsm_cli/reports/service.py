@@ -188,7 +188,11 @@ def _customer_groups(
             known = sorted(c.id for c in index.of_kind(Customer))
             guess = suggest(data.customer, known)
             tip = f" (did you mean '{guess}'?)" if guess else ""
-            what = f"is a {found.kind}, not a Customer" if found else "names no Customer record"
+            what = (
+                f"names a record of kind {found.kind}, not a Customer"
+                if found
+                else "names no Customer record"
+            )
             raise ReportError(f"--customer: '{data.customer}' {what}{tip}")
     groups: dict[str, CustomerGroup] = {}
     for record in chosen:
