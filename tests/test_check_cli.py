@@ -51,9 +51,13 @@ def test_example_records_show_the_documented_gaps(monkeypatch: pytest.MonkeyPatc
         ("CAP002", "CAP-HOSTING-PLATFORM", False),
         ("CON002", "CON-SERVICE-DESK", False),
         ("REP002", "MEAS-TAILSPIN-NETWORK-2026-10", False),
+        ("CUS003", "CUS-FABRIKAM-LOGISTICS", False),
+        ("CUS004", "SLA-TAILSPIN-NETWORK", False),
+        ("BUD001", "SVC-SECURITY-MONITORING", False),
+        ("BUD002", "BUD-2026-INFRASTRUCTURE", False),
     }
     assert data["summary"] == {
-        "errors": 2, "warnings": 4, "infos": 0, "waived": 1, "records": 62, "files": 52,
+        "errors": 2, "warnings": 8, "infos": 0, "waived": 1, "records": 69, "files": 59,
     }
 
 
@@ -68,7 +72,7 @@ def test_text_output_sorted_by_file_and_line_with_summary_by_area(
     assert keys == sorted(keys)
     assert "records/agreements/sla-contoso-soc.yaml:14:1: SLM003" in out
     assert "(waived by WVR-SKYLINE-RENEWAL)" in out
-    assert "✖ 2 errors, 4 warnings, 1 waived in 62 records in 52 files" in out
+    assert "✖ 2 errors, 8 warnings, 1 waived in 69 records in 59 files" in out
     assert "by area: documented information 2, " in out
 
 
