@@ -42,7 +42,7 @@ def test_totals_and_forecast(here: Reports) -> None:
     assert hosting["Forecast to period end"] == "228,950.00 EUR (+18.0 % against plan)"
     q3 = facts(here, html, "BUD-MAIL-2026-Q3")
     assert q3["Period"] == "2026-Q3 (2026-07-01 to 2026-09-30), ended"
-    assert q3["Actual"] == "8,500.00 GBP (1 of 2 lines)"
+    assert q3["Actual"] == "8,500.00 GBP (1 of 3 lines)"
 
 
 def test_lines_with_variances_and_notes(here: Reports) -> None:

@@ -86,8 +86,8 @@ def test_bud002_threshold_from_configuration(run_check: RunCheck) -> None:
 
 def test_bud003_period_ended_without_actual(found: Found) -> None:
     assert message(found, "BUD003", "BUD-MAIL-2026-Q3") == (
-        "BUD-MAIL-2026-Q3: period 2026-Q3 ended 2026-09-30, but line 1 (licences, planned "
-        "4,200.00 GBP) has no actual"
+        "BUD-MAIL-2026-Q3: period 2026-Q3 ended 2026-09-30, but lines 1 (licences, planned "
+        "4,200.00 GBP), 3 (facilities, planned 1,200.00 GBP) have no actual"
     )
 
 

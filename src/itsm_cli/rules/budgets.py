@@ -182,18 +182,24 @@ def find_unexplained_variances(ctx: RuleContext) -> Iterator[Finding]:
 def find_budgets_without_actuals(ctx: RuleContext) -> Iterator[Finding]:
     """Accounting closes the loop of budgeting: once a period has ended, what was spent on
     each line must be recorded, or the budget cannot be compared with reality (8.4.1). A
-    period ends on its last day; a budget of the current period may leave actuals out."""
+    period ends on its last day; a budget of the current period may leave actuals out. One
+    finding per budget, naming every line without an actual, at the first of them."""
     for budget in not_retired(ctx.index, Budget):
         spec = budget.model.spec
         if spec.last_day >= ctx.today:
             continue
-        for i, line in enumerate(spec.lines):
-            if line.actual is None:
-                yield ctx.finding(
-                    budget,
-                    f"{budget.id}: period {spec.period} ended {spec.last_day}, but line "
-                    f"{i + 1} ({line.category}, planned {money(line.planned, spec.currency)}) "
-                    "has no actual",
-                    ("spec", "lines", i),
-                )
+        missing = [(i, line) for i, line in enumerate(spec.lines) if line.actual is None]
+        if not missing:
+            continue
+        named = ", ".join(
+            f"{i + 1} ({line.category}, planned {money(line.planned, spec.currency)})"
+            for i, line in missing
+        )
+        noun, verb = ("line", "has") if len(missing) == 1 else ("lines", "have")
+        yield ctx.finding(
+            budget,
+            f"{budget.id}: period {spec.period} ended {spec.last_day}, but {noun} {named} "
+            f"{verb} no actual",
+            ("spec", "lines", missing[0][0]),
+        )
 
