@@ -167,3 +167,14 @@ def test_budget_schema_problems_are_e002(
 def test_amounts_are_decimals_from_the_numbers_as_written() -> None:
     line = BudgetLine.model_validate({"category": "people", "planned": 0.1, "actual": 0.3})
     assert line.planned == Decimal("0.1") and line.actual == Decimal("0.3")
+
+
+def test_a_year_written_as_a_number_is_a_period(tmp_path: Path, run_check: RunCheck) -> None:
+    repo = _repo(tmp_path, WHOLE_SMS.replace('period: "2026"', "period: 2026"))
+    _, findings = run_check(repo, "--select", "E,BUD")
+    assert findings == []
+    # in 2027 the budget of 2026 covers nothing: every live service is unbudgeted
+    _, findings = run_check(repo, "--select", "E,BUD", today="2027-01-05")
+    assert sorted((f["rule"], f["record"]) for f in findings) == [
+        ("BUD001", "SVC-BACKUP"), ("BUD001", "SVC-HOSTING"), ("BUD001", "SVC-MAIL"),
+    ]

@@ -616,8 +616,28 @@ class BudgetLine(RecordModel):
 BUDGET_PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
 
 
+def _year_text(value: Any) -> Any:
+    """`period: 2026` unquoted is a YAML integer; the year it means, as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:04d}" if 0 <= value <= 9999 else str(value)
+    return value
+
+
 class BudgetSpec(Spec):
-    period: Annotated[str, Field(pattern=BUDGET_PERIOD_PATTERN)]
+    period: Annotated[
+        str,
+        BeforeValidator(_year_text),
+        Field(pattern=BUDGET_PERIOD_PATTERN),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": BUDGET_PERIOD_PATTERN},
+                    {"type": "integer", "minimum": 1, "maximum": 9999},
+                ],
+                "examples": ["2026", "2026-Q4", "2026-10"],
+            }
+        ),
+    ]
     """A year (2026), a quarter (2026-Q4) or a month (2026-10)."""
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     """ISO 4217 currency code of every amount in the budget, e.g. EUR."""
