@@ -103,3 +103,19 @@ def test_empty_repository(here: Reports, tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     assert "No Budget records." in here.ok("budget")
     assert here.ok("budget", fmt="html").startswith("<!DOCTYPE html>")
+
+
+def test_period_shows_the_budgets_that_overlap_it(here: Reports) -> None:
+    md = here.ok("budget", "--period", "2026-11")
+    assert "Budgets whose period overlaps 2026-11." in md
+    shown = [line for line in md.splitlines() if line.startswith("## BUD-")]
+    assert shown == [
+        "## BUD-HOSTING-2026: Managed hosting budget 2026",
+        "## BUD-BACKUP-2026-Q4: Managed backup budget 2026-Q4",
+        "## BUD-MAIL-2026-11: Hosted mail budget 2026-11",
+    ]
+    q3 = here.ok("budget", "--period", "2026-Q3")
+    assert [line for line in q3.splitlines() if line.startswith("## BUD-")] == [
+        "## BUD-HOSTING-2026: Managed hosting budget 2026",
+        "## BUD-MAIL-2026-Q3: Hosted mail budget 2026-Q3",
+    ]

@@ -32,11 +32,21 @@ def build(data: ReportInput) -> dict[str, Any]:
     threshold = Decimal(str(data.workspace.config.budget.variance))
     everything = index.of_kind(Budget)
     current = [b for b in everything if b.model.metadata.status is not Status.RETIRED]
+    if data.period is not None:
+        from itsm_cli.rules.reporting import period_bounds
+
+        # `--period`: the budgets whose period overlaps it (the year's budget for a month).
+        first, last = period_bounds(data.period)
+        current = [
+            b for b in current
+            if b.model.spec.first_day <= last and first <= b.model.spec.last_day
+        ]
     current.sort(key=lambda b: (b.model.spec.first_day, b.id))
     budgets = [_budget(b, index, data.today, threshold, data.check.findings) for b in current]
     return {
         "title": "Budgets",
         "today": data.today,
+        "period": data.period,
         "threshold": f"{float(threshold):g}",
         "budgets": budgets,
         "retired": len(everything) - len(budgets),
