@@ -127,3 +127,45 @@ def test_references_name_customer_and_service_records(
     assert [record for record, _ in e004] == ["CUS-ACME", "SLA-ACME"]
     messages = " | ".join(f["message"] for f in found)
     assert "SVC-NOPE" in messages and "SVC-HOSTING" in messages
+
+
+CUSTOMER = """\
+apiVersion: itsm/v1
+kind: Customer
+metadata: {id: CUS-X, title: X, owner: o}
+spec:
+  relationshipManager: Dana Whitfield
+  services: [SVC-HOSTING]
+  satisfaction:
+    - {date: 2026-01-01, method: survey, asked: 2, responses: 2, score: 4, scaleMax: 5}
+  complaints:
+    - {id: A, date: 2026-01-01, summary: s, state: closed, closed: 2026-01-02, escalated: true}
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("escalated: true", "escalated: yes"), "spec.complaints[0].escalated: must be a valid"),
+        (("responses: 2", "responses: 3"), "responses 3 is more than the 2 asked"),
+        (("score: 4", "score: 6"), "score 6 is above the scale's maximum 5"),
+        (("closed: 2026-01-02", "closed: 2025-12-31"),
+         "closed 2025-12-31 is before the complaint's date 2026-01-01"),
+        (("method: survey", "method: poll"), "spec.satisfaction[0].method"),
+    ],
+)
+def test_customer_schema_problems_are_e002(
+    tmp_path: Path, run_check: RunCheck, change: tuple[str, str], message: str
+) -> None:
+    (tmp_path / "itsm.toml").write_text('records = "records"\n')
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records/services.yaml").write_text(
+        (FIXTURE / "records/services/services.yaml").read_text()
+    )
+    (tmp_path / "records/cus.yaml").write_text(CUSTOMER.replace(*change))
+    code, found = run_check(tmp_path, "--select", "E")
+    assert code == 1
+    (f,) = found
+    assert f["rule"] == "E002" and message in f["message"], f["message"]
+    assert f["line"] == (8 if "satisfaction" in message or "score" in message
+                         or "responses" in message else 10)

@@ -531,8 +531,8 @@ class Complaint(RecordModel):
     """open | closed."""
     closed: IsoDate | None = None
     """When the complaint was closed."""
-    escalated: bool = False
-    """Whether the complaint was escalated."""
+    escalated: Annotated[bool, Field(strict=True)] = False
+    """Whether the complaint was escalated (true or false; `yes` is text, not a boolean)."""
 
 
 class CustomerSpec(Spec):
@@ -558,7 +558,7 @@ class CustomerSpec(Spec):
                 and survey.responses > survey.asked
             ):
                 yield ("satisfaction", i, "responses"), (
-                    f"{survey.responses} responses from {survey.asked} asked"
+                    f"responses {survey.responses} is more than the {survey.asked} asked"
                 )
             if (
                 survey.score is not None
