@@ -57,9 +57,13 @@ def test_example_records_show_the_documented_gaps(monkeypatch: pytest.MonkeyPatc
         ("REP001", "SLA-CONTOSO-SOC", False),
         ("REP001", "SLA-FABRIKAM-WORKPLACE", False),
         ("REP001", "SLA-TAILSPIN-NETWORK", False),
+        ("CUS003", "CUS-FABRIKAM-LOGISTICS", False),
+        ("CUS004", "SLA-TAILSPIN-NETWORK", False),
+        ("BUD001", "SVC-SECURITY-MONITORING", False),
+        ("BUD002", "BUD-2026-INFRASTRUCTURE", False),
     }
     assert data["summary"] == {
-        "errors": 2, "warnings": 24, "infos": 0, "waived": 1, "records": 62, "files": 52,
+        "errors": 2, "warnings": 28, "infos": 0, "waived": 1, "records": 69, "files": 59,
     }
 
 
@@ -74,8 +78,8 @@ def test_text_output_sorted_by_file_and_line_with_summary_by_area(
     assert keys == sorted(keys)
     assert "records/agreements/sla-contoso-soc.yaml:14:1: SLM003" in out
     assert "(waived by WVR-SKYLINE-RENEWAL)" in out
-    assert "✖ 2 errors, 24 warnings, 1 waived in 62 records in 52 files" in out
-    assert "by area: service reporting 21, documented information 2, " in out
+    assert "✖ 2 errors, 28 warnings, 1 waived in 69 records in 59 files" in out
+    assert "by area: service reporting 21, documented information 2, business relationship 2" in out
 
 
 def test_select_and_ignore_by_prefix_or_code(sms: Path) -> None:

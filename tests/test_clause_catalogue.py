@@ -82,6 +82,8 @@ KIND_CLAUSES = {
     "CapacityPlan": ["8.4.3"],
     "ContinuityPlan": ["8.7.1", "8.7.2"],
     "Measurement": ["9.4"],
+    "Customer": ["8.3.2"],
+    "Budget": ["8.4.1"],
 }
 RECORD_KINDS = {*KIND_CLAUSES, "Evidence", "Waiver"}
 

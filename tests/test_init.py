@@ -22,8 +22,10 @@ TODAY = "2026-11-23"
 RECORDS = [
     "records/agreements/ola-database.yaml",
     "records/agreements/sla-webshop.yaml",
+    "records/budgets/bud-year.yaml",
     "records/capacity/cap-webshop.yaml",
     "records/continuity/con-webshop.yaml",
+    "records/customers/cus-retail.yaml",
     "records/evidence/ev-sms-manual.yaml",
     "records/measurements/sla-webshop.yaml",
     "records/operations/ops-incident.yaml",
@@ -87,7 +89,7 @@ def test_the_new_repository_validates_and_is_formatted(
 ) -> None:
     code, out = run_in(scaffolded, monkeypatch, "validate", "--today", TODAY)
     assert code == 0, out
-    assert "9 records in 9 files: no findings" in out
+    assert f"{len(RECORDS)} records in {len(RECORDS)} files: no findings" in out
     code, out = run_in(scaffolded, monkeypatch, "fmt", "--check")
     assert code == 0, out
 
@@ -111,7 +113,7 @@ def test_example_dates_follow_today(scaffolded: Path) -> None:
     assert str(sla["spec"]["validFrom"]) == "2026-10-01"  # the month its Measurement reports
     assert str(sla["spec"]["validUntil"]) == "2027-12-31"
     assert str(sla["metadata"]["lastReviewed"]) == TODAY
-    measurement = yaml.safe_load((scaffolded / RECORDS[5]).read_text())
+    measurement = yaml.safe_load((scaffolded / "records/measurements/sla-webshop.yaml").read_text())
     assert measurement["metadata"]["id"] == "MEAS-WEBSHOP-2026-10"
 
 

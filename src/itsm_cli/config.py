@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.alias_generators import to_camel
 
 from itsm_cli.dates import Duration
 from itsm_cli.findings import Severity
@@ -75,6 +76,40 @@ class ProblemSettings(BaseModel):
         return Duration.parse(self.root_cause_within)
 
 
+def _duration_text(value: str) -> str:
+    Duration.parse(value)  # raises ValueError with a plain message
+    return value
+
+
+class CustomerSettings(BaseModel):
+    """Intervals of business relationship management (CUS001–CUS003), as ISO 8601
+    durations. TOML keys as the design names them (`serviceReviewInterval`)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, alias_generator=to_camel, use_attribute_docstrings=True
+    )
+
+    service_review_interval: str = "P12M"
+    """Longest time between service reviews with a customer (CUS001)."""
+    satisfaction_interval: str = "P12M"
+    """Longest time between satisfaction measurements of a customer (CUS002)."""
+    complaint_within: str = "P30D"
+    """Longest time a complaint may stay open (CUS003)."""
+
+    _durations = field_validator(
+        "service_review_interval", "satisfaction_interval", "complaint_within"
+    )(_duration_text)
+
+
+class BudgetSettings(BaseModel):
+    """Budget checks (BUD002)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    variance: float = Field(default=10, ge=0, allow_inf_nan=False)
+    """Percent by which a line's actual may differ from its planned amount without a note."""
+
+
 class Config(BaseModel):
     """Settings of one records repository. TOML keys are kebab-case; the keys inside the
     tables of thresholds (`[waivers]`) are camelCase (`waivers.maxTerm`)."""
@@ -110,6 +145,11 @@ class Config(BaseModel):
     """Waivers: maxTerm, the longest term after approval (ISO 8601 duration)."""
     problem: ProblemSettings = ProblemSettings()
     """Problems: rootCauseWithin, how long one may stay open without a root cause."""
+    customer: CustomerSettings = CustomerSettings()
+    """Business relationship management: serviceReviewInterval, satisfactionInterval
+    (default P12M each), complaintWithin (default P30D)."""
+    budget: BudgetSettings = BudgetSettings()
+    """Budgeting: variance, the percent a line may differ from plan without a note (10)."""
 
     @field_validator("review_intervals")
     @classmethod

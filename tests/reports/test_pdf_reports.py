@@ -21,6 +21,8 @@ FIRST_PAGE = {
     "suppliers": "Supplier report",
     "capacity": "Capacity",
     "continuity": "Service continuity and availability",
+    "customers": "Customers",
+    "budget": "Budgets",
 }
 
 

@@ -204,6 +204,10 @@ EVENTS = {
     "spec.disputes[].date",
     "spec.resources[].usage[].date",
     "spec.tests[].date",
+    "spec.serviceReviews[].date",
+    "spec.satisfaction[].date",
+    "spec.complaints[].date",
+    "spec.complaints[].closed",
 }
 """Dates of past events: DOC004 fires on each one after today."""
 AHEAD_BY_NATURE = {

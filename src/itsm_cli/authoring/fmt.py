@@ -43,6 +43,7 @@ from itsm_cli.records.errors import allowed_keys, model_at
 from itsm_cli.records.load import discover, read_file
 from itsm_cli.records.models import (
     KINDS,
+    BudgetSpec,
     ContinuityPlanSpec,
     OLASpec,
     Record,
@@ -60,12 +61,13 @@ _AGREEMENT = (
     "targets", "reporting", "signatories",
 )
 _PREFERRED: dict[type, tuple[str, ...]] = {
-    SLASpec: ("customer", *_AGREEMENT),
+    SLASpec: ("customer", "customerRef", *_AGREEMENT),
     OLASpec: ("provider", *_AGREEMENT),
     ServiceSpec: ("description", "lifecycle", "criticality", "customers", "serviceHours"),
     SupplierSpec: ("type", "criticality", "supports", "contract", "contacts", "interfaces"),
     ContinuityPlanSpec: ("services", "invocation", "scenarios", "rto", "rpo",
                          "availabilityWhileInvoked"),
+    BudgetSpec: ("period", "currency", "services", "lines"),
 }
 """Where the document order reads better than the model's field order, these keys come
 first, in this order, and the rest follow in model order: an agreement reads who, what,

@@ -41,6 +41,8 @@ FOLDERS = {
     "Measurement": "measurements",
     "Waiver": "waivers",
     "ProcessReport": "operations",
+    "Customer": "customers",
+    "Budget": "budgets",
 }
 """The conventional folder of each kind under the records root (README, section Records)."""
 

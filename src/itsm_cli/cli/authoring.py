@@ -77,7 +77,7 @@ def new(
         typer.Argument(
             metavar="KIND",
             help="Kind of record (any case): Service, SLA, OLA, Supplier, CapacityPlan, "
-            "ContinuityPlan, Evidence, Measurement, Waiver.",
+            "ContinuityPlan, Evidence, Measurement, Waiver, Customer, Budget.",
             show_default=False,
         ),
     ],

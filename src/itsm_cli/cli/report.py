@@ -27,7 +27,8 @@ def report(
     name: Annotated[
         str,
         typer.Argument(
-            help="gap, service, suppliers, capacity, continuity, or all (with --out-dir).",
+            help="gap, service, suppliers, capacity, continuity, customers, budget, or all "
+            "(with --out-dir).",
             metavar="NAME",
         ),
     ],
@@ -61,6 +62,14 @@ def report(
     edition: Annotated[
         str | None,
         typer.Option("--edition", help="Clause edition: 2018 or 2011.", metavar="YEAR"),
+    ] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            "--customer",
+            help="Only the SLAs naming this Customer in customerRef (service report).",
+            metavar="ID",
+        ),
     ] = None,
     today: options.Today = None,
     quiet: options.Quiet = False,
@@ -138,6 +147,7 @@ def report(
         paths,
         quiet,
         no_color,
+        customer,
     )
 
 
@@ -154,6 +164,7 @@ def _render(
     paths: list[Path] | None,
     quiet: bool,
     no_color: bool,
+    customer: str | None = None,
 ) -> None:
     from itsm_cli.records.index import load_repository
     from itsm_cli.records.load import InputError
@@ -181,6 +192,7 @@ def _render(
         provenance=provenance(workspace, day, edition),
         period=period,
         agreement=agreement,
+        customer=customer,
     )
     user_templates = workspace.root / workspace.config.templates
     progress = terminal.progress(len(names), "Rendering reports", quiet or no_color)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal, Protocol
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from itsm_cli.dates import Duration
 from itsm_cli.findings import FieldPath
@@ -290,6 +291,8 @@ class SLASpec(AgreementSpec):
     """First day the agreement is in force (YYYY-MM-DD)."""
     valid_until: IsoDate
     """Last day the agreement is in force (YYYY-MM-DD)."""
+    customer_ref: RecordId | None = None
+    """Id of the Customer record of the customer the agreement is with."""
 
     def problems(self) -> Iterator[Problem]:
         yield from super().problems()
@@ -297,6 +300,11 @@ class SLASpec(AgreementSpec):
             yield ("validUntil",), (
                 f"validUntil {self.valid_until} is before validFrom {self.valid_from}"
             )
+
+    def references(self) -> Iterator[Reference]:
+        yield from super().references()
+        if self.customer_ref is not None:
+            yield ("customerRef",), self.customer_ref, ("Customer",)
 
 
 class OLASpec(AgreementSpec):
@@ -610,6 +618,210 @@ class ProcessReportSpec(Spec):
         return _refs(self.services, "services", ("Service",))
 
 
+# --- customers and budgets (8.3.2, 8.4.1) ---------------------------------------------
+
+
+class ServiceReview(RecordModel):
+    date: IsoDate
+    """When the service review with the customer took place."""
+    notes: str | None = None
+    """What was reviewed and agreed."""
+    actions: list[str] = []
+    """Actions agreed in the review."""
+
+
+class SatisfactionSurvey(RecordModel):
+    date: IsoDate
+    """When customer satisfaction was measured."""
+    method: Literal["survey", "interview", "other"]
+    """survey | interview | other."""
+    asked: Annotated[int, Field(ge=0)] | None = None
+    """How many people were asked."""
+    responses: Annotated[int, Field(ge=0)] | None = None
+    """How many answered (at most `asked`)."""
+    score: Annotated[float, Field(ge=0)] | None = None
+    """The satisfaction score, from 0 to `scaleMax`."""
+    scale_max: Annotated[float, Field(gt=0)] | None = None
+    """The best score on the scale used (e.g. 5 or 10)."""
+
+    @property
+    def response_rate(self) -> float | None:
+        """Responses as a percentage of those asked; None when either is unknown."""
+        if self.asked is None or self.responses is None or self.asked == 0:
+            return None
+        return self.responses / self.asked * 100
+
+
+class Complaint(RecordModel):
+    id: Text
+    """Short id of the complaint, unique within the customer (e.g. a ticket number)."""
+    date: IsoDate
+    """When the complaint was received."""
+    summary: Text
+    """What the customer complained about."""
+    state: Literal["open", "closed"]
+    """open | closed."""
+    closed: IsoDate | None = None
+    """When the complaint was closed."""
+    escalated: Annotated[bool, Field(strict=True)] = False
+    """Whether the complaint was escalated (true or false; `yes` is text, not a boolean)."""
+
+
+class CustomerSpec(Spec):
+    relationship_manager: Text
+    """The person or role who manages the relationship with the customer."""
+    services: Annotated[list[RecordId], Field(min_length=1)]
+    """Ids of the Services provided to the customer."""
+    contacts: list[Contact] = []
+    """Contacts at the customer."""
+    service_reviews: list[ServiceReview] = []
+    """Service reviews held with the customer, in any order."""
+    satisfaction: list[SatisfactionSurvey] = []
+    """Satisfaction measurements, in any order."""
+    complaints: list[Complaint] = []
+    """Complaints, recorded to closure."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from _unique_ids(self.complaints, ("complaints",))
+        for i, survey in enumerate(self.satisfaction):
+            if (
+                survey.asked is not None
+                and survey.responses is not None
+                and survey.responses > survey.asked
+            ):
+                yield ("satisfaction", i, "responses"), (
+                    f"responses {survey.responses} is more than the {survey.asked} asked"
+                )
+            if (
+                survey.score is not None
+                and survey.scale_max is not None
+                and survey.score > survey.scale_max
+            ):
+                yield ("satisfaction", i, "score"), (
+                    f"score {survey.score:g} is above the scale's maximum {survey.scale_max:g}"
+                )
+        for i, complaint in enumerate(self.complaints):
+            if complaint.closed is not None and complaint.closed < complaint.date:
+                yield ("complaints", i, "closed"), (
+                    f"closed {complaint.closed} is before the complaint's date {complaint.date}"
+                )
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.services, "services", ("Service",))
+
+    def events(self) -> Iterator[Event]:
+        yield from _dated(self.contacts, "contacts")
+        yield from _dated(self.service_reviews, "serviceReviews")
+        yield from _dated(self.satisfaction, "satisfaction")
+        yield from _dated(self.complaints, "complaints")
+        for i, complaint in enumerate(self.complaints):
+            if complaint.closed is not None:
+                yield ("complaints", i, "closed"), complaint.closed
+
+
+def _money(value: Any) -> Any:
+    """An amount as a Decimal from the number as written: the loader gives a float, whose
+    shortest text (`str`) is the decimal the record wrote, so no binary rounding enters
+    sums and variances."""
+    if isinstance(value, bool):
+        return value  # refused by the Decimal validator, not read as 1 or 0
+    if isinstance(value, float | int):
+        return Decimal(str(value))
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    Field(allow_inf_nan=False),
+    PlainSerializer(float, return_type=float),
+    WithJsonSchema({"type": "number"}),
+]
+
+
+class BudgetLine(RecordModel):
+    category: Literal[
+        "people", "licences", "infrastructure", "external-services", "facilities", "other"
+    ]
+    """people | licences | infrastructure | external-services | facilities | other."""
+    planned: Annotated[Money, Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0})]
+    """Amount budgeted for the period, in the Budget's currency."""
+    actual: Money | None = None
+    """Amount spent in the period, in the Budget's currency."""
+    forecast: Money | None = None
+    """Expected amount by the end of the period, in the Budget's currency."""
+    note: str | None = None
+    """Why the actual differs from the plan, or other context."""
+
+
+BUDGET_PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
+
+
+def _year_text(value: Any) -> Any:
+    """`period: 2026` unquoted is a YAML integer; the year it means, as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:04d}" if 0 <= value <= 9999 else str(value)
+    return value
+
+
+class BudgetSpec(Spec):
+    period: Annotated[
+        str,
+        BeforeValidator(_year_text),
+        Field(pattern=BUDGET_PERIOD_PATTERN),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": BUDGET_PERIOD_PATTERN},
+                    {"type": "integer", "minimum": 1, "maximum": 9999},
+                ],
+                "examples": ["2026", "2026-Q4", "2026-10"],
+            }
+        ),
+    ]
+    """A year (2026), a quarter (2026-Q4) or a month (2026-10)."""
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    """ISO 4217 currency code of every amount in the budget, e.g. EUR."""
+    lines: Annotated[list[BudgetLine], Field(min_length=1)]
+    """Budget lines by category: planned, actual and forecast amounts."""
+    services: list[RecordId] = []
+    """Ids of the Services the budget is for (none: the whole SMS)."""
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day of the period."""
+        year, _, part = self.period.partition("-")
+        if not part:
+            return dt.date(int(year), 1, 1)
+        month = (int(part[1]) - 1) * 3 + 1 if part.startswith("Q") else int(part)
+        return dt.date(int(year), month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of the period."""
+        year, _, part = self.period.partition("-")
+        if not part:
+            return dt.date(int(year), 12, 31)
+        last_month = int(part[1]) * 3 if part.startswith("Q") else int(part)
+        if last_month == 12:
+            return dt.date(int(year), 12, 31)
+        return dt.date(int(year), last_month + 1, 1) - dt.timedelta(days=1)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def problems(self) -> Iterator[Problem]:
+        from itsm_cli.records.currencies import is_currency
+
+        if self.period.startswith("0000"):
+            yield ("period",), f"'{self.period}' is not a period: the calendar has no year 0000"
+        if not is_currency(self.currency):
+            yield ("currency",), f"'{self.currency}' is not an ISO 4217 currency code"
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.services, "services", ("Service",))
+
+
 RULE_CODE_PATTERN = r"^[A-Z]+[0-9]{3}$"
 
 
@@ -854,6 +1066,24 @@ class Waiver(Record):
     """The fields of a Waiver record."""
 
 
+class Customer(Record):
+    KIND = "Customer"
+    CLAUSES = ("8.3.2",)
+    kind: Literal["Customer"]
+    """Always Customer."""
+    spec: CustomerSpec
+    """The fields of a Customer record."""
+
+
+class Budget(Record):
+    KIND = "Budget"
+    CLAUSES = ("8.4.1",)
+    kind: Literal["Budget"]
+    """Always Budget."""
+    spec: BudgetSpec
+    """The fields of a Budget record."""
+
+
 KINDS: dict[str, type[Record]] = {
     cls.KIND: cls
     for cls in (
@@ -867,6 +1097,8 @@ KINDS: dict[str, type[Record]] = {
         Measurement,
         Waiver,
         ProcessReport,
+        Customer,
+        Budget,
     )
 }
 """Every kind of itsm/v1, by its `kind:` value, in the design's order."""

@@ -88,6 +88,10 @@ KIND_DESCRIPTIONS: dict[str, str] = {
     "8.7.3.3 by process).",
     "Waiver": "An accepted deviation: suppresses the findings of one rule on some records "
     "until it expires.",
+    "Customer": "A customer: relationship manager, services, service reviews, satisfaction "
+    "and complaints (ISO/IEC 20000-1:2018 8.3.2).",
+    "Budget": "A budget for one period, by category: planned, actual and forecast amounts "
+    "in the budget's currency (ISO/IEC 20000-1:2018 8.4.1).",
 }
 
 _ACRONYMS = {"api": "API", "id": "ID", "rto": "RTO", "rpo": "RPO", "sla": "SLA", "ola": "OLA"}

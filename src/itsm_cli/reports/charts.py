@@ -407,3 +407,55 @@ def score_bars(
         )
         body.append(_text(left + plot_w + 6, y0 + 14, f"{score:.1f}"))
     return _svg(WIDTH, height, body, title)
+
+
+def _amount_text(value: float) -> str:
+    """An amount on a chart label: 134,400 (no cents; the tables give them)."""
+    return f"{value:,.0f}"
+
+
+def planned_actual_bars(
+    rows: Sequence[tuple[str, float, float | None, bool]], title: str, unit: str
+) -> Markup:
+    """Horizontal bars from zero, two per row: planned (grey) and actual (green when within
+    the allowed variance, red when over it, as the fourth value of the row says; "no actual"
+    when none is recorded). Amounts in `unit` (a currency code)."""
+    row_h, top, bottom = 34, 10, 30
+    if not rows:
+        return _svg(WIDTH, 40, [_text(8, 24, "no budget lines")], title)
+    left = max(120, math.ceil(CHAR_WIDTH * max(len(r[0]) for r in rows)) + 12)
+    plot_w = WIDTH - left - 120
+    most = max([r[1] for r in rows] + [r[2] for r in rows if r[2] is not None] + [1.0])
+    height = top + row_h * len(rows) + bottom
+
+    def width_of(value: float) -> float:
+        return max(1.0, plot_w * value / most)
+
+    body = [
+        f"<line x1='{left}' y1='{top}' x2='{left}' y2='{top + row_h * len(rows)}' "
+        f"stroke='{COLORS['axis']}'/>",
+        _text(left, height - 12, "0"),
+        _text(left + plot_w, height - 12, f"{_amount_text(most)} {unit}", "end"),
+    ]
+    for i, (label, planned, actual, over) in enumerate(rows):
+        y0 = top + i * row_h
+        body.append(_text(left - 6, y0 + 18, label, "end"))
+        body.append(
+            f"<rect x='{left}' y='{y0 + 4}' width='{width_of(planned):.1f}' height='11' "
+            f"fill='{COLORS['axis']}'><title>{escape(label)}: planned "
+            f"{_amount_text(planned)} {escape(unit)}</title></rect>"
+        )
+        body.append(_text(left + width_of(planned) + 4, y0 + 13,
+                          f"planned {_amount_text(planned)}"))
+        if actual is None:
+            body.append(_text(left + 2, y0 + 27, "actual: not recorded", "start", "trend"))
+            continue
+        color = COLORS["bad" if over else "good"]
+        body.append(
+            f"<rect x='{left}' y='{y0 + 17}' width='{width_of(actual):.1f}' height='11' "
+            f"fill='{color}'><title>{escape(label)}: actual "
+            f"{_amount_text(actual)} {escape(unit)}</title></rect>"
+        )
+        body.append(_text(left + width_of(actual) + 4, y0 + 26,
+                          f"actual {_amount_text(actual)}"))
+    return _svg(WIDTH, height, body, title)

@@ -59,6 +59,16 @@ REPORTS: dict[str, ReportSpec] = {
             "continuity",
             "Continuity plans: RTO/RPO against SLA downtime, tests, next test due, open actions.",
         ),
+        ReportSpec(
+            "customers",
+            "customers",
+            "Customers: services and SLAs, service reviews, satisfaction trend, complaints.",
+        ),
+        ReportSpec(
+            "budget",
+            "budget",
+            "Budgets: planned against actual per service and category, variances, forecast.",
+        ),
     )
 }
 
@@ -75,6 +85,8 @@ class ReportInput:
     provenance: Provenance
     period: str | None = None
     agreement: str | None = None
+    customer: str | None = None
+    """`--customer ID`: the service report of that customer's agreements alone."""
     _coverage: dict[str, Coverage] = field(default_factory=dict)
 
     def coverage(self, edition: str | None = None) -> Coverage:

@@ -28,7 +28,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import OLA, SLA, Agreement, Measurement, Target
+from itsm_cli.records.models import OLA, SLA, Agreement, Customer, Measurement, Target
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.record_rows import service_titles
@@ -71,17 +71,90 @@ def objective_text(target: Target) -> str:
 def build(data: ReportInput) -> dict[str, Any]:
     index = data.repository.index
     requested = Period.parse(data.period) if data.period else None
-    agreements = [_agreement(record, index, requested, data.today) for record in _chosen(data)]
+    chosen = _chosen(data)
+    groups = _customer_groups(data, chosen)
+    if groups is not None:
+        chosen = [record for _, records in groups for record in records]
+    agreements = [_agreement(record, index, requested, data.today) for record in chosen]
+    for row in agreements:
+        row["customer_section"] = None
+    if groups is not None:
+        _mark_customer_sections(agreements, groups)
     return {
         "title": "Service report",
         "today": data.today,
         "requested_period": data.period,
         "window": WINDOW,
         "agreements": agreements,
-        "scope": (
-            f"agreement {data.agreement}" if data.agreement else "every SLA that is not retired"
-        ),
+        "scope": _scope(data),
     }
+
+
+def _scope(data: ReportInput) -> str:
+    if data.agreement:
+        return f"agreement {data.agreement}"
+    if data.customer:
+        return f"customer {data.customer}, every SLA naming it that is not retired"
+    return "every SLA that is not retired"
+
+
+CustomerGroup = tuple[dict[str, str], list["LoadedRecord[Agreement]"]]
+"""A customer (id, title) and its agreements, in the order the report shows them."""
+
+
+def _customer_groups(
+    data: ReportInput, chosen: list[LoadedRecord[Agreement]]
+) -> list[CustomerGroup] | None:
+    """The agreements grouped by customer, one section each, so that a report sent to one
+    customer never shows another's agreements: by the Customer record an SLA names in
+    `customerRef`, else by its `customer` text. With `--customer ID` only that customer's
+    group. None (no sections, the agreements as they are) where the repository has no
+    Customer records and no `--customer` was given, and for `--agreement` alone."""
+    index = data.repository.index
+    if data.customer is None and (data.agreement is not None or not index.of_kind(Customer)):
+        return None
+    if data.customer is not None:
+        found = index.by_id.get(data.customer)
+        if found is None or not isinstance(found.model, Customer):
+            from itsm_cli.records.errors import suggest
+
+            known = sorted(c.id for c in index.of_kind(Customer))
+            guess = suggest(data.customer, known)
+            tip = f" (did you mean '{guess}'?)" if guess else ""
+            what = (
+                f"names a record of kind {found.kind}, not a Customer"
+                if found
+                else "names no Customer record"
+            )
+            raise ReportError(f"--customer: '{data.customer}' {what}{tip}")
+    groups: dict[str, CustomerGroup] = {}
+    for record in chosen:
+        model = record.model
+        ref = model.spec.customer_ref if isinstance(model, SLA) else None
+        if data.customer is not None and ref != data.customer:
+            if data.agreement is not None:
+                raise ReportError(
+                    f"--agreement {data.agreement} is not an SLA of customer {data.customer}"
+                )
+            continue
+        if ref is not None:
+            customer = index.get(ref, Customer)
+            title = customer.model.metadata.title if customer else ""
+            key, heading = ref, {"id": ref, "title": title}
+        else:
+            party = model.spec.customer if isinstance(model, SLA) else model.spec.provider
+            key, heading = f"~{party}", {"id": "", "title": party}
+        groups.setdefault(key, (heading, []))[1].append(record)
+    return [groups[key] for key in sorted(groups)]
+
+
+def _mark_customer_sections(agreements: list[dict[str, Any]], groups: list[CustomerGroup]) -> None:
+    """Give the first agreement of each customer the customer's heading (`customer_section`);
+    the templates open a section there."""
+    position = 0
+    for heading, records in groups:
+        agreements[position]["customer_section"] = heading
+        position += len(records)
 
 
 def _chosen(data: ReportInput) -> list[LoadedRecord[Agreement]]:

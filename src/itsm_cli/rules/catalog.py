@@ -4,9 +4,11 @@ Add a new process-area module here; the registry refuses duplicate codes at impo
 """
 
 from itsm_cli.rules import (  # noqa: F401
+    budgets,
     capacity,
     catalogue,
     continuity,
+    customers,
     documents,
     drift,
     event_dates,

@@ -2,7 +2,9 @@
 
 A deadline is a date on which a record stops being in order unless someone acts: a review
 falls due, the last day to give notice on a contract, an agreement or contract ends, a waiver
-expires, a continuity plan's next test, a capacity action's due date. Each is computed the way
+expires, a continuity plan's next test, a capacity action's due date, a customer's next
+service review or satisfaction measurement, the day a complaint must be closed by, the end
+of a budget's period. Each is computed the way
 its rule computes it (the same calendar arithmetic, the same intervals from the
 configuration), so the day after a listed date, `itsm check` reports that rule. Deadlines
 already passed are findings of `itsm check` and are not listed; a deadline falling today is
@@ -25,8 +27,10 @@ from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import (
     OLA,
     SLA,
+    Budget,
     CapacityPlan,
     ContinuityPlan,
+    Customer,
     Supplier,
     Waiver,
 )
@@ -43,6 +47,10 @@ DEADLINE_KINDS: dict[str, str] = {
     "waiver-expiry": "waiver expires",
     "continuity-test": "next continuity test due",
     "capacity-action": "capacity action due",
+    "service-review": "customer service review due",
+    "satisfaction": "customer satisfaction measurement due",
+    "complaint": "complaint to be closed",
+    "budget-period-end": "budget period ends",
 }
 """Each kind of deadline (a stable name, used in JSON and in calendar UIDs) and its words."""
 
@@ -214,6 +222,58 @@ def _capacity(index: RepoIndex) -> Iterator[Deadline]:
                 )
 
 
+def _customers(index: RepoIndex, config: Config, today: dt.date) -> Iterator[Deadline]:
+    """The next service review (CUS001) and satisfaction measurement (CUS002) of each
+    customer, and the day each open complaint must be closed by (CUS003); entries dated
+    after today are left out, as the rules leave them out."""
+    from itsm_cli.rules.customers import latest_until, not_after
+
+    settings = config.customer
+    plans = (
+        ("serviceReviews", "service-review", "service review", "CUS001",
+         Duration.parse(settings.service_review_interval)),
+        ("satisfaction", "satisfaction", "satisfaction measurement", "CUS002",
+         Duration.parse(settings.satisfaction_interval)),
+    )
+    for customer in not_retired(index, Customer):
+        spec = customer.model.spec
+        for field, deadline, words, rule, interval in plans:
+            entries = spec.service_reviews if field == "serviceReviews" else spec.satisfaction
+            latest = latest_until(entries, today)
+            if latest is None:
+                continue  # none at all: the rule fires already
+            i, entry = latest
+            due = interval.after(entry.date)
+            yield _deadline(
+                customer, due, deadline,
+                f"next {words} due: latest {entry.date} + {interval} = {due}",
+                rule, ("spec", field, i, "date"),
+            )
+    within = Duration.parse(settings.complaint_within)
+    for customer in index.of_kind(Customer):
+        for i, complaint in not_after(customer.model.spec.complaints, today):
+            if complaint.state == "open":
+                due = within.after(complaint.date)
+                yield _deadline(
+                    customer, due, "complaint",
+                    f"complaint {complaint.id} to be closed: received {complaint.date} + "
+                    f"{within} = {due}",
+                    "CUS003", ("spec", "complaints", i, "state"), item=complaint.id,
+                )
+
+
+def _budgets(index: RepoIndex) -> Iterator[Deadline]:
+    """The last day of each budget's period: from the next day, a line without `actual`
+    is a BUD003 finding."""
+    for budget in not_retired(index, Budget):
+        spec = budget.model.spec
+        yield _deadline(
+            budget, spec.last_day, "budget-period-end",
+            f"budget period {spec.period} ends {spec.last_day}: record every line's actual",
+            "BUD003", ("spec", "period"),
+        )
+
+
 def find_deadlines(
     index: RepoIndex, config: Config, today: dt.date, within: Duration | None = None
 ) -> list[Deadline]:
@@ -229,6 +289,8 @@ def find_deadlines(
             _waivers(index, today, config),
             _continuity(index, today),
             _capacity(index),
+            _customers(index, config, today),
+            _budgets(index),
         )
         for d in source
         if d.date >= today and (last is None or d.date <= last)

@@ -32,6 +32,8 @@ AREAS = {
     "CON": "continuity and availability",
     "REP": "service reporting",
     "DOC": "documented information",
+    "CUS": "business relationship",
+    "BUD": "budgeting and accounting",
     "DRF": "catalogue drift",
     "WVR": "waivers",
 }

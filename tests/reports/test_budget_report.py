@@ -1,0 +1,121 @@
+"""`itsm report budget`: per Budget planned against actual per category (charts and
+tables, Decimal sums), the variances over the threshold with their notes, the forecast to
+period end, and per service the budgets covering it — on tests/reports/customers_budgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import Reports
+
+FIXTURE = Path(__file__).parent / "customers_budgets"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def here(reports: Reports, monkeypatch: pytest.MonkeyPatch) -> Reports:
+    monkeypatch.chdir(FIXTURE)
+    return reports
+
+
+def facts(reports: Reports, html: str, record: str) -> dict[str, str]:
+    return {row[0]: row[1] for row in reports.tables(html)[f"facts-{record}"].rows}
+
+
+def test_markdown_matches_golden_file(here: Reports) -> None:
+    here.golden("budget.md", here.ok("budget"))
+
+
+def test_totals_and_forecast(here: Reports) -> None:
+    html = here.ok("budget", fmt="html")
+    here.assert_self_contained(html)
+    hosting = facts(here, html, "BUD-HOSTING-2026")
+    # 120,000 + 50,000 + 8,000 + 16,000; 134,400 + 54,950 + 7,200 + 20,000
+    assert hosting["Planned"] == "194,000.00 EUR"
+    assert hosting["Actual"] == "216,550.00 EUR (4 of 4 lines)"
+    # forecast 146,000 (people); the others have none and the year is not over, so the
+    # larger of plan and actual: 54,950 + 8,000 + 20,000
+    assert hosting["Forecast to period end"] == "228,950.00 EUR (+18.0 % against plan)"
+    q3 = facts(here, html, "BUD-MAIL-2026-Q3")
+    assert q3["Period"] == "2026-Q3 (2026-07-01 to 2026-09-30), ended"
+    assert q3["Actual"] == "8,500.00 GBP (1 of 3 lines)"
+
+
+def test_lines_with_variances_and_notes(here: Reports) -> None:
+    html = here.ok("budget", fmt="html")
+    lines = here.tables(html)["lines-BUD-HOSTING-2026"].records()
+    assert [(r["Category"], r["Variance"]) for r in lines] == [
+        ("people", "+12.0 %"),
+        ("infrastructure", "+9.9 %"),
+        ("facilities", "-10.0 %"),
+        ("licences", "+25.0 %"),
+    ]
+    assert "line 1 (people): +12.0 %, planned 120,000.00 EUR, actual 134,400.00 EUR: " in html
+    assert "line 4 (licences): +25.0 %, planned 16,000.00 EUR, actual 20,000.00 EUR: " \
+        "Database licences renewed at the new list price." in html
+    assert "line 2 (infrastructure)" not in html  # 9.9 % is within the 10 %
+
+
+def test_per_service_table_and_charts(here: Reports) -> None:
+    html = here.ok("budget", fmt="html")
+    rows = here.tables(html)["per-service-table"].records()
+    assert [(r["Service"], r["Budget"]) for r in rows] == [
+        ("SVC-BACKUP", "BUD-BACKUP-2026-Q4"),
+        ("SVC-HOSTING", "BUD-HOSTING-2026"),
+        ("SVC-MAIL", "BUD-MAIL-2026-Q3"),
+        ("SVC-MAIL", "BUD-MAIL-2026-11"),
+    ]
+    assert "Live services in no approved budget of the current period (BUD001)" in html
+    labels = [here.svg_label(svg) for svg in here.svgs(html)]
+    assert "BUD-HOSTING-2026 2026: planned against actual per category" in labels
+    assert "SVC-HOSTING: planned against actual per budget" in labels
+    (chart,) = [s for s in here.svgs(html) if here.svg_label(s).startswith("BUD-HOSTING-2026")]
+    titles = [t.text for t in chart.iter(f"{SVG}title")]
+    assert "people: actual 134,400 EUR" in titles
+    colours = {
+        r.findtext(f"{SVG}title"): r.get("fill") for r in chart.iter(f"{SVG}rect")
+    }
+    assert colours["people: actual 134,400 EUR"] == "#d62728"  # over the 10 %
+    assert colours["infrastructure: actual 54,950 EUR"] == "#2ca02c"
+    # bars from zero: every rect starts at the axis
+    assert {r.get("x") for r in chart.iter(f"{SVG}rect")} == {chart.find(f"{SVG}line").get("x1")}
+
+
+def test_threshold_from_configuration(
+    here: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURE, tmp_path / "repo")
+    (tmp_path / "repo/itsm.toml").write_text('records = "records"\n[budget]\nvariance = 5\n')
+    monkeypatch.chdir(tmp_path / "repo")
+    md = here.ok("budget")
+    assert "### Variances over 5 %" in md
+    assert "- line 2 (infrastructure): +9.9 %" in md
+
+
+def test_empty_repository(here: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "records").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert "No Budget records." in here.ok("budget")
+    assert here.ok("budget", fmt="html").startswith("<!DOCTYPE html>")
+
+
+def test_period_shows_the_budgets_that_overlap_it(here: Reports) -> None:
+    md = here.ok("budget", "--period", "2026-11")
+    assert "Budgets whose period overlaps 2026-11." in md
+    shown = [line for line in md.splitlines() if line.startswith("## BUD-")]
+    assert shown == [
+        "## BUD-HOSTING-2026: Managed hosting budget 2026",
+        "## BUD-BACKUP-2026-Q4: Managed backup budget 2026-Q4",
+        "## BUD-MAIL-2026-11: Hosted mail budget 2026-11",
+    ]
+    q3 = here.ok("budget", "--period", "2026-Q3")
+    assert [line for line in q3.splitlines() if line.startswith("## BUD-")] == [
+        "## BUD-HOSTING-2026: Managed hosting budget 2026",
+        "## BUD-MAIL-2026-Q3: Hosted mail budget 2026-Q3",
+    ]
