@@ -32,6 +32,7 @@ AREAS = {
     "CON": "continuity and availability",
     "REP": "service reporting",
     "DOC": "documented information",
+    "OPS": "operational control",
     "DRF": "catalogue drift",
     "WVR": "waivers",
 }
