@@ -59,6 +59,7 @@ REPORTS: dict[str, ReportSpec] = {
             "continuity",
             "Continuity plans: RTO/RPO against SLA downtime, tests, next test due, open actions.",
         ),
+        ReportSpec("operations", "operations", "ProcessReport counts, exceptions, attainment."),
     )
 }
 
