@@ -212,8 +212,8 @@ def test_usage_errors(repo: Path, args: list[str], message: str) -> None:
 
 
 def test_problems_open_too_long_without_a_root_cause(repo: Path) -> None:
-    args = ("exports/servicenow-problems.csv", "--profile", "servicenow-problem", "--period", "2026-10",
-            "-f", "json", "--dry-run")
+    args = ("exports/servicenow-problems.csv", "--profile", "servicenow-problem",
+            "--period", "2026-10", "-f", "json", "--dry-run")
     data = json.loads(run(*args)[1])
     # PRB0001: open 2026-09-15 + P30D = 2026-10-15, before the period's end: no root cause.
     # PRB0002 (22 days), PRB0003 (cause noted), PRB0005 (known error): near misses.

@@ -16,7 +16,7 @@ from itsm_cli.reports.registry import REPORTS as REGISTERED
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
-REPORTS = tuple(REGISTERED)
+REPORTS = tuple(REGISTERED)  # in registration order, as `report all` writes them
 FULL = f"{len(REPORTS)}/{len(REPORTS)}"
 
 

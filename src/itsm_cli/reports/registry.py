@@ -69,6 +69,7 @@ REPORTS: dict[str, ReportSpec] = {
             "budget",
             "Budgets: planned against actual per service and category, variances, forecast.",
         ),
+        ReportSpec("operations", "operations", "ProcessReport counts, exceptions, attainment."),
     )
 }
 

@@ -65,7 +65,36 @@ def fmt_number(value: float) -> str:
 
 
 def objective_text(target: Target) -> str:
+    """`≥ 99.9`; for an attainment target the share to reach and what it counts:
+    `≥ 95 % within 4 h`."""
+    if target.attainment is not None:
+        return f"≥ {fmt_number(target.attainment)} % {_within(target)}"
     return f"{COMPARATOR_SYMBOL[target.effective_comparator]} {fmt_number(target.objective)}"
+
+
+def _within(target: Target) -> str:
+    objective = f"{fmt_number(target.objective)} {target.unit}"
+    if target.effective_comparator == "<=":
+        return f"within {objective}"
+    return f"at {COMPARATOR_SYMBOL['>=']} {objective}"
+
+
+def unit_text(target: Target) -> str:
+    """The unit of the values: that of the objective, or percent (of the items within it)
+    for an attainment target, whose objective's unit is in `objective_text`."""
+    return "percent" if target.attainment is not None else target.unit
+
+
+def actual_text(target: Target, actual: float) -> str:
+    """`99.95`; for an attainment target the share read out: `96.2 % of P1 incidents within
+    4 h, target 95 %` (a Measurement holds no count of incidents, so none is shown)."""
+    if target.attainment is None:
+        return fmt_number(actual)
+    items = f"{target.priority} incidents" if target.priority else "incidents"
+    return (
+        f"{fmt_number(actual)} % of {items} {_within(target)}, "
+        f"target {fmt_number(target.attainment)} %"
+    )
 
 
 def build(data: ReportInput) -> dict[str, Any]:
@@ -282,7 +311,7 @@ def _agreement(
             "period": row["period"],
             "target": target.id,
             "objective": objective_text(target),
-            "unit": target.unit,
+            "unit": unit_text(target),
             "actual": cell["text"],
         }
         for row in reversed(periods)
@@ -371,10 +400,10 @@ def _target(
         "comparator": target.effective_comparator,
         "objective": target.objective,
         "objective_text": objective_text(target),
-        "unit": target.unit,
+        "unit": unit_text(target),
         "window": target.window,
         "actual": actual,
-        "actual_text": "not measured" if actual is None else fmt_number(actual),
+        "actual_text": "not measured" if actual is None else actual_text(target, actual),
         "status": _cell(target, actual)["status"],
         "css": _cell(target, actual)["css"],
         "measured": measured,
@@ -391,8 +420,8 @@ def _target(
             [p.short_label(first=i == 0) for i, p in enumerate(window)],
             values,
             f"{agreement_id} {target.id}: {labels[0]} to {labels[-1]} "
-            f"(objective {objective_text(target)} {target.unit})",
-            target=target.objective,
+            f"(objective {objective_text(target)} {unit_text(target)})",
+            target=target.objective if target.attainment is None else target.attainment,
             met=met,
         ),
     }

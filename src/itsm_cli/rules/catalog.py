@@ -12,6 +12,7 @@ from itsm_cli.rules import (  # noqa: F401
     documents,
     drift,
     event_dates,
+    operations,
     records,
     reporting,
     service_level,

@@ -34,6 +34,7 @@ AREAS = {
     "DOC": "documented information",
     "CUS": "business relationship",
     "BUD": "budgeting and accounting",
+    "OPS": "operational control",
     "DRF": "catalogue drift",
     "WVR": "waivers",
 }

@@ -174,8 +174,21 @@ def due_periods(today: dt.date, quarterly: bool) -> list[Period]:
 
 
 def worse(target: Target, values: list[float]) -> float:
-    """The worse of several values of one target: the lowest for ">=", the highest for "<="."""
-    return min(values) if target.effective_comparator == ">=" else max(values)
+    """The worse of several values of one target: the lowest for ">=" or for an attainment
+    target (its value is the share of items within the objective), the highest for "<="."""
+    if target.attainment is not None or target.effective_comparator == ">=":
+        return min(values)
+    return max(values)
+
+
+def within_objective(target: Target) -> str:
+    """What an attainment target counts, after its share: `of P1 incidents within 4 h`
+    (`<=`), `of incidents at >= 4` (a figure to reach per item)."""
+    items = f"{target.priority} incidents" if target.priority else "incidents"
+    objective = f"{figure(target.objective)}{_unit(target)}"
+    if target.effective_comparator == "<=":
+        return f"of {items} within {objective}"
+    return f"of {items} at >= {objective}"
 
 
 def current_measurements(ctx: RuleContext) -> dict[str, list[LoadedRecord[Measurement]]]:
@@ -272,7 +285,9 @@ def find_agreements_without_report(ctx: RuleContext) -> Iterator[Finding]:
 @rule(
     "REP002", Severity.WARNING, ("9.4", "8.3.3"),
     summary="The latest Measurement of an agreement (the latest complete period) breaches "
-    "one of its targets; where two Measurements share that period, the worse value counts.",
+    "one of its targets; where two Measurements share that period, the worse value counts. "
+    "For a per-incident target with attainment the value is the share of items within the "
+    "objective, against the attainment.",
     hint="Record the cause and the improvement agreed with the customer (the Measurement's "
     "`notes`, an improvement record); waive the finding until the next period if the "
     "breach is understood and accepted.",
@@ -297,7 +312,10 @@ def find_breached_targets(ctx: RuleContext) -> Iterator[Finding]:
     be reported and acted upon. Only the latest complete period of each agreement counts: a
     breach that later periods no longer show is history for the service report, not an open
     finding, and a period still running has no result yet. Two reports of one period are
-    read the way an auditor would: the worse figure stands until one is withdrawn."""
+    read the way an auditor would: the worse figure stands until one is withdrawn. A
+    per-incident target with `attainment` ("95 % of P1 incidents within 4 h": objective 4 h,
+    attainment 95) is met when the share of items resolved within the objective, the
+    Measurement value in percent, reaches the attainment: 96.2 meets it, 93.1 does not."""
     for agreement_id, by_period in counted_measurements(ctx).items():
         agreement = ctx.index.by_id.get(agreement_id)
         if agreement is None or not isinstance(agreement.model, SLA | OLA):
@@ -328,6 +346,16 @@ def find_breached_targets(ctx: RuleContext) -> Iterator[Finding]:
                     if r is not at
                 )
                 shared = f" (the worse of {len(holding)} Measurements for {latest}; {others})"
+            if target.attainment is not None:
+                # the value is a share of items, set against the attainment, not the objective
+                yield ctx.finding(
+                    at,
+                    f"{key} {figure(value)} % {within_objective(target)} in {latest}, the "
+                    f"latest Measurement of {agreement_id}, misses the target of "
+                    f"{figure(target.attainment)} %{shared}",
+                    ("spec", "values", key),
+                )
+                continue
             yield ctx.finding(
                 at,
                 f"{key} {figure(value)}{unit} in {latest}, the latest Measurement of "
