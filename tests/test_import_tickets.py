@@ -245,3 +245,18 @@ def test_changes_approval_review_and_failure(repo: Path) -> None:
     # CHG0006 failed and was an emergency, but was reviewed: no exception.
     report = record(repo / "records" / "operations" / "ops-change-2026-10.yaml")
     assert report["spec"]["process"] == "change"
+
+
+def test_a_running_row_count_on_a_terminal(repo: Path) -> None:
+    from terminal import on_a_terminal
+
+    rows = ["number,priority,opened_at,resolved_at"] + [
+        f"INC{i:07d},3 - Moderate,2026-10-01 09:00:00,2026-10-01 10:00:00" for i in range(25_000)
+    ]
+    (repo / "exports" / "big.csv").write_text("\n".join(rows) + "\n")
+    shown = on_a_terminal(
+        ["import", "tickets", "exports/big.csv", "--profile", "servicenow-incident",
+         "--period", "2026-10", "--dry-run"],
+        repo, {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": "xterm"}, stream="stderr",
+    )
+    assert "Reading the exports: rows" in shown

@@ -472,10 +472,11 @@ def tickets(
         if not file.is_file():
             terminal.display_error(f"{file}: not found")
             raise typer.Exit(2)
-    with terminal.status("Reading the exports…", quiet):
+    with terminal.counting("Reading the exports: rows", quiet) as rows_read:
         try:
             export = exports.read_export(
-                files, {f: str(f) for f in files}, profile, fields, date_format, chosen
+                files, {f: str(f) for f in files}, profile, fields, date_format, chosen,
+                on_rows=rows_read,
             )
         except exports.TicketError as exc:
             terminal.display_error(f"{exc}; nothing written")

@@ -131,6 +131,20 @@ def status(message: str, disabled: bool) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def counting(message: str, disabled: bool) -> Iterator[Callable[[int], None]]:
+    """A spinner with `message` and a running count (rows read, …) on standard error on a
+    terminal, for work whose total is not known ahead; yields the function to call with the
+    count so far. Silent otherwise."""
+    if disabled or not stream_wants_color(sys.stderr):
+        yield lambda _count: None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message) as spinner:
+        yield lambda count: spinner.update(f"{message} {count:,}")
+
+
+@contextlib.contextmanager
 def progress(total: int, description: str, disabled: bool) -> Iterator[Callable[[str], None]]:
     """A progress bar on standard error for long work on a terminal, gone when the work is
     done; silent otherwise. Yields a function to call as each step starts, with the step's
