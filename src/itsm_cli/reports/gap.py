@@ -453,9 +453,13 @@ def _actions(
     out: list[str] = []
     if clause.id in missing_documents:
         out.append(f"Write and approve the {missing_documents[clause.id]}.")
-    if clause.status == "missing":
-        kind_words = f" ({' or '.join(kinds)})" if kinds else ""
-        out.append(f"Add an approved record that evidences it{kind_words}.")
+    if clause.status == "missing" and clause.id not in missing_documents:
+        out.append(
+            f"Add an approved {' or '.join(kinds)} record that evidences it."
+            if kinds
+            else "Add an approved record that evidences it "
+            f"(an Evidence record naming {clause.id} in `metadata.clauses` will do)."
+        )
     for finding in sorted(findings, key=lambda f: (-f.severity.rank, f.rule)):
         hint = _sentence(finding.hint)
         if hint and hint not in out:
