@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from itsm_cli.rules.deadlines import Deadline
 
 TOP_GAPS = 10
+REFERENCED_RECORDS = 5
+"""Records named as references under a recommendation; past it, how many more."""
 AT_RISK = 75.0
 """A clause group scoring below this is named "at risk" in the executive summary."""
 MAX_EVIDENCE = 20
@@ -405,7 +407,8 @@ def _recommendations(
                 "owner": owner,
                 "due": due,
                 "rules": sorted({f.rule for f in findings}),
-                "records": records[:MAX_EVIDENCE],
+                "records": records[:REFERENCED_RECORDS],
+                "records_more": max(0, len(records) - REFERENCED_RECORDS),
                 "order": order,
             }
         )
