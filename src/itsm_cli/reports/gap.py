@@ -166,13 +166,11 @@ def _top_gaps(
             tier = _MISSING_MANDATORY
             reason = f"mandatory document missing: {missing_documents[clause.id]}"
         elif errors:
-            tier, reason = _ERRORS, "errors: " + ", ".join(errors)
-            if warnings:
-                reason += "; warnings: " + ", ".join(warnings)
+            tier, reason = _ERRORS, _open_findings(errors, warnings)
         elif clause.status == "missing":
             tier, reason = _MISSING, clause.reason or ""
         elif warnings:
-            tier, reason = _WARNINGS, "warnings: " + ", ".join(warnings)
+            tier, reason = _WARNINGS, _open_findings(errors, warnings)
         else:  # overdue evidence, or no record of the kind that shows the clause operating
             tier, reason = _OTHER, clause.reason or ""
         level = "error" if tier <= _MISSING else "warning"
@@ -185,11 +183,22 @@ def _top_gaps(
                     "status": clause.status,
                     "severity": level,
                     "reason": reason,
+                    "rules": [*errors, *warnings],
                 },
             )
         )
     ranked.sort(key=lambda item: item[0])
     return [row for _, row in ranked[:TOP_GAPS]]
+
+
+def _open_findings(errors: list[str], warnings: list[str]) -> str:
+    """How many rules still fire on a clause, in words (their codes go beside, small)."""
+    parts = [
+        f"{word} from {len(codes)} rule{'' if len(codes) == 1 else 's'}"
+        for codes, word in ((errors, "errors"), (warnings, "warnings"))
+        if codes
+    ]
+    return "; ".join(parts)
 
 
 def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[str, Any]:
