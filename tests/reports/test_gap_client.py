@@ -253,5 +253,6 @@ def test_print_css_repeats_headers_and_keeps_headings_with_their_text(
     style = html.split("<style>", 1)[1].split("</style>", 1)[0]
     assert "thead { display: table-header-group; }" in style
     assert "h1, h2, h3, h4 { break-after: avoid; }" in style
-    assert "main > section + section { break-before: page; }" in style
+    assert "main.paged > section + section { break-before: page; }" in style
+    assert '<main class="paged">' in html
     assert "@page { size: A4;" in style
