@@ -110,6 +110,55 @@ class BudgetSettings(BaseModel):
     """Percent by which a line's actual may differ from its planned amount without a note."""
 
 
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+"""Image files a report cover may show, by suffix, with their media type."""
+MAX_LOGO_BYTES = 1_000_000
+
+
+class ReportSettings(BaseModel):
+    """`[report]`: the front matter of client-ready reports (the gap report's cover)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    client: str | None = None
+    """The organisation the report is for."""
+    assessor: str | None = None
+    """Who made the assessment."""
+    scope: str | None = None
+    """The scope of the SMS assessed; without it, the approved scope Evidence of 4.3."""
+    logo: str | None = None
+    """A path in the repository to an image for the cover (PNG, JPEG, GIF, SVG, WebP),
+    embedded in the report; never fetched from elsewhere."""
+    paper: Literal["a4", "letter"] = "a4"
+    """Paper size of printed and PDF reports."""
+
+    @field_validator("paper", mode="before")
+    @classmethod
+    def _paper_lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_type(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if "://" in value or value.startswith("data:"):
+            raise ValueError(f"'{value}' is not a path in the repository; a logo is never fetched")
+        if Path(value).suffix.lower() not in LOGO_TYPES:
+            raise ValueError(
+                f"'{value}' is not an image a report can embed "
+                f"(suffixes: {', '.join(LOGO_TYPES)})"
+            )
+        return value
+
+
 class Config(BaseModel):
     """Settings of one records repository. TOML keys are kebab-case; the keys inside the
     tables of thresholds (`[waivers]`) are camelCase (`waivers.maxTerm`)."""
@@ -150,6 +199,8 @@ class Config(BaseModel):
     (default P12M each), complaintWithin (default P30D)."""
     budget: BudgetSettings = BudgetSettings()
     """Budgeting: variance, the percent a line may differ from plan without a note (10)."""
+    report: ReportSettings = ReportSettings()
+    """Front matter of client-ready reports: client, assessor, scope, logo, paper."""
 
     @field_validator("review_intervals")
     @classmethod
@@ -361,4 +412,23 @@ def load_workspace(start: Path, config_file: Path | None = None) -> Workspace:
             f"{_label(path)}: setting 'records': '{config.records}' is outside the repository; "
             'give a folder inside it, e.g. records = "records"'
         )
+    _check_logo(path, root, config.report.logo)
     return Workspace(root, config, path)
+
+
+def _check_logo(path: Path, root: Path, logo: str | None) -> None:
+    """A configured logo must be an image file inside the repository, of a size a report
+    can carry: named in the error otherwise, before any report is rendered."""
+    if logo is None:
+        return
+    # Resolved, so that a link cannot lead out of the repository either.
+    target = (root / logo).resolve()
+    problem = None
+    if root.resolve() not in target.parents:
+        problem = "is outside the repository"
+    elif not target.is_file():
+        problem = "is not a file" if target.exists() else "not found"
+    elif target.stat().st_size > MAX_LOGO_BYTES:
+        problem = f"is {target.stat().st_size:,} bytes; a logo may have {MAX_LOGO_BYTES:,}"
+    if problem is not None:
+        raise ConfigError(f"{_label(path)}: setting 'report.logo': '{logo}' {problem}")

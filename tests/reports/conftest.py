@@ -144,7 +144,9 @@ def assert_self_contained(html: str) -> None:
     assert "<link" not in lowered
     assert "@import" not in lowered
     for match in re.finditer(r"(?:src|href)\s*=\s*['\"]([^'\"]*)['\"]", html):
-        assert match.group(1).startswith("#"), f"external reference {match.group(1)}"
+        target = match.group(1)
+        # In-page anchors, and images embedded as data URIs (a cover's logo).
+        assert target.startswith(("#", "data:image/")), f"external reference {target}"
     assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", lowered)
 
 

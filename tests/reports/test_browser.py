@@ -185,7 +185,11 @@ def _problem(event: dict[str, Any], url: str) -> str | None:
     if method == "Log.entryAdded" and params["entry"]["level"] == "error":
         entry = params["entry"]
         return f"{entry['source']} error: {entry['text']} {entry.get('url', '')}".strip()
-    if method == "Network.requestWillBeSent" and params["request"]["url"] != url:
+    # A data: URI (the cover's embedded logo) is part of the page, not a request elsewhere.
+    requested = params.get("request", {}).get("url", "")
+    if method == "Network.requestWillBeSent" and requested != url and not requested.startswith(
+        "data:"
+    ):
         return f"request for {params['request']['url']}"
     if method == "Network.loadingFailed":
         return f"loading failed: {params.get('errorText')}"

@@ -42,11 +42,14 @@ def test_line_chart_axis_has_round_values_not_the_data_extremes() -> None:
 def test_bar_chart_of_availability_starts_just_below_the_values_and_says_so() -> None:
     svg = parse(bar_chart(MONTHS, [99.97, 99.99, 99.95], "availability", target=99.9))
     assert axis_labels(svg) == ["99.90", "99.92", "99.94", "99.96", "99.98"]
+    texts = [t.text or "" for t in svg.iter(f"{SVG}text")]
+    assert "axis starts at 99.891, not zero" in texts  # 99.9 less 10 % of 99.9–99.99
 
 
 def test_bar_chart_of_response_times_starts_at_zero() -> None:
     svg = parse(bar_chart(MONTHS, [11, None, 9], "p1-response", target=15))
     assert axis_labels(svg) == ["0", "5", "10", "15"]
+    assert not any("not zero" in (t.text or "") for t in svg.iter(f"{SVG}text"))
     heights = sorted(float(r.get("height", "0")) for r in svg.iter(f"{SVG}rect"))
     assert heights[0] / heights[1] == pytest.approx(9 / 11, rel=0.01)  # bars in proportion
 

@@ -57,10 +57,13 @@ def test_html_top_gaps_lead_with_missing_mandatory_documents(reports: Reports) -
     top = reports.tables(reports.ok("gap", fmt="html"))["top-gaps"]
     assert len(top.body) == 10
     assert top.row("1")["Clause"] == "4.3"
-    assert top.row("1")["Why"] == "mandatory document missing: Scope of the SMS"
+    assert top.row("1")["Why"] == "mandatory document missing: Scope of the SMS (DOC001)"
     assert top.row("7")["Clause"] == "8.5.1.1"
     assert top.row("9")["Clause"] == "8.3.3"
-    assert top.row("9")["Why"] == "errors: SLM001, SLM004; warnings: REP002, SLM003"
+    # In words, with the rule codes as a small reference after them.
+    assert top.row("9")["Why"] == (
+        "errors from 2 rules; warnings from 2 rules (SLM001, SLM004, REP002, SLM003)"
+    )
 
 
 def test_top_gaps_order_errors_before_other_missing_clauses(
@@ -89,12 +92,13 @@ def test_top_gaps_order_errors_before_other_missing_clauses(
     )
     monkeypatch.chdir(repo)
     top = reports.tables(reports.ok("gap", fmt="html"))["top-gaps"]
-    assert [(r["Clause"], r["Status"], r["Why"].split(":")[0]) for r in top.records()] == [
+    rows = [(r["Clause"], r["Status"], r["Why"].split(":")[0]) for r in top.records()]
+    assert [(c, s, why.split(";")[0]) for c, s, why in rows] == [
         ("8.5.1.1", "missing", "mandatory document missing"),
-        ("8.3.3", "partial", "errors"),  # two error codes first
-        ("8.3.4.1", "partial", "errors"),
-        ("8.4.3", "partial", "errors"),
-        ("8.7.2", "partial", "errors"),
+        ("8.3.3", "partial", "errors from 2 rules"),  # two error codes first
+        ("8.3.4.1", "partial", "errors from 2 rules"),
+        ("8.4.3", "partial", "errors from 1 rule"),
+        ("8.7.2", "partial", "errors from 1 rule"),
         ("5.1", "missing", "no approved record evidences it"),
         ("5.3", "missing", "no approved record evidences it"),
         ("8.1", "missing", "no approved record evidences it"),

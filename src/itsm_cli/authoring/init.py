@@ -64,7 +64,7 @@ class InitResult:
 
 def _toml_value(value: object) -> str:
     if isinstance(value, BaseModel):  # a nested table (`[evidence]`), by its TOML keys
-        value = value.model_dump(by_alias=True)
+        value = value.model_dump(by_alias=True, exclude_none=True)  # TOML has no null
     if isinstance(value, str):
         return json.dumps(value)
     if isinstance(value, (tuple, list)):

@@ -160,8 +160,8 @@ def bar_chart(
 ) -> Markup:
     """Vertical bars (one per period) with an optional dashed target line; bars that miss
     the target are red. The bars rise from zero unless the values are all close together
-    far from it (availability around 99.9 %): then the axis starts just below them, and its
-    labels say so."""
+    far from it (availability around 99.9 %): then the axis starts just below them, and a
+    note above the plot says so."""
     height, left, bottom, top = 200, 48, 36, 14
     present = [v for v in values if v is not None]
     lo = (
@@ -180,6 +180,9 @@ def bar_chart(
     scale = _ValueScale.of(lo, hi, top, plot_h, left, from_zero=0 <= lo < 0.75 * hi)
     y = scale.y
     body = scale.axis()
+    if scale.lo != 0:
+        # A bar cut off below is read as a smaller share than it is: say so on the chart.
+        body.append(_text(left, top - 3, f"axis starts at {scale.lo:g}, not zero", "start"))
     for i, (label, value) in enumerate(zip(labels, values, strict=False)):
         x = left + i * step + step * 0.15
         if value is not None:

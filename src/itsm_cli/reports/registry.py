@@ -120,5 +120,6 @@ def render_report(name: str, fmt: str, data: ReportInput, user_templates: Path |
     context.setdefault("provenance", data.provenance)
     context.setdefault("left_out", left_out(data.repository))
     context.setdefault("report", REPORTS[name])
+    context.setdefault("paper", data.workspace.config.report.paper)
     env = make_environment(fmt, user_templates, data.workspace.root)
     return render_template(env, f"{name}.{fmt}.j2", context)

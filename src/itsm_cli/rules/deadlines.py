@@ -275,10 +275,14 @@ def _budgets(index: RepoIndex) -> Iterator[Deadline]:
 
 
 def find_deadlines(
-    index: RepoIndex, config: Config, today: dt.date, within: Duration | None = None
+    index: RepoIndex,
+    config: Config,
+    today: dt.date,
+    within: Duration | None = None,
+    passed: bool = False,
 ) -> list[Deadline]:
     """Every deadline on or after `today` (and on or before today + `within`, when given),
-    soonest first."""
+    soonest first; with `passed`, those before today too (the gap report's due dates)."""
     last = within.after(today) if within is not None else None
     found = [
         d
@@ -293,7 +297,7 @@ def find_deadlines(
             _budgets(index),
         )
         for d in source
-        if d.date >= today and (last is None or d.date <= last)
+        if (passed or d.date >= today) and (last is None or d.date <= last)
     ]
     found.sort(key=lambda d: d.sort_key)
     return found
