@@ -165,7 +165,9 @@ def _render(
 
     try:
         with terminal.status("Reading and checking the records…", quiet or no_color):
-            repository = load_repository(workspace, [Path(p) for p in paths or []])
+            repository = load_repository(
+                workspace, [Path(p) for p in paths or []], keep_data=False
+            )
             check = check_repository(
                 repository, day, workspace.config, options.debug_requested()
             )

@@ -553,8 +553,24 @@ class _ReadFile:
     text_ids: tuple[str, ...] = ()
 
 
+_SHARED: dict[Any, Any] = {}
+"""One object for each field path and each (line, column) met so far: every Service has a
+`("metadata", "id")` and most records a position `(3, 3)`, and positions are kept for every
+record while the command runs (a third of the memory of a large repository held them)."""
+
+
+def _shared_positions(positions: dict[FieldPath, Position]) -> dict[FieldPath, Position]:
+    """The same positions with shared keys and values. Positions are only ever looked up
+    (`in`, `get`), never listed, so an equal path standing for another (`1` and `true` are
+    equal keys) changes nothing."""
+    shared = _SHARED.setdefault
+    return {shared(path, path): shared(pos, pos) for path, pos in positions.items()}
+
+
 def _parse_bytes(data: bytes, rel: str, max_bytes: int) -> _ReadFile:
     parsed = read_yaml_bytes(data, rel, max_bytes)
+    for doc in parsed.documents:
+        doc.positions = _shared_positions(doc.positions)
     # Documents the parser refused still name records that exist: remember their ids
     # (found by a plain text search) so references to them are not also reported as
     # missing (E004) until the file is fixed.
@@ -569,8 +585,10 @@ def _read_one(path: Path, rel: str, max_bytes: int) -> _ReadFile:
     return _parse_bytes(data, rel, max_bytes)
 
 
-def _add(read: _ReadFile, result: LoadResult) -> None:
-    """Validate one parsed file's documents into `result`."""
+def _add(read: _ReadFile, result: LoadResult, keep_data: bool = True) -> None:
+    """Validate one parsed file's documents into `result`. Without `keep_data` the plain
+    data of each valid record is dropped once its model is built (only `diff` and `history`
+    compare plain data; the rest read models and positions)."""
     file, parsed = read.rel, read.parsed
     result.files.append(file)
     result.findings.extend(parsed.findings)
@@ -591,6 +609,8 @@ def _add(read: _ReadFile, result: LoadResult) -> None:
         shown += len(found)
         if record is not None:
             result.records.append(record)
+            if not keep_data:
+                doc.data = None
         else:
             result.findings.extend(found)
             if found:
@@ -635,11 +655,11 @@ def parallel_map(func: Callable[[T], U], items: list[T]) -> list[U]:
         status = 1
         try:
             os.close(reader)
-            payload = pickle.dumps(
-                [func(item) for item in items[middle:]], protocol=pickle.HIGHEST_PROTOCOL
-            )
+            results = [func(item) for item in items[middle:]]
+            # Streamed, not built as one bytes object first: at 100,000 records the pickle
+            # of half of them would be held in both processes next to the objects.
             with os.fdopen(writer, "wb") as stream:
-                stream.write(payload)
+                pickle.dump(results, stream, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         finally:
             os._exit(status)
@@ -648,12 +668,16 @@ def parallel_map(func: Callable[[T], U], items: list[T]) -> list[U]:
     second: list[U] | None = None
     try:
         with os.fdopen(reader, "rb") as stream:
-            payload = stream.read()
-        _, status = os.waitpid(child, 0)
-        if status == 0:
-            second = pickle.loads(payload)  # our own child's data
+            second = pickle.load(stream)  # our own child's data
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         second = None
+    try:
+        # After the pipe is closed: a child still writing then fails instead of waiting.
+        _, status = os.waitpid(child, 0)
+    except OSError:
+        status = 1
+    if status != 0:
+        second = None  # it failed after writing, or wrote only a part
     if second is None or len(second) != len(items) - middle:
         second = [func(item) for item in items[middle:]]
     return first + second
@@ -691,10 +715,12 @@ def no_gc_pauses() -> Iterator[None]:
 
 
 def load_files(
-    files: Iterable[tuple[Path, str]], max_bytes: int = DEFAULT_MAX_BYTES
+    files: Iterable[tuple[Path, str]],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keep_data: bool = True,
 ) -> LoadResult:
     with no_gc_pauses():
-        return _load_files(files, max_bytes)
+        return _load_files(files, max_bytes, keep_data)
 
 
 def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Finding | None]:
@@ -710,8 +736,10 @@ def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Findi
         return None, _file_finding("E001", message, rel, "Check the file's permissions.")
 
 
-def _load_files(files: Iterable[tuple[Path, str]], max_bytes: int) -> LoadResult:
+def _load_files(
+    files: Iterable[tuple[Path, str]], max_bytes: int, keep_data: bool
+) -> LoadResult:
     result = LoadResult()
     for read in _read_all(list(files), max_bytes):
-        _add(read, result)
+        _add(read, result, keep_data)
     return result
