@@ -569,8 +569,6 @@ def _shared_positions(positions: dict[FieldPath, Position]) -> dict[FieldPath, P
 
 def _parse_bytes(data: bytes, rel: str, max_bytes: int) -> _ReadFile:
     parsed = read_yaml_bytes(data, rel, max_bytes)
-    for doc in parsed.documents:
-        doc.positions = _shared_positions(doc.positions)
     # Documents the parser refused still name records that exist: remember their ids
     # (found by a plain text search) so references to them are not also reported as
     # missing (E004) until the file is fixed.
@@ -590,6 +588,8 @@ def _add(read: _ReadFile, result: LoadResult, keep_data: bool = True) -> None:
     data of each valid record is dropped once its model is built (only `diff` and `history`
     compare plain data; the rest read models and positions)."""
     file, parsed = read.rel, read.parsed
+    for doc in parsed.documents:
+        doc.positions = _shared_positions(doc.positions)
     result.files.append(file)
     result.findings.extend(parsed.findings)
     if parsed.findings:
@@ -639,52 +639,71 @@ than it saves)."""
 
 
 def parallel_map(func: Callable[[T], U], items: list[T]) -> list[U]:
-    """`[func(item) for item in items]`, the second half computed in a forked child process
-    when there are many items and a second core: libyaml's parsing is most of the time of
-    every command on a large repository. The results must pickle. Whatever goes wrong with
-    the child, its half is computed here instead, so the result never depends on it."""
+    """`[func(item) for item in items]`, computed as `parallel_imap` does."""
+    return list(parallel_imap(func, items))
+
+
+_END = "\0itsm: end of results"
+"""What the child writes after its last result: without it, its stream was cut short."""
+
+
+def parallel_imap(func: Callable[[T], U], items: list[T]) -> Iterator[U]:
+    """`func(item) for item in items`, in order, the second half computed in a forked child
+    process when there are many items and a second core: libyaml's parsing is most of the
+    time of every command on a large repository. The results must pickle. They are handed
+    on one at a time (the child's too, read one by one from its stream), so a caller that
+    keeps only part of each never holds them all. Whatever goes wrong with the child, the
+    results it did not deliver are computed here instead, so the output never depends on it."""
     if len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return [func(item) for item in items]
+        yield from (func(item) for item in items)
+        return
     middle = len(items) // 2
     try:
         reader, writer = os.pipe()
         child = os.fork()
     except OSError:
-        return [func(item) for item in items]
+        yield from (func(item) for item in items)
+        return
     if child == 0:  # pragma: no cover - runs in the child process
         status = 1
         try:
             os.close(reader)
             results = [func(item) for item in items[middle:]]
-            # Streamed, not built as one bytes object first: at 100,000 records the pickle
-            # of half of them would be held in both processes next to the objects.
-            with os.fdopen(writer, "wb") as stream:
-                pickle.dump(results, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(writer, "wb") as out:
+                pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+                for result in results:
+                    pickler.dump(result)
+                    pickler.clear_memo()  # one result at a time is what the reader holds
+                pickler.dump(_END)
             status = 0
         finally:
             os._exit(status)
     os.close(writer)
-    first = [func(item) for item in items[:middle]]
-    second: list[U] | None = None
+    delivered = 0
+    stream = os.fdopen(reader, "rb")
     try:
-        with os.fdopen(reader, "rb") as stream:
-            second = pickle.load(stream)  # our own child's data
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        second = None
-    try:
+        for item in items[:middle]:
+            yield func(item)
+        unpickler = pickle.Unpickler(stream)  # our own child's data
+        try:
+            while delivered < len(items) - middle:
+                result = unpickler.load()
+                if isinstance(result, str) and result == _END:
+                    break
+                yield result
+                delivered += 1
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            pass  # the rest is computed below
+    finally:
+        stream.close()
         # After the pipe is closed: a child still writing then fails instead of waiting.
-        _, status = os.waitpid(child, 0)
-    except OSError:
-        status = 1
-    if status != 0:
-        second = None  # it failed after writing, or wrote only a part
-    if second is None or len(second) != len(items) - middle:
-        second = [func(item) for item in items[middle:]]
-    return first + second
+        with contextlib.suppress(OSError):
+            os.waitpid(child, 0)
+    yield from (func(item) for item in items[middle + delivered :])
 
 
-def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> list[_ReadFile]:
-    return parallel_map(lambda file: _read_one(file[0], file[1], max_bytes), files)
+def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[_ReadFile]:
+    return parallel_imap(lambda file: _read_one(file[0], file[1], max_bytes), files)
 
 
 def load_pieces(items: list[tuple[str, bytes]], max_bytes: int) -> list[LoadResult]:
