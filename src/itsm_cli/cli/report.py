@@ -6,12 +6,14 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from itsm_cli.cli import options, terminal
-from itsm_cli.config import Workspace
+
+if TYPE_CHECKING:
+    from itsm_cli.config import Workspace
 
 
 class ReportFormat(StrEnum):
