@@ -15,11 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.alias_generators import to_camel
 
 from itsm_cli.dates import Duration
-from itsm_cli.findings import Severity
+from itsm_cli.findings import FailOn, Severity
 from itsm_cli.records.yamlread import DEFAULT_MAX_BYTES
 
 CONFIG_FILE = "itsm.toml"
-FailOn = Literal["error", "warning", "info", "never"]
 
 
 class ConfigError(Exception):

@@ -12,8 +12,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Literal
 
 FieldPath = tuple[str | int, ...]
+FailOn = Literal["error", "warning", "info", "never"]
+"""The lowest unwaived severity that fails a run (`--fail-on`, `fail-on`); here rather
+than with the configuration so that the command line can name it without importing
+Pydantic (`itsm --help`)."""
 
 _LINE_NUMBER = re.compile(r"\bline \d+")
 """A line number quoted in a message (`first defined at line 7`): left out of fingerprints."""

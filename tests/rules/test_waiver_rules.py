@@ -239,3 +239,51 @@ def test_wvr002_a_waiver_finding_cannot_be_waived(
             "WVR003 cannot be waived (a waiver finding): the waiver waives nothing",
         )
     ]
+
+
+_WILDCARD = """\
+apiVersion: itsm/v1
+kind: Waiver
+metadata:
+  id: WVR-ALL
+  title: Waiver of SUP005 on every supplier
+  owner: supplier-manager
+  status: approved
+  approved: {by: Head of Service Delivery, date: 2026-10-01}
+spec:
+  rule: SUP005
+  records: ["*"]
+  reason: Service credits are renegotiated with every supplier this quarter.
+  approvedBy: Head of Service Delivery
+  expires: 2027-01-31
+"""
+
+
+@pytest.mark.parametrize(
+    ("file", "approved_by"),
+    [("aaa-all.yaml", "WVR-ALL"), ("zzz-all.yaml", "WVR-APPROVED")],
+)
+def test_the_first_waiver_in_repository_order_waives_a_finding_that_two_cover(
+    run_check: RunCheck,
+    by_rule_and_record: ByRuleAndRecord,
+    tmp_path: Path,
+    file: str,
+    approved_by: str,
+) -> None:
+    """A waiver of every record (`*`) and one naming SUP-APPROVED both cover its SUP005:
+    the one met first waives it; the wildcard waives the suppliers no earlier waiver does."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo)
+    (repo / "records" / "waivers" / file).write_text(_WILDCARD, encoding="utf-8")
+    _, found = run_check(repo, *SELECT)
+    findings = by_rule_and_record([f for f in found if f["record"]])
+    waivers = waived_by(findings)
+    assert waivers["SUP-APPROVED"] == approved_by
+    assert waivers["SUP-DRAFT"] == "WVR-ALL"  # its own waiver is a draft
+    first = approved_by == "WVR-ALL"
+    if first:  # met before every other waiver, it waives every SUP005
+        assert set(waivers.values()) == {"WVR-ALL"}
+    # WVR-APPROVED matched nothing when the wildcard came first: WVR003
+    assert (("WVR003", "WVR-APPROVED") in findings) is first

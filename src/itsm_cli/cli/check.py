@@ -9,7 +9,7 @@ import typer
 
 from itsm_cli.cli import options
 from itsm_cli.cli.findings_command import run_findings_command
-from itsm_cli.config import FailOn
+from itsm_cli.findings import FailOn
 
 SelectCodes = Annotated[
     list[str] | None,

@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from itsm_cli.cli import options, terminal
-from itsm_cli.config import FailOn, Workspace
+from itsm_cli.findings import FailOn
+
+if TYPE_CHECKING:
+    from itsm_cli.config import Workspace
 
 
 def run_findings_command(

@@ -10,7 +10,7 @@ import typer
 
 from itsm_cli.cli import options, terminal
 from itsm_cli.cli.gap import Edition
-from itsm_cli.config import FailOn
+from itsm_cli.findings import FailOn
 
 
 class DiffFormat(StrEnum):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from itsm_cli.cli import options, terminal
-from itsm_cli.config import FailOn
+from itsm_cli.findings import FailOn
 
 if TYPE_CHECKING:
     from itsm_cli.config import Workspace

@@ -173,8 +173,10 @@ def load_records(
     if not paths:
         require_records_root(workspace)
     try:
+        # These commands read models and positions only: the plain data need not stay.
         repository = load_repository(
-            workspace, [Path(p) for p in paths or []], cross_checks=cross_checks
+            workspace, [Path(p) for p in paths or []], cross_checks=cross_checks,
+            keep_data=False,
         )
     except InputError as exc:
         terminal.display_error(str(exc))

@@ -6,12 +6,14 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from itsm_cli.cli import options, terminal
-from itsm_cli.config import Workspace
+
+if TYPE_CHECKING:
+    from itsm_cli.config import Workspace
 
 
 class ReportFormat(StrEnum):
@@ -176,7 +178,9 @@ def _render(
 
     try:
         with terminal.status("Reading and checking the records…", quiet or no_color):
-            repository = load_repository(workspace, [Path(p) for p in paths or []])
+            repository = load_repository(
+                workspace, [Path(p) for p in paths or []], keep_data=False
+            )
             check = check_repository(
                 repository, day, workspace.config, options.debug_requested()
             )

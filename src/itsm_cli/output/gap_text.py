@@ -40,8 +40,9 @@ def evidence_text(clause: ClauseCoverage) -> str:
     """One evidence id a line, `(review overdue)` after the overdue ones when some are still
     current, and `+N more` past MAX_EVIDENCE."""
     all_overdue = len(clause.overdue) == len(clause.evidence)
+    late = set(clause.overdue)  # a set: a clause may hold thousands of evidence ids
     shown = [
-        f"{record} (overdue)" if record in clause.overdue and not all_overdue else record
+        f"{record} (overdue)" if record in late and not all_overdue else record
         for record in clause.evidence[:MAX_EVIDENCE]
     ]
     more = len(clause.evidence) - len(shown)

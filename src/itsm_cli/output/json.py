@@ -32,10 +32,23 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def render_findings(report: FindingsReport, options: RenderOptions) -> str:
-    return dumps(
-        {
-            "version": SCHEMA_VERSION,
-            "findings": [finding_to_json(f) for f in report.findings],
-            "summary": report.summary.counts(),
-        }
+    """The same text as `dumps` of the whole document, built one finding at a time:
+    `json.dumps` with `indent` keeps every piece of the whole text (millions for 100,000
+    findings) in a list until it joins them, several times the memory of the result."""
+    if not report.findings:
+        findings = "[]"
+    else:
+        # Raw newlines never occur inside JSON strings, so indenting lines is safe.
+        items = ",\n".join(
+            "    " + _indented(finding_to_json(f), "\n    ") for f in report.findings
+        )
+        findings = f"[\n{items}\n  ]"
+    summary = _indented(report.summary.counts(), "\n  ")
+    return (
+        f'{{\n  "version": {SCHEMA_VERSION},\n  "findings": {findings},\n'
+        f'  "summary": {summary}\n}}\n'
     )
+
+
+def _indented(value: Any, newline: str) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)

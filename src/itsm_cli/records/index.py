@@ -199,14 +199,19 @@ def _under(path: Path, folder: Path) -> bool:
 
 
 def load_repository(
-    workspace: Workspace, paths: Sequence[Path] = (), cross_checks: bool = True
+    workspace: Workspace,
+    paths: Sequence[Path] = (),
+    cross_checks: bool = True,
+    keep_data: bool = True,
 ) -> Repository:
     """Load, validate and index the records under `paths` (default: the records root).
 
     Paths inside the records root are checked in the context of every record there (a
     reference from a named file to another file is not "missing"); paths elsewhere are a
     record set of their own. `cross_checks=False` skips E003 and E004 (duplicate ids,
-    references), which need every record: schema checks of the named files only."""
+    references), which need every record: schema checks of the named files only.
+    `keep_data=False` drops each valid record's plain data (`document.data`) once its model
+    is built, for commands that read only models and positions (a quarter less memory)."""
     root = workspace.records_root
     focus: frozenset[str] | None = None
     named_findings: list[Finding] = []
@@ -230,7 +235,7 @@ def load_repository(
         # where the walk of the whole root words it differently or does not meet it.
         seen = {(f.rule, f.file) for f in findings}
         findings.extend(f for f in named_findings if (f.rule, f.file) not in seen)
-    loaded = load_files(files, workspace.config.max_file_size)
+    loaded = load_files(files, workspace.config.max_file_size, keep_data)
     index, cross = build_index(loaded, cross_checks)
     left_out = [Omission.of(f, "could not be read", whole_file=True) for f in findings]
     left_out.extend(loaded.left_out)

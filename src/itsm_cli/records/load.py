@@ -553,6 +553,20 @@ class _ReadFile:
     text_ids: tuple[str, ...] = ()
 
 
+_SHARED: dict[Any, Any] = {}
+"""One object for each field path and each (line, column) met so far: every Service has a
+`("metadata", "id")` and most records a position `(3, 3)`, and positions are kept for every
+record while the command runs (a third of the memory of a large repository held them)."""
+
+
+def _shared_positions(positions: dict[FieldPath, Position]) -> dict[FieldPath, Position]:
+    """The same positions with shared keys and values. Positions are only ever looked up
+    (`in`, `get`), never listed, so an equal path standing for another (`1` and `true` are
+    equal keys) changes nothing."""
+    shared = _SHARED.setdefault
+    return {shared(path, path): shared(pos, pos) for path, pos in positions.items()}
+
+
 def _parse_bytes(data: bytes, rel: str, max_bytes: int) -> _ReadFile:
     parsed = read_yaml_bytes(data, rel, max_bytes)
     # Documents the parser refused still name records that exist: remember their ids
@@ -569,9 +583,13 @@ def _read_one(path: Path, rel: str, max_bytes: int) -> _ReadFile:
     return _parse_bytes(data, rel, max_bytes)
 
 
-def _add(read: _ReadFile, result: LoadResult) -> None:
-    """Validate one parsed file's documents into `result`."""
+def _add(read: _ReadFile, result: LoadResult, keep_data: bool = True) -> None:
+    """Validate one parsed file's documents into `result`. Without `keep_data` the plain
+    data of each valid record is dropped once its model is built (only `diff` and `history`
+    compare plain data; the rest read models and positions)."""
     file, parsed = read.rel, read.parsed
+    for doc in parsed.documents:
+        doc.positions = _shared_positions(doc.positions)
     result.files.append(file)
     result.findings.extend(parsed.findings)
     if parsed.findings:
@@ -591,6 +609,8 @@ def _add(read: _ReadFile, result: LoadResult) -> None:
         shown += len(found)
         if record is not None:
             result.records.append(record)
+            if not keep_data:
+                doc.data = None
         else:
             result.findings.extend(found)
             if found:
@@ -619,48 +639,71 @@ than it saves)."""
 
 
 def parallel_map(func: Callable[[T], U], items: list[T]) -> list[U]:
-    """`[func(item) for item in items]`, the second half computed in a forked child process
-    when there are many items and a second core: libyaml's parsing is most of the time of
-    every command on a large repository. The results must pickle. Whatever goes wrong with
-    the child, its half is computed here instead, so the result never depends on it."""
+    """`[func(item) for item in items]`, computed as `parallel_imap` does."""
+    return list(parallel_imap(func, items))
+
+
+_END = "\0itsm: end of results"
+"""What the child writes after its last result: without it, its stream was cut short."""
+
+
+def parallel_imap(func: Callable[[T], U], items: list[T]) -> Iterator[U]:
+    """`func(item) for item in items`, in order, the second half computed in a forked child
+    process when there are many items and a second core: libyaml's parsing is most of the
+    time of every command on a large repository. The results must pickle. They are handed
+    on one at a time (the child's too, read one by one from its stream), so a caller that
+    keeps only part of each never holds them all. Whatever goes wrong with the child, the
+    results it did not deliver are computed here instead, so the output never depends on it."""
     if len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return [func(item) for item in items]
+        yield from (func(item) for item in items)
+        return
     middle = len(items) // 2
     try:
         reader, writer = os.pipe()
         child = os.fork()
     except OSError:
-        return [func(item) for item in items]
+        yield from (func(item) for item in items)
+        return
     if child == 0:  # pragma: no cover - runs in the child process
         status = 1
         try:
             os.close(reader)
-            payload = pickle.dumps(
-                [func(item) for item in items[middle:]], protocol=pickle.HIGHEST_PROTOCOL
-            )
-            with os.fdopen(writer, "wb") as stream:
-                stream.write(payload)
+            results = [func(item) for item in items[middle:]]
+            with os.fdopen(writer, "wb") as out:
+                pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+                for result in results:
+                    pickler.dump(result)
+                    pickler.clear_memo()  # one result at a time is what the reader holds
+                pickler.dump(_END)
             status = 0
         finally:
             os._exit(status)
     os.close(writer)
-    first = [func(item) for item in items[:middle]]
-    second: list[U] | None = None
+    delivered = 0
+    stream = os.fdopen(reader, "rb")
     try:
-        with os.fdopen(reader, "rb") as stream:
-            payload = stream.read()
-        _, status = os.waitpid(child, 0)
-        if status == 0:
-            second = pickle.loads(payload)  # our own child's data
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        second = None
-    if second is None or len(second) != len(items) - middle:
-        second = [func(item) for item in items[middle:]]
-    return first + second
+        for item in items[:middle]:
+            yield func(item)
+        unpickler = pickle.Unpickler(stream)  # our own child's data
+        try:
+            while delivered < len(items) - middle:
+                result = unpickler.load()
+                if isinstance(result, str) and result == _END:
+                    break
+                yield result
+                delivered += 1
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            pass  # the rest is computed below
+    finally:
+        stream.close()
+        # After the pipe is closed: a child still writing then fails instead of waiting.
+        with contextlib.suppress(OSError):
+            os.waitpid(child, 0)
+    yield from (func(item) for item in items[middle + delivered :])
 
 
-def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> list[_ReadFile]:
-    return parallel_map(lambda file: _read_one(file[0], file[1], max_bytes), files)
+def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[_ReadFile]:
+    return parallel_imap(lambda file: _read_one(file[0], file[1], max_bytes), files)
 
 
 def load_pieces(items: list[tuple[str, bytes]], max_bytes: int) -> list[LoadResult]:
@@ -691,10 +734,12 @@ def no_gc_pauses() -> Iterator[None]:
 
 
 def load_files(
-    files: Iterable[tuple[Path, str]], max_bytes: int = DEFAULT_MAX_BYTES
+    files: Iterable[tuple[Path, str]],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keep_data: bool = True,
 ) -> LoadResult:
     with no_gc_pauses():
-        return _load_files(files, max_bytes)
+        return _load_files(files, max_bytes, keep_data)
 
 
 def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Finding | None]:
@@ -710,8 +755,10 @@ def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Findi
         return None, _file_finding("E001", message, rel, "Check the file's permissions.")
 
 
-def _load_files(files: Iterable[tuple[Path, str]], max_bytes: int) -> LoadResult:
+def _load_files(
+    files: Iterable[tuple[Path, str]], max_bytes: int, keep_data: bool
+) -> LoadResult:
     result = LoadResult()
     for read in _read_all(list(files), max_bytes):
-        _add(read, result)
+        _add(read, result, keep_data)
     return result

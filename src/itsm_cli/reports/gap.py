@@ -9,6 +9,7 @@ The numbers come from the clause coverage (`itsm_cli.clauses.coverage`, the same
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -203,16 +204,17 @@ def _open_findings(errors: list[str], warnings: list[str]) -> str:
 
 def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[str, Any]:
     evidence = list(clause.evidence) if clause.leaf else []
+    late = set(clause.overdue)  # a set: a clause may hold thousands of evidence ids
     if len(evidence) > MAX_EVIDENCE:
-        overdue = [e for e in evidence if e in clause.overdue]
-        evidence = (overdue + [e for e in evidence if e not in clause.overdue])[:MAX_EVIDENCE]
+        overdue = [e for e in evidence if e in late]
+        evidence = (overdue + [e for e in evidence if e not in late])[:MAX_EVIDENCE]
     return {
         "id": clause.id,
         "title": clause.title,
         "status": clause.status,
         "depth": clause.depth,
         "leaf": clause.leaf,
-        "evidence": [{"id": e, "overdue": e in clause.overdue} for e in evidence],
+        "evidence": [{"id": e, "overdue": e in late} for e in evidence],
         "evidence_more": len(clause.evidence) - len(evidence) if clause.leaf else 0,
         "findings": [
             {"code": code, "severity": severity.get(code, Severity.WARNING).value}
@@ -262,6 +264,8 @@ def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[s
     from itsm_cli.rules.waivers import applies_until, in_force
 
     term = data.workspace.config.waivers.term
+    # Counted once for all waivers: a count per waiver would cost waivers × findings.
+    waived = Counter(f.waived_by for f in findings if f.waived_by is not None)
     rows = []
     for waiver in data.repository.index.of_kind(Waiver):
         if not in_force(waiver.model, data.today, term):
@@ -276,7 +280,7 @@ def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[s
                 "approved_by": spec.approved_by,
                 "expires": spec.expires,
                 "until": applies_until(waiver.model, term),
-                "waived": sum(1 for f in findings if f.waived_by == waiver.id),
+                "waived": waived[waiver.id],
             }
         )
     rows.sort(key=lambda r: (r["until"], r["id"]))

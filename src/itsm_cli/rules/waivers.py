@@ -233,13 +233,11 @@ def apply_waivers(
 ) -> list[Finding]:
     """Mark waived findings (`waived`, `waived_by`) and add WVR001–WVR005."""
     active, extra = _assess(list(index.of_kind(Waiver)), today, config)
-    by_rule: dict[str, list[LoadedRecord[Waiver]]] = {}
-    for waiver in active:
-        by_rule.setdefault(waiver.model.spec.rule, []).append(waiver)
+    covers = _CoverIndex(active)
     used: set[str] = set()
     out: list[Finding] = []
     for finding in findings:
-        cover = next((w for w in by_rule.get(finding.rule, ()) if _matches(w.model, finding)), None)
+        cover = covers.first(finding)
         if cover is not None:
             used.add(cover.id)
             finding = finding.with_changes(waived=True, waived_by=cover.id)
@@ -259,11 +257,32 @@ def apply_waivers(
     return out
 
 
-def _matches(waiver: Waiver, finding: Finding) -> bool:
-    """Only waivers naming a waivable rule get here (`_assess`), so E001–E006 never match."""
-    if finding.rule != waiver.spec.rule:
-        return False
-    return "*" in waiver.spec.records or finding.record in waiver.spec.records
+class _CoverIndex:
+    """The first active waiver (in repository order) that covers a finding: one naming its
+    rule and its record, or its rule and `*`. Indexed by (rule, record) so that matching
+    costs the same whatever the number of waivers; a scan of every waiver of a rule per
+    finding grew with findings × waivers.
+
+    Only waivers naming a waivable rule get here (`_assess`), so E001–E006 never match."""
+
+    def __init__(self, active: list[LoadedRecord[Waiver]]) -> None:
+        self._active = active
+        self._named: dict[tuple[str, str], int] = {}
+        self._any: dict[str, int] = {}
+        for at, waiver in enumerate(active):
+            spec = waiver.model.spec
+            if "*" in spec.records:
+                self._any.setdefault(spec.rule, at)
+            for record in spec.records:
+                self._named.setdefault((spec.rule, record), at)
+
+    def first(self, finding: Finding) -> LoadedRecord[Waiver] | None:
+        wildcard = self._any.get(finding.rule)
+        named = (
+            self._named.get((finding.rule, finding.record)) if finding.record is not None else None
+        )
+        found = [at for at in (wildcard, named) if at is not None]
+        return self._active[min(found)] if found else None
 
 
 def _selected(findings: list[Finding], config: Config) -> Iterator[Finding]:
