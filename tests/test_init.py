@@ -118,7 +118,7 @@ def test_example_dates_follow_today(scaffolded: Path) -> None:
 def test_configuration_shows_every_default_commented(scaffolded: Path) -> None:
     text = (scaffolded / "itsm.toml").read_text()
     assert tomllib.loads(text) == {}
-    settings = [line[2:] for line in text.splitlines() if re.match(r"# [a-z-]+ = ", line)]
+    settings = [line[2:] for line in text.splitlines() if re.match(r"# [a-zA-Z-]+ = ", line)]
     uncommented = tomllib.loads("\n".join(settings))
     assert set(uncommented) == {f.alias or n for n, f in Config.model_fields.items()}
     assert Config.model_validate(uncommented) == Config()

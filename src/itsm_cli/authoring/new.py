@@ -41,6 +41,10 @@ FOLDERS = {
     "Measurement": "measurements",
     "Waiver": "waivers",
     "ProcessReport": "operations",
+    "Risk": "risks",
+    "Audit": "audits",
+    "ManagementReview": "reviews",
+    "Nonconformity": "nonconformities",
 }
 """The conventional folder of each kind under the records root (README, section Records)."""
 

@@ -4,14 +4,18 @@ Add a new process-area module here; the registry refuses duplicate codes at impo
 """
 
 from itsm_cli.rules import (  # noqa: F401
+    audits,
     capacity,
     catalogue,
     continuity,
     documents,
     drift,
     event_dates,
+    management_reviews,
+    nonconformities,
     records,
     reporting,
+    risks,
     service_level,
     suppliers,
     waivers,

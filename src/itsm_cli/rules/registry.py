@@ -32,6 +32,10 @@ AREAS = {
     "CON": "continuity and availability",
     "REP": "service reporting",
     "DOC": "documented information",
+    "RSK": "risks",
+    "AUD": "internal audit",
+    "MRV": "management review",
+    "NCR": "nonconformities",
     "DRF": "catalogue drift",
     "WVR": "waivers",
 }
