@@ -22,11 +22,15 @@ TODAY = "2026-11-23"
 RECORDS = [
     "records/agreements/ola-database.yaml",
     "records/agreements/sla-webshop.yaml",
+    "records/audits/aud-internal.yaml",
     "records/capacity/cap-webshop.yaml",
     "records/continuity/con-webshop.yaml",
     "records/evidence/ev-sms-manual.yaml",
     "records/measurements/sla-webshop.yaml",
+    "records/nonconformities/ncr-sla-review.yaml",
     "records/operations/ops-incident.yaml",
+    "records/reviews/mrv-annual.yaml",
+    "records/risks/rsk-webshop-outage.yaml",
     "records/services/svc-webshop.yaml",
     "records/suppliers/sup-cloudhost.yaml",
 ]
@@ -87,7 +91,7 @@ def test_the_new_repository_validates_and_is_formatted(
 ) -> None:
     code, out = run_in(scaffolded, monkeypatch, "validate", "--today", TODAY)
     assert code == 0, out
-    assert "9 records in 9 files: no findings" in out
+    assert "13 records in 13 files: no findings" in out
     code, out = run_in(scaffolded, monkeypatch, "fmt", "--check")
     assert code == 0, out
 
@@ -111,7 +115,7 @@ def test_example_dates_follow_today(scaffolded: Path) -> None:
     assert str(sla["spec"]["validFrom"]) == "2026-10-01"  # the month its Measurement reports
     assert str(sla["spec"]["validUntil"]) == "2027-12-31"
     assert str(sla["metadata"]["lastReviewed"]) == TODAY
-    measurement = yaml.safe_load((scaffolded / RECORDS[5]).read_text())
+    measurement = yaml.safe_load((scaffolded / "records/measurements/sla-webshop.yaml").read_text())
     assert measurement["metadata"]["id"] == "MEAS-WEBSHOP-2026-10"
 
 

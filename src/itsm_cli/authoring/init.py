@@ -103,6 +103,7 @@ def _tokens(today: dt.date) -> dict[str, str]:
         months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
     return {
         "@TODAY@": today.isoformat(),
+        "@TODAY_YEAR@": str(today.year),
         "@YEAR_START@": dt.date(today.year, 1, 1).isoformat(),
         # The example SLA starts with the last complete month, which its one Measurement
         # reports: every period due (REP001) is measured.

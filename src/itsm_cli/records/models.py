@@ -822,7 +822,7 @@ class NonconformitySpec(Spec):
 
     def problems(self) -> Iterator[Problem]:
         if self.state == "closed" and self.closed is None:
-            yield ("closed",), "state is closed but the `closed` date is missing"
+            yield ("state",), "state is closed but the `closed` date is missing"
         if self.closed is not None and self.closed < self.raised:
             yield ("closed",), f"closed {self.closed} is before raised {self.raised}"
 

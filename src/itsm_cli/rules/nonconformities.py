@@ -94,7 +94,9 @@ def find_closed_without_cause_or_effectiveness(ctx: RuleContext) -> Iterator[Fin
         if eff is None:
             lacking.append("no effectiveness check")
         elif not eff.effective:
-            lacking.append(f"effectiveness checked {eff.date.isoformat()} was not effective")
+            lacking.append(
+                f"an effectiveness check ({eff.date.isoformat()}) that found it not effective"
+            )
         if lacking:
             path = ("spec", "effectiveness") if spec.cause and eff else ("spec", "state")
             yield ctx.finding(

@@ -225,9 +225,10 @@ def find_high_residual_risks(ctx: RuleContext) -> Iterator[Finding]:
         ):
             continue
         n = len(spec.actions)
+        done = "its one action is done" if n == 1 else f"all {n} actions are done"
         yield ctx.finding(
             risk,
-            f"{risk.id}: all {n} action{'s' if n != 1 else ''} done, but residual score "
+            f"{risk.id}: {done}, but residual score "
             f"{residual.likelihood} × {residual.impact} = {residual.score} ≥ {high} "
             "(risk.high) and the risk is not accepted",
             ("spec", "residual"),
