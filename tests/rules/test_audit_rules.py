@@ -88,7 +88,7 @@ def test_gap_shows_last_audited_and_an_audit_evidences_9_2_only(
     result = CliRunner().invoke(app, ["gap", "-f", "json", "--today", "2026-11-23"])
     clauses = {c["id"]: c for c in json.loads(result.stdout)["clauses"]}
     assert clauses["8.3.3"]["lastAudited"] == "2026-06-12"
-    assert clauses["8.7.2"]["lastAudited"] == "2025-06-12"  # the certification audit is not internal
+    assert clauses["8.7.2"]["lastAudited"] == "2025-06-12"  # the certification is not internal
     assert clauses["9.2"]["evidence"] == ["AUD-2025-INTERNAL", "AUD-2026-INTERNAL"]
     assert "AUD001" in clauses["9.2"]["findings"]
     # the scope is what was audited, not what the audit evidences
