@@ -59,6 +59,18 @@ REPORTS: dict[str, ReportSpec] = {
             "continuity",
             "Continuity plans: RTO/RPO against SLA downtime, tests, next test due, open actions.",
         ),
+        ReportSpec(
+            "audit",
+            "audit",
+            "Audit programme: clauses × audits over the cycle, findings by type, "
+            "nonconformities open, overdue and closed.",
+        ),
+        ReportSpec(
+            "risks",
+            "risks",
+            "Risks: 5 × 5 heat maps of inherent and residual score, the register by score, "
+            "overdue actions.",
+        ),
     )
 }
 
