@@ -40,7 +40,7 @@ def test_report_all_shows_a_progress_bar_that_goes_away(tmp_path: Path) -> None:
         assert (out_dir / f"{name}.html").is_file()
         assert f"wrote {out_dir / name}.html\r\n" in shown
     # Transient: the last thing drawn erases the bar's line and shows the cursor again.
-    tail = shown[shown.rindex("5/5"):]
+    tail = shown[shown.rindex(f"{len(REPORTS)}/{len(REPORTS)}"):]
     assert "\x1b[2K" in tail and "\x1b[?25h" in tail
     assert "Rendering" not in tail
 
