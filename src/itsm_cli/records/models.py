@@ -631,7 +631,7 @@ class WaiverSpec(Spec):
                 yield ("records", i), ref, ()
 
 
-# --- plan–do–check–act (DESIGN 1.1) -----------------------------------------------------
+# --- plan–do–check–act records --------------------------------------------------------
 
 RISK_CATEGORY_CLAUSES: dict[str, tuple[str, ...]] = {
     "security": ("6.1", "8.7.3.2"),
