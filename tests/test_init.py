@@ -23,12 +23,16 @@ RECORDS = [
     "records/agreements/ola-database.yaml",
     "records/agreements/sla-webshop.yaml",
     "records/budgets/bud-year.yaml",
+    "records/audits/aud-internal.yaml",
     "records/capacity/cap-webshop.yaml",
     "records/continuity/con-webshop.yaml",
     "records/customers/cus-retail.yaml",
     "records/evidence/ev-sms-manual.yaml",
     "records/measurements/sla-webshop.yaml",
+    "records/nonconformities/ncr-sla-review.yaml",
     "records/operations/ops-incident.yaml",
+    "records/reviews/mrv-annual.yaml",
+    "records/risks/rsk-webshop-outage.yaml",
     "records/services/svc-webshop.yaml",
     "records/suppliers/sup-cloudhost.yaml",
 ]
@@ -120,7 +124,7 @@ def test_example_dates_follow_today(scaffolded: Path) -> None:
 def test_configuration_shows_every_default_commented(scaffolded: Path) -> None:
     text = (scaffolded / "itsm.toml").read_text()
     assert tomllib.loads(text) == {}
-    settings = [line[2:] for line in text.splitlines() if re.match(r"# [a-z-]+ = ", line)]
+    settings = [line[2:] for line in text.splitlines() if re.match(r"# [a-zA-Z-]+ = ", line)]
     uncommented = tomllib.loads("\n".join(settings))
     assert set(uncommented) == {f.alias or n for n, f in Config.model_fields.items()}
     assert Config.model_validate(uncommented) == Config()

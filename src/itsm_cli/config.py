@@ -80,6 +80,11 @@ def _duration_text(value: str) -> str:
     return value
 
 
+def _check_duration(value: str) -> str:
+    Duration.parse(value)  # raises ValueError with a plain message
+    return value
+
+
 class CustomerSettings(BaseModel):
     """Intervals of business relationship management (CUS001–CUS003), as ISO 8601
     durations. TOML keys as the design names them (`serviceReviewInterval`)."""
@@ -156,6 +161,83 @@ class ReportSettings(BaseModel):
                 f"(suffixes: {', '.join(LOGO_TYPES)})"
             )
         return value
+class RiskSettings(BaseModel):
+    """`[risk]`: when a risk is high, and how often risks are assessed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    high: int = Field(default=12, ge=1, le=25)
+    """Score (likelihood × impact, 1–25) from which a risk is high (RSK001, RSK005)."""
+    assessment_interval: str = Field(default="P12M", alias="assessmentInterval")
+    """Longest time between two assessments of a risk (RSK004; ISO 8601)."""
+
+    _duration = field_validator("assessment_interval")(_check_duration)
+
+    @property
+    def interval(self) -> Duration:
+        return Duration.parse(self.assessment_interval)
+
+
+class AuditSettings(BaseModel):
+    """`[audit]`: the internal audit programme."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    cycle: str = "P12M"
+    """Time within which internal audits must cover every clause (AUD001, AUD002; ISO 8601)."""
+
+    _duration = field_validator("cycle")(_check_duration)
+
+    @property
+    def period(self) -> Duration:
+        return Duration.parse(self.cycle)
+
+
+DEFAULT_REVIEW_INPUTS = (
+    "previous-actions",
+    "context-changes",
+    "performance",
+    "customer-satisfaction",
+    "supplier-performance",
+    "audit-results",
+    "nonconformities",
+    "risks",
+    "improvement-opportunities",
+    "resources",
+)
+"""The inputs a management review considers by default (MRV002)."""
+
+
+class ManagementReviewSettings(BaseModel):
+    """`[managementReview]`: how often top management reviews the SMS, and on what."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    interval: str = "P12M"
+    """Longest time between two approved management reviews (MRV001; ISO 8601)."""
+    inputs: tuple[str, ...] = DEFAULT_REVIEW_INPUTS
+    """Inputs every management review must record (MRV002)."""
+
+    _duration = field_validator("interval")(_check_duration)
+
+    @property
+    def period(self) -> Duration:
+        return Duration.parse(self.interval)
+
+
+class NonconformitySettings(BaseModel):
+    """`[nonconformity]`: how soon a major nonconformity must be closed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    major_within: str = Field(default="P90D", alias="majorWithin")
+    """Time from `raised` within which a major nonconformity must be closed (NCR003)."""
+
+    _duration = field_validator("major_within")(_check_duration)
+
+    @property
+    def limit(self) -> Duration:
+        return Duration.parse(self.major_within)
 
 
 class Config(BaseModel):
@@ -200,6 +282,17 @@ class Config(BaseModel):
     """Budgeting: variance, the percent a line may differ from plan without a note (10)."""
     report: ReportSettings = ReportSettings()
     """Front matter of client-ready reports: client, assessor, scope, logo, paper."""
+    risk: RiskSettings = RiskSettings()
+    """Risks: high, the score from which a risk is high (default 12); assessmentInterval,
+    the longest time between assessments (default P12M)."""
+    audit: AuditSettings = AuditSettings()
+    """Internal audits: cycle, the time within which they cover every clause (P12M)."""
+    management_review: ManagementReviewSettings = Field(
+        default=ManagementReviewSettings(), alias="managementReview"
+    )
+    """Management reviews: interval (P12M) and the inputs each must record."""
+    nonconformity: NonconformitySettings = NonconformitySettings()
+    """Nonconformities: majorWithin, the time to close a major one (P90D)."""
 
     @field_validator("review_intervals")
     @classmethod

@@ -208,6 +208,13 @@ EVENTS = {
     "spec.satisfaction[].date",
     "spec.complaints[].date",
     "spec.complaints[].closed",
+    "spec.assessed",
+    "spec.acceptance.date",
+    "spec.date",
+    "spec.end",
+    "spec.raised",
+    "spec.closed",
+    "spec.effectiveness.date",
 }
 """Dates of past events: DOC004 fires on each one after today."""
 AHEAD_BY_NATURE = {
@@ -218,6 +225,8 @@ AHEAD_BY_NATURE = {
     "spec.actions[].due",
     "spec.expires",
 }
+# An Audit's `date` and `end` are events once it is done (a planned audit lies ahead): the
+# classification above holds for the audit as `_filled` builds it, with no state.
 """Dates that may lie ahead: never DOC004."""
 
 

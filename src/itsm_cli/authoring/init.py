@@ -104,6 +104,7 @@ def _tokens(today: dt.date) -> dict[str, str]:
     return {
         "@TODAY@": today.isoformat(),
         "@YEAR@": f"{today.year:04d}",
+        "@TODAY_YEAR@": str(today.year),
         "@YEAR_START@": dt.date(today.year, 1, 1).isoformat(),
         # The example SLA starts with the last complete month, which its one Measurement
         # reports: every period due (REP001) is measured.

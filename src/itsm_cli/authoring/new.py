@@ -43,6 +43,10 @@ FOLDERS = {
     "ProcessReport": "operations",
     "Customer": "customers",
     "Budget": "budgets",
+    "Risk": "risks",
+    "Audit": "audits",
+    "ManagementReview": "reviews",
+    "Nonconformity": "nonconformities",
 }
 """The conventional folder of each kind under the records root (README, section Records)."""
 

@@ -843,6 +843,213 @@ class WaiverSpec(Spec):
                 yield ("records", i), ref, ()
 
 
+# --- plan–do–check–act records --------------------------------------------------------
+
+RISK_CATEGORY_CLAUSES: dict[str, tuple[str, ...]] = {
+    "security": ("6.1", "8.7.3.2"),
+    "availability": ("6.1", "8.7.1", "8.7.2"),
+    "continuity": ("6.1", "8.7.1", "8.7.2"),
+}
+"""The clauses a Risk evidences beyond 6.1, by its category."""
+
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class ResidualScore(RecordModel):
+    """The risk as assessed once its controls and actions are in place."""
+
+    likelihood: Score
+    """Residual likelihood, 1 (rare) to 5 (almost certain)."""
+    impact: Score
+    """Residual impact, 1 (negligible) to 5 (severe)."""
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class RiskAcceptance(RecordModel):
+    """Who accepted the risk as it stands, and when."""
+
+    by: Text
+    """Person or role that accepted the risk (the risk owner, top management)."""
+    date: IsoDate
+    """Date of acceptance (YYYY-MM-DD)."""
+
+
+class RiskSpec(Spec):
+    category: Literal["security", "service", "sms", "supplier", "availability", "continuity"]
+    """security | service | sms | supplier | availability | continuity."""
+    description: Text
+    """What could happen, and what it would do to the services or the SMS."""
+    likelihood: Score
+    """Inherent likelihood, 1 (rare) to 5 (almost certain)."""
+    impact: Score
+    """Inherent impact, 1 (negligible) to 5 (severe)."""
+    treatment: Literal["mitigate", "transfer", "avoid", "accept"]
+    """mitigate | transfer | avoid | accept."""
+    assessed: IsoDate
+    """Date of the latest assessment of the risk (YYYY-MM-DD)."""
+    scope: list[RecordId] = []
+    """Ids of the Services the risk concerns (none: the whole SMS)."""
+    controls: list[str] = []
+    """Controls in place that reduce the risk."""
+    actions: list[PlanAction] = []
+    """Actions to treat the risk."""
+    residual: ResidualScore | None = None
+    """Likelihood and impact once the treatment is in place."""
+    acceptance: RiskAcceptance | None = None
+    """Who accepted the (residual) risk, and when."""
+
+    @property
+    def score(self) -> int:
+        """Inherent score: likelihood × impact."""
+        return self.likelihood * self.impact
+
+    def references(self) -> Iterator[Reference]:
+        return _refs(self.scope, "scope", ("Service",))
+
+    def events(self) -> Iterator[Event]:
+        yield ("assessed",), self.assessed
+        if self.acceptance is not None:
+            yield ("acceptance", "date"), self.acceptance.date
+
+
+class AuditFinding(RecordModel):
+    """One finding of an audit."""
+
+    id: Text
+    """Short id of the finding, unique within the audit."""
+    type: Literal["major", "minor", "observation", "opportunity"]
+    """major | minor | observation | opportunity."""
+    clause: ClauseRef
+    """The clause the finding is about."""
+    description: Text
+    """What the auditor found."""
+    nonconformity: RecordId | None = None
+    """Id of the Nonconformity raised for the finding (needed for major and minor)."""
+
+
+class AuditSpec(Spec):
+    type: Literal["internal", "external", "certification", "supplier"]
+    """internal | external | certification | supplier."""
+    state: Literal["planned", "done", "cancelled"]
+    """planned | done | cancelled: the lifecycle of the audit, not of the record."""
+    date: IsoDate
+    """First day of the audit (YYYY-MM-DD)."""
+    auditor: Text
+    """Who audits (person, team or body); an internal auditor must not audit their own work."""
+    scope: Annotated[list[ClauseRef], Field(min_length=1)]
+    """Clauses audited (a parent names its subclauses): what was audited, not evidenced."""
+    end: IsoDate | None = None
+    """Last day of the audit, when it takes more than one day."""
+    criteria: str | None = None
+    """Audit criteria (the standard, the SMS policy, contracts)."""
+    services: list[RecordId] = []
+    """Ids of the Services sampled."""
+    report: str | None = None
+    """The audit report: a path in the repository or a URL."""
+    findings: list[AuditFinding] = []
+    """What the audit found."""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from _unique_ids(self.findings, ("findings",))
+        if self.end is not None and self.end < self.date:
+            yield ("end",), f"end {self.end} is before date {self.date}"
+
+    def references(self) -> Iterator[Reference]:
+        yield from _refs(self.services, "services", ("Service",))
+        for i, finding in enumerate(self.findings):
+            if finding.nonconformity is not None:
+                yield ("findings", i, "nonconformity"), finding.nonconformity, ("Nonconformity",)
+
+    def events(self) -> Iterator[Event]:
+        # A planned audit lies ahead by nature; one done (or cancelled) has its dates behind.
+        if getattr(self, "state", "done") == "planned":
+            return
+        yield ("date",), self.date
+        if self.end is not None:
+            yield ("end",), self.end
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end or self.date
+
+
+class ManagementReviewSpec(Spec):
+    date: IsoDate
+    """When the review took place (YYYY-MM-DD)."""
+    attendees: Annotated[list[Text], Field(min_length=1)]
+    """Who attended (top management at least)."""
+    inputs: dict[str, str | list[str]]
+    """What was reviewed, by input name (previous-actions, performance, risks …): a text,
+    or a list of the ids of the records considered."""
+    decisions: list[str]
+    """Decisions taken (improvement opportunities, changes to the SMS, resources)."""
+    actions: list[PlanAction] = []
+    """Actions agreed."""
+
+    def events(self) -> Iterator[Event]:
+        yield ("date",), self.date
+
+
+class Effectiveness(RecordModel):
+    """The check that the corrective action worked."""
+
+    date: IsoDate
+    """When effectiveness was checked (YYYY-MM-DD)."""
+    by: Text
+    """Who checked."""
+    effective: bool
+    """Whether the action was effective (true or false)."""
+    notes: str | None = None
+    """What was looked at."""
+
+
+class NonconformitySpec(Spec):
+    source: Literal["audit", "incident", "complaint", "review", "measurement", "other"]
+    """audit | incident | complaint | review | measurement | other."""
+    raised: IsoDate
+    """When the nonconformity was raised (YYYY-MM-DD)."""
+    severity: Literal["major", "minor", "observation", "opportunity"]
+    """major | minor | observation | opportunity."""
+    clauses: Annotated[list[ClauseRef], Field(min_length=1)]
+    """The clauses the nonconformity is against (they are not evidenced by it)."""
+    description: Text
+    """What does not conform."""
+    state: Literal["open", "action-taken", "closed"]
+    """open | action-taken | closed: the lifecycle of the nonconformity, not of the record."""
+    audit: RecordId | None = None
+    """Id of the Audit that found it."""
+    cause: str | None = None
+    """Root cause found."""
+    correction: str | None = None
+    """What was done at once to contain it."""
+    actions: list[PlanAction] = []
+    """Corrective actions."""
+    effectiveness: Effectiveness | None = None
+    """The check that the corrective actions worked."""
+    closed: IsoDate | None = None
+    """When the nonconformity was closed (required when state is closed)."""
+
+    def problems(self) -> Iterator[Problem]:
+        if self.state == "closed" and self.closed is None:
+            yield ("state",), "state is closed but the `closed` date is missing"
+        if self.closed is not None and self.closed < self.raised:
+            yield ("closed",), f"closed {self.closed} is before raised {self.raised}"
+
+    def references(self) -> Iterator[Reference]:
+        if self.audit is not None:
+            yield ("audit",), self.audit, ("Audit",)
+
+    def events(self) -> Iterator[Event]:
+        yield ("raised",), self.raised
+        if self.closed is not None:
+            yield ("closed",), self.closed
+        if self.effectiveness is not None:
+            yield ("effectiveness", "date"), self.effectiveness.date
+
+
 def _unknown_clauses(clauses: list[str]) -> Iterator[Problem]:
     """Clause numbers of the right form that ISO/IEC 20000-1:2018 does not have (`8.3.9`):
     they would evidence nothing, silently."""
@@ -1082,6 +1289,51 @@ class Budget(Record):
     """Always Budget."""
     spec: BudgetSpec
     """The fields of a Budget record."""
+class Risk(Record):
+    KIND = "Risk"
+    CLAUSES = ("6.1",)
+    kind: Literal["Risk"]
+    """Always Risk."""
+    spec: RiskSpec
+    """The fields of a Risk record."""
+
+    @property
+    def kind_clauses(self) -> tuple[str, ...]:
+        """6.1; with 8.7.3.2 for security, 8.7.1 and 8.7.2 for availability and continuity."""
+        return RISK_CATEGORY_CLAUSES.get(self.spec.category, self.CLAUSES)
+
+
+class Audit(Record):
+    KIND = "Audit"
+    CLAUSES = ("9.2",)
+    kind: Literal["Audit"]
+    """Always Audit."""
+    spec: AuditSpec
+    """The fields of an Audit record."""
+
+
+class ManagementReview(Record):
+    KIND = "ManagementReview"
+    CLAUSES = ("9.3",)
+    kind: Literal["ManagementReview"]
+    """Always ManagementReview."""
+    spec: ManagementReviewSpec
+    """The fields of a ManagementReview record."""
+
+
+class Nonconformity(Record):
+    KIND = "Nonconformity"
+    CLAUSES = ("10.1",)
+    kind: Literal["Nonconformity"]
+    """Always Nonconformity."""
+    spec: NonconformitySpec
+    """The fields of a Nonconformity record."""
+
+    @property
+    def kind_clauses(self) -> tuple[str, ...]:
+        """10.1; 10.2 for an opportunity for improvement. `spec.clauses` are the clauses it
+        is against: never evidenced by it."""
+        return ("10.2",) if self.spec.severity == "opportunity" else self.CLAUSES
 
 
 KINDS: dict[str, type[Record]] = {
@@ -1099,6 +1351,10 @@ KINDS: dict[str, type[Record]] = {
         ProcessReport,
         Customer,
         Budget,
+        Risk,
+        Audit,
+        ManagementReview,
+        Nonconformity,
     )
 }
 """Every kind of itsm/v1, by its `kind:` value, in the design's order."""

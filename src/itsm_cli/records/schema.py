@@ -92,6 +92,15 @@ KIND_DESCRIPTIONS: dict[str, str] = {
     "and complaints (ISO/IEC 20000-1:2018 8.3.2).",
     "Budget": "A budget for one period, by category: planned, actual and forecast amounts "
     "in the budget's currency (ISO/IEC 20000-1:2018 8.4.1).",
+    "Risk": "A risk to the services or the SMS, its assessment and treatment (ISO/IEC "
+    "20000-1:2018 6.1; 8.7.3.2 for security, 8.7.1 and 8.7.2 for availability and continuity "
+    "risks).",
+    "Audit": "An audit, planned or done: its scope of clauses and its findings (ISO/IEC "
+    "20000-1:2018 9.2).",
+    "ManagementReview": "A management review of the SMS: inputs, decisions and actions "
+    "(ISO/IEC 20000-1:2018 9.3).",
+    "Nonconformity": "A nonconformity and its corrective action to closure (ISO/IEC "
+    "20000-1:2018 10.1; 10.2 for an opportunity for improvement).",
 }
 
 _ACRONYMS = {"api": "API", "id": "ID", "rto": "RTO", "rpo": "RPO", "sla": "SLA", "ola": "OLA"}

@@ -462,3 +462,31 @@ def planned_actual_bars(
         body.append(_text(left + width_of(actual) + 4, y0 + 26,
                           f"actual {_amount_text(actual)}"))
     return _svg(WIDTH, height, body, title)
+def heat_map(counts: Sequence[Sequence[int]], title: str, high: int) -> Markup:
+    """A 5 × 5 risk matrix: `counts[likelihood - 1][impact - 1]` risks per cell, likelihood
+    up the side, impact along the bottom; cells whose score (likelihood × impact) is at or
+    above `high` are red, those from half of it amber, the rest green."""
+    cell, left, top = 56, 90, 10
+    body: list[str] = []
+    for li in range(5, 0, -1):
+        y = top + (5 - li) * cell
+        body.append(_text(left - 8, y + cell / 2 + 4, str(li), anchor="end"))
+        for im in range(1, 6):
+            x = left + (im - 1) * cell
+            score = li * im
+            color = "bad" if score >= high else "warn" if score * 2 >= high else "good"
+            n = counts[li - 1][im - 1]
+            body.append(
+                f"<rect x='{x}' y='{y}' width='{cell - 2}' height='{cell - 2}' "
+                f"fill='{COLORS[color]}' fill-opacity='{0.85 if n else 0.25}'>"
+                f"<title>likelihood {li} × impact {im} = {score}: {n} risk"
+                f"{'s' if n != 1 else ''}</title></rect>"
+            )
+            if n:
+                body.append(_text(x + cell / 2 - 1, y + cell / 2 + 4, str(n), anchor="middle"))
+    base = top + 5 * cell
+    for im in range(1, 6):
+        body.append(_text(left + (im - 0.5) * cell, base + 16, str(im), anchor="middle"))
+    body.append(_text(left + 2.5 * cell, base + 34, "impact", anchor="middle"))
+    body.append(_text(left - 40, top + 2.5 * cell, "likelihood", anchor="middle"))
+    return _svg(left + 5 * cell + 20, base + 44, body, title)

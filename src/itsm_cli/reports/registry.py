@@ -70,6 +70,18 @@ REPORTS: dict[str, ReportSpec] = {
             "Budgets: planned against actual per service and category, variances, forecast.",
         ),
         ReportSpec("operations", "operations", "ProcessReport counts, exceptions, attainment."),
+        ReportSpec(
+            "audit",
+            "audit",
+            "Audit programme: clauses × audits over the cycle, findings by type, "
+            "nonconformities open, overdue and closed.",
+        ),
+        ReportSpec(
+            "risks",
+            "risks",
+            "Risks: 5 × 5 heat maps of inherent and residual score, the register by score, "
+            "overdue actions.",
+        ),
     )
 }
 

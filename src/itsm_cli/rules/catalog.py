@@ -4,6 +4,7 @@ Add a new process-area module here; the registry refuses duplicate codes at impo
 """
 
 from itsm_cli.rules import (  # noqa: F401
+    audits,
     budgets,
     capacity,
     catalogue,
@@ -12,9 +13,12 @@ from itsm_cli.rules import (  # noqa: F401
     documents,
     drift,
     event_dates,
+    management_reviews,
+    nonconformities,
     operations,
     records,
     reporting,
+    risks,
     service_level,
     suppliers,
     waivers,

@@ -27,10 +27,15 @@ from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import (
     OLA,
     SLA,
+    Audit,
     Budget,
     CapacityPlan,
     ContinuityPlan,
     Customer,
+    ManagementReview,
+    Nonconformity,
+    PlanAction,
+    Risk,
     Supplier,
     Waiver,
 )
@@ -51,6 +56,12 @@ DEADLINE_KINDS: dict[str, str] = {
     "satisfaction": "customer satisfaction measurement due",
     "complaint": "complaint to be closed",
     "budget-period-end": "budget period ends",
+    "audit": "audit planned",
+    "risk-assessment": "risk reassessment due",
+    "risk-action": "risk action due",
+    "review-action": "management review action due",
+    "corrective-action": "corrective action due",
+    "major-nonconformity": "major nonconformity to close",
 }
 """Each kind of deadline (a stable name, used in JSON and in calendar UIDs) and its words."""
 
@@ -272,6 +283,52 @@ def _budgets(index: RepoIndex) -> Iterator[Deadline]:
             f"budget period {spec.period} ends {spec.last_day}: record every line's actual",
             "BUD003", ("spec", "period"),
         )
+def _open_actions(
+    record: LoadedRecord[Any], actions: list[PlanAction], deadline: str, rule: str
+) -> Iterator[Deadline]:
+    for i, action in enumerate(actions):
+        if action.status == "open":
+            yield _deadline(
+                record, action.due, deadline,
+                f"{DEADLINE_KINDS[deadline]}: {action.description}", rule,
+                ("spec", "actions", i, "due"), owner=action.owner, item=str(i + 1),
+            )
+
+
+def _pdca(index: RepoIndex, config: Config) -> Iterator[Deadline]:
+    """Audits planned, risk reassessments and actions, management review and corrective
+    actions, and the day a major nonconformity must be closed by."""
+    for audit in not_retired(index, Audit):
+        if audit.model.spec.state == "planned":
+            yield _deadline(
+                audit, audit.model.spec.date, "audit",
+                f"{audit.model.spec.type} audit planned", "AUD003", ("spec", "date"),
+            )
+    interval = config.risk.interval
+    for risk in not_retired(index, Risk):
+        spec = risk.model.spec
+        due = interval.after(spec.assessed)
+        yield _deadline(
+            risk, due, "risk-assessment",
+            f"reassessment due: assessed {spec.assessed} + {interval} = {due}", "RSK004",
+            ("spec", "assessed"),
+        )
+        yield from _open_actions(risk, spec.actions, "risk-action", "RSK002")
+    for review in not_retired(index, ManagementReview):
+        yield from _open_actions(review, review.model.spec.actions, "review-action", "MRV003")
+    limit = config.nonconformity.limit
+    for ncr in not_retired(index, Nonconformity):
+        nc = ncr.model.spec
+        if nc.state == "closed":
+            continue
+        yield from _open_actions(ncr, nc.actions, "corrective-action", "NCR001")
+        if nc.severity == "major":
+            due = limit.after(nc.raised)
+            yield _deadline(
+                ncr, due, "major-nonconformity",
+                f"major nonconformity to close: raised {nc.raised} + {limit} = {due}", "NCR003",
+                ("spec", "raised"),
+            )
 
 
 def find_deadlines(
@@ -295,6 +352,7 @@ def find_deadlines(
             _capacity(index),
             _customers(index, config, today),
             _budgets(index),
+            _pdca(index, config),
         )
         for d in source
         if (passed or d.date >= today) and (last is None or d.date <= last)

@@ -35,6 +35,10 @@ AREAS = {
     "CUS": "business relationship",
     "BUD": "budgeting and accounting",
     "OPS": "operational control",
+    "RSK": "risks",
+    "AUD": "internal audit",
+    "MRV": "management review",
+    "NCR": "nonconformities",
     "DRF": "catalogue drift",
     "WVR": "waivers",
 }
