@@ -25,6 +25,12 @@ class ConfigError(Exception):
     """A configuration problem: one line with the file and what to change (exit 2)."""
 
 
+def _check_duration(value: str) -> str:
+    """A setting's ISO 8601 duration, checked (ValueError with a plain message)."""
+    Duration.parse(value)
+    return value
+
+
 class EvidenceSettings(BaseModel):
     """`[evidence]`: what one Evidence record may claim."""
 
@@ -44,11 +50,7 @@ class WaiverSettings(BaseModel):
     """Longest term of a waiver after its approval date (ISO 8601); a longer `expires` is
     WVR005 and the waiver applies only until approval + maxTerm."""
 
-    @field_validator("max_term")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        Duration.parse(value)  # raises ValueError with a plain message
-        return value
+    _duration = field_validator("max_term")(_check_duration)
 
     @property
     def term(self) -> Duration:
@@ -64,25 +66,11 @@ class ProblemSettings(BaseModel):
     """How long a problem may stay open without a root cause before it is the exception
     `no-root-cause` (ISO 8601 duration)."""
 
-    @field_validator("root_cause_within")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        Duration.parse(value)  # raises ValueError with a plain message
-        return value
+    _duration = field_validator("root_cause_within")(_check_duration)
 
     @property
     def within(self) -> Duration:
         return Duration.parse(self.root_cause_within)
-
-
-def _duration_text(value: str) -> str:
-    Duration.parse(value)  # raises ValueError with a plain message
-    return value
-
-
-def _check_duration(value: str) -> str:
-    Duration.parse(value)  # raises ValueError with a plain message
-    return value
 
 
 class CustomerSettings(BaseModel):
@@ -102,7 +90,7 @@ class CustomerSettings(BaseModel):
 
     _durations = field_validator(
         "service_review_interval", "satisfaction_interval", "complaint_within"
-    )(_duration_text)
+    )(_check_duration)
 
 
 class BudgetSettings(BaseModel):

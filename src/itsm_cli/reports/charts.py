@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
@@ -319,19 +319,27 @@ def _minutes_text(minutes: float) -> str:
     return f"{minutes:g} min"
 
 
-def paired_bars(
-    rows: Sequence[tuple[str, float, float | None]], title: str, first: str, second: str
+def _two_bars(
+    rows: Sequence[tuple[str, float, float | None, bool]],
+    title: str,
+    names: tuple[str, str],
+    shown: Callable[[float], str],
+    unit: str,
+    margin: int,
+    empty: str,
 ) -> Markup:
-    """Horizontal bars from zero, two per row: the `first` value (grey: the RTO asked for)
-    and the `second` (what was achieved: green when not longer, red when longer; none when
-    not recorded). Values are minutes, labelled in minutes or hours."""
+    """Horizontal bars from zero, two per row: the first value (grey: what was asked or
+    planned) and the second (green, red when the row's flag says it is off; "not recorded"
+    when missing), each labelled with `shown(value)`, `unit` on the axis and on hover."""
+    first, second = names
     row_h, top, bottom = 34, 10, 30
     if not rows:
-        return _svg(WIDTH, 40, [_text(8, 24, "no plans")], title)
+        return _svg(WIDTH, 40, [_text(8, 24, empty)], title)
     left = max(120, math.ceil(CHAR_WIDTH * max(len(r[0]) for r in rows)) + 12)
-    plot_w = WIDTH - left - 70
+    plot_w = WIDTH - left - margin
     most = max([r[1] for r in rows] + [r[2] for r in rows if r[2] is not None] + [1.0])
     height = top + row_h * len(rows) + bottom
+    tip_unit = f" {escape(unit)}" if unit else ""
 
     def width_of(value: float) -> float:
         return max(1.0, plot_w * value / most)
@@ -340,31 +348,39 @@ def paired_bars(
         f"<line x1='{left}' y1='{top}' x2='{left}' y2='{top + row_h * len(rows)}' "
         f"stroke='{COLORS['axis']}'/>",
         _text(left, height - 12, "0"),
-        _text(left + plot_w, height - 12, _minutes_text(most), "end"),
+        _text(left + plot_w, height - 12, shown(most) + (f" {unit}" if unit else ""), "end"),
     ]
-    for i, (label, wanted, achieved) in enumerate(rows):
+    for i, (label, wanted, achieved, off) in enumerate(rows):
         y0 = top + i * row_h
         body.append(_text(left - 6, y0 + 18, label, "end"))
         body.append(
             f"<rect x='{left}' y='{y0 + 4}' width='{width_of(wanted):.1f}' height='11' "
             f"fill='{COLORS['axis']}'><title>{escape(label)}: {first} "
-            f"{_minutes_text(wanted)}</title></rect>"
+            f"{shown(wanted)}{tip_unit}</title></rect>"
         )
-        body.append(_text(left + width_of(wanted) + 4, y0 + 13, f"{first} {_minutes_text(wanted)}"))
+        body.append(_text(left + width_of(wanted) + 4, y0 + 13, f"{first} {shown(wanted)}"))
         if achieved is None:
             body.append(_text(left + 2, y0 + 27, f"{second}: not recorded", "start", "trend"))
             continue
-        color = COLORS["good" if achieved <= wanted else "bad"]
+        color = COLORS["bad" if off else "good"]
         body.append(
             f"<rect x='{left}' y='{y0 + 17}' width='{width_of(achieved):.1f}' height='11' "
             f"fill='{color}'><title>{escape(label)}: {second} "
-            f"{_minutes_text(achieved)}</title></rect>"
+            f"{shown(achieved)}{tip_unit}</title></rect>"
         )
         body.append(
-            _text(left + width_of(achieved) + 4, y0 + 26, f"{second} {_minutes_text(achieved)}")
+            _text(left + width_of(achieved) + 4, y0 + 26, f"{second} {shown(achieved)}")
         )
     return _svg(WIDTH, height, body, title)
 
+
+def paired_bars(
+    rows: Sequence[tuple[str, float, float | None]], title: str, first: str, second: str
+) -> Markup:
+    """Two bars per row, in minutes (labelled in minutes or hours): the `first` value (the
+    RTO asked for) and the `second` (what was achieved, red when longer)."""
+    flagged = [(label, a, b, b is not None and b > a) for label, a, b in rows]
+    return _two_bars(flagged, title, (first, second), _minutes_text, "", 70, "no plans")
 
 LONGEST_LABEL = 56
 """Characters of a score bar's label shown before it is cut with `…` (in full on hover)."""
@@ -420,48 +436,14 @@ def _amount_text(value: float) -> str:
 def planned_actual_bars(
     rows: Sequence[tuple[str, float, float | None, bool]], title: str, unit: str
 ) -> Markup:
-    """Horizontal bars from zero, two per row: planned (grey) and actual (green when within
-    the allowed variance, red when over it, as the fourth value of the row says; "no actual"
-    when none is recorded). Amounts in `unit` (a currency code)."""
-    row_h, top, bottom = 34, 10, 30
-    if not rows:
-        return _svg(WIDTH, 40, [_text(8, 24, "no budget lines")], title)
-    left = max(120, math.ceil(CHAR_WIDTH * max(len(r[0]) for r in rows)) + 12)
-    plot_w = WIDTH - left - 120
-    most = max([r[1] for r in rows] + [r[2] for r in rows if r[2] is not None] + [1.0])
-    height = top + row_h * len(rows) + bottom
+    """Two bars per row: planned (grey) and actual (green when within the allowed variance,
+    red when over it, as the fourth value of the row says). Amounts in `unit` (a currency
+    code)."""
+    return _two_bars(
+        rows, title, ("planned", "actual"), _amount_text, unit, 120, "no budget lines"
+    )
 
-    def width_of(value: float) -> float:
-        return max(1.0, plot_w * value / most)
 
-    body = [
-        f"<line x1='{left}' y1='{top}' x2='{left}' y2='{top + row_h * len(rows)}' "
-        f"stroke='{COLORS['axis']}'/>",
-        _text(left, height - 12, "0"),
-        _text(left + plot_w, height - 12, f"{_amount_text(most)} {unit}", "end"),
-    ]
-    for i, (label, planned, actual, over) in enumerate(rows):
-        y0 = top + i * row_h
-        body.append(_text(left - 6, y0 + 18, label, "end"))
-        body.append(
-            f"<rect x='{left}' y='{y0 + 4}' width='{width_of(planned):.1f}' height='11' "
-            f"fill='{COLORS['axis']}'><title>{escape(label)}: planned "
-            f"{_amount_text(planned)} {escape(unit)}</title></rect>"
-        )
-        body.append(_text(left + width_of(planned) + 4, y0 + 13,
-                          f"planned {_amount_text(planned)}"))
-        if actual is None:
-            body.append(_text(left + 2, y0 + 27, "actual: not recorded", "start", "trend"))
-            continue
-        color = COLORS["bad" if over else "good"]
-        body.append(
-            f"<rect x='{left}' y='{y0 + 17}' width='{width_of(actual):.1f}' height='11' "
-            f"fill='{color}'><title>{escape(label)}: actual "
-            f"{_amount_text(actual)} {escape(unit)}</title></rect>"
-        )
-        body.append(_text(left + width_of(actual) + 4, y0 + 26,
-                          f"actual {_amount_text(actual)}"))
-    return _svg(WIDTH, height, body, title)
 def heat_map(counts: Sequence[Sequence[int]], title: str, high: int) -> Markup:
     """A 5 × 5 risk matrix: `counts[likelihood - 1][impact - 1]` risks per cell, likelihood
     up the side, impact along the bottom; cells whose score (likelihood × impact) is at or
