@@ -31,6 +31,13 @@ CataloguePaths = Annotated[
         show_default=False,
     ),
 ]
+def _action(action: str, dry_run: bool) -> str:
+    """An outcome's verb as the output shows it: "would create" in a dry run."""
+    if dry_run and action in ("created", "updated"):
+        return "would " + action.removesuffix("d")
+    return action
+
+
 DryRun = Annotated[
     bool, typer.Option("--dry-run", help="Say what would be written; write nothing.")
 ]
@@ -156,9 +163,8 @@ def backstage(
                               display.output)
     else:
         lines = []
-        verb = {"created": "would create", "updated": "would update"} if dry_run else {}
         for o in outcomes:
-            what = verb.get(o.action, o.action)
+            what = _action(o.action, dry_run)
             line = f"{what} {o.file} ({o.record} from {sources.get(o.record, '?')})"
             if o.detail:
                 line += f": {o.detail}"
@@ -246,10 +252,9 @@ def _import_slos(
         terminal.write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                               display.output)
     else:
-        verb = {"created": "would create", "updated": "would update"} if dry_run else {}
         lines = []
         for o in outcomes:
-            line = f"{verb.get(o.action, o.action)} {o.file} ({o.record}, "
+            line = f"{_action(o.action, dry_run)} {o.file} ({o.record}, "
             line += f"{counts.get(o.record, 0)} target{'s' if counts.get(o.record) != 1 else ''})"
             lines.append(line + (f": {o.detail}" if o.detail else ""))
             if not quiet:
@@ -593,8 +598,7 @@ def _report_tickets(
         terminal.write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                               display.output)
         return
-    verb = {"created": "would create", "updated": "would update"} if dry_run else {}
-    lines = [f"{verb.get(o.action, o.action)} {o.file} ({o.record})"
+    lines = [f"{_action(o.action, dry_run)} {o.file} ({o.record})"
              + (f": {o.detail}" if o.detail else "") for o in outcomes]
     if not quiet:
         lines.append(
