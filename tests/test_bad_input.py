@@ -23,10 +23,10 @@ import yaml
 from typer.testing import CliRunner
 
 from itsm_cli.cli.main import app
-from itsm_cli.config import load_workspace
 from itsm_cli.findings import Finding
 from itsm_cli.records import yamlread
 from itsm_cli.records.index import Repository, load_repository
+from itsm_cli.records.workspace import load_workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 
 TESTS = Path(__file__).parent

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from itsm_cli.clauses.catalogue import (
+from itsm_cli.clauses.standard import (
     Catalogue,
     CatalogueError,
     UnknownClauseError,

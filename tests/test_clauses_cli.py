@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from itsm_cli.clauses.catalogue import load_catalogue
+from itsm_cli.clauses.standard import load_catalogue
 from itsm_cli.cli.main import app
-from itsm_cli.rules.registry import all_rules
+from itsm_cli.rules import all_rules
 
 runner = CliRunner()
 

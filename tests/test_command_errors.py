@@ -16,7 +16,8 @@ import pytest
 
 from itsm_cli.cli import main as cli_main
 from itsm_cli.findings import Finding
-from itsm_cli.rules.registry import REGISTRY, RuleContext, all_rules
+from itsm_cli.rules import all_rules
+from itsm_cli.rules.registry import REGISTRY, RuleContext
 
 VALID = Path(__file__).parent / "valid"
 TODAY = "2026-11-23"
@@ -81,7 +82,7 @@ def test_debug_shows_the_traceback_from_the_console_script(tmp_path: Path) -> No
     script = (
         "import sys\n"
         "from dataclasses import replace\n"
-        "from itsm_cli.rules.registry import REGISTRY, all_rules\n"
+        "from itsm_cli.rules import all_rules\nfrom itsm_cli.rules.registry import REGISTRY\n"
         "def explode(context):\n"
         "    raise ZeroDivisionError('the rule divided by zero')\n"
         "REGISTRY['CAT001'] = replace(all_rules()['CAT001'], check=explode)\n"

@@ -393,7 +393,8 @@ def test_debug_reaches_the_rules_of_both_sides(
     from dataclasses import replace
 
     from itsm_cli.cli import main as cli_main
-    from itsm_cli.rules.registry import REGISTRY, all_rules
+    from itsm_cli.rules import all_rules
+    from itsm_cli.rules.registry import REGISTRY
 
     def explode(_context: object) -> list[object]:
         raise ZeroDivisionError("the rule divided by zero")

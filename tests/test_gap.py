@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from itsm_cli.clauses.catalogue import load_catalogue
-from itsm_cli.clauses.coverage import compute_coverage, score_of
+from itsm_cli.clauses.standard import load_catalogue
 from itsm_cli.cli.gap import GapFormat
 from itsm_cli.cli.main import app
-from itsm_cli.config import load_workspace
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.output import GAP_FORMATS
 from itsm_cli.records.index import load_repository
+from itsm_cli.records.workspace import load_workspace
+from itsm_cli.rules.coverage import compute_coverage, score_of
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "gap"

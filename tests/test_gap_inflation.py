@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from itsm_cli.clauses.catalogue import load_catalogue
-from itsm_cli.clauses.coverage import compute_coverage
+from itsm_cli.clauses.standard import load_catalogue
 from itsm_cli.cli.main import app
-from itsm_cli.config import load_workspace
 from itsm_cli.output.gap_json import coverage_to_json
 from itsm_cli.records.index import load_repository
+from itsm_cli.records.workspace import load_workspace
+from itsm_cli.rules.coverage import compute_coverage
 
 FIXTURE = Path(__file__).parent / "gap" / "inflation"
 TODAY = "2026-11-23"

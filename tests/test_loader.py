@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from itsm_cli.config import load_workspace
 from itsm_cli.findings import Finding
 from itsm_cli.records.index import load_repository
 from itsm_cli.records.load import LoadResult, discover, load_bytes
 from itsm_cli.records.models import OLA, SLA, Service, Supplier
+from itsm_cli.records.workspace import load_workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 
 VALID = Path(__file__).parent / "valid"

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from itsm_cli.cli.main import app
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions, findings_formatter
-from itsm_cli.rules.registry import all_rules
+from itsm_cli.rules import all_rules
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "output"

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from itsm_cli.config import load_workspace
 from itsm_cli.records import load
 from itsm_cli.records.index import load_repository
+from itsm_cli.records.workspace import load_workspace
 from itsm_cli.rules.engine import check_repository
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from itsm_cli.cli.main import app
-from itsm_cli.config import load_workspace
+from itsm_cli.records.workspace import load_workspace
 
 
 def _repo(tmp_path: Path, table: str) -> Path:

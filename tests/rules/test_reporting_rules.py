@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from itsm_cli.rules.reporting import last_complete_period, months_of, period_bounds
+from itsm_cli.rules.service_reporting import last_complete_period, months_of, period_bounds
 
 if TYPE_CHECKING:
     from conftest import LineOf, RunCheck, RunCheckText

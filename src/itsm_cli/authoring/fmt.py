@@ -38,6 +38,7 @@ import yaml
 
 from itsm_cli.authoring.layout import layout
 from itsm_cli.authoring.writer import NotUtf8Error, encode_text, read_text, write_atomic
+from itsm_cli.config import DEFAULT_MAX_BYTES
 from itsm_cli.findings import FieldPath, Finding
 from itsm_cli.records.errors import allowed_keys, model_at
 from itsm_cli.records.load import discover, read_file
@@ -51,7 +52,7 @@ from itsm_cli.records.models import (
     SLASpec,
     SupplierSpec,
 )
-from itsm_cli.records.yamlread import DEFAULT_MAX_BYTES, read_yaml_bytes
+from itsm_cli.records.yamlread import read_yaml_bytes
 
 ENVELOPE = ("apiVersion", "kind", "metadata", "spec")
 """Top-level keys of a record, in the design's order."""

@@ -22,12 +22,12 @@ from typing import Any
 
 from itsm_cli.authoring.fmt import format_text
 from itsm_cli.authoring.writer import WriteError, ensure_inside, write_text
-from itsm_cli.config import Workspace
 from itsm_cli.findings import Finding, format_path
 from itsm_cli.records.errors import allowed_keys, model_at, suggest
 from itsm_cli.records.fields import ID_PATTERN
 from itsm_cli.records.load import PLACEHOLDER, InputError, validate_document
 from itsm_cli.records.models import KINDS
+from itsm_cli.records.workspace import Workspace
 from itsm_cli.records.yamlread import read_yaml_bytes, resolve_plain
 
 FOLDERS = {

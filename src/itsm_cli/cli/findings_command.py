@@ -14,7 +14,7 @@ from itsm_cli.cli import options, terminal
 from itsm_cli.findings import FailOn
 
 if TYPE_CHECKING:
-    from itsm_cli.config import Workspace
+    from itsm_cli.records.workspace import Workspace
 
 
 def run_findings_command(

@@ -78,9 +78,9 @@ def gap(
       itsm gap -f json -o gap.json    # stable JSON, for other tools
       itsm gap --fail-under 75        # fail a CI job below 75
     """
-    from itsm_cli.clauses.catalogue import load_catalogue
-    from itsm_cli.clauses.coverage import compute_coverage
+    from itsm_cli.clauses.standard import load_catalogue
     from itsm_cli.output import gap_formatter
+    from itsm_cli.rules.coverage import compute_coverage
     from itsm_cli.rules.engine import check_repository
 
     day = options.parse_today(today)

@@ -12,8 +12,8 @@ from itsm_cli.cli import options, terminal
 from itsm_cli.findings import FailOn
 
 if TYPE_CHECKING:
-    from itsm_cli.config import Workspace
     from itsm_cli.records.index import Repository
+    from itsm_cli.records.workspace import Workspace
 
 app = typer.Typer(
     name="import",

@@ -18,8 +18,8 @@ from itsm_cli.cli import terminal
 from itsm_cli.output import RenderOptions
 
 if TYPE_CHECKING:
-    from itsm_cli.config import Workspace
     from itsm_cli.records.index import Repository
+    from itsm_cli.records.workspace import Workspace
 
 Paths = Annotated[
     list[Path] | None,
@@ -133,7 +133,8 @@ class Display:
 
 def open_workspace(paths: list[Path] | None, config_file: Path | None) -> Workspace:
     """The workspace around the first path (or the current folder); exit 2 on bad config."""
-    from itsm_cli.config import ConfigError, load_workspace
+    from itsm_cli.config import ConfigError
+    from itsm_cli.records.workspace import load_workspace
 
     start = paths[0] if paths else Path.cwd()
     if not start.exists():
@@ -222,7 +223,7 @@ def check_rule_codes(
     --select / --ignore (a usage error): a typo would otherwise select nothing, or ignore
     nothing, without a word."""
     from itsm_cli.records.errors import suggest
-    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.rules import all_rules
 
     known = list(all_rules())
     prefixes = sorted({c.rstrip("0123456789") for c in known}) + known

@@ -13,7 +13,7 @@ import typer
 from itsm_cli.cli import options, terminal
 
 if TYPE_CHECKING:
-    from itsm_cli.config import Workspace
+    from itsm_cli.records.workspace import Workspace
 
 
 class ReportFormat(StrEnum):

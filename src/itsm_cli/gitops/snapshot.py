@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from itsm_cli.config import Workspace
 from itsm_cli.findings import Finding
 from itsm_cli.gitops.git import GitRepo, TreeEntry, blob_sha, relative_to_root
 from itsm_cli.records.index import Repository, build_index
@@ -25,6 +24,7 @@ from itsm_cli.records.load import (
     read_file,
     submodule_finding,
 )
+from itsm_cli.records.workspace import Workspace
 
 LINK_MODE = "120000"
 SUBMODULE_MODE = "160000"

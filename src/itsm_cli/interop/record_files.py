@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from itsm_cli.authoring.writer import WriteError, write_atomic
-from itsm_cli.config import Workspace
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.workspace import Workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 
 FieldPath = tuple[str, ...]

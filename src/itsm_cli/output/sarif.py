@@ -19,7 +19,8 @@ from urllib.parse import quote
 from itsm_cli import __version__
 from itsm_cli.findings import Finding, FindingsReport, Severity, text_bytes
 from itsm_cli.output import RenderOptions
-from itsm_cli.rules.registry import Rule, all_rules
+from itsm_cli.rules import all_rules
+from itsm_cli.rules.registry import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
-from itsm_cli.config import Workspace
-from itsm_cli.findings import Finding, Severity
-from itsm_cli.records import hints
+from itsm_cli.findings import Finding
+from itsm_cli.records import codes
 from itsm_cli.records.errors import suggest
 from itsm_cli.records.load import LoadedRecord, LoadResult, Omission, discover, load_files
 from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
-from itsm_cli.records.yamlread import one_line
+from itsm_cli.records.workspace import Workspace
 
 R = TypeVar("R", bound=Record)
 _CLAUSES = ("7.5.3",)
@@ -53,13 +52,10 @@ def _duplicates(records: Sequence[LoadedRecord[Record]], index: RepoIndex) -> It
             index.by_kind.setdefault(record.kind, []).append(record)
             continue
         where = f"{first.file}:{first.position(('metadata', 'id'))[0]}"
-        finding = record.finding(
-            "E003",
-            Severity.ERROR,
+        finding = record.record_code_finding(
+            codes.E003,
             f"id '{record.id}' is already used by the record at {where}",
             ("metadata", "id"),
-            _CLAUSES,
-            hints.DUPLICATE_ID,
         )
         yield finding.with_changes(related=(where,))
 
@@ -95,17 +91,12 @@ def _references(index: RepoIndex) -> Iterator[Finding]:
                 message = f"'{ref}' names no {expected}"
                 if guess:
                     message += f" (did you mean '{guess}'?)"
-                yield record.finding(
-                    "E004", Severity.ERROR, one_line(message), path, _CLAUSES,
-                    hints.MISSING_REFERENCE,
-                )
+                yield record.record_code_finding(codes.E004, message, path)
             elif kinds and target.kind not in kinds:
-                yield record.finding(
-                    "E004",
-                    Severity.ERROR,
+                yield record.record_code_finding(
+                    codes.E004,
                     f"'{ref}' is a {target.kind}, but a {' or '.join(kinds)} is expected here",
                     path,
-                    _CLAUSES,
                     f"Name a {' or '.join(kinds)} here.",
                 )
         yield from _kind_specific(record, index)
@@ -122,12 +113,10 @@ def _kind_specific(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[F
             if key not in target_ids:
                 guess = suggest(key, target_ids)
                 tip = f" (did you mean '{guess}'?)" if guess else ""
-                yield record.finding(
-                    "E004",
-                    Severity.ERROR,
-                    one_line(f"{agreement.id} has no target '{key}'{tip}"),
+                yield record.record_code_finding(
+                    codes.E004,
+                    f"{agreement.id} has no target '{key}'{tip}",
                     ("spec", "values", key),
-                    _CLAUSES,
                     "Targets of that agreement: " + ", ".join(target_ids) + ".",
                 )
     elif isinstance(model, OLA):
@@ -135,13 +124,11 @@ def _kind_specific(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[F
         if provider is not None and not (
             isinstance(provider.model, Supplier) and provider.model.spec.type == "internal"
         ):
-            yield record.finding(
-                "E004",
-                Severity.ERROR,
+            yield record.record_code_finding(
+                codes.E004,
                 f"provider '{provider.id}' is a {provider.kind}, not a Supplier of type internal",
                 ("spec", "provider"),
-                _CLAUSES,
-                "Name the internal team, or the id of a Supplier with `type: internal`.",
+                codes.E004_INTERNAL_PROVIDER,
             )
 
 

@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from itsm_cli.config import DEFAULT_MAX_BYTES
 from itsm_cli.findings import (
     FINDINGS_PER_FILE,
     FieldPath,
@@ -27,10 +28,9 @@ from itsm_cli.findings import (
     format_path,
     more_findings,
 )
-from itsm_cli.records import errors, hints
+from itsm_cli.records import codes, errors
 from itsm_cli.records.models import API_VERSION, KINDS, Record
 from itsm_cli.records.yamlread import (
-    DEFAULT_MAX_BYTES,
     Document,
     ParsedFile,
     Position,
@@ -43,7 +43,6 @@ R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 U = TypeVar("U")
 YAML_SUFFIXES = (".yaml", ".yml")
-_IO_CLAUSES = ("7.5.3",)
 
 
 class InputError(Exception):
@@ -99,6 +98,15 @@ class LoadedRecord(Generic[R]):
             path=path,
             clauses=tuple(clauses),
             hint=hint,
+        )
+
+    def record_code_finding(
+        self, code: codes.RecordCode, message: str, path: FieldPath = (), hint: str | None = None
+    ) -> Finding:
+        """A finding of a record-level code (E003, E004) about this record."""
+        line, column = self.position(path)
+        return code.finding(
+            one_line(message), self.file, line, column, hint=hint, record=self.id, path=path
         )
 
 
@@ -190,18 +198,9 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _file_finding(rule: str, message: str, file: str, hint: str) -> Finding:
+def _file_finding(rule: str, message: str, file: str, hint: str | None = None) -> Finding:
     """An error about a whole file (or folder), placed on its line 1."""
-    return Finding(
-        rule=rule,
-        severity=Severity.ERROR,
-        message=message,
-        file=file,
-        line=1,
-        column=1,
-        clauses=_IO_CLAUSES,
-        hint=hint,
-    )
+    return codes.record_finding(rule, message, file, hint=hint)
 
 
 def outside_finding(rel: str, what: str) -> Finding:
@@ -210,7 +209,7 @@ def outside_finding(rel: str, what: str) -> Finding:
         "E006",
         f"{what} leads outside the repository; refused",
         rel,
-        "Keep records inside the repository; replace the link by the file itself.",
+        codes.E006_OUTSIDE,
     )
 
 
@@ -296,7 +295,7 @@ def _walk(
                 findings.append(
                     _file_finding(
                         "E001", f"cannot read: {exc.strerror or exc}", entry_rel,
-                        "Check the permissions of this entry and of its folder.",
+                        codes.E001_ENTRY_PERMISSIONS,
                     )
                 )
 
@@ -337,7 +336,7 @@ def loop_finding(rel: str, target: str) -> Finding:
         "E001",
         f"link loop: following its target '{target}' never ends (a cycle of links); not read",
         rel,
-        "Point the link at the record file itself, or delete it.",
+        codes.E001_LINK_LOOP,
     )
 
 
@@ -347,7 +346,7 @@ def unreadable_folder(rel: str, exc: OSError) -> Finding:
         "E001",
         f"cannot read folder: {exc.strerror or exc}; none of its records is read",
         rel,
-        "Make the folder readable (`chmod u+rx`) for the user who runs itsm.",
+        codes.E001_FOLDER_PERMISSIONS,
     )
 
 
@@ -359,7 +358,7 @@ def submodule_finding(rel: str) -> Finding:
         "E006",
         "submodule (another Git repository): its files are not read as records; refused",
         rel,
-        "Keep records in this repository itself, not in a submodule.",
+        codes.E006_SUBMODULE,
     )
 
 
@@ -377,7 +376,7 @@ def broken_link_finding(rel: str, target: str) -> Finding:
         "E001",
         f"broken link: its target '{target}' does not exist",
         rel,
-        "Point the link at an existing record file, or delete it.",
+        codes.E001_BROKEN_LINK,
     )
 
 
@@ -386,7 +385,7 @@ def _not_regular(rel: str) -> Finding:
         "E001",
         "not a regular file (a pipe, socket or device); not read",
         rel,
-        "Records are regular files; remove or rename this entry.",
+        codes.E001_NOT_REGULAR,
     )
 
 
@@ -399,24 +398,16 @@ def _raw_id(data: dict[str, Any]) -> str | None:
 
 def _doc_finding(
     rule: str, message: str, file: str, doc: Document, path: FieldPath, record: str | None,
-    hint: str = "",
+    hint: str | None = None,
 ) -> Finding:
     positions = doc.positions
     at = path
     while at not in positions and at:
         at = at[:-1]
     line, column = positions.get(at, (doc.line, doc.column))
-    return Finding(
-        rule=rule,
-        severity=Severity.ERROR,
-        message=one_line(message),
-        file=file,
-        line=line,
-        column=column,
-        record=record,
-        path=path,
-        clauses=_IO_CLAUSES,
-        hint=hint,
+    return codes.record_finding(
+        # An empty hint (a schema error with no advice of its own) takes the code's.
+        rule, one_line(message), file, line, column, hint=hint or None, record=record, path=path
     )
 
 
@@ -437,7 +428,7 @@ def _placeholder_findings(doc: Document, file: str, record_id: str | None) -> li
                     _doc_finding(
                         "E002", f"{format_path(path)}: placeholder not filled in: {what}",
                         file, doc, path, record_id,
-                        "Replace the `<fill in: …>` placeholder with the real value.",
+                        codes.E002_PLACEHOLDER,
                     )
                 )
         elif isinstance(value, dict):
@@ -465,7 +456,7 @@ def validate_document(
                 doc,
                 (),
                 None,
-                "Start the document with `apiVersion: itsm/v1`.",
+                codes.E002_START,
             )
         ]
     record_id = _raw_id(data)
@@ -484,7 +475,7 @@ def validate_document(
         return None, [
             _doc_finding(
                 "E005", f"unknown apiVersion {errors.show(api)}{tip}", file, doc,
-                ("apiVersion",), record_id, hints.UNKNOWN_KIND,
+                ("apiVersion",), record_id, None,
             )
         ]
     model_cls = KINDS.get(kind) if isinstance(kind, str) else None
@@ -497,7 +488,7 @@ def validate_document(
         return None, [
             _doc_finding(
                 "E005", message, file, doc, ("kind",),
-                record_id, hints.UNKNOWN_KIND,
+                record_id, None,
             )
         ]
     unfilled = _placeholder_findings(doc, file, record_id) if placeholders else []
@@ -530,7 +521,7 @@ def validate_document(
 
 
 def _empty_file(file: str) -> Finding:
-    hint = "Add a record or delete the file."
+    hint = codes.E002_EMPTY_FILE
     return _file_finding("E002", "the file holds no record", file, hint)
 
 
@@ -752,7 +743,7 @@ def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Findi
         return path.read_bytes(), None
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
-        return None, _file_finding("E001", message, rel, "Check the file's permissions.")
+        return None, _file_finding("E001", message, rel, codes.E001_PERMISSIONS)
 
 
 def _load_files(

@@ -1053,7 +1053,7 @@ class NonconformitySpec(Spec):
 def _unknown_clauses(clauses: list[str]) -> Iterator[Problem]:
     """Clause numbers of the right form that ISO/IEC 20000-1:2018 does not have (`8.3.9`):
     they would evidence nothing, silently."""
-    from itsm_cli.clauses.catalogue import REFERENCE_EDITION, load_catalogue
+    from itsm_cli.clauses.standard import REFERENCE_EDITION, load_catalogue
 
     catalogue = load_catalogue(REFERENCE_EDITION)
     for i, clause in enumerate(clauses):

@@ -33,7 +33,7 @@ def build(data: ReportInput) -> dict[str, Any]:
     everything = index.of_kind(Budget)
     current = [b for b in everything if b.model.metadata.status is not Status.RETIRED]
     if data.period is not None:
-        from itsm_cli.rules.reporting import period_bounds
+        from itsm_cli.rules.service_reporting import period_bounds
 
         # `--period`: the budgets whose period overlaps it (the year's budget for a month).
         first, last = period_bounds(data.period)

@@ -20,7 +20,7 @@ from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.finding_rows import finding_row, findings_of
 from itsm_cli.reports.service import actual_text, fmt_number, objective_text, unit_text
 from itsm_cli.rules.operations import ISSUE_WORDS
-from itsm_cli.rules.reporting import Period, latest_period, worse
+from itsm_cli.rules.service_reporting import Period, latest_period, worse
 
 if TYPE_CHECKING:
     import datetime as dt

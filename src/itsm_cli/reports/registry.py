@@ -13,10 +13,10 @@ from itsm_cli.reports.environment import make_environment, render_template
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from itsm_cli.clauses.coverage import Coverage
-    from itsm_cli.config import Workspace
     from itsm_cli.records.index import Repository
+    from itsm_cli.records.workspace import Workspace
     from itsm_cli.reports.provenance import Provenance
+    from itsm_cli.rules.coverage import Coverage
     from itsm_cli.rules.engine import CheckResult
 
 FORMATS = ("html", "md")
@@ -103,8 +103,8 @@ class ReportInput:
     _coverage: dict[str, Coverage] = field(default_factory=dict)
 
     def coverage(self, edition: str | None = None) -> Coverage:
-        from itsm_cli.clauses.catalogue import load_catalogue
-        from itsm_cli.clauses.coverage import compute_coverage
+        from itsm_cli.clauses.standard import load_catalogue
+        from itsm_cli.rules.coverage import compute_coverage
 
         chosen = edition or self.edition
         if chosen not in self._coverage:

@@ -8,7 +8,7 @@ report covers the last complete period before today. A `--period` of the other g
 is converted: a quarter given for a monthly agreement means its last month, a month given
 for a quarterly agreement means the quarter containing it (the report says so).
 
-Which periods count follows REP001–REP004 (`itsm_cli.rules.reporting`, whose `Period` this
+Which periods count follows REP001–REP004 (`itsm_cli.rules.service_reporting`, whose `Period` this
 module uses): a period without a Measurement is "not measured" only when it lies wholly within
 the agreement's validity, otherwise it is "outside agreement"; a period that has not ended
 (its last day is today or later) is "not ended" and its Measurements count for nothing yet;
@@ -32,7 +32,7 @@ from itsm_cli.records.models import OLA, SLA, Agreement, Customer, Measurement, 
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.record_rows import service_titles
-from itsm_cli.rules.reporting import Period, worse
+from itsm_cli.rules.service_reporting import Period, worse
 
 if TYPE_CHECKING:
     from itsm_cli.records.index import RepoIndex

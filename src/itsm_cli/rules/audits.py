@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from itsm_cli.clauses.catalogue import REFERENCE_EDITION, clause_matches, load_catalogue
+from itsm_cli.clauses.standard import REFERENCE_EDITION, clause_matches, load_catalogue
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Audit

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from itsm_cli.clauses.catalogue import (
+from itsm_cli.clauses.standard import (
     REFERENCE_EDITION,
     Clause,
     clause_matches,

@@ -27,7 +27,7 @@ from itsm_cli.records.fields import Status
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import ProcessReport
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.reporting import Period, latest_period
+from itsm_cli.rules.service_reporting import Period, latest_period
 from itsm_cli.rules.wording import prose
 
 ISSUE_WORDS = {

@@ -1,4 +1,4 @@
-"""`itsm rules`, `itsm explain CODE` and `itsm clauses`: the rule and clause catalogues."""
+"""`itsm rules`, `itsm explain CODE` and `itsm clauses`: the reference: rules and clauses."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from itsm_cli.cli.gap import Edition
 
 
 class CatalogueFormat(StrEnum):
-    """Output formats of the catalogue commands."""
+    """Output formats of the reference commands."""
 
     TEXT = "text"
     JSON = "json"
@@ -27,7 +27,7 @@ FormatOption = Annotated[
 
 
 def _formatter(output_format: CatalogueFormat) -> ModuleType:
-    return importlib.import_module(f"itsm_cli.output.catalogue_{output_format.value}")
+    return importlib.import_module(f"itsm_cli.output.reference_{output_format.value}")
 
 
 def rules(
@@ -49,7 +49,7 @@ def rules(
       itsm rules -f json | jq '.rules[] | select(.severity == "error") | .code'
       itsm explain SLM004          # one rule in full
     """
-    from itsm_cli.rules.registry import effective_rules
+    from itsm_cli.rules import effective_rules
 
     workspace = options.open_workspace(None, config)
     options.refuse_record_output(output, workspace)
@@ -83,9 +83,9 @@ def explain(
       itsm explain cap002          # codes are case-insensitive
       itsm explain E004 -f json
     """
-    from itsm_cli.clauses.catalogue import REFERENCE_EDITION, load_catalogue
+    from itsm_cli.clauses.standard import REFERENCE_EDITION, load_catalogue
     from itsm_cli.records.errors import suggest
-    from itsm_cli.rules.registry import effective_rules
+    from itsm_cli.rules import effective_rules
 
     workspace = options.open_workspace(None, config)
     options.refuse_record_output(output, workspace)
@@ -129,9 +129,9 @@ def clauses(
       itsm clauses --edition 2011
       itsm clauses -f json | jq '.clauses[] | select(.mandatory) | .id'
     """
-    from itsm_cli.clauses.catalogue import load_catalogue
-    from itsm_cli.clauses.coverage import rules_by_clause
-    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.clauses.standard import load_catalogue
+    from itsm_cli.rules import all_rules
+    from itsm_cli.rules.coverage import rules_by_clause
 
     if output is not None:
         options.refuse_record_output(output, options.open_workspace(None, None))

@@ -9,7 +9,7 @@ from itsm_cli.output import RenderOptions
 from itsm_cli.output.json import SCHEMA_VERSION, dumps
 
 if TYPE_CHECKING:
-    from itsm_cli.clauses.catalogue import Catalogue
+    from itsm_cli.clauses.standard import Catalogue
     from itsm_cli.rules.registry import Rule
 
 

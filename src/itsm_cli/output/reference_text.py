@@ -16,7 +16,7 @@ from itsm_cli.output import RenderOptions
 from itsm_cli.output.console import buffer_console
 
 if TYPE_CHECKING:
-    from itsm_cli.clauses.catalogue import Catalogue
+    from itsm_cli.clauses.standard import Catalogue
     from itsm_cli.rules.registry import Rule
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -190,7 +190,7 @@ def render_clauses(
     from rich.table import Table
     from rich.text import Text
 
-    from itsm_cli.clauses.catalogue import REFERENCE_EDITION
+    from itsm_cli.clauses.standard import REFERENCE_EDITION
 
     reference = catalogue.edition == REFERENCE_EDITION
     buffer = io.StringIO()

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal
 
-from itsm_cli.clauses.catalogue import (
+from itsm_cli.clauses.standard import (
     REFERENCE_EDITION,
     Catalogue,
     Clause,
