@@ -1,6 +1,7 @@
-"""Large repositories are parsed by two processes (the second half in a forked child). The
-result must be exactly what one process gives, and anything going wrong with the child must
-only cost time: its half is then parsed by the parent."""
+"""Large repositories are parsed by two processes (the second half in a forked child) when the
+caller asks for it (the CLI does; the Python API does not by default). The result must be
+exactly what one process gives, and anything going wrong with the child must only cost time:
+its half is then parsed by the parent."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from itsm_cli.rules.engine import check_repository
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def outcome() -> tuple[list[Any], list[Any], list[str]]:
+def outcome(parallel: bool = True) -> tuple[list[Any], list[Any], list[str]]:
     workspace = load_workspace(ROOT)
-    repository = load_repository(workspace)
+    repository = load_repository(workspace, parallel=parallel)
     result = check_repository(repository, dt.date(2026, 11, 23), workspace.config)
     findings = [(f.rule, f.file, f.line, f.column, f.message, f.waived) for f in result.findings]
     records = [(r.id, r.file, r.line, r.document.positions) for r in repository.index.records]
@@ -30,7 +31,7 @@ def outcome() -> tuple[list[Any], list[Any], list[str]]:
 
 @pytest.fixture
 def sequential() -> tuple[list[Any], list[Any], list[str]]:
-    return outcome()  # the example records are fewer files than PARALLEL_FROM
+    return outcome(parallel=False)
 
 
 @pytest.fixture
@@ -62,3 +63,19 @@ def test_no_fork_means_one_process(
 
     monkeypatch.setattr(load.os, "fork", refused)
     assert outcome() == sequential
+
+
+def test_the_api_does_not_fork_unless_asked(
+    sequential: Any, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forks: list[int] = []
+
+    def counted() -> int:
+        forks.append(1)
+        raise OSError("fork refused")
+
+    monkeypatch.setattr(load.os, "fork", counted)
+    assert outcome(parallel=False) == sequential
+    assert forks == []
+    assert outcome(parallel=True) == sequential
+    assert forks == [1]

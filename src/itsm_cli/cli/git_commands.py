@@ -113,7 +113,8 @@ def diff(
     display = options.Display.from_options(output, quiet, no_color)
     try:
         result = diff_repository(
-            workspace, base, head, day, settings, debug=options.debug_requested()
+            workspace, base, head, day, settings, debug=options.debug_requested(),
+            parallel=True,
         )
     except GitError as exc:
         terminal.display_error(str(exc))

@@ -62,7 +62,7 @@ def _records(workspace: Workspace) -> Repository:
     from itsm_cli.records.load import InputError
 
     try:
-        return load_repository(workspace)
+        return load_repository(workspace, parallel=True)
     except InputError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc

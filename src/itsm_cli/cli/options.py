@@ -177,7 +177,7 @@ def load_records(
         # These commands read models and positions only: the plain data need not stay.
         repository = load_repository(
             workspace, [Path(p) for p in paths or []], cross_checks=cross_checks,
-            keep_data=False,
+            keep_data=False, parallel=True,
         )
     except InputError as exc:
         terminal.display_error(str(exc))

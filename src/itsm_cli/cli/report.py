@@ -179,7 +179,7 @@ def _render(
     try:
         with terminal.status("Reading and checking the records…", quiet or no_color):
             repository = load_repository(
-                workspace, [Path(p) for p in paths or []], keep_data=False
+                workspace, [Path(p) for p in paths or []], keep_data=False, parallel=True
             )
             check = check_repository(
                 repository, day, workspace.config, options.debug_requested()

@@ -189,16 +189,18 @@ def diff_repository(
     config: Config,
     edition: str | None = None,
     debug: bool = False,
+    parallel: bool = False,
 ) -> DiffResult:
     """Compare the records at `base_ref` with `head_ref` (default: the working tree).
-    `debug`: a crashing rule raises instead of becoming a finding."""
+    `debug`: a crashing rule raises instead of becoming a finding. `parallel`: parse many
+    files in two processes."""
     from itsm_cli.clauses.standard import load_catalogue
     from itsm_cli.rules.coverage import compute_coverage
     from itsm_cli.rules.engine import check_repository
 
     repo = GitRepo(workspace.root)
     base_sha = repo.resolve(base_ref)
-    cache = ParseCache()
+    cache = ParseCache(parallel=parallel)
     if head_ref is None:
         after = load_working_tree(workspace, cache)
     else:

@@ -190,6 +190,7 @@ def load_repository(
     paths: Sequence[Path] = (),
     cross_checks: bool = True,
     keep_data: bool = True,
+    parallel: bool = False,
 ) -> Repository:
     """Load, validate and index the records under `paths` (default: the records root).
 
@@ -198,7 +199,9 @@ def load_repository(
     record set of their own. `cross_checks=False` skips E003 and E004 (duplicate ids,
     references), which need every record: schema checks of the named files only.
     `keep_data=False` drops each valid record's plain data (`document.data`) once its model
-    is built, for commands that read only models and positions (a quarter less memory)."""
+    is built, for commands that read only models and positions (a quarter less memory).
+    `parallel=True` parses many files in a second, forked process (the CLI's choice; off by
+    default, since a library must not fork its caller unasked)."""
     root = workspace.records_root
     focus: frozenset[str] | None = None
     named_findings: list[Finding] = []
@@ -222,7 +225,7 @@ def load_repository(
         # where the walk of the whole root words it differently or does not meet it.
         seen = {(f.rule, f.file) for f in findings}
         findings.extend(f for f in named_findings if (f.rule, f.file) not in seen)
-    loaded = load_files(files, workspace.config.max_file_size, keep_data)
+    loaded = load_files(files, workspace.config.max_file_size, keep_data, parallel)
     index, cross = build_index(loaded, cross_checks)
     left_out = [Omission.of(f, "could not be read", whole_file=True) for f in findings]
     left_out.extend(loaded.left_out)

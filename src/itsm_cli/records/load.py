@@ -629,23 +629,31 @@ PARALLEL_FROM = 400
 than it saves)."""
 
 
-def parallel_map(func: Callable[[T], U], items: list[T]) -> list[U]:
+def parallel_map(func: Callable[[T], U], items: list[T], parallel: bool = False) -> list[U]:
     """`[func(item) for item in items]`, computed as `parallel_imap` does."""
-    return list(parallel_imap(func, items))
+    return list(parallel_imap(func, items, parallel))
 
 
 _END = "\0itsm: end of results"
 """What the child writes after its last result: without it, its stream was cut short."""
 
 
-def parallel_imap(func: Callable[[T], U], items: list[T]) -> Iterator[U]:
+def parallel_imap(func: Callable[[T], U], items: list[T], parallel: bool = False) -> Iterator[U]:
     """`func(item) for item in items`, in order, the second half computed in a forked child
     process when there are many items and a second core: libyaml's parsing is most of the
     time of every command on a large repository. The results must pickle. They are handed
     on one at a time (the child's too, read one by one from its stream), so a caller that
     keeps only part of each never holds them all. Whatever goes wrong with the child, the
-    results it did not deliver are computed here instead, so the output never depends on it."""
-    if len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    results it did not deliver are computed here instead, so the output never depends on it.
+
+    Only with `parallel` (the CLI sets it): a library must not fork its caller's process
+    unasked, which may hold threads, locks or open connections."""
+    if (
+        not parallel
+        or len(items) < PARALLEL_FROM
+        or not hasattr(os, "fork")
+        or (os.cpu_count() or 1) < 2
+    ):
         yield from (func(item) for item in items)
         return
     middle = len(items) // 2
@@ -693,13 +701,20 @@ def parallel_imap(func: Callable[[T], U], items: list[T]) -> Iterator[U]:
     yield from (func(item) for item in items[middle + delivered :])
 
 
-def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[_ReadFile]:
-    return parallel_imap(lambda file: _read_one(file[0], file[1], max_bytes), files)
+def _read_all(
+    files: list[tuple[Path, str]], max_bytes: int, parallel: bool
+) -> Iterator[_ReadFile]:
+    return parallel_imap(lambda file: _read_one(file[0], file[1], max_bytes), files, parallel)
 
 
-def load_pieces(items: list[tuple[str, bytes]], max_bytes: int) -> list[LoadResult]:
-    """One LoadResult per (repo-relative path, bytes), parsed in parallel when many."""
-    reads = parallel_map(lambda item: _parse_bytes(item[1], item[0], max_bytes), items)
+def load_pieces(
+    items: list[tuple[str, bytes]], max_bytes: int, parallel: bool = False
+) -> list[LoadResult]:
+    """One LoadResult per (repo-relative path, bytes); with `parallel`, parsed in two
+    processes when many."""
+    reads = parallel_map(
+        lambda item: _parse_bytes(item[1], item[0], max_bytes), items, parallel
+    )
     pieces = []
     for read in reads:
         piece = LoadResult()
@@ -728,9 +743,12 @@ def load_files(
     files: Iterable[tuple[Path, str]],
     max_bytes: int = DEFAULT_MAX_BYTES,
     keep_data: bool = True,
+    parallel: bool = False,
 ) -> LoadResult:
+    """Load and validate `files` ((path, repo-relative path) pairs). `parallel`: parse in a
+    second, forked process when there are many files (opt-in; see `parallel_imap`)."""
     with no_gc_pauses():
-        return _load_files(files, max_bytes, keep_data)
+        return _load_files(files, max_bytes, keep_data, parallel)
 
 
 def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Finding | None]:
@@ -747,9 +765,9 @@ def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Findi
 
 
 def _load_files(
-    files: Iterable[tuple[Path, str]], max_bytes: int, keep_data: bool
+    files: Iterable[tuple[Path, str]], max_bytes: int, keep_data: bool, parallel: bool
 ) -> LoadResult:
     result = LoadResult()
-    for read in _read_all(list(files), max_bytes):
+    for read in _read_all(list(files), max_bytes, parallel):
         _add(read, result, keep_data)
     return result
