@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
-from itsm_cli.output import FINDINGS_FORMATS, RenderOptions, findings_formatter
+from itsm_cli.output import FINDINGS, RenderOptions
 from itsm_cli.records.index import build_index
 from itsm_cli.records.load import LoadResult, load_bytes
 from itsm_cli.records.yamlread import read_yaml_bytes
@@ -196,7 +196,7 @@ SCREENED = ("text", "github", "markdown")
 def render_all(findings: list[Finding]) -> dict[str, str]:
     """Every findings format over `findings`; none may raise."""
     report = FindingsReport(findings=findings, records=1, files=1, command="check")
-    out = {name: findings_formatter(name)(report, RenderOptions()) for name in FINDINGS_FORMATS}
+    out = {name: FINDINGS.renderer(name)(report, RenderOptions()) for name in FINDINGS.names()}
     for finding in findings:
         assert len(finding.fingerprint) == 32
     for name in SCREENED:

@@ -17,10 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from itsm_cli.clauses.standard import load_catalogue
-from itsm_cli.cli.gap import GapFormat
 from itsm_cli.cli.main import app
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.output import GAP_FORMATS
 from itsm_cli.records.index import load_repository
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.rules.coverage import compute_coverage, score_of
@@ -316,10 +314,6 @@ def test_colour_only_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\x1b[1;31mmissing" in coloured
     _, plain, _ = gap("--no-color")
     assert "\x1b[" not in plain
-
-
-def test_gap_formats_match_the_registry() -> None:
-    assert [f.value for f in GapFormat] == list(GAP_FORMATS)
 
 
 # --- the core function, with findings made by hand ----------------------------------------

@@ -31,7 +31,7 @@ def run_findings_command(
     cross_checks: bool = True,
 ) -> None:
     from itsm_cli.findings import Finding, FindingsReport, cap_per_file, fails
-    from itsm_cli.output import findings_formatter
+    from itsm_cli.output import FINDINGS
     from itsm_cli.records.yamlread import LIBYAML
 
     if not LIBYAML:
@@ -61,7 +61,7 @@ def run_findings_command(
         ],
     )
     name = (output_format or default_format()).value
-    text = findings_formatter(name)(report, display.render_options())
+    text = FINDINGS.renderer(name)(report, display.render_options())
     terminal.write_output(text, display.output)
     if fails(report.findings, fail_on) and not exit_zero:
         raise typer.Exit(1)
@@ -69,6 +69,4 @@ def run_findings_command(
 
 def default_format() -> options.FindingsFormat:
     """`github` inside GitHub Actions (annotations on the changed lines), else `text`."""
-    if os.environ.get("GITHUB_ACTIONS"):
-        return options.FindingsFormat.GITHUB
-    return options.FindingsFormat.TEXT
+    return options.FindingsFormat("github" if os.environ.get("GITHUB_ACTIONS") else "text")

@@ -114,7 +114,7 @@ def backstage(
     from itsm_cli.interop.backstage import read_catalogue as read
     from itsm_cli.interop.record_files import write_planned
     from itsm_cli.interop.source_files import SourceError
-    from itsm_cli.output import findings_formatter
+    from itsm_cli.output import FINDINGS
 
     workspace = options.open_workspace(None, config)
     options.refuse_record_output(output, workspace)
@@ -138,7 +138,7 @@ def backstage(
             fail_on=fail_on,
         )
         name = (output_format or default_format()).value
-        terminal.write_output(findings_formatter(name)(report, display.render_options()),
+        terminal.write_output(FINDINGS.renderer(name)(report, display.render_options()),
                               display.output)
         if fails(findings, fail_on):
             raise typer.Exit(1)
@@ -147,7 +147,7 @@ def backstage(
     outcomes = write_planned(workspace, repository.index, mapped.plans, dry_run)
     notes = {plan.id: plan.notes for plan in mapped.plans}
     sources = {plan.id: plan.source for plan in mapped.plans}
-    if output_format is options.FindingsFormat.JSON:
+    if output_format == "json":
         document = {
             "version": 1,
             "dryRun": dry_run,
@@ -238,7 +238,7 @@ def _import_slos(
     outcomes = write_planned(workspace, repository.index, plans, dry_run)
     notes = {plan.id: plan.notes for plan in plans}
     counts = {plan.id: len(plan.targets) for plan in plans}
-    if output_format is options.FindingsFormat.JSON:
+    if output_format == "json":
         document = {
             "version": 1,
             "dryRun": dry_run,
@@ -579,7 +579,7 @@ def _report_tickets(
     export: Any, figures: Any, counts: dict[str, int], outcomes: list[Any], dry_run: bool,
     output_format: options.FindingsFormat | None, display: options.Display, quiet: bool,
 ) -> None:
-    if output_format is options.FindingsFormat.JSON:
+    if output_format == "json":
         document = {
             "version": 1,
             "dryRun": dry_run,

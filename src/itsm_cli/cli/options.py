@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from itsm_cli.cli import terminal
-from itsm_cli.output import RenderOptions
+from itsm_cli.output import FINDINGS, RenderOptions
 
 if TYPE_CHECKING:
     from itsm_cli.records.index import Repository
@@ -54,16 +54,11 @@ QuietTable = Annotated[
 NoColor = Annotated[
     bool, typer.Option("--no-color", help="Never use colour (also: NO_COLOR=1).")
 ]
-class FindingsFormat(StrEnum):
-    """Output formats of the commands that report findings (validate, check, diff)."""
-
-    TEXT = "text"
-    JSON = "json"
-    SARIF = "sarif"
-    GITHUB = "github"
-    GITLAB = "gitlab"
-    JUNIT = "junit"
-    MARKDOWN = "markdown"
+if TYPE_CHECKING:
+    FindingsFormat = StrEnum
+else:
+    FindingsFormat = FINDINGS.choices("FindingsFormat")
+"""Output formats of the commands that report findings: the names in `output.FINDINGS`."""
 
 
 FindingsFormatOption = Annotated[

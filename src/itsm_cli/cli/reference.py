@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import importlib
 from enum import StrEnum
-from types import ModuleType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from itsm_cli.cli import options, terminal
 from itsm_cli.cli.gap import Edition
+from itsm_cli.output import REFERENCE
 
-
-class CatalogueFormat(StrEnum):
-    """Output formats of the reference commands."""
-
-    TEXT = "text"
-    JSON = "json"
+if TYPE_CHECKING:
+    CatalogueFormat = StrEnum
+else:
+    CatalogueFormat = REFERENCE.choices("CatalogueFormat")
+"""Output formats of the reference commands: the names in `output.REFERENCE`."""
+TEXT = CatalogueFormat("text")
 
 
 FormatOption = Annotated[
@@ -26,12 +25,8 @@ FormatOption = Annotated[
 ]
 
 
-def _formatter(output_format: CatalogueFormat) -> ModuleType:
-    return importlib.import_module(f"itsm_cli.output.reference_{output_format.value}")
-
-
 def rules(
-    output_format: FormatOption = CatalogueFormat.TEXT,
+    output_format: FormatOption = TEXT,
     output: options.Output = None,
     quiet: options.QuietTable = False,
     no_color: options.NoColor = False,
@@ -54,7 +49,7 @@ def rules(
     workspace = options.open_workspace(None, config)
     options.refuse_record_output(output, workspace)
     display = options.Display.from_options(output, quiet, no_color)
-    text = _formatter(output_format).render_rules(
+    text = REFERENCE.renderer(output_format.value, "render_rules")(
         effective_rules(workspace.config), display.render_options()
     )
     terminal.write_output(text, display.output)
@@ -64,7 +59,7 @@ def explain(
     code: Annotated[
         str, typer.Argument(help="Rule code, e.g. SLM002 (see `itsm rules`).", metavar="CODE")
     ],
-    output_format: FormatOption = CatalogueFormat.TEXT,
+    output_format: FormatOption = TEXT,
     output: options.Output = None,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
@@ -98,7 +93,7 @@ def explain(
         terminal.display_error(f"no rule has the code '{code}'{tip}; `itsm rules` lists them")
         raise typer.Exit(2)
     display = options.Display.from_options(output, False, no_color)
-    text = _formatter(output_format).render_explain(
+    text = REFERENCE.renderer(output_format.value, "render_explain")(
         entry, load_catalogue(REFERENCE_EDITION), display.render_options()
     )
     terminal.write_output(text, display.output)
@@ -109,7 +104,7 @@ def clauses(
         Edition,
         typer.Option("--edition", help="Edition of ISO/IEC 20000-1.", case_sensitive=False),
     ] = Edition.E2018,
-    output_format: FormatOption = CatalogueFormat.TEXT,
+    output_format: FormatOption = TEXT,
     output: options.Output = None,
     quiet: options.QuietTable = False,
     no_color: options.NoColor = False,
@@ -138,5 +133,6 @@ def clauses(
     display = options.Display.from_options(output, quiet, no_color)
     catalogue = load_catalogue(edition.value)
     mapped = rules_by_clause(catalogue, all_rules())
-    text = _formatter(output_format).render_clauses(catalogue, mapped, display.render_options())
+    render = REFERENCE.renderer(output_format.value, "render_clauses")
+    text = render(catalogue, mapped, display.render_options())
     terminal.write_output(text, display.output)
