@@ -98,6 +98,17 @@ def test_help_lists_the_table_names(words: tuple[str, ...]) -> None:
     assert f"-f, --format <{'|'.join(COMMAND_FORMATS[words])}>" in result.stdout
 
 
+def test_export_views_are_the_interop_views() -> None:
+    """`itsm export` writes spreadsheets, not a result type's text: its views are the
+    interop's own list (declared by hand in the CLI, which must not import it at start-up)."""
+    from itsm_cli.interop.views import VIEWS
+
+    for param in COMMANDS[("export",)].params:
+        if "--view" in getattr(param, "opts", ()):
+            views = tuple(choice.value for choice in param.type_descriptor.choices)
+    assert views == (*VIEWS, "all")
+
+
 def test_an_unknown_format_is_a_usage_error_naming_the_choices() -> None:
     result = CliRunner().invoke(app, ["gap", "-f", "xml"])
     assert result.exit_code == 2
