@@ -169,6 +169,7 @@ report.__doc__ = (report.__doc__ or "").replace(
     "\n    Examples:", "\n" + textwrap.indent(report_list(), "    ") + "\n\n    Examples:", 1
 )
 
+
 def _render(
     workspace: Workspace,
     names: list[str],
