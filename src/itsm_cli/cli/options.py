@@ -54,6 +54,8 @@ QuietTable = Annotated[
 NoColor = Annotated[
     bool, typer.Option("--no-color", help="Never use colour (also: NO_COLOR=1).")
 ]
+# Each command's `--format` enum is built at run time from its result type's table, so the
+# type checker, which cannot see its members, knows it as any StrEnum.
 if TYPE_CHECKING:
     FindingsFormat = StrEnum
 else:
