@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
-from itsm_cli.dates import Duration
+from itsm_cli.dates import BUDGET_PERIOD_PATTERN, PERIOD_PATTERN, Duration, Period
 from itsm_cli.findings import FieldPath
 from itsm_cli.records.fields import (
     ClauseRef,
@@ -519,9 +519,6 @@ class EvidenceSpec(Spec):
     """What the document is and what it shows."""
 
 
-PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
-
-
 class MeasurementSpec(Spec):
     agreement: RecordId
     """Id of the SLA or OLA measured."""
@@ -754,9 +751,6 @@ class BudgetLine(RecordModel):
     """Why the actual differs from the plan, or other context."""
 
 
-BUDGET_PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
-
-
 def _year_text(value: Any) -> Any:
     """`period: 2026` unquoted is a YAML integer; the year it means, as text."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -790,22 +784,12 @@ class BudgetSpec(Spec):
     @property
     def first_day(self) -> dt.date:
         """The first day of the period."""
-        year, _, part = self.period.partition("-")
-        if not part:
-            return dt.date(int(year), 1, 1)
-        month = (int(part[1]) - 1) * 3 + 1 if part.startswith("Q") else int(part)
-        return dt.date(int(year), month, 1)
+        return Period.parse(self.period, year=True).start
 
     @property
     def last_day(self) -> dt.date:
         """The last day of the period."""
-        year, _, part = self.period.partition("-")
-        if not part:
-            return dt.date(int(year), 12, 31)
-        last_month = int(part[1]) * 3 if part.startswith("Q") else int(part)
-        if last_month == 12:
-            return dt.date(int(year), 12, 31)
-        return dt.date(int(year), last_month + 1, 1) - dt.timedelta(days=1)
+        return Period.parse(self.period, year=True).end
 
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day

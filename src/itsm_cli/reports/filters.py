@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from itsm_cli.records.queries import figure as recorded
+
 SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -19,6 +21,12 @@ def num(value: float | None, digits: int = 2) -> str:
         return "–"
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def figure(value: float | None) -> str:
+    """A value from a record as written (`itsm_cli.records.queries.figure`): the same digits
+    a rule message and an export show, never rounded. `num` is for computed figures."""
+    return "–" if value is None else recorded(value)
 
 
 def isodate(value: dt.date | None) -> str:
@@ -52,6 +60,7 @@ def md_cell(value: Any) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "pct": pct,
     "num": num,
+    "figure": figure,
     "isodate": isodate,
     "sparkline": sparkline,
     "md_cell": md_cell,

@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from itsm_cli.records import queries
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import SLA, Service, Supplier, Target
 from itsm_cli.reports import charts
 from itsm_cli.reports.record_rows import service_titles
 from itsm_cli.reports.service import objective_text
-from itsm_cli.rules import graph
 
 if TYPE_CHECKING:
     from itsm_cli.findings import Finding
@@ -149,7 +149,7 @@ def _underpinning(
             slas = sorted(
                 (
                     sla
-                    for sla in graph.covering(index, SLA, service_id)
+                    for sla in queries.covering(index, SLA, service_id)
                     if sla.model.metadata.status is not Status.RETIRED
                 ),
                 key=lambda s: s.id,
