@@ -33,6 +33,7 @@ from itsm_cli.records.models import (
     Record,
     Service,
     Target,
+    Waiver,
 )
 
 R = TypeVar("R", bound=Record)
@@ -243,6 +244,36 @@ def percent_text(percent: Decimal, threshold: Decimal) -> str:
     if abs(percent) > threshold >= abs(Decimal(shown)):
         shown = f"{percent:+.2f}"
     return f"{shown} %"
+
+
+# --- waivers ------------------------------------------------------------------------------
+
+
+def not_approved(waiver: Waiver, today: dt.date) -> str | None:
+    """Why a waiver is not approved on `today`, in words; None when it is."""
+    meta = waiver.metadata
+    if meta.status is Status.DRAFT:
+        return "is a draft"
+    if meta.status is Status.RETIRED:
+        return "is retired"
+    if meta.approved is None:
+        return "has no `approved: {by, date}`"
+    if meta.approved.date > today:
+        return f"is approved only from {meta.approved.date}, after today ({today})"
+    return None
+
+
+def term_cap(waiver: Waiver, max_term: Duration) -> dt.date | None:
+    """Approval date + maxTerm, when the waiver has an approval date."""
+    approved = waiver.metadata.approved
+    return max_term.after(approved.date) if approved is not None else None
+
+
+def applies_until(waiver: Waiver, max_term: Duration) -> dt.date:
+    """The last day the waiver suppresses findings: `expires`, or the term cap if earlier."""
+    cap = term_cap(waiver, max_term)
+    expires = waiver.spec.expires
+    return cap if cap is not None and cap < expires else expires
 
 
 # --- process reports ------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def _agreements(index: RepoIndex, today: dt.date) -> Iterator[Deadline]:
 
 
 def _waivers(index: RepoIndex, today: dt.date, config: Config) -> Iterator[Deadline]:
-    from itsm_cli.rules.waivers import applies_until, not_approved
+    from itsm_cli.records.queries import applies_until, not_approved
 
     term = config.waivers.term
     for waiver in not_retired(index, Waiver):
