@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
@@ -32,6 +32,7 @@ from itsm_cli.records.models import (
     Measurement,
     Record,
     Service,
+    Supplier,
     Target,
     Waiver,
 )
@@ -120,6 +121,25 @@ def covering(index: RepoIndex, cls: type[R], service_id: str) -> list[LoadedReco
         if service_id in services:
             found.append(record)
     return found
+
+
+def dependants(index: RepoIndex) -> dict[str, list[str]]:
+    """For each record id, the ids of the Services that name it in `dependsOn`, in file
+    order."""
+    named_by: dict[str, list[str]] = {}
+    for service in index.of_kind(Service):
+        for ref in dict.fromkeys(service.model.spec.depends_on):
+            named_by.setdefault(ref, []).append(service.id)
+    return named_by
+
+
+def supported_services(
+    supplier: LoadedRecord[Supplier], named_by: Mapping[str, list[str]]
+) -> list[str]:
+    """The services a Supplier supports: its `supports`, then the Services naming it in
+    `dependsOn` (`named_by` is `dependants(index)`), each once, in that order. SUP001 and
+    the suppliers report count the same ones."""
+    return list(dict.fromkeys([*supplier.model.spec.supports, *named_by.get(supplier.id, [])]))
 
 
 def slas_by_service(index: RepoIndex) -> dict[str, list[LoadedRecord[SLA]]]:

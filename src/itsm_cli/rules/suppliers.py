@@ -15,7 +15,7 @@ from itsm_cli.findings import FieldPath, Finding, Severity
 from itsm_cli.records.fields import Criticality
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Service, Supplier
-from itsm_cli.records.queries import is_live, not_retired
+from itsm_cli.records.queries import dependants, is_live, not_retired, supported_services
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import not_counted, prose
 
@@ -74,21 +74,16 @@ def find_suppliers_without_contract(ctx: RuleContext) -> Iterator[Finding]:
     for a documented contract with each external supplier. A supplier counts as supporting
     a service when it lists the service in `supports` or the service names the supplier in
     its `dependsOn`."""
-    dependants: dict[str, list[str]] = {}
-    for service in ctx.index.of_kind(Service):
-        if is_live(service.model):
-            for ref in service.model.spec.depends_on:
-                dependants.setdefault(ref, []).append(service.id)
+    named_by = dependants(ctx.index)
     for supplier in _current_suppliers(ctx):
         contract = supplier.model.spec.contract
         if contract.in_force(ctx.today):
             continue
         live = [
             ref
-            for ref in supplier.model.spec.supports
+            for ref in supported_services(supplier, named_by)
             if (s := ctx.index.get(ref, Service)) is not None and is_live(s.model)
         ]
-        live += [ref for ref in dependants.get(supplier.id, []) if ref not in live]
         if not live:
             continue
         hint = None  # the rule's: renew, or stop relying on the supplier
