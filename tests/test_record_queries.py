@@ -1,7 +1,8 @@
 """`itsm_cli.records.queries`: the questions about records that rules and reports share, and
 `figure`, the one way a recorded value is written out. The end-to-end tests run on the
 fixture in `tests/record_queries/` (see its README): the same recorded value reads the same
-in a rule message, the service report and the CSV export."""
+in a rule message, the service report and the CSV export. Last, a guard that reports and
+exports take only rule results from the rules, never helpers about records."""
 
 from __future__ import annotations
 
@@ -143,3 +144,39 @@ def test_one_value_reads_identically_in_rule_report_and_export() -> None:
     in_export = re.search(r"availability (\S+) %", data.stdout)
     assert in_export is not None
     assert in_rule.group(1) == in_report == in_export.group(1) == VALUE
+
+
+# --- what reports take from the rules -------------------------------------------------------
+
+RULE_RESULTS = {
+    "itsm_cli.rules": {"all_rules"},
+    "itsm_cli.rules.coverage": {"ClauseCoverage", "Coverage", "Status", "compute_coverage"},
+    "itsm_cli.rules.deadlines": {"Deadline", "DueResult", "find_deadlines"},
+    "itsm_cli.rules.documents": {"mandatory_document_status"},
+    "itsm_cli.rules.engine": {"CheckResult"},
+    "itsm_cli.rules.registry": {"Rule", "area_of"},
+    "itsm_cli.rules.waivers": {"in_force", "waivable"},
+}
+"""What the layers above the rules may take from them: the rules themselves, their results
+(findings, coverage, deadlines) and verdicts that need the rule registry. A question about
+records asked by a report belongs in `itsm_cli.records.queries`."""
+
+
+def test_reports_and_exports_take_only_rule_results_from_the_rules() -> None:
+    import ast
+
+    package = Path(__file__).parents[1] / "src" / "itsm_cli"
+    borrowed: list[str] = []
+    for layer in ("reports", "interop", "output"):
+        for path in sorted((package / layer).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.ImportFrom) or node.module is None:
+                    continue
+                if node.module == "itsm_cli.rules" or node.module.startswith("itsm_cli.rules."):
+                    allowed = RULE_RESULTS.get(node.module, set())
+                    borrowed += [
+                        f"{layer}/{path.name}: {node.module}.{alias.name}"
+                        for alias in node.names
+                        if alias.name not in allowed
+                    ]
+    assert borrowed == []
