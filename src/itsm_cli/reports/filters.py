@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from itsm_cli.records.queries import figure as recorded
+from itsm_cli.records.queries import rounded
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -17,10 +18,9 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 
 def num(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text or "0"
+    """A computed figure (minutes, a score, a slope) with at most `digits` decimals, as rule
+    messages write one (`itsm_cli.records.queries.rounded`)."""
+    return "–" if value is None else rounded(value, digits)
 
 
 def figure(value: float | None) -> str:
