@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from itsm_cli.records.queries import figure
+from itsm_cli.records.queries import figure, rounded
 
 WIDTH = 640
 FONT = "font-family='system-ui, sans-serif' font-size='11'"
@@ -315,10 +315,10 @@ def timeline(
 
 def _minutes_text(minutes: float) -> str:
     if minutes >= 60 and minutes % 60 == 0:
-        return f"{minutes / 60:g} h"
+        return f"{rounded(minutes / 60)} h"
     if minutes >= 60:
         return f"{minutes / 60:.1f} h"
-    return f"{minutes:g} min"
+    return f"{rounded(minutes)} min"
 
 
 def _two_bars(
