@@ -1,8 +1,9 @@
-"""`itsm_cli.records.queries`: the questions about records that rules and reports share, and
-`figure`, the one way a recorded value is written out. The end-to-end tests run on the
-fixture in `tests/record_queries/` (see its README): the same recorded value reads the same
-in a rule message, the service report and the CSV export. Last, a guard that reports and
-exports take only rule results from the rules, never helpers about records."""
+"""`itsm_cli.records.queries`, the questions about records that rules and reports share,
+and `itsm_cli.findings.figure`, the one way a recorded value is written out. The end-to-end
+tests run on the fixture in `tests/record_queries/` (see its README): the same recorded
+value reads the same in a rule message, the service report and the CSV export, and E002
+writes a value past its limit as recorded. Last, a guard that reports and exports take
+only rule results from the rules, never helpers about records."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from itsm_cli.cli.main import app
-from itsm_cli.records.queries import figure, percent_text, rounded
+from itsm_cli.findings import figure, rounded
+from itsm_cli.records.queries import percent_text
 
 FIXTURE = Path(__file__).parent / "record_queries"
 TODAY = "2026-11-23"
@@ -180,3 +182,17 @@ def test_reports_and_exports_take_only_rule_results_from_the_rules() -> None:
                         if alias.name not in allowed
                     ]
     assert borrowed == []
+
+
+def test_the_loader_writes_a_value_past_its_limit_as_recorded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """E002 compares a recorded value with a limit; rounded, the value would read as the
+    limit itself and the message as a contradiction."""
+    monkeypatch.chdir(FIXTURE / "near_limits")
+    report = json.loads(_invoke("check", "--format", "json"))
+    messages = sorted(f["message"] for f in report["findings"] if f["rule"] == "E002")
+    assert messages == [
+        "objective 100.0000001 is not a percentage (0 to 100)",
+        "score 5.0000001 is above the scale's maximum 5",
+    ]

@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal, Protocol
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from itsm_cli.dates import BUDGET_PERIOD_PATTERN, PERIOD_PATTERN, Duration, Period
-from itsm_cli.findings import FieldPath
+from itsm_cli.findings import FieldPath, figure
 from itsm_cli.records.fields import (
     ClauseRef,
     Criticality,
@@ -186,7 +186,7 @@ def _target_problems(targets: Sequence[Target], path: FieldPath) -> Iterator[Pro
     for i, target in enumerate(targets):
         if target.unit == "percent" and not 0 <= target.objective <= 100:
             yield (*path, i, "objective"), (
-                f"objective {target.objective:g} is not a percentage (0 to 100)"
+                f"objective {figure(target.objective)} is not a percentage (0 to 100)"
             )
         for sub, message in target.problems():
             yield (*path, i, *sub), message
@@ -695,7 +695,8 @@ class CustomerSpec(Spec):
                 and survey.score > survey.scale_max
             ):
                 yield ("satisfaction", i, "score"), (
-                    f"score {survey.score:g} is above the scale's maximum {survey.scale_max:g}"
+                    f"score {figure(survey.score)} is above the scale's maximum "
+                    f"{figure(survey.scale_max)}"
                 )
         for i, complaint in enumerate(self.complaints):
             if complaint.closed is not None and complaint.closed < complaint.date:

@@ -4,16 +4,15 @@ A report shows what a rule checks; when both read the records with helpers of th
 two drift apart (a service "live" in one and not the other, a value "100" in the report that
 the rule calls 99.9999999). So which services are live, which records cover a service, which
 Measurements count, the worse of two values, an availability target's downtime allowance, a
-budget line's variance and how a recorded value is written out are answered here, and the
-rule modules and report builders ask this module. The latest dated entry of a list is
-`itsm_cli.dates.latest_dated` (entries dated after today never count), periods are
-`itsm_cli.dates.Period`.
+budget line's variance are answered here, and the rule modules and report builders ask this
+module. The latest dated entry of a list is `itsm_cli.dates.latest_dated` (entries dated
+after today never count), periods are `itsm_cli.dates.Period`, and a recorded value is
+written out by `itsm_cli.findings.figure` (the loader's messages use it too).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TypeVar
@@ -41,33 +40,7 @@ R = TypeVar("R", bound=Record)
 Plan = TypeVar("Plan", CapacityPlan, ContinuityPlan)
 
 
-# --- how a recorded value is written out ----------------------------------------------------
-
-
-def figure(value: float | Decimal) -> str:
-    """A value from a record as it was written: 99.9999999, 99.9, 4, 0.25, 120000.
-
-    Fifteen significant digits are as many as a float keeps of any decimal text, so a value
-    read from YAML comes back as written, trailing zeros dropped (`99.90` reads 99.9), while
-    the noise of float arithmetic (0.30000000000000004) is not shown. Nothing is rounded
-    that could move a value across a target: 99.9999999 never reads as 100. Never in
-    exponent form (0.00001, not 1e-05). Every rule message, report and export writes
-    recorded values through here, so all three show the same digits."""
-    if isinstance(value, Decimal):
-        exact = value
-    else:
-        if not math.isfinite(value):
-            return str(value)
-        exact = Decimal(format(value, ".15g"))
-    text = format(exact.normalize(), "f")
-    return "0" if text == "-0" else text
-
-
-def rounded(value: float, digits: int = 2) -> str:
-    """A computed figure (minutes of downtime, a ceiling, a predicted value) for reading:
-    320, 43.2, 0.43, at most `digits` decimals. Never for a value a record holds: that is
-    `figure`, which does not round."""
-    return figure(round(value, digits) + 0.0)  # + 0.0 turns -0.0 into 0.0
+# --- how an amount is written out ----------------------------------------------------------
 
 
 def money(amount: Decimal, currency: str) -> str:

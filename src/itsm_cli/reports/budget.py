@@ -12,9 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import Budget, BudgetLine
-from itsm_cli.records.queries import figure, live_services
+from itsm_cli.records.queries import live_services
 from itsm_cli.reports.finding_rows import findings_of
 from itsm_cli.reports.record_rows import service_row
 

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from itsm_cli.records.queries import figure, rounded
+from itsm_cli.findings import figure, rounded
 
 WIDTH = 640
 FONT = "font-family='system-ui, sans-serif' font-size='11'"

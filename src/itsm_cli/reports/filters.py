@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from itsm_cli.records.queries import figure as recorded
-from itsm_cli.records.queries import rounded
+from itsm_cli.findings import figure as recorded
+from itsm_cli.findings import rounded
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -19,12 +19,12 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 def num(value: float | None, digits: int = 2) -> str:
     """A computed figure (minutes, a score, a slope) with at most `digits` decimals, as rule
-    messages write one (`itsm_cli.records.queries.rounded`)."""
+    messages write one (`itsm_cli.findings.rounded`)."""
     return "–" if value is None else rounded(value, digits)
 
 
 def figure(value: float | None) -> str:
-    """A value from a record as written (`itsm_cli.records.queries.figure`): the same digits
+    """A value from a record as written (`itsm_cli.findings.figure`): the same digits
     a rule message and an export show, never rounded. `num` is for computed figures."""
     return "–" if value is None else recorded(value)
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.dates import Period
+from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import OLA, PROCESS_CLAUSES, SLA, ProcessReport, Target
-from itsm_cli.records.queries import ISSUE_WORDS, figure, measurements_by_period, worse
+from itsm_cli.records.queries import ISSUE_WORDS, measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.finding_rows import finding_row, findings_of

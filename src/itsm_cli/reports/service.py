@@ -29,9 +29,10 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
 from itsm_cli.dates import Period
+from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import OLA, SLA, Agreement, Customer, Measurement, Target
-from itsm_cli.records.queries import figure, measurements_by_period, worse
+from itsm_cli.records.queries import measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.record_rows import service_titles

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.findings import Finding, Severity, figure
 from itsm_cli.records.models import Budget, BudgetLine
 from itsm_cli.records.queries import (
-    figure,
     live_services,
     money,
     not_retired,

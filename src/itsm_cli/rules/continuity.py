@@ -11,17 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsm_cli.dates import latest_dated
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.findings import Finding, Severity, figure, rounded
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import ContinuityPlan, ContinuityTest, Target
 from itsm_cli.records.queries import (
     allowed_downtime,
     critical_services_without,
-    figure,
     longer,
     minutes,
     not_retired,
-    rounded,
     slas_by_service,
 )
 from itsm_cli.rules.registry import RuleContext, rule

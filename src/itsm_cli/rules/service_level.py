@@ -13,12 +13,12 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.findings import Finding, Severity, figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import OLA, SLA, Record, Service, Supplier, Target
-from itsm_cli.records.queries import figure, is_live, live_services, not_retired
+from itsm_cli.records.queries import is_live, live_services, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 
 _SLM = ("8.3.3",)

@@ -35,11 +35,11 @@ import datetime as dt
 from collections.abc import Iterator
 
 from itsm_cli.dates import Period
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.findings import Finding, Severity, figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import OLA, SLA, Measurement, Target
-from itsm_cli.records.queries import figure, measurements_by_agreement, worse
+from itsm_cli.records.queries import measurements_by_agreement, worse
 from itsm_cli.rules.registry import RuleContext, rule
 
 _REP = ("9.4",)

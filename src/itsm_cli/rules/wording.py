@@ -1,5 +1,5 @@
 """How rule messages write free text from a record (on one line) and entries they leave out.
-Numbers are written by `itsm_cli.records.queries.figure` (a recorded value, as written) and
+Numbers are written by `itsm_cli.findings.figure` (a recorded value, as written) and
 `rounded` (a computed one), as the reports and exports write them."""
 
 from __future__ import annotations
