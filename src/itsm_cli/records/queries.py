@@ -3,9 +3,9 @@
 A report shows what a rule checks; when both read the records with helpers of their own, the
 two drift apart (a service "live" in one and not the other, a value "100" in the report that
 the rule calls 99.9999999). So which services are live, which records cover a service, which
-Measurements count, the worse of two values, an availability target's downtime allowance, a
-budget line's variance are answered here, and the rule modules and report builders ask this
-module. The latest dated entry of a list is `itsm_cli.dates.latest_dated` (entries dated
+Measurements count, the worse of two values, an availability target's downtime allowance
+and a budget line's variance are answered here, and the rule modules and report builders ask
+this module. The latest dated entry of a list is `itsm_cli.dates.latest_dated` (entries dated
 after today never count), periods are `itsm_cli.dates.Period`, and a recorded value is
 written out by `itsm_cli.findings.figure` (the loader's messages use it too).
 """
@@ -38,14 +38,6 @@ from itsm_cli.records.models import (
 
 R = TypeVar("R", bound=Record)
 Plan = TypeVar("Plan", CapacityPlan, ContinuityPlan)
-
-
-# --- how an amount is written out ----------------------------------------------------------
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """`120,000.00 EUR`: an amount of a Budget in its currency, as accountants write it."""
-    return f"{amount:,.2f} {currency}"
 
 
 # --- services and the records that cover them -----------------------------------------------
@@ -83,17 +75,6 @@ def critical_services_without(
     for service in live_services(index):
         if service.model.spec.criticality is Criticality.CRITICAL and service.id not in covered:
             yield service
-
-
-def covering(index: RepoIndex, cls: type[R], service_id: str) -> list[LoadedRecord[R]]:
-    """Records of kind `cls` (SLA, OLA, CapacityPlan, ContinuityPlan) whose `spec.services`
-    names `service_id`."""
-    found = []
-    for record in index.of_kind(cls):
-        services = getattr(record.model.spec, "services", ())
-        if service_id in services:
-            found.append(record)
-    return found
 
 
 def dependants(index: RepoIndex) -> dict[str, list[str]]:
@@ -209,6 +190,11 @@ def longer(minutes_a: float, minutes_b: float) -> bool:
 
 
 # --- budgets --------------------------------------------------------------------------------
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """`120,000.00 EUR`: an amount of a Budget in its currency, as accountants write it."""
+    return f"{amount:,.2f} {currency}"
 
 
 def variance_percent(line: BudgetLine) -> Decimal | None:
