@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from itsm_cli.reports.service import Period
+from itsm_cli.dates import Period
 
 if TYPE_CHECKING:
     from conftest import Reports

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from itsm_cli.authoring.writer import WriteError, ensure_inside, write_text
 from itsm_cli.config import CONFIG_FILE, Config
+from itsm_cli.dates import Period
 
 TEMPLATE_SUFFIX = ".tmpl"
 _RENAMED = {
@@ -97,10 +98,9 @@ def config_text() -> str:
 
 
 def _tokens(today: dt.date) -> dict[str, str]:
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    months = [last_month]
-    for _ in range(2):
-        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    # REP001's last complete month, so that the example's one Measurement is the one due
+    last_month = Period.last_complete(today, quarterly=False)
+    months = [last_month.shift(-k).start for k in range(3)]
     return {
         "@TODAY@": today.isoformat(),
         "@YEAR@": f"{today.year:04d}",
@@ -108,9 +108,9 @@ def _tokens(today: dt.date) -> dict[str, str]:
         "@YEAR_START@": dt.date(today.year, 1, 1).isoformat(),
         # The example SLA starts with the last complete month, which its one Measurement
         # reports: every period due (REP001) is measured.
-        "@LAST_PERIOD_START@": last_month.isoformat(),
+        "@LAST_PERIOD_START@": last_month.start.isoformat(),
         "@NEXT_YEAR_END@": dt.date(today.year + 1, 12, 31).isoformat(),
-        "@LAST_PERIOD@": last_month.strftime("%Y-%m"),
+        "@LAST_PERIOD@": last_month.text,
         "@MONTH_1@": months[0].isoformat(),
         "@MONTH_2@": months[1].isoformat(),
         "@MONTH_3@": months[2].isoformat(),

@@ -426,20 +426,21 @@ def tickets(
       itsm import tickets jira.csv --profile jira --period 2026-Q3 \\
           --date-format 'dd/MMM/yy h:mm a' --dry-run
     """
+    from itsm_cli.dates import Period
     from itsm_cli.interop import tickets as exports
     from itsm_cli.interop.record_files import PlannedRecord, write_planned
-    from itsm_cli.records.models import PERIOD_PATTERN, ProcessReport
+    from itsm_cli.records.models import ProcessReport
 
     if profile not in exports.PROFILES:
         raise typer.BadParameter(
             f"unknown profile {profile!r}; choose from {', '.join(exports.PROFILES)}",
             param_hint="'--profile'",
         )
-    import re
-
-    if not re.fullmatch(PERIOD_PATTERN, period) or period.startswith("0000"):
+    try:
+        Period.parse(period)
+    except ValueError:
         raise typer.BadParameter("write a month (2026-10) or a quarter (2026-Q3)",
-                                 param_hint="'--period'")
+                                 param_hint="'--period'") from None
     chosen = process or exports.PROFILES[profile][0]
     processes = ("incident", "request", "problem", "change", "release", "security-incident")
     if chosen not in processes:

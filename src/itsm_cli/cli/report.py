@@ -92,7 +92,6 @@ def report(
       itsm report all --out-dir reports/
       itsm report gap -f pdf -o gap.pdf   # needs itsm-cli[pdf]
     """
-    import re
 
     names = list(REPORTS) if name == "all" else [name]
     if name != "all" and name not in REPORTS:
@@ -112,12 +111,15 @@ def report(
         )
     if edition is not None and edition not in ("2018", "2011"):
         raise typer.BadParameter("must be 2018 or 2011", param_hint="'--edition'")
-    if period is not None and (
-        not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])", period) or period.startswith("0000")
-    ):
-        raise typer.BadParameter(
-            "write a month (2026-10) or a quarter (2026-Q3)", param_hint="'--period'"
-        )
+    if period is not None:
+        from itsm_cli.dates import Period
+
+        try:
+            Period.parse(period)
+        except ValueError:
+            raise typer.BadParameter(
+                "write a month (2026-10) or a quarter (2026-Q3)", param_hint="'--period'"
+            ) from None
     chosen = FORMATS[output_format.value]
     if (
         chosen.name == "pdf"

@@ -16,8 +16,8 @@ from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
-from itsm_cli.dates import Duration
-from itsm_cli.findings import FieldPath
+from itsm_cli.dates import BUDGET_PERIOD_PATTERN, PERIOD_PATTERN, Duration, Period
+from itsm_cli.findings import FieldPath, figure
 from itsm_cli.records.fields import (
     ClauseRef,
     Criticality,
@@ -186,7 +186,7 @@ def _target_problems(targets: Sequence[Target], path: FieldPath) -> Iterator[Pro
     for i, target in enumerate(targets):
         if target.unit == "percent" and not 0 <= target.objective <= 100:
             yield (*path, i, "objective"), (
-                f"objective {target.objective:g} is not a percentage (0 to 100)"
+                f"objective {figure(target.objective)} is not a percentage (0 to 100)"
             )
         for sub, message in target.problems():
             yield (*path, i, *sub), message
@@ -519,9 +519,6 @@ class EvidenceSpec(Spec):
     """What the document is and what it shows."""
 
 
-PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
-
-
 class MeasurementSpec(Spec):
     agreement: RecordId
     """Id of the SLA or OLA measured."""
@@ -698,7 +695,8 @@ class CustomerSpec(Spec):
                 and survey.score > survey.scale_max
             ):
                 yield ("satisfaction", i, "score"), (
-                    f"score {survey.score:g} is above the scale's maximum {survey.scale_max:g}"
+                    f"score {figure(survey.score)} is above the scale's maximum "
+                    f"{figure(survey.scale_max)}"
                 )
         for i, complaint in enumerate(self.complaints):
             if complaint.closed is not None and complaint.closed < complaint.date:
@@ -754,9 +752,6 @@ class BudgetLine(RecordModel):
     """Why the actual differs from the plan, or other context."""
 
 
-BUDGET_PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
-
-
 def _year_text(value: Any) -> Any:
     """`period: 2026` unquoted is a YAML integer; the year it means, as text."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -790,22 +785,12 @@ class BudgetSpec(Spec):
     @property
     def first_day(self) -> dt.date:
         """The first day of the period."""
-        year, _, part = self.period.partition("-")
-        if not part:
-            return dt.date(int(year), 1, 1)
-        month = (int(part[1]) - 1) * 3 + 1 if part.startswith("Q") else int(part)
-        return dt.date(int(year), month, 1)
+        return Period.parse(self.period, year=True).start
 
     @property
     def last_day(self) -> dt.date:
         """The last day of the period."""
-        year, _, part = self.period.partition("-")
-        if not part:
-            return dt.date(int(year), 12, 31)
-        last_month = int(part[1]) * 3 if part.startswith("Q") else int(part)
-        if last_month == 12:
-            return dt.date(int(year), 12, 31)
-        return dt.date(int(year), last_month + 1, 1) - dt.timedelta(days=1)
+        return Period.parse(self.period, year=True).end
 
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day

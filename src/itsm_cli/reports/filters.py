@@ -7,6 +7,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from itsm_cli.findings import figure as recorded
+from itsm_cli.findings import rounded
+
 SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -15,10 +18,15 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 
 def num(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text or "0"
+    """A computed figure (minutes, a score, a slope) with at most `digits` decimals, as rule
+    messages write one (`itsm_cli.findings.rounded`)."""
+    return "–" if value is None else rounded(value, digits)
+
+
+def figure(value: float | None) -> str:
+    """A value from a record as written (`itsm_cli.findings.figure`): the same digits
+    a rule message and an export show, never rounded. `num` is for computed figures."""
+    return "–" if value is None else recorded(value)
 
 
 def isodate(value: dt.date | None) -> str:
@@ -52,6 +60,7 @@ def md_cell(value: Any) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "pct": pct,
     "num": num,
+    "figure": figure,
     "isodate": isodate,
     "sparkline": sparkline,
     "md_cell": md_cell,

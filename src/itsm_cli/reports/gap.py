@@ -261,8 +261,9 @@ def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[s
     """Waivers that suppress findings today, with how many they suppress and the last day
     they apply (`expires`, or approval + waivers.maxTerm when earlier)."""
     from itsm_cli.records.models import Waiver
+    from itsm_cli.records.queries import applies_until
     from itsm_cli.rules import all_rules
-    from itsm_cli.rules.waivers import applies_until, in_force
+    from itsm_cli.rules.waivers import in_force
 
     known = all_rules()
     term = data.workspace.config.waivers.term
@@ -294,8 +295,9 @@ def _waivers_waiving_nothing(data: ReportInput) -> list[dict[str, Any]]:
     a rule that cannot be waived or does not exist (WVR002). An auditor must not mistake them
     for accepted deviations. Expired ones are left out: they are history (WVR001)."""
     from itsm_cli.records.models import Waiver
+    from itsm_cli.records.queries import not_approved
     from itsm_cli.rules import all_rules
-    from itsm_cli.rules.waivers import not_approved, waivable
+    from itsm_cli.rules.waivers import waivable
 
     rows: list[dict[str, Any]] = []
     for waiver in data.repository.index.of_kind(Waiver):

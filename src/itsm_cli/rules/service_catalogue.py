@@ -10,20 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.records.fields import Criticality, Lifecycle, Status
+from itsm_cli.records.fields import Criticality
 from itsm_cli.records.models import Service
-from itsm_cli.rules.graph import live_services
+from itsm_cli.records.queries import is_retired, live_services
 from itsm_cli.rules.registry import RuleContext, rule
 
 _CATALOGUE = ("8.2.4",)
-
-
-def is_retired(service: Service) -> bool:
-    """Retired in its lifecycle, or as a record (`metadata.status: retired`)."""
-    return (
-        service.spec.lifecycle is Lifecycle.RETIRED
-        or service.metadata.status is Status.RETIRED
-    )
 
 
 @rule(

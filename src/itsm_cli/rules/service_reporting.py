@@ -1,7 +1,7 @@
 """REP001–REP004: service reporting (ISO/IEC 20000-1:2018, 9.4).
 
-A Measurement is a report of one period: a month (`2026-10`) or a quarter (`2026-Q4`).
-`Period` is the one reading of that text, used by these rules and by the service report.
+A Measurement is a report of one period: a month (`2026-10`) or a quarter (`2026-Q4`),
+read by `itsm_cli.dates.Period` here as in the service report.
 Measurements retired as records (`metadata.status: retired`) are withdrawn reports and do not
 count; drafts do (the figures exist, their approval is a matter for DOC002 and the owner).
 
@@ -31,136 +31,20 @@ its Measurements in file order, naming them all.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.dates import Period
+from itsm_cli.findings import Finding, Severity, figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import OLA, SLA, Measurement, Target
+from itsm_cli.records.queries import measurements_by_agreement, worse
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.wording import figure
 
 _REP = ("9.4",)
 WINDOW = 12
 """Months back that REP001 looks for missing reports (4 quarters when reported quarterly)."""
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Period:
-    """A calendar month or quarter, ordered in time within its granularity."""
-
-    ordinal: int
-    """year * 12 + month - 1 for months, year * 4 + quarter - 1 for quarters."""
-    quarterly: bool
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        """`2026-10` or `2026-Q4` (year 0001 to 9999); ValueError otherwise."""
-        match = _PERIOD.match(text)
-        if match is None or match.group(1) == "0000":
-            raise ValueError(
-                f"'{text}' is not a period: write a month (2026-10) or a quarter (2026-Q3)"
-            )
-        year = int(match.group(1))
-        if match.group(3):
-            return cls(year * 4 + int(match.group(3)) - 1, True)
-        return cls(year * 12 + int(match.group(2)) - 1, False)
-
-    @classmethod
-    def last_complete(cls, today: dt.date, quarterly: bool) -> Period:
-        """The latest period whose last day is before today: 2026-10 (monthly) or 2026-Q3
-        (quarterly) on 2026-11-23. ValueError when today lies in the first period of the
-        calendar (0001-01, 0001-Q1): none ended before it."""
-        current = (
-            cls(today.year * 4 + (today.month - 1) // 3, True)
-            if quarterly
-            else cls(today.year * 12 + today.month - 1, False)
-        )
-        previous = current.shift(-1)
-        if previous.year < 1:
-            raise ValueError(f"no reporting period ended before {today.isoformat()}")
-        return previous
-
-    @property
-    def year(self) -> int:
-        return self.ordinal // (4 if self.quarterly else 12)
-
-    @property
-    def number(self) -> int:
-        """Month 1–12 or quarter 1–4."""
-        return self.ordinal % (4 if self.quarterly else 12) + 1
-
-    @property
-    def first_month(self) -> int:
-        return (self.number - 1) * 3 + 1 if self.quarterly else self.number
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, self.first_month, 1)
-
-    @property
-    def end(self) -> dt.date:
-        month = self.first_month + (2 if self.quarterly else 0)
-        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
-
-    def complete(self, today: dt.date) -> bool:
-        """Whether the period has ended: its last day is before today."""
-        return self.end < today
-
-    def shift(self, periods: int) -> Period:
-        return Period(self.ordinal + periods, self.quarterly)
-
-    def months(self) -> tuple[Period, ...]:
-        """The three months of a quarter; a month is its own."""
-        if not self.quarterly:
-            return (self,)
-        first = Period(self.year * 12 + self.first_month - 1, False)
-        return tuple(first.shift(k) for k in range(3))
-
-    def as_granularity(self, quarterly: bool) -> Period:
-        """This period in the other granularity: the quarter containing a month, or the last
-        month of a quarter."""
-        if quarterly == self.quarterly:
-            return self
-        if quarterly:
-            return Period(self.year * 4 + (self.number - 1) // 3, True)
-        return Period(self.year * 12 + self.number * 3 - 1, False)
-
-    def short_label(self, first: bool = False) -> str:
-        """A label narrow enough for a chart of 12 bars: the year only on January or Q1, and
-        on the first bar unless the next one starts a year."""
-        name = f"Q{self.number}" if self.quarterly else _MONTHS[self.number - 1]
-        with_year = self.number == 1 or (first and self.shift(1).number != 1)
-        return f"{name} {self.year}" if with_year else name
-
-    def __str__(self) -> str:
-        if self.quarterly:
-            return f"{self.year:04d}-Q{self.number}"
-        return f"{self.year:04d}-{self.number:02d}"
-
-
-def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a period written `YYYY-MM` or `YYYY-Qn`."""
-    parsed = Period.parse(period)
-    return parsed.start, parsed.end
-
-
-def last_complete_period(today: dt.date, frequency: str) -> str:
-    """`Period.last_complete` as text, for `monthly` or `quarterly` reporting."""
-    return str(Period.last_complete(today, frequency == "quarterly"))
-
-
-def months_of(quarter: str) -> tuple[str, ...]:
-    """`2026-Q4` → (`2026-10`, `2026-11`, `2026-12`)."""
-    return tuple(str(month) for month in Period.parse(quarter).months())
-
 
 def due_periods(today: dt.date, quarterly: bool) -> list[Period]:
     """The complete periods of the last 12 months, oldest first (REP001's window); empty
@@ -173,14 +57,6 @@ def due_periods(today: dt.date, quarterly: bool) -> list[Period]:
     return [p for p in (last.shift(k - count + 1) for k in range(count)) if p.year >= 1]
 
 
-def worse(target: Target, values: list[float]) -> float:
-    """The worse of several values of one target: the lowest for ">=" or for an attainment
-    target (its value is the share of items within the objective), the highest for "<="."""
-    if target.attainment is not None or target.effective_comparator == ">=":
-        return min(values)
-    return max(values)
-
-
 def within_objective(target: Target) -> str:
     """What an attainment target counts, after its share: `of P1 incidents within 4 h`
     (`<=`), `of incidents at >= 4` (a figure to reach per item)."""
@@ -191,32 +67,18 @@ def within_objective(target: Target) -> str:
     return f"of {items} at >= {objective}"
 
 
-def current_measurements(ctx: RuleContext) -> dict[str, list[LoadedRecord[Measurement]]]:
-    """Measurements that are not retired, by agreement id, in file order."""
-    found: dict[str, list[LoadedRecord[Measurement]]] = {}
-    for record in ctx.index.of_kind(Measurement):
-        if record.model.metadata.status is not Status.RETIRED:
-            found.setdefault(record.model.spec.agreement, []).append(record)
-    return found
-
-
 def counted_measurements(
     ctx: RuleContext,
 ) -> dict[str, dict[Period, list[LoadedRecord[Measurement]]]]:
     """The Measurements that count (not retired, their period complete), by agreement id
     and period, in file order."""
     counted: dict[str, dict[Period, list[LoadedRecord[Measurement]]]] = {}
-    for agreement, records in current_measurements(ctx).items():
+    for agreement, records in measurements_by_agreement(ctx.index).items():
         for record in records:
             period = Period.parse(record.model.spec.period)
             if period.complete(ctx.today):
                 counted.setdefault(agreement, {}).setdefault(period, []).append(record)
     return counted
-
-
-def latest_period(periods: list[Period]) -> Period | None:
-    """The latest of several periods: by end, then start (2026-12 after 2026-Q4)."""
-    return max(periods, key=lambda p: (p.end, p.start), default=None)
 
 
 def _unit(target: Target) -> str:
@@ -263,7 +125,7 @@ def find_agreements_without_report(ctx: RuleContext) -> Iterator[Finding]:
         frequency = model.spec.reporting_frequency
         quarterly = frequency == "quarterly"
         measured = set(counted.get(sla.id, {}))
-        latest = latest_period(list(measured))
+        latest = max(measured, default=None)
         so_far = f"latest: {latest}" if latest else "none yet"
         for period in due_periods(ctx.today, quarterly):
             if period.start < model.spec.valid_from or period.end > model.spec.valid_until:
@@ -322,7 +184,7 @@ def find_breached_targets(ctx: RuleContext) -> Iterator[Finding]:
             continue  # E004 already reports it
         if agreement.model.metadata.status is Status.RETIRED:
             continue
-        latest = latest_period(list(by_period))
+        latest = max(by_period, default=None)
         if latest is None:
             continue
         records = by_period[latest]
@@ -391,7 +253,7 @@ def find_measurements_of_unfinished_periods(ctx: RuleContext) -> Iterator[Findin
     """A figure for a period still running (or not yet begun) is a forecast, not a report
     of the service delivered (9.4): it must not pass for the latest result nor fill a
     missing period, so it is ignored until the period ends, and said so."""
-    for records in current_measurements(ctx).values():
+    for records in measurements_by_agreement(ctx.index).values():
         for record in records:
             period = Period.parse(record.model.spec.period)
             if period.complete(ctx.today):
@@ -435,7 +297,7 @@ def find_duplicate_measurements(ctx: RuleContext) -> Iterator[Finding]:
     """Two reports of one period give the customer two answers to one question (9.4): the
     reader cannot tell which figures are the agreed ones. One finding per period, on its
     last Measurement in file order (the one most likely added second)."""
-    for agreement, records in current_measurements(ctx).items():
+    for agreement, records in measurements_by_agreement(ctx.index).items():
         by_period: dict[str, list[LoadedRecord[Measurement]]] = {}
         for record in records:
             by_period.setdefault(str(Period.parse(record.model.spec.period)), []).append(record)

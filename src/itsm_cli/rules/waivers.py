@@ -20,6 +20,7 @@ from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Waiver
+from itsm_cli.records.queries import applies_until, not_approved, term_cap
 from itsm_cli.rules.registry import REGISTRY, Rule, area_of, register, selected
 
 register(
@@ -101,33 +102,6 @@ def waivable(code: str, known: Collection[str]) -> bool:
     """Whether a rule code can be waived: a known rule (one of `known`, the codes of
     `itsm_cli.rules.all_rules()`) outside E001–E006 and WVR."""
     return code in known and area_of(code) not in _NOT_WAIVABLE_AREAS
-
-
-def not_approved(waiver: Waiver, today: dt.date) -> str | None:
-    """Why a waiver is not approved on `today`, in words; None when it is."""
-    meta = waiver.metadata
-    if meta.status is Status.DRAFT:
-        return "is a draft"
-    if meta.status is Status.RETIRED:
-        return "is retired"
-    if meta.approved is None:
-        return "has no `approved: {by, date}`"
-    if meta.approved.date > today:
-        return f"is approved only from {meta.approved.date}, after today ({today})"
-    return None
-
-
-def term_cap(waiver: Waiver, max_term: Duration) -> dt.date | None:
-    """Approval date + maxTerm, when the waiver has an approval date."""
-    approved = waiver.metadata.approved
-    return max_term.after(approved.date) if approved is not None else None
-
-
-def applies_until(waiver: Waiver, max_term: Duration) -> dt.date:
-    """The last day the waiver suppresses findings: `expires`, or the term cap if earlier."""
-    cap = term_cap(waiver, max_term)
-    expires = waiver.spec.expires
-    return cap if cap is not None and cap < expires else expires
 
 
 def in_force(

@@ -1,7 +1,8 @@
 """Least-squares trends of dated usage figures, and the day a trend reaches a threshold.
 
-Pure functions, shared by rule CAP002 and the capacity report. x is the number of days
-since the earliest point, y the observed value; the fitted line is y = slope × x + intercept.
+Pure functions on the usage a CapacityPlan records, shared by rule CAP002 and the capacity
+report. x is the number of days since the earliest point, y the observed value; the fitted
+line is y = slope × x + intercept.
 """
 
 from __future__ import annotations
