@@ -1491,7 +1491,13 @@ class Nonconformity(Record):
 Agreement = SLA | OLA
 
 
-def kinds_evidencing(clause_id: str) -> tuple[str, ...]:
-    """The kinds that evidence a 2018 clause by their kind alone (those whose `CLAUSES` name
-    it), in `KINDS` order: the clause map that `itsm clauses` and the gap analysis show."""
+def kinds_evidencing(clause_id: str, edition: str | None = None) -> tuple[str, ...]:
+    """The kinds that evidence a clause by their kind alone (those whose `CLAUSES` name it),
+    in `KINDS` order: the clause map that `itsm clauses` and the gap analysis show. Kinds
+    evidence clauses of the reference edition (2018, the default) only: another edition's
+    clauses map onto those."""
+    from itsm_cli.clauses.standard import REFERENCE_EDITION
+
+    if edition not in (None, REFERENCE_EDITION):
+        return ()
     return tuple(kind for kind, cls in KINDS.items() if clause_id in cls.CLAUSES)
