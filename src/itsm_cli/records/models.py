@@ -9,10 +9,10 @@ in `itsm_cli.rules`.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from enum import StrEnum
-import typing
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
