@@ -282,3 +282,26 @@ def test_no_module_but_the_models_holds_a_table_of_the_kinds() -> None:
         if re.search(r"^\s*kinds:", path.read_text(encoding="utf-8"), re.MULTILINE):
             tables.append(f"{path.relative_to(SRC)}: `kinds:`")
     assert tables == []
+
+
+def test_field_descriptions_are_the_attribute_docstrings_pydantic_would_find() -> None:
+    """The models read their attribute docstrings with a line scan (start-up time); it finds
+    exactly what pydantic's own `use_attribute_docstrings` parse finds."""
+    import inspect
+
+    from pydantic._internal._docs_extraction import extract_docstrings_from_cls
+
+    from itsm_cli.records import models
+    from itsm_cli.records.fields import RecordModel, attribute_docstrings
+
+    classes = [
+        cls
+        for cls in vars(models).values()
+        if inspect.isclass(cls)
+        and issubclass(cls, RecordModel)
+        and cls.__module__ == models.__name__
+    ]
+    assert len(classes) > 50
+    for cls in classes:
+        assert attribute_docstrings(cls) == extract_docstrings_from_cls(cls, use_inspect=True)
+    assert models.Target.model_fields["objective"].description == "The number to meet, in `unit`."
