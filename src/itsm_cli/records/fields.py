@@ -92,7 +92,7 @@ def _module_docstrings(lines: list[str]) -> dict[str, dict[str, str]] | None:
                 text += "\n" + lines[index]
                 index += 1
             if pending is not None:
-                body[pending] = inspect.cleandoc(ast.literal_eval(text))
+                body[pending] = inspect.cleandoc(_string_value(text, quote))
             pending = None
             continue
         if line[4] in ")]}":
@@ -100,6 +100,15 @@ def _module_docstrings(lines: list[str]) -> dict[str, dict[str, str]] | None:
         field = _FIELD.match(line)
         pending = field.group(1) if field else None
     return classes
+
+
+def _string_value(text: str, quote: str) -> str:
+    """The value of a string literal; read as written when it holds no escapes (compiling
+    each of some 250 docstrings would cost more than the rest of the scan)."""
+    if text.startswith(quote) and text.endswith(quote) and "\\" not in text:
+        return text[len(quote) : -len(quote)]
+    value = ast.literal_eval(text)
+    return value if isinstance(value, str) else str(value)
 
 
 @cache
