@@ -513,7 +513,6 @@ def tickets(
         PlannedRecord(
             kind="ProcessReport",
             id=report_id,
-            folder="operations",
             source=f"tickets:{chosen}:{period}",
             data={
                 "apiVersion": "itsm/v1",
@@ -554,7 +553,6 @@ def tickets(
             PlannedRecord(
                 kind="Measurement",
                 id=meas_id,
-                folder="measurements",
                 source=f"tickets:{agreement}:{period}",
                 data={
                     "apiVersion": "itsm/v1",
