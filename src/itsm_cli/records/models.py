@@ -547,11 +547,6 @@ class EvidenceSpec(Spec):
     """What the document is and what it shows."""
 
 
-REVIEWED_EVIDENCE_TYPES = frozenset({"policy", "plan", "procedure", "other"})
-"""Evidence types that are documents under planned review; `record`, `report` and `minutes`
-are past events."""
-
-
 PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
 
 
@@ -1341,6 +1336,9 @@ class Evidence(Record):
 
     KIND = "Evidence"
     FOLDER = "evidence"
+    REVIEWED_TYPES: ClassVar[frozenset[str]] = frozenset({"policy", "plan", "procedure", "other"})
+    """Evidence types that are documents under planned review; `record`, `report` and
+    `minutes` are past events."""
     kind: Literal["Evidence"]
     """Always Evidence."""
     spec: EvidenceSpec
@@ -1352,7 +1350,7 @@ class Evidence(Record):
             yield ("metadata",), "an Evidence record must name at least one clause in `clauses`"
 
     def is_reviewed_document(self) -> bool:
-        return self.spec.type in REVIEWED_EVIDENCE_TYPES
+        return self.spec.type in self.REVIEWED_TYPES
 
 
 class Measurement(Record):
