@@ -311,3 +311,9 @@ def test_field_descriptions_are_the_attribute_docstrings_pydantic_would_find() -
     for cls in classes:
         assert attribute_docstrings(cls) == extract_docstrings_from_cls(cls, use_inspect=True)
     assert models.Target.model_fields["objective"].description == "The number to meet, in `unit`."
+
+
+def test_the_schemas_readme_lists_every_schema_file() -> None:
+    text = (ROOT / "schemas" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z]+\.schema\.json)` \| (\w+) \|$", text, re.MULTILINE)
+    assert rows == [(file_name(kind), kind) for kind in KINDS]
