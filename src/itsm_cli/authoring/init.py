@@ -30,6 +30,7 @@ from itsm_cli.config import CONFIG_FILE, Config
 from itsm_cli.dates import Period
 
 TEMPLATE_SUFFIX = ".tmpl"
+RECORDS_DIR = "records"
 _RENAMED = {
     "README.md": "README.md",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
@@ -125,16 +126,39 @@ def _templates(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Tra
             yield f"{prefix}{item.name.removesuffix(TEMPLATE_SUFFIX)}", item
 
 
+def destination(name: str) -> str:
+    """Where `init` writes the scaffold file `name`: the examples sit in folders named after
+    their kind (`records/SLA/sla-webshop.yaml`), written to the kind's own folder
+    (`records/agreements/sla-webshop.yaml`), so that the folder is declared by the kind
+    alone (`Record.FOLDER`)."""
+    from itsm_cli.records.models import KINDS
+
+    parts = name.split("/")
+    if parts[0] == RECORDS_DIR and len(parts) > 2:
+        parts[1] = KINDS[parts[1]].FOLDER
+        return "/".join(parts)
+    return _RENAMED.get(name, name)
+
+
 def scaffold_files(today: dt.date) -> dict[str, str]:
     """Relative path → text of every file `init` writes."""
     tokens = _tokens(today)
     files: dict[str, str] = {CONFIG_FILE: config_text()}
     root = resources.files("itsm_cli.authoring").joinpath("scaffold", "init")
+    written: list[tuple[str, str]] = []
     for name, source in _templates(root):
         text = source.read_text(encoding="utf-8")
         for token, value in tokens.items():
             text = text.replace(token, value)
-        files[_RENAMED.get(name, name)] = text
+        written.append((destination(name), text))
+    # In the order of the folders written, as a listing of the result shows them.
+    records = sorted(
+        (item for item in written if item[0].startswith(f"{RECORDS_DIR}/")),
+        key=lambda item: item[0].split("/"),
+    )
+    others = [item for item in written if not item[0].startswith(f"{RECORDS_DIR}/")]
+    files.update(others)
+    files.update(records)
     files.update(_schemas())
     return files
 

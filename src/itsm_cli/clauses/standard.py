@@ -1,8 +1,9 @@
 """The ISO/IEC 20000-1 clause catalogue: clause numbers, short titles and our own summaries.
 
 The data is `catalogue.yaml` beside this module (package data, shipped in the wheel). The
-2018 edition is the reference: it says which record kinds evidence a clause and which clauses
-call for mandatory documented information. The 2011 edition is an outline whose clauses map
+2018 edition is the reference: it says which clauses call for mandatory documented
+information (which record kinds evidence a clause is declared by the kinds themselves,
+`Record.CLAUSES` in `records/models.py`). The 2011 edition is an outline whose clauses map
 onto 2018 clauses (`maps_to`), so a gap analysis under 2011 can be derived from the 2018 one.
 
 A clause's parent is implied by its id (`8.3.4.1` → `8.3.4`); a clause without children is a
@@ -25,13 +26,14 @@ from typing import Any
 import yaml
 
 REFERENCE_EDITION = "2018"
-"""The edition whose clauses carry kinds and mandatory documents, and that others map onto."""
+"""The edition whose clauses the kinds evidence and that names the mandatory documents;
+the others map onto it."""
 
 _DATA_PACKAGE = "itsm_cli.clauses"
 _DATA_FILE = "catalogue.yaml"
 _ID_RE = re.compile(r"^[1-9][0-9]*(\.[1-9][0-9]*)*$")
 _KEYS = frozenset(
-    {"id", "title", "summary", "kinds", "mandatory", "document", "document_kind", "note", "maps_to"}
+    {"id", "title", "summary", "mandatory", "document", "document_kind", "note", "maps_to"}
 )
 
 
@@ -75,8 +77,6 @@ class Clause:
     """Short title."""
     summary: str
     """One-line paraphrase in our own words (never ISO's text)."""
-    kinds: tuple[str, ...] = ()
-    """Record kinds that evidence this clause by their kind alone (2018 only)."""
     mandatory_document: str | None = None
     """Name of the mandatory documented information this clause calls for, if any."""
     mandatory_kind: str | None = None
@@ -169,10 +169,6 @@ class Catalogue:
     def mandatory_documents(self) -> tuple[Clause, ...]:
         """Clauses that call for mandatory documented information, in document order."""
         return tuple(c for c in self.clauses.values() if c.mandatory_document is not None)
-
-    def for_kind(self, kind: str) -> tuple[Clause, ...]:
-        """Clauses that a record of this kind evidences by its kind alone."""
-        return tuple(c for c in self.clauses.values() if kind in c.kinds)
 
 
 @lru_cache(maxsize=1)
@@ -320,7 +316,6 @@ def load_catalogue(edition: str = REFERENCE_EDITION) -> Catalogue:
             id=clause_id,
             title=entry["title"].strip(),
             summary=entry["summary"].strip(),
-            kinds=_str_list(entry.get("kinds"), where, "kinds"),
             mandatory_document=_opt_str(entry.get("document"), where, "document"),
             mandatory_kind=_opt_str(entry.get("document_kind"), where, "document_kind"),
             note=_opt_str(entry.get("note"), where, "note"),

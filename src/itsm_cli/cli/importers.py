@@ -514,7 +514,6 @@ def tickets(
         PlannedRecord(
             kind="ProcessReport",
             id=report_id,
-            folder="operations",
             source=f"tickets:{chosen}:{period}",
             data={
                 "apiVersion": "itsm/v1",
@@ -555,7 +554,6 @@ def tickets(
             PlannedRecord(
                 kind="Measurement",
                 id=meas_id,
-                folder="measurements",
                 source=f"tickets:{agreement}:{period}",
                 data={
                     "apiVersion": "itsm/v1",

@@ -303,7 +303,6 @@ def _plan(sid: str, entity: Entity, depends_on: list[str], catalogue: Catalogue)
     return PlannedRecord(
         kind="Service",
         id=sid,
-        folder="services",
         source=entity.ref,
         data=data,
         owned=OWNED,

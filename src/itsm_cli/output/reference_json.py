@@ -47,6 +47,8 @@ def render_explain(entry: Rule, catalogue: Catalogue, options: RenderOptions) ->
 def render_clauses(
     catalogue: Catalogue, rules: Mapping[str, tuple[str, ...]], options: RenderOptions
 ) -> str:
+    from itsm_cli.records.models import kinds_evidencing
+
     clauses = []
     for clause in catalogue:
         item: dict[str, Any] = {
@@ -54,7 +56,7 @@ def render_clauses(
             "title": clause.title,
             "summary": clause.summary,
             "parent": clause.parent,
-            "kinds": list(clause.kinds),
+            "kinds": list(kinds_evidencing(clause.id, catalogue.edition)),
             "mandatory": clause.mandatory,
             "document": clause.mandatory_document,
             "rules": list(rules.get(clause.id, ())),

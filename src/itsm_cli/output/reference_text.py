@@ -191,6 +191,7 @@ def render_clauses(
     from rich.text import Text
 
     from itsm_cli.clauses.standard import REFERENCE_EDITION
+    from itsm_cli.records.models import kinds_evidencing
 
     reference = catalogue.edition == REFERENCE_EDITION
     buffer = io.StringIO()
@@ -219,7 +220,7 @@ def render_clauses(
             name.append(f" [{len(notes)}]", style="dim")
         if reference:
             middle: list[str | Text] = [
-                ", ".join(clause.kinds),
+                ", ".join(kinds_evidencing(clause.id)),
                 Text("yes" if clause.mandatory else "", style="cyan"),
             ]
         else:

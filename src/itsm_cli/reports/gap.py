@@ -450,13 +450,14 @@ def _clause_findings(findings: Iterable[Finding], clause: ClauseCoverage) -> lis
 def _kinds(clause_id: str, catalogue: Catalogue, reference: Catalogue) -> list[str]:
     """The kinds that evidence a clause by their kind (of the 2018 clauses it maps onto, in
     another edition)."""
+    from itsm_cli.records.models import kinds_evidencing
+
     entry = catalogue.get(clause_id)
     if entry is None:
         return []
-    kinds = list(entry.kinds)
+    kinds = list(kinds_evidencing(clause_id, catalogue.edition))
     for target in entry.maps_to:
-        mapped = reference.get(target)
-        kinds.extend(k for k in (mapped.kinds if mapped else ()) if k not in kinds)
+        kinds.extend(k for k in kinds_evidencing(target, reference.edition) if k not in kinds)
     return kinds
 
 

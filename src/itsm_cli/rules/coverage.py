@@ -216,15 +216,12 @@ class _Leaves:
 
 
 def kinds_by_leaf(reference: Catalogue) -> dict[str, tuple[str, ...]]:
-    """2018 leaf → the kinds that evidence it by their kind: the catalogue's `kinds` of the
-    leaf and of the clauses above it, and every kind whose own clauses hold it."""
+    """2018 leaf → the kinds that evidence it by their kind: every kind whose own clauses
+    (`Record.CLAUSES`) hold it, at it or above it."""
     from itsm_cli.records.models import KINDS
 
     under = _Leaves(reference)
     out: dict[str, dict[str, None]] = {leaf.id: {} for leaf in reference.leaves()}
-    for clause in reference:
-        for leaf in under(clause.id):
-            out[leaf].update(dict.fromkeys(clause.kinds))
     for kind, cls in KINDS.items():
         for clause_id in cls.CLAUSES:
             for leaf in under(clause_id):
