@@ -20,14 +20,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.findings import Finding
 from itsm_cli.records import yamlread
 from itsm_cli.records.index import Repository, load_repository
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
 
 TESTS = Path(__file__).parent
 CASES = TESTS / "bad_input"
@@ -35,7 +34,6 @@ VALID = TESTS / "valid"
 TODAY = "2026-11-23"
 UNDER_TEST = "records/under-test"
 
-runner = CliRunner()
 
 Expected = tuple[str, int, int, str]
 """(rule, line, column, a fragment of the message)."""
@@ -162,7 +160,7 @@ def assert_matches(findings: list[Finding], expected: list[Expected], file: str)
 def validate(repo: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     """`itsm validate` in `repo`; no traceback in either stream, ever."""
     monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["validate", *args, "--today", TODAY])
+    result = cli.run("validate", *args, "--today", TODAY)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stdout
     assert "Traceback" not in result.stderr

@@ -11,12 +11,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
-runner = CliRunner()
 
 
 def _load_generator() -> ModuleType:
@@ -34,7 +32,7 @@ gen = _load_generator()
 def validate(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     monkeypatch.chdir(root)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    result = runner.invoke(app, ["validate", "--format", "json"])
+    result = cli.run("validate", "--format", "json")
     assert "Traceback" not in result.output
     report: dict[str, object] = json.loads(result.stdout)
     assert report["findings"] == [], report["findings"]

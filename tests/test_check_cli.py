@@ -9,17 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-23"
-runner = CliRunner()
 
 
 def check(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["check", "--today", TODAY, "--no-color", *args])
+    result = cli.run("check", "--today", TODAY, "--no-color", *args)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout
 
@@ -99,7 +97,7 @@ def test_fail_on_levels(sms: Path) -> None:
     assert check("--select", "SLM")[0] == 0
     assert check("--select", "SLM", "--fail-on", "warning")[0] == 1
     assert check("--fail-on", "never")[0] == 0
-    code = runner.invoke(app, ["check", "--fail-on", "sometimes"]).exit_code
+    code = cli.run("check", "--fail-on", "sometimes").exit_code
     assert code == 2
 
 
@@ -135,7 +133,7 @@ def test_configuration_in_pyproject(sms: Path) -> None:
 
 def test_unknown_setting_is_a_one_line_error_with_a_suggestion(sms: Path) -> None:
     (sms / "itsm.toml").write_text('records = "records"\nfail_on = "warning"\n')
-    result = runner.invoke(app, ["check"])
+    result = cli.run("check")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "itsm: error: itsm.toml: unknown setting 'fail_on' (did you mean 'fail-on'?)"
@@ -144,7 +142,7 @@ def test_unknown_setting_is_a_one_line_error_with_a_suggestion(sms: Path) -> Non
 
 def test_bad_review_interval_in_configuration(sms: Path) -> None:
     (sms / "itsm.toml").write_text('[review-intervals]\nSLA = "twelve months"\n')
-    result = runner.invoke(app, ["check"])
+    result = cli.run("check")
     assert result.exit_code == 2
     assert "review-intervals" in result.stderr
     assert "ISO 8601" in result.stderr

@@ -8,13 +8,10 @@ import re
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from itsm_cli.clauses.standard import load_catalogue
-from itsm_cli.cli.main import app
 from itsm_cli.rules import all_rules
-
-runner = CliRunner()
+from tests.helpers import cli
 
 # DESIGN §4: clauses calling for mandatory documented information.
 MANDATORY = [
@@ -31,7 +28,7 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["clauses", *args])
+    result = cli.run("clauses", *args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.stdout
 
@@ -106,5 +103,5 @@ def test_edition_2011_shows_the_mapping_onto_2018() -> None:
 
 
 def test_unknown_edition_is_a_usage_error() -> None:
-    result = runner.invoke(app, ["clauses", "--edition", "2024"])
+    result = cli.run("clauses", "--edition", "2024")
     assert result.exit_code == 2

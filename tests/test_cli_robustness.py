@@ -14,12 +14,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from terminal import on_a_terminal
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app, run
-
-runner = CliRunner()
+from itsm_cli.cli.main import run
+from tests.helpers import cli
+from tests.terminal import on_a_terminal
 
 TODAY = "2026-11-23"
 
@@ -191,7 +189,7 @@ def test_output_into_a_missing_folder_creates_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(make_repo(tmp_path))
-    result = runner.invoke(app, ["validate", "-f", "json", "-o", "build/out/findings.json"])
+    result = cli.run("validate", "-f", "json", "-o", "build/out/findings.json")
     assert result.exit_code == 0
     assert (tmp_path / "build" / "out" / "findings.json").read_text().startswith("{")
 
@@ -201,7 +199,7 @@ def test_output_to_a_folder_is_a_usage_error(
     command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(make_repo(tmp_path))
-    result = runner.invoke(app, [*command, "-o", "records"])
+    result = cli.run(*command, "-o", "records")
     assert result.exit_code == 2
     assert "'records' is a directory" in result.stderr
 
@@ -211,7 +209,7 @@ def test_output_to_dev_null_writes_nothing_and_keeps_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(make_repo(tmp_path))
-    result = runner.invoke(app, ["validate", "-o", "/dev/null"])
+    result = cli.run("validate", "-o", "/dev/null")
     assert result.exit_code == 0
     assert result.stdout == ""
     assert Path("/dev/null").is_char_device()
@@ -330,7 +328,7 @@ def test_a_binary_pyproject_above_does_not_break_every_command(
     repo = make_repo(tmp_path / "sms", config=None)
     (repo / ".git").mkdir()
     monkeypatch.chdir(repo / "records")
-    result = runner.invoke(app, ["validate"])
+    result = cli.run("validate")
     assert result.exit_code == 0, result.stderr
 
 
@@ -340,7 +338,7 @@ def test_pyproject_with_a_non_table_tool_entry_is_not_a_configuration(
     make_repo(tmp_path, config=None)
     (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["validate"])
+    result = cli.run("validate")
     assert result.exit_code == 0, result.stderr
 
 
@@ -351,7 +349,7 @@ def test_configuration_with_a_byte_order_mark_is_read(
     make_repo(tmp_path, config=None)
     (tmp_path / "itsm.toml").write_bytes(b'\xef\xbb\xbfrecords = "records"\n')
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["validate"])
+    result = cli.run("validate")
     assert result.exit_code == 0, result.stderr
 
 
@@ -367,7 +365,7 @@ def test_rule_codes_in_the_configuration_are_case_insensitive(
         ),
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "json"])
+    result = cli.run("check", "--today", TODAY, "-f", "json")
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["severity"]) for f in findings] == [("CAT002", "info")]
 
@@ -393,7 +391,7 @@ def test_configured_records_root_that_is_a_file(
 ) -> None:
     """Not read as a record file: the records root is a folder."""
     monkeypatch.chdir(make_repo(tmp_path, config='records = "itsm.toml"\n'))
-    result = runner.invoke(app, ["validate"])
+    result = cli.run("validate")
     assert result.exit_code == 2
     assert result.stderr == (
         "itsm: error: records root 'itsm.toml' is not a folder (set by `records` in itsm.toml)\n"
@@ -404,7 +402,7 @@ def test_default_records_root_missing_says_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["validate"])
+    result = cli.run("validate")
     assert result.exit_code == 2
     assert result.stderr.startswith("itsm: error: records root 'records' does not exist: ")
     assert "itsm init" in result.stderr and result.stderr.count("\n") == 1
@@ -414,7 +412,7 @@ def test_path_not_found_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(make_repo(tmp_path))
-    result = runner.invoke(app, ["validate", "records/nope"])
+    result = cli.run("validate", "records/nope")
     assert result.exit_code == 2
     assert result.stderr == "itsm: error: path not found: records/nope\n"
 
@@ -426,7 +424,7 @@ def test_folder_without_yaml_warns_and_passes(
     (tmp_path / "records" / "notes").mkdir()
     (tmp_path / "records" / "notes" / "README.md").write_text("nothing here\n")
     (tmp_path / "records" / "notes" / "x.yaml").mkdir()  # a folder named like a record
-    result = runner.invoke(app, ["validate", "records/notes"])
+    result = cli.run("validate", "records/notes")
     assert result.exit_code == 0
     assert result.stderr == (
         "itsm: warning: no record files (*.yaml, *.yml) found in records/notes\n"
@@ -438,7 +436,7 @@ def test_no_warning_when_records_are_found(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(make_repo(tmp_path))
-    result = runner.invoke(app, ["validate"])
+    result = cli.run("validate")
     assert (result.exit_code, result.stderr) == (0, "")
 
 
@@ -484,7 +482,7 @@ def test_unknown_rule_codes_in_the_configuration_are_errors(
 ) -> None:
     monkeypatch.chdir(make_repo(tmp_path, config=f'records = "records"\n{setting}\n'))
     for command in (["check"], ["gap"]):
-        result = runner.invoke(app, [*command, "--today", TODAY])
+        result = cli.run(*command, "--today", TODAY)
         assert result.exit_code == 2
         assert result.stderr.startswith(f"itsm: error: itsm.toml: {message}")
         assert result.stderr.count("\n") == 1
@@ -496,7 +494,7 @@ def test_known_codes_and_prefixes_are_accepted(
 ) -> None:
     monkeypatch.chdir(make_repo(tmp_path))
     for option in ("--select", "--ignore"):
-        result = runner.invoke(app, ["check", "--today", TODAY, option, value])
+        result = cli.run("check", "--today", TODAY, option, value)
         assert result.exit_code in (0, 1), result.stderr
         assert result.stderr == ""
 
@@ -555,7 +553,7 @@ def test_diff_and_history_outside_a_git_repository(
     monkeypatch.chdir(make_repo(tmp_path))
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     for command in (["diff", "--base", "main"], ["history", "SVC-WEB"]):
-        result = runner.invoke(app, [*command])
+        result = cli.run(*command)
         assert result.exit_code == 2
         assert result.stderr.startswith("itsm: error: not inside a Git repository: ")
         assert result.stderr.count("\n") == 1
@@ -566,7 +564,7 @@ def test_diff_in_a_repository_without_commits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(git_repo(tmp_path, commit=False))
-    result = runner.invoke(app, ["diff", "--base", "HEAD", "--today", TODAY])
+    result = cli.run("diff", "--base", "HEAD", "--today", TODAY)
     assert result.exit_code == 2
     assert result.stderr == (
         "itsm: error: unknown revision 'HEAD' — the repository has no commits yet: "
@@ -579,7 +577,7 @@ def test_history_of_a_record_never_committed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(git_repo(tmp_path, commit=False))
-    result = runner.invoke(app, ["history", "SVC-WEB", "-f", "json"])
+    result = cli.run("history", "SVC-WEB", "-f", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["record"] == "SVC-WEB"
@@ -594,7 +592,7 @@ def test_diff_against_itself_and_against_a_tag(
     git(tmp_path, "tag", "v1")
     for refs in (["--base", "HEAD", "--head", "HEAD"], ["--base", "main", "--head", "v1"],
                  ["--base", "v1"]):
-        result = runner.invoke(app, ["diff", *refs, "--today", TODAY, "-f", "json"])
+        result = cli.run("diff", *refs, "--today", TODAY, "-f", "json")
         assert result.exit_code == 0, result.stderr
         data = json.loads(result.stdout)
         assert (data["records"], data["introduced"], data["resolved"]) == ([], [], [])
@@ -604,7 +602,7 @@ def test_diff_against_itself_and_against_a_tag(
 def test_diff_unknown_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(git_repo(tmp_path))
     for refs in (["--base", "nope"], ["--base", "HEAD", "--head", "HEAD~3"]):
-        result = runner.invoke(app, ["diff", *refs, "--today", TODAY])
+        result = cli.run("diff", *refs, "--today", TODAY)
         assert result.exit_code == 2
         assert result.stderr.startswith("itsm: error: unknown revision ")
 
@@ -623,7 +621,7 @@ def test_diff_with_a_base_where_a_record_was_not_yaml(
     record.write_text(SERVICE, encoding="utf-8")
     (repo / "records" / "binary.yaml").unlink()
     monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["diff", "--base", "HEAD", "--today", TODAY, "-f", "json"])
+    result = cli.run("diff", "--base", "HEAD", "--today", TODAY, "-f", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     resolved = [f for f in data["resolved"] if f["rule"].startswith("E")]
@@ -633,7 +631,7 @@ def test_diff_with_a_base_where_a_record_was_not_yaml(
     ]
     assert data["introduced"] == []
     # And the other way round: the broken commit as head introduces both, and fails.
-    result = runner.invoke(app, ["diff", "--base", "HEAD~1", "--head", "HEAD", "--today", TODAY])
+    result = cli.run("diff", "--base", "HEAD~1", "--head", "HEAD", "--today", TODAY)
     assert result.exit_code == 1
     # The error at the end of the text is placed after its last character (line 14).
     assert "records/services/svc-web.yaml:14:12: E001 YAML syntax error" in result.stdout
@@ -644,7 +642,7 @@ def test_history_suggests_the_id_in_upper_case(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(git_repo(tmp_path))
-    result = runner.invoke(app, ["history", "svc-web"])
+    result = cli.run("history", "svc-web")
     assert result.exit_code == 2
     assert result.stderr == (
         "itsm: error: no record with id 'svc-web' in the working tree or its Git history "
@@ -660,7 +658,7 @@ def test_history_without_a_records_root(
     repo = git_repo(tmp_path)
     (repo / "itsm.toml").write_text('records = "nope"\n', encoding="utf-8")
     monkeypatch.chdir(repo)
-    result = runner.invoke(app, ["history", "SVC-WEB"])
+    result = cli.run("history", "SVC-WEB")
     assert result.exit_code == 2
     assert result.stderr == (
         "itsm: error: records root 'nope' does not exist (set by `records` in itsm.toml)\n"
@@ -677,7 +675,7 @@ def test_diff_edition_is_checked_like_gap(capsys: pytest.CaptureFixture[str]) ->
 
 
 def validate_lines(args: list[str]) -> tuple[int, list[str]]:
-    result = runner.invoke(app, ["validate", "-q", *args])
+    result = cli.run("validate", "-q", *args)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout.splitlines()
 
@@ -730,7 +728,7 @@ def test_a_folder_named_like_a_record_is_walked(
     folder = tmp_path / "records" / "x.yaml"
     folder.mkdir()
     (folder / "svc-mail.yaml").write_text(SERVICE.replace("SVC-WEB", "SVC-MAIL"))
-    result = runner.invoke(app, ["validate"])
+    result = cli.run("validate")
     assert result.exit_code == 0
     assert result.stdout == "✔ 2 records in 2 files: no findings\n"
 
@@ -790,7 +788,7 @@ def test_config_option_naming_a_special_file(
         os.mkfifo(tmp_path / special)
     elif not Path(special).exists():
         pytest.skip(f"needs {special}")
-    result = runner.invoke(app, ["validate", "--config", special])
+    result = cli.run("validate", "--config", special)
     assert result.exit_code == 2
     assert result.stderr == f"itsm: error: configuration file is not a regular file: {special}\n"
 
@@ -802,8 +800,7 @@ def test_supplier_messages_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> No
     """SUP001 on a contract that has not started yet does not advise renewing it; SUP003
     says the review is overdue rather than 'before today'."""
     monkeypatch.chdir(Path(__file__).parent / "rules" / "suppliers")
-    result = runner.invoke(
-        app, ["check", "--today", TODAY, "--select", "SUP001,SUP003", "-f", "json"]
+    result = cli.run("check", "--today", TODAY, "--select", "SUP001,SUP003", "-f", "json"
     )
     found = {(f["rule"], f["record"]): f for f in json.loads(result.stdout)["findings"]}
     assert found["SUP001", "SUP-NEWCARRIER"]["hint"].startswith(
@@ -889,7 +886,7 @@ def test_gap_on_an_80_column_terminal_keeps_the_titles_readable(
     monkeypatch.chdir(Path(__file__).parent.parent)  # the example records
     monkeypatch.setenv("COLUMNS", "80")
     for edition in ("2018", "2011"):
-        result = runner.invoke(app, ["gap", "--today", TODAY, "--edition", edition])
+        result = cli.run("gap", "--today", TODAY, "--edition", edition)
         lines = result.output.splitlines()
         assert max(len(line) for line in lines) <= 80
         titles = [line[15:].split("  ")[0] for line in lines[3:] if line[:1] in " 0123456789"]
@@ -995,7 +992,7 @@ def test_readme_example_output_is_what_the_example_records_give(
 ) -> None:
     monkeypatch.chdir(README.parent)
     shown = readme_examples()[command]
-    result = runner.invoke(app, command.split()[1:])
+    result = cli.run(*command.split()[1:])
     output = (result.stdout + result.stderr).splitlines()
     if "…" in shown:
         shown_in_order(shown, output)
@@ -1016,7 +1013,7 @@ def test_readme_validate_example_with_two_typos(
     text = text.replace("metric: availability", "metric: availabilty", 1)
     sla.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["validate"])
+    result = cli.run("validate")
     assert result.exit_code == 1
     output = (result.stdout + result.stderr).splitlines()
     assert output == readme_examples()["itsm validate"]
@@ -1034,7 +1031,7 @@ def test_help_fits_an_80_column_terminal(
 ) -> None:
     """The examples in each --help are laid out by hand; none runs past 80 columns."""
     monkeypatch.setenv("COLUMNS", "80")
-    result = runner.invoke(app, [*command, "--help"])
+    result = cli.run(*command, "--help")
     assert result.exit_code == 0
     too_long = [line for line in result.stdout.splitlines() if len(line) > 80]
     assert too_long == []
@@ -1052,7 +1049,7 @@ def test_service_report_periods_at_the_ends_of_the_calendar(
     args: list[str], message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
-    result = runner.invoke(app, ["report", "service", "-f", "md", *args])
+    result = cli.run("report", "service", "-f", "md", *args)
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output

@@ -8,13 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "gitops"
 TODAY = "2026-11-23"
-runner = CliRunner()
 
 
 def git(repo: Path, *args: str) -> str:
@@ -51,7 +49,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def run_diff(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["diff", "--today", TODAY, "--no-color", *args])
+    result = cli.run("diff", "--today", TODAY, "--no-color", *args)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout
 
@@ -182,7 +180,7 @@ def test_markdown_comment_has_marker_and_verdict(repo: Path) -> None:
 
 
 def test_unknown_base_is_one_line_error(repo: Path) -> None:
-    result = runner.invoke(app, ["diff", "--base", "no-such-branch"])
+    result = cli.run("diff", "--base", "no-such-branch")
     assert result.exit_code == 2
     assert "unknown revision 'no-such-branch'" in result.output
     assert "Traceback" not in result.output
@@ -196,12 +194,12 @@ def test_shallow_clone_says_how_to_fetch_more(repo: Path, tmp_path: Path,
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
                    check=True, capture_output=True)
     monkeypatch.chdir(clone)
-    result = runner.invoke(app, ["diff", "--base", "HEAD~1"])
+    result = cli.run("diff", "--base", "HEAD~1")
     assert result.exit_code == 2
     assert "shallow clone" in result.output
     assert "fetch-depth: 0" in result.output
     # A typo is not called missing history: the message leaves both causes open.
-    result = runner.invoke(app, ["diff", "--base", "mian"])
+    result = cli.run("diff", "--base", "mian")
     assert result.stderr == (
         "itsm: error: unknown revision 'mian' — this is a shallow clone, which may not have "
         "it yet: fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` in "
@@ -244,7 +242,7 @@ def test_history_follows_renames_and_shows_field_changes(repo: Path) -> None:
     (repo / "records/slas").mkdir()
     git(repo, "mv", "records/agreements/sla-web.yaml", "records/slas/acme-web.yaml")
     git(repo, "commit", "-qm", "Move the SLA")
-    result = runner.invoke(app, ["history", "SLA-WEB", "-f", "json"])
+    result = cli.run("history", "SLA-WEB", "-f", "json")
     assert result.exit_code == 0, result.output
     commits = json.loads(result.output)["commits"]
     assert [c["message"] for c in commits] == [
@@ -258,20 +256,20 @@ def test_history_follows_renames_and_shows_field_changes(repo: Path) -> None:
          "old": 99.9, "new": 99.95}
     ]
     assert commits[1]["author"] == "Dana Auditor"
-    text = runner.invoke(app, ["history", "SLA-WEB", "--no-color"]).output
+    text = cli.run("history", "SLA-WEB", "--no-color").output
     assert "spec.targets[availability].objective: 99.9 → 99.95" in text
 
 
 def test_history_shows_uncommitted_changes_first(repo: Path) -> None:
     edit(repo / "records/services/svc-web.yaml", "criticality: medium", "criticality: critical")
-    result = runner.invoke(app, ["history", "SVC-WEB", "--no-color"])
+    result = cli.run("history", "SVC-WEB", "--no-color")
     lines = result.output.splitlines()
     assert lines[1].startswith("uncommitted working tree [changed")
     assert "spec.criticality: medium → critical" in lines[2]
 
 
 def test_history_of_unknown_id_suggests_the_closest(repo: Path) -> None:
-    result = runner.invoke(app, ["history", "SLA-WEBB"])
+    result = cli.run("history", "SLA-WEBB")
     assert result.exit_code == 2
     assert "no record with id 'SLA-WEBB'" in result.output
     assert "did you mean 'SLA-WEB'?" in result.output

@@ -8,13 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "due"
 TODAY = "2026-11-23"
-runner = CliRunner()
 
 EXPECTED = [
     ("2026-12-01", "review", "SVC-PORTAL", "portal-owner", "DOC002"),
@@ -36,7 +34,7 @@ def in_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def due(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["due", "--today", TODAY, *args])
+    result = cli.run("due", "--today", TODAY, *args)
     return result.exit_code, result.stdout
 
 
@@ -74,7 +72,7 @@ def test_within_keeps_the_deadlines_up_to_today_plus_the_duration() -> None:
 
 
 def test_a_deadline_falling_today_is_listed() -> None:
-    result = runner.invoke(app, ["due", "--today", "2026-12-31", "-f", "json", "--within", "P0D"])
+    result = cli.run("due", "--today", "2026-12-31", "-f", "json", "--within", "P0D")
     data = json.loads(result.stdout)
     assert [(d["record"], d["deadline"]) for d in data["deadlines"]] == [("SUP-HOSTING", "notice")]
 
@@ -123,7 +121,7 @@ def test_ics_is_the_same_byte_for_byte_and_keeps_its_uids(tmp_path: Path) -> Non
     assert first.read_bytes() == second.read_bytes()
     # A later run (one deadline passed) keeps the UIDs of the others: a calendar updates them.
     later = tmp_path / "later.ics"
-    runner.invoke(app, ["due", "--today", "2026-12-02", "-f", "ics", "-o", str(later)])
+    cli.run("due", "--today", "2026-12-02", "-f", "ics", "-o", str(later))
     uids = [line for line in later.read_text().splitlines() if line.startswith("UID:")]
     assert "UID:svc-portal-review@itsm-cli" not in uids
     assert "UID:sup-hosting-notice@itsm-cli" in uids
@@ -131,7 +129,7 @@ def test_ics_is_the_same_byte_for_byte_and_keeps_its_uids(tmp_path: Path) -> Non
 
 def test_ics_without_the_extra_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "icalendar", None)
-    result = runner.invoke(app, ["due", "--today", TODAY, "-f", "ics"])
+    result = cli.run("due", "--today", TODAY, "-f", "ics")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "itsm: error: --format ics needs the icalendar library: pip install 'itsm-cli[ics]'"
@@ -139,6 +137,6 @@ def test_ics_without_the_extra_is_a_one_line_error(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_bad_within_is_a_usage_error() -> None:
-    result = runner.invoke(app, ["due", "--within", "60 days"])
+    result = cli.run("due", "--within", "60 days")
     assert result.exit_code == 2
     assert "not an ISO 8601 duration such as P60D" in result.stderr

@@ -8,16 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 RULES = Path(__file__).parent / "rules"
 
 
 def due(monkeypatch: pytest.MonkeyPatch, fixture: str) -> list[tuple[str, str, str, str]]:
     monkeypatch.chdir(RULES / fixture)
-    result = CliRunner().invoke(app, ["due", "--today", "2026-11-23", "-f", "json"])
+    result = cli.run("due", "--today", "2026-11-23", "-f", "json")
     assert result.exit_code == 0, result.output
     return [
         (d["date"], d["record"], d["deadline"], d["rule"])

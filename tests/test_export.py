@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "export"
 TODAY = "2026-11-23"
-runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +23,7 @@ def in_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, [*args, "--today", TODAY])
+    result = cli.run(*args, "--today", TODAY)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -128,7 +126,7 @@ def test_csv_one_file_per_view(tmp_path: Path) -> None:
 
 
 def test_csv_of_one_view_goes_to_standard_output() -> None:
-    result = runner.invoke(app, ["export", "csv", "--view", "gap", "--today", TODAY])
+    result = cli.run("export", "csv", "--view", "gap", "--today", TODAY)
     assert result.exit_code == 0
     rows = csv_rows(result.stdout_bytes)
     assert rows[0][:4] == ["clause", "title", "level", "status"]

@@ -13,9 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.findings import (
     FINDINGS_PER_FILE,
     Finding,
@@ -24,6 +22,7 @@ from itsm_cli.findings import (
     hidden_count,
     more_findings,
 )
+from tests.helpers import cli
 
 VALID = Path(__file__).parent / "valid"
 TODAY = "2026-11-23"
@@ -64,7 +63,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def findings_json(command: str) -> list[dict[str, object]]:
-    result = CliRunner().invoke(app, [command, "--format", "json", "--today", TODAY])
+    result = cli.run(command, "--format", "json", "--today", TODAY)
     assert result.exit_code == 1, result.output
     findings: list[dict[str, object]] = json.loads(result.stdout)["findings"]
     return findings

@@ -10,9 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 FIXTURES = Path(__file__).parent / "authoring_fixtures"
 EXAMPLES = Path(__file__).parent.parent / "records"
@@ -22,8 +21,6 @@ TYPO = "records/services/svc-typo.yaml"
 MEASUREMENTS = "records/measurements/sla-messy.yaml"
 UNCLOSED = "records/broken/svc-unclosed.yaml"
 TAGGED = "records/broken/svc-tagged.yaml"
-
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -42,7 +39,7 @@ def clean(repo: Path) -> Path:
 
 
 def fmt(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["fmt", *args])
+    result = cli.run("fmt", *args)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout, result.stderr
 
@@ -206,7 +203,7 @@ def test_refuses_a_file_that_does_not_parse_with_validates_reason(repo: Path) ->
     # The other files were still formatted.
     assert (repo / SLA).read_text() == (repo / "expected" / "sla-messy.yaml").read_text()
     # Same location and message as `itsm validate`.
-    result = runner.invoke(app, ["validate", "--schema-only", UNCLOSED, TAGGED])
+    result = cli.run("validate", "--schema-only", UNCLOSED, TAGGED)
     for refusal in refusals:
         location, _, rest = refusal.partition(": ")
         code_and_message = rest.removesuffix(" (not formatted)")

@@ -14,21 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from itsm_cli.clauses.standard import load_catalogue
 from itsm_cli.cli.gap import GapFormat
-from itsm_cli.cli.main import app
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.output import GAP_FORMATS
 from itsm_cli.records.index import load_repository
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.rules.coverage import compute_coverage, score_of
+from tests.helpers import cli
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "gap"
 TODAY = "2026-06-15"
-runner = CliRunner()
 
 # Leaf clauses of the 2018 edition that are not missing: status, evidence ids (in repository
 # order, i.e. by file path), unwaived finding codes. Every other leaf is missing, with no
@@ -55,7 +53,7 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def gap(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["gap", *args, "--today", TODAY])
+    result = cli.run("gap", *args, "--today", TODAY)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout, result.stderr
@@ -364,7 +362,7 @@ def test_score_rounds_half_up_to_one_decimal() -> None:
 
 def test_example_records_score_between_50_and_90(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = runner.invoke(app, ["gap", "-f", "json", "--today", "2026-11-23"])
+    result = cli.run("gap", "-f", "json", "--today", "2026-11-23")
     assert result.exit_code == 0, result.output
     score = json.loads(result.stdout)["score"]
     assert 50 <= score <= 90

@@ -18,14 +18,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from itsm_cli.clauses.standard import load_catalogue
-from itsm_cli.cli.main import app
 from itsm_cli.output.gap_json import coverage_to_json
 from itsm_cli.records.index import load_repository
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.rules.coverage import compute_coverage
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "gap" / "inflation"
 TODAY = "2026-11-23"
@@ -33,7 +32,6 @@ BINDER_LEAVES = [
     "4.1", "4.2", "4.3", "4.4", "5.1", "5.2.1", "5.2.2", "5.3", "6.1", "6.2.1", "6.2.2", "6.3",
 ]  # fmt: skip
 BINDER = "binder Evidence naming more than 8 leaf clauses (DOC005)"
-runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +43,7 @@ def _in_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, [*args, "--today", TODAY])
+    result = cli.run(*args, "--today", TODAY)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.stdout
 
@@ -103,8 +101,8 @@ def test_doc005_limit_from_the_configuration(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE, repo)
     config = repo / "itsm.toml"
     config.write_text(config.read_text(encoding="utf-8") + "\n[evidence]\nmaxLeafClauses = 7\n")
-    result = runner.invoke(app, ["check", str(repo / "records"), "-f", "json", "--today", TODAY,
-                                 "--config", str(config)])
+    result = cli.run("check", str(repo / "records"), "-f", "json", "--today", TODAY,
+                                 "--config", str(config))
     flagged = {f["record"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "DOC005"}
     assert flagged == {"EV-SMS-BINDER", "EV-SUPPORT-MANUAL"}  # 8 > 7; 8.5's 7 leaves are not
 
@@ -123,8 +121,8 @@ def test_doc005_limit_from_the_configuration(tmp_path: Path) -> None:
 def test_evidence_max_leaf_clauses_is_validated(tmp_path: Path, setting: str, error: str) -> None:
     (tmp_path / "itsm.toml").write_text(f"[evidence]\n{setting}\n", encoding="utf-8")
     (tmp_path / "records").mkdir()
-    result = runner.invoke(app, ["check", "--config", str(tmp_path / "itsm.toml"),
-                                 str(tmp_path / "records")])
+    result = cli.run("check", "--config", str(tmp_path / "itsm.toml"),
+                                 str(tmp_path / "records"))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"itsm: error: itsm.toml: {error}"
 
@@ -170,13 +168,13 @@ def test_change_policy_only_by_its_own_clause(
     documents = repo / "records/evidence/documents.yaml"
     text = documents.read_text(encoding="utf-8")
     documents.write_text(text.replace('clauses: ["8.5.1.1"]', f"clauses: {clauses_named}", 1))
-    result = runner.invoke(app, ["check", str(repo / "records"), "-f", "json", "--today", TODAY,
-                                 "--config", str(repo / "itsm.toml")])
+    result = cli.run("check", str(repo / "records"), "-f", "json", "--today", TODAY,
+                                 "--config", str(repo / "itsm.toml"))
     doc001 = {f["clauses"][0] for f in json.loads(result.stdout)["findings"]
               if f["rule"] == "DOC001"}
     assert ("8.5.1.1" not in doc001) is satisfied
-    report = runner.invoke(app, ["report", "gap", "-f", "md", str(repo / "records"),
-                                 "--today", TODAY, "--config", str(repo / "itsm.toml")])
+    report = cli.run("report", "gap", "-f", "md", str(repo / "records"),
+                                 "--today", TODAY, "--config", str(repo / "itsm.toml"))
     checklist = "| 8.5.1.1 | Change management policy | Evidence | "
     row = next(x for x in report.stdout.splitlines() if x.startswith(checklist))
     assert row == checklist + ("EV-CHANGE-POLICY |" if satisfied else "**missing** |")
@@ -253,8 +251,8 @@ def test_a_plan_of_that_kind_mends_it(tmp_path: Path) -> None:
         "  testInterval: P12M\n",
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["gap", str(repo / "records"), "-f", "json", "--today", TODAY,
-                                 "--config", str(repo / "itsm.toml")])
+    result = cli.run("gap", str(repo / "records"), "-f", "json", "--today", TODAY,
+                                 "--config", str(repo / "itsm.toml"))
     got = {c["id"]: c for c in json.loads(result.stdout)["clauses"]}
     assert (got["8.7.1"]["status"], got["8.7.1"]["reason"]) == ("covered", None)
     assert got["8.7.1"]["evidence"] == ["CON-WEB", "EV-CONTINUITY-PROCEDURE"]

@@ -7,16 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.github import escape_data, escape_property, render_findings
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "output"
 TODAY = "2026-11-23"
-runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
@@ -140,7 +138,7 @@ def test_github_is_the_default_format_inside_github_actions(
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    result = runner.invoke(app, ["check", "--today", TODAY])
+    result = cli.run("check", "--today", TODAY)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[:3] == [
@@ -157,7 +155,7 @@ def test_github_is_the_default_format_inside_github_actions(
     assert lines[3] == "✖ 3 errors, 0 warnings, 1 waived in 4 records in 6 files"
     assert "### ❌ itsm check: 3 errors" in summary.read_text(encoding="utf-8")
     # an explicit --format still wins, and --exit-zero keeps the step green
-    result = runner.invoke(app, ["check", "--today", TODAY, "-f", "text", "--exit-zero"])
+    result = cli.run("check", "--today", TODAY, "-f", "text", "--exit-zero")
     assert result.exit_code == 0
     assert result.stdout.startswith("records/agreements/sla-web.yaml:13:14: E004 ")
 
@@ -165,7 +163,7 @@ def test_github_is_the_default_format_inside_github_actions(
 def test_validate_in_github_actions_annotates_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURE)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    result = runner.invoke(app, ["validate", "--today", TODAY, "-q"])
+    result = cli.run("validate", "--today", TODAY, "-q")
     assert result.exit_code == 1
     assert [line.split("::")[1].split(",")[0] for line in result.stdout.splitlines()] == [
         "error file=records/agreements/sla-web.yaml",

@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "gitops"
-runner = CliRunner()
 
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
@@ -49,7 +47,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def history(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["history", *args])
+    result = cli.run("history", *args)
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.output

@@ -11,12 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
 
-runner = CliRunner()
 TODAY = "2026-11-23"
 
 SERVICE = """\
@@ -39,7 +37,7 @@ def run(root: Path, *args: str) -> tuple[int, str]:
     old = Path.cwd()
     os.chdir(root)
     try:
-        result = runner.invoke(app, list(args))
+        result = cli.run(*args)
     finally:
         os.chdir(old)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output

@@ -8,13 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
 
 CATALOGUE = Path(__file__).parent / "interop" / "backstage" / "catalog"
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -28,7 +26,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["import", "backstage", *args])
+    result = cli.run("import", "backstage", *args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -66,7 +64,7 @@ def test_every_component_system_and_resource_becomes_a_draft_service(repo: Path)
         "source": "component:default/pay-api"
     }
     assert "6 created, 0 updated, 0 unchanged, 0 refused of 6 Services from 7 entities" in out
-    assert runner.invoke(app, ["validate", "--today", "2026-11-23"]).exit_code == 0
+    assert cli.run("validate", "--today", "2026-11-23").exit_code == 0
 
 
 def test_what_cannot_be_mapped_is_listed_and_kept_as_a_comment(repo: Path) -> None:
@@ -201,6 +199,6 @@ def test_no_drift_passes(repo: Path) -> None:
 
 
 def test_drift_rules_are_explained() -> None:
-    result = runner.invoke(app, ["explain", "DRF004"])
+    result = cli.run("explain", "DRF004")
     assert result.exit_code == 0
     assert "dependsOn differs from its catalogue entity" in result.stdout

@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
 
 SLO = Path(__file__).parent / "interop" / "slo"
-runner = CliRunner()
 FILL = "<fill in: calendar-month | calendar-quarter | calendar-year | rolling-30d>"
 
 
@@ -28,7 +26,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["import", *args])
+    result = cli.run("import", *args)
     return result.exit_code, result.stdout, result.stderr
 
 

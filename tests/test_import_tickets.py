@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
 
 EXPORTS = Path(__file__).parent / "interop" / "tickets"
-runner = CliRunner()
 
 SLA = """\
 apiVersion: itsm/v1
@@ -56,7 +54,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["import", "tickets", *args])
+    result = cli.run("import", "tickets", *args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -107,7 +105,7 @@ def test_agreement_values_attainment_and_longest_time(repo: Path) -> None:
         "agreement": "SLA-ACME", "period": "2026-10",
         "values": {"p1-resolution": 66.67, "p2-resolution": 72.0},
     }
-    assert runner.invoke(app, ["validate", "--today", "2026-11-23"]).exit_code == 0
+    assert cli.run("validate", "--today", "2026-11-23").exit_code == 0
 
 
 def test_jira_with_repeated_labels_and_its_date_format(repo: Path) -> None:
@@ -209,8 +207,6 @@ def test_usage_errors(repo: Path, args: list[str], message: str) -> None:
     assert message in err
 
 
-
-
 def test_problems_open_too_long_without_a_root_cause(repo: Path) -> None:
     args = ("exports/servicenow-problems.csv", "--profile", "servicenow-problem",
             "--period", "2026-10", "-f", "json", "--dry-run")
@@ -224,8 +220,6 @@ def test_problems_open_too_long_without_a_root_cause(repo: Path) -> None:
     (repo / "itsm.toml").write_text('records = "records"\n[problem]\nrootCauseWithin = "P14D"\n')
     data = json.loads(run(*args)[1])
     assert [e["ref"] for e in data["exceptions"]] == ["PRB0001", "PRB0002"]
-
-
 
 
 def test_changes_approval_review_and_failure(repo: Path) -> None:

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
 from itsm_cli import __version__
-from itsm_cli.cli.main import app
 from itsm_cli.config import Config
 from itsm_cli.records.models import KINDS
+from tests.helpers import cli
 
 TODAY = "2026-11-23"
 RECORDS = [
@@ -37,18 +36,17 @@ RECORDS = [
     "records/suppliers/sup-cloudhost.yaml",
 ]
 """One example per kind but Waiver: a waiver is a decision about a real finding."""
-runner = CliRunner()
 
 
 def init(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["init", "--today", TODAY, *args])
+    result = cli.run("init", "--today", TODAY, *args)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout, result.stderr
 
 
 def run_in(folder: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
     monkeypatch.chdir(folder)
-    result = runner.invoke(app, list(args))
+    result = cli.run(*args)
     return result.exit_code, result.stdout + result.stderr
 
 
@@ -234,7 +232,7 @@ def test_git_initialises_a_repository_once(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_help_names_the_folder_dir_as_the_readme_does() -> None:
-    result = runner.invoke(app, ["init", "--help"])
+    result = cli.run("init", "--help")
     assert result.exit_code == 0
     assert result.stdout.startswith("Usage: itsm init [OPTIONS] [DIR]\n")
     assert "directory" not in result.stdout

@@ -18,15 +18,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.output.escape import markdown_code, markdown_safe, terminal_safe
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "gitops"
 TODAY = "2026-11-23"
-runner = CliRunner()
 SVC_WEB = FIXTURE / "records/services/svc-web.yaml"
 
 
@@ -72,7 +70,7 @@ def service(repo: Path, rel: str, record_id: str) -> None:
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, [*args, "--today", TODAY, "--no-color"])
+    result = cli.run(*args, "--today", TODAY, "--no-color")
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.stdout
@@ -326,7 +324,7 @@ def test_new_refuses_to_overwrite_a_file_outside_through_a_link(
     victim = tmp_path / "victim.yaml"
     victim.write_text("precious\n")
     symlink(repo / "records/services/svc-new.yaml", victim)
-    result = runner.invoke(app, ["new", "service", "SVC-NEW", "--force"])
+    result = cli.run("new", "service", "SVC-NEW", "--force")
     assert result.exit_code == 2
     assert "records/services/svc-new.yaml: refused: a symbolic link leads outside the " \
         "repository" in result.stderr
@@ -337,7 +335,7 @@ def test_new_refuses_a_folder_linked_out_of_the_repository(repo: Path, tmp_path:
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     symlink(repo / "records/capacity", outside)
-    result = runner.invoke(app, ["new", "capacityplan", "CAP-NEW"])
+    result = cli.run("new", "capacityplan", "CAP-NEW")
     assert result.exit_code == 2
     assert "refused: a symbolic link leads outside the repository" in result.stderr
     assert list(outside.iterdir()) == []
@@ -350,7 +348,7 @@ def test_init_force_refuses_a_records_folder_linked_out_and_writes_nothing(
     target.mkdir()
     outside.mkdir()
     symlink(target / "records", outside)
-    result = runner.invoke(app, ["init", "--today", TODAY, "--force", str(target)])
+    result = cli.run("init", "--today", TODAY, "--force", str(target))
     assert result.exit_code == 2
     assert "refused: a symbolic link leads outside the repository" in result.stderr
     assert "nothing written" in result.stderr
@@ -363,7 +361,7 @@ def test_init_force_still_skips_an_existing_link_inside(tmp_path: Path) -> None:
     target.mkdir()
     (target / "mine.toml").write_text("# mine\n")
     symlink(target / "itsm.toml", "mine.toml")
-    result = runner.invoke(app, ["init", "--today", TODAY, "--force", str(target)])
+    result = cli.run("init", "--today", TODAY, "--force", str(target))
     assert result.exit_code == 0, result.output
     assert (target / "mine.toml").read_text() == "# mine\n"
 
@@ -511,7 +509,7 @@ def test_markdown_comment_neutralises_record_text() -> None:
 
 def test_fmt_names_a_file_with_controls_escaped(repo: Path) -> None:
     (repo / "records/services/x\x1b[2Jy.yaml").write_bytes(b"a: [\n")
-    result = runner.invoke(app, ["fmt", "--check"])
+    result = cli.run("fmt", "--check")
     assert result.exit_code == 1
     assert "records/services/x\\x1b[2Jy.yaml:1:5: E001" in result.stderr
     assert "\x1b" not in result.stderr

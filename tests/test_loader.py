@@ -18,6 +18,7 @@ from itsm_cli.records.load import LoadResult, discover, load_bytes
 from itsm_cli.records.models import OLA, SLA, Service, Supplier
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
 
 VALID = Path(__file__).parent / "valid"
 MAX = 5 * 1024 * 1024
@@ -136,13 +137,11 @@ def test_reading_agrees_with_the_yaml_1_2_writer(text: str) -> None:
 def test_itsm_new_writes_text_that_reads_back_as_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from typer.testing import CliRunner
 
-    from itsm_cli.cli.main import app
 
     (tmp_path / "records").mkdir()
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["new", "Evidence", "EV-X", "--title", ".5e3"])
+    result = cli.run("new", "Evidence", "EV-X", "--title", ".5e3")
     assert result.exit_code == 0, result.output
     (written,) = (tmp_path / "records").rglob("*.yaml")
     data = read_yaml_bytes(written.read_bytes(), "ev-x.yaml").documents[0].data

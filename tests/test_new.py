@@ -8,14 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from itsm_cli.cli import authoring
-from itsm_cli.cli.main import app
 from itsm_cli.records.models import KINDS
+from tests.helpers import cli
 
 FIXTURES = Path(__file__).parent / "authoring_fixtures"
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -27,13 +25,13 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def new(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["new", *args], input=stdin)
+    result = cli.run("new", *args, input=stdin)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout, result.stderr
 
 
 def validate(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["validate", "--today", "2026-11-23", *args])
+    result = cli.run("validate", "--today", "2026-11-23", *args)
     return result.exit_code, result.stdout
 
 

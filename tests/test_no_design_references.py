@@ -9,13 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "itsm_cli"
-runner = CliRunner()
 COMMANDS = [
     "validate", "check", "gap", "report", "diff", "history", "init", "new", "fmt",
     "rules", "explain", "clauses", "schema",
@@ -23,7 +21,7 @@ COMMANDS = [
 
 
 def _run(*args: str) -> str:
-    result = runner.invoke(app, list(args))
+    result = cli.run(*args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.output
 

@@ -20,18 +20,16 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions, findings_formatter
 from itsm_cli.rules import all_rules
+from tests.helpers import cli
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "output"
 TODAY = "2026-11-23"
 OPTIONS = RenderOptions()
-runner = CliRunner()
 
 # What `itsm check` finds in tests/output (file, line, column, rule, waived).
 FIXTURE_FINDINGS = [
@@ -55,7 +53,7 @@ def in_fixture(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, [*args, "--today", TODAY, "--no-color"])
+    result = cli.run(*args, "--today", TODAY, "--no-color")
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.stdout
@@ -484,6 +482,6 @@ def test_pre_commit_hook_entries_run(
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     program, *args = shlex.split(hooks[hook_id]["entry"])
     assert program == "itsm"
-    result = runner.invoke(app, [*args, "--today", TODAY, *files])
+    result = cli.run(*args, "--today", TODAY, *files)
     assert "Traceback" not in result.output
     assert result.exit_code == expected

@@ -10,14 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.config import Config
 from itsm_cli.findings import Finding
 from itsm_cli.records.codes import RECORD_CODES
 from itsm_cli.records.index import load_repository
 from itsm_cli.records.workspace import Workspace
+from tests.helpers import cli
 
 TESTS = Path(__file__).parent
 SRC = TESTS.parent / "src" / "itsm_cli"
@@ -67,9 +66,8 @@ def test_fixed_hint_codes_use_only_declared_texts(emitted: list[Finding]) -> Non
 
 
 def test_explain_shows_the_declaration() -> None:
-    runner = CliRunner()
     for code, declared in RECORD_CODES.items():
-        result = runner.invoke(app, ["explain", code, "-f", "json"])
+        result = cli.run("explain", code, "-f", "json")
         assert result.exit_code == 0, result.output
         shown = json.loads(result.stdout)
         entry = shown[0] if isinstance(shown, list) else shown

@@ -8,17 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.records.models import KINDS
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "record_hints"
-runner = CliRunner()
 
 
 def _json(*args: str) -> dict[str, object]:
-    result = runner.invoke(app, [*args, "-f", "json"])
+    result = cli.run(*args, "-f", "json")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     data: dict[str, object] = json.loads(result.stdout)
     return data

@@ -7,10 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.records.workspace import load_workspace
+from tests.helpers import cli
 
 
 def _repo(tmp_path: Path, table: str) -> Path:
@@ -23,7 +22,7 @@ def _error(repo: Path) -> tuple[int, str]:
     old = Path.cwd()
     os.chdir(repo)
     try:
-        result = CliRunner().invoke(app, ["report", "gap", "--today", "2026-11-23"])
+        result = cli.run("report", "gap", "--today", "2026-11-23")
     finally:
         os.chdir(old)
     assert "Traceback" not in result.output

@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from itsm_cli.clauses.standard import load_catalogue
-from itsm_cli.cli.main import app
 from itsm_cli.rules import all_rules
+from tests.helpers import cli
 
-runner = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -31,7 +29,7 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
+    result = cli.run(*args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.stdout, result.stderr
 

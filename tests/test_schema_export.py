@@ -21,14 +21,13 @@ from typing import Any
 
 import jsonschema
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.findings import format_path
 from itsm_cli.records.load import validate_document
 from itsm_cli.records.models import KINDS
 from itsm_cli.records.schema import FORBIDDEN_KEYWORDS, file_name, keywords
 from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
 
 ROOT = Path(__file__).parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -36,11 +35,10 @@ RECORDS = ROOT / "records"
 FIXTURES = Path(__file__).parent / "schema_fixtures"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 EXPECTED_FILES = sorted(file_name(kind) for kind in KINDS)
-runner = CliRunner()
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
+    result = cli.run(*args)
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.output

@@ -15,11 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import itsm_cli
 from itsm_cli.cli import main as cli_main
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 TESTS = Path(__file__).parent
 VALID = TESTS / "valid"
@@ -27,12 +26,10 @@ CASES = TESTS / "bad_input"
 TODAY = "2026-11-23"
 ANSI = re.compile(r"\x1b\[")
 
-runner = CliRunner()
-
 
 def invoke(*args: str) -> tuple[int, str, str]:
     """Run `itsm ARGS`; never a traceback, never an exception other than exiting."""
-    result = runner.invoke(app, list(args))
+    result = cli.run(*args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stdout + result.stderr
     return result.exit_code, result.stdout, result.stderr
@@ -399,7 +396,7 @@ def test_help_lists_the_commands() -> None:
 
 
 def test_no_arguments_shows_help() -> None:
-    result = runner.invoke(app, [])
+    result = cli.run()
     assert "Usage:" in result.stdout + result.stderr
     assert "validate" in result.stdout + result.stderr
 

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 RECORDS = """\
 apiVersion: itsm/v1
@@ -46,8 +45,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_infinite_nan_and_century_long_values_are_schema_errors(repo: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["check", "--today", "2026-11-23", "-f", "json", "--select", "E,DOC002,CAP"]
+    result = cli.run("check", "--today", "2026-11-23", "-f", "json", "--select", "E,DOC002,CAP"
     )
     assert result.exit_code == 1
     found = [(f["rule"], f["line"], f["message"]) for f in json.loads(result.stdout)["findings"]]
@@ -68,7 +66,7 @@ def test_a_number_thousands_of_digits_long_is_text_not_a_crash(
         f"spec: {{description: 0x{'F' * 5000}, lifecycle: live, criticality: {'9' * 5000}}}\n"
     )
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["validate", "records", "-f", "json"])
+    result = cli.run("validate", "records", "-f", "json")
     assert result.exit_code == 1
     [finding] = json.loads(result.stdout)["findings"]
     assert (finding["rule"], finding["line"]) == ("E002", 4)

@@ -11,10 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Reports
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
+from tests.reports.conftest import Reports
 
 CLIENT = "Fabrikam Hosting Ltd"
 ASSESSOR = "A. Consultant, Example Advisory"
@@ -47,7 +46,7 @@ def _invoke(repo: Path, *args: str) -> tuple[int, str, str]:
     old = Path.cwd()
     os.chdir(repo)
     try:
-        result = CliRunner().invoke(app, [*args, "--today", "2026-11-23", "--no-color"])
+        result = cli.run(*args, "--today", "2026-11-23", "--no-color")
     finally:
         os.chdir(old)
     assert "Traceback" not in result.output
@@ -145,7 +144,7 @@ def test_recommendations_one_row_per_partial_or_missing_leaf(reports: Reports) -
     table = reports.tables(html)["recommendations-table"]
     assert table.header == ["#", "Clause", "Priority", "What to do", "Owner", "Due"]
     gap = json.loads(
-        reports.runner.invoke(app, ["gap", "-f", "json", "--today", reports.today]).stdout
+        cli.run("gap", "-f", "json", "--today", reports.today).stdout
     )
     clauses = [r["Clause"].split(" ")[0] for r in table.records()]
     expected = {

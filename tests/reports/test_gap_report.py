@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 if TYPE_CHECKING:
     from conftest import Reports
@@ -21,7 +20,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def run_json(*args: str) -> Any:
-    result = CliRunner().invoke(app, [*args, "-f", "json", "--today", "2026-11-23"])
+    result = cli.run(*args, "-f", "json", "--today", "2026-11-23")
     return json.loads(result.stdout)
 
 
@@ -168,8 +167,7 @@ def test_waivers_not_approved_are_listed_apart_from_those_in_force(
     waivers of rules that cannot be waived are listed apart from those in force; the term
     capped by waivers.maxTerm is shown; retired and expired waivers are in neither list."""
     monkeypatch.chdir(WAIVERS)
-    runner = CliRunner()
-    result = runner.invoke(app, ["report", "gap", "-f", "html", "--today", "2026-11-23"])
+    result = cli.run("report", "gap", "-f", "html", "--today", "2026-11-23")
     assert result.exit_code == 0, result.output
     tables = reports.tables(result.stdout)
     in_force = tables["waiver-table"].records()
@@ -186,7 +184,7 @@ def test_waivers_not_approved_are_listed_apart_from_those_in_force(
         ("WVR-FUTURE", "It is approved only from 2026-12-01, after today (2026-11-23)."),
         ("WVR-UNKNOWN", "It names SUP099, which is no rule."),
     ]
-    md = runner.invoke(app, ["report", "gap", "-f", "md", "--today", "2026-11-23"]).stdout
+    md = cli.run("report", "gap", "-f", "md", "--today", "2026-11-23").stdout
     heading = "### Waiving nothing: not approved, or not a rule that can be waived"
     section = md.split(heading)[1].split("## Appendix")[0]
     assert "| WVR-DRAFT | SUP005 | SUP-DRAFT |" in section

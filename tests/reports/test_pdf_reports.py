@@ -7,13 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
-runner = CliRunner()
 
 FIRST_PAGE = {
     "gap": "Gap analysis against ISO/IEC",
@@ -35,8 +33,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
     os.chdir(FIXTURE)
     try:
-        result = runner.invoke(
-            app, ["report", "all", "-f", "pdf", "--out-dir", str(out), "--today", TODAY]
+        result = cli.run("report", "all", "-f", "pdf", "--out-dir", str(out), "--today", TODAY
         )
     finally:
         os.chdir(old)
@@ -67,7 +64,7 @@ def test_a_pdf_to_a_terminal_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -
     from itsm_cli.cli import terminal
 
     monkeypatch.setattr(terminal, "stdout_is_terminal", lambda: True)
-    result = runner.invoke(app, ["report", "gap", "-f", "pdf", "--today", TODAY])
+    result = cli.run("report", "gap", "-f", "pdf", "--today", TODAY)
     assert result.exit_code == 2
     assert "a PDF is not for a terminal: give --output FILE.pdf" in result.output
 
@@ -78,7 +75,7 @@ def test_without_weasyprint_a_one_line_error_says_how_to_install_it(
     monkeypatch.chdir(FIXTURE)
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     target = tmp_path / "gap.pdf"
-    result = runner.invoke(app, ["report", "gap", "-f", "pdf", "-o", str(target), "--today", TODAY])
+    result = cli.run("report", "gap", "-f", "pdf", "-o", str(target), "--today", TODAY)
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "itsm: error: --format pdf needs WeasyPrint: pip install 'itsm-cli[pdf]'"

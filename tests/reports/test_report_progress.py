@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from terminal import on_a_terminal
 
 from itsm_cli.reports.registry import REPORTS as REGISTERED
+from tests.terminal import on_a_terminal
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"

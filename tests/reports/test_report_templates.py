@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
+from tests.helpers.cli import Result
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
@@ -28,7 +28,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def report(*args: str) -> Result:
-    result = CliRunner().invoke(app, ["report", *args, "--today", TODAY, "--no-color"])
+    result = cli.run("report", *args, "--today", TODAY, "--no-color")
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result
