@@ -11,12 +11,14 @@ test's temporary folder.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -24,6 +26,7 @@ import yaml
 from itsm_cli.findings import Finding
 from itsm_cli.records import yamlread
 from itsm_cli.records.index import Repository, load_repository
+from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers import cli
@@ -239,7 +242,7 @@ def test_byte_order_mark_record_is_read(tmp_path: Path) -> None:
     repo = repo_with_case(tmp_path, "byte-order-mark.yaml")
     repository = load(repo)
     assert repository.findings == []
-    record = repository.index.get("SVC-BOM")
+    record: LoadedRecord[Any] | None = repository.index.get("SVC-BOM")
     assert record is not None
     assert record.file == f"{UNDER_TEST}/byte-order-mark.yaml"
     # The mark takes no column: `id` is where an editor shows it.
@@ -509,14 +512,15 @@ def test_link_inside_the_repo_is_followed(tmp_path: Path) -> None:
     _symlink(repo / UNDER_TEST / "linked.yaml", target)
     repository = load(repo)
     assert repository.findings == []
-    record = repository.index.get("SVC-BOM")
+    record: LoadedRecord[Any] | None = repository.index.get("SVC-BOM")
     assert record is not None and record.file == f"{UNDER_TEST}/linked.yaml"
 
 
 def test_a_yaml_library_limit_below_ours_is_still_one_e006() -> None:
     """libyaml 0.2.6 and later have a nesting limit of their own; where it stops the reading
     before ours would, the refusal is still E006 (not a syntax error), once per document."""
-    from yaml import _yaml  # type: ignore[attr-defined]
+    # The nesting-limit functions are libyaml's own, absent from the yaml stubs.
+    _yaml: Any = importlib.import_module("yaml._yaml")
 
     if not hasattr(_yaml, "_set_max_nest_level"):
         pytest.skip("this libyaml has no nesting limit of its own")

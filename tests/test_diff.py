@@ -391,10 +391,11 @@ def test_debug_reaches_the_rules_of_both_sides(
     from dataclasses import replace
 
     from itsm_cli.cli import main as cli_main
+    from itsm_cli.findings import Finding
     from itsm_cli.rules import all_rules
-    from itsm_cli.rules.registry import REGISTRY
+    from itsm_cli.rules.registry import REGISTRY, RuleContext
 
-    def explode(_context: object) -> list[object]:
+    def explode(_context: RuleContext) -> list[Finding]:
         raise ZeroDivisionError("the rule divided by zero")
 
     monkeypatch.setitem(REGISTRY, "CAT001", replace(all_rules()["CAT001"], check=explode))

@@ -189,7 +189,7 @@ class Writer:
         if _PLAIN.match(value) and value not in _RESERVED and ": " not in value and (
             not value.endswith(":") and not (in_flow and "," in value)
         ):
-            return value
+            return str(value)
         return json.dumps(value)
 
     def flow(self, value: Any) -> str:

@@ -242,7 +242,7 @@ def test_changes_approval_review_and_failure(repo: Path) -> None:
 
 
 def test_a_running_row_count_on_a_terminal(repo: Path) -> None:
-    from terminal import on_a_terminal
+    from tests.terminal import on_a_terminal
 
     rows = ["number,priority,opened_at,resolved_at"] + [
         f"INC{i:07d},3 - Moderate,2026-10-01 09:00:00,2026-10-01 10:00:00" for i in range(25_000)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def test_a_child_that_fails_costs_only_time(
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("the child cannot send its half")
 
-    monkeypatch.setattr(load.pickle, "dumps", broken)
+    monkeypatch.setattr(pickle, "dumps", broken)  # load.py pickles with this very module
     assert outcome() == sequential
 
 
@@ -60,5 +61,5 @@ def test_no_fork_means_one_process(
     def refused() -> int:
         raise OSError("fork refused")
 
-    monkeypatch.setattr(load.os, "fork", refused)
+    monkeypatch.setattr(os, "fork", refused)
     assert outcome() == sequential

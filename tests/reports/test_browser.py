@@ -28,7 +28,7 @@ import pytest
 from itsm_cli.reports.registry import REPORTS
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 WIDTH, HEIGHT = 1200, 2000
 TIMEOUT = 30.0

@@ -13,7 +13,7 @@ import pytest
 SVG = "{http://www.w3.org/2000/svg}"
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 
 def facts(reports: Reports, html: str, plan: str) -> dict[str, str]:

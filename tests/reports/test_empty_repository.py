@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 EMPTY_MARKDOWN = {
     "gap": "| 4.3 | Scope of the SMS | Evidence | **missing** |",

@@ -14,7 +14,7 @@ import pytest
 from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from itsm_cli.reports.service import Period
+from itsm_cli.rules.service_reporting import Period
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 RED = "#d62728"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -12,7 +12,7 @@ import pytest
 from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, RecordsAt, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, RecordsAt, RunCheck
 
 FIXTURE = Path(__file__).parent / "audits"
 UNAUDITED = ["8.7.1", "8.7.2", "8.7.3.1", "8.7.3.2", "8.7.3.3"]

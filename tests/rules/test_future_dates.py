@@ -19,7 +19,7 @@ from itsm_cli.records.models import KINDS, Record
 from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, RecordsAt, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, RecordsAt, RunCheck
 
 REPO = Path(__file__).parent / "future_dates"
 

@@ -12,7 +12,7 @@ import pytest
 from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, RecordsAt, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, RecordsAt, RunCheck
 
 FIXTURE = Path(__file__).parent / "nonconformities"
 Findings = dict[tuple[str, str], dict[str, Any]]

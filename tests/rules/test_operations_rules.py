@@ -13,7 +13,7 @@ import pytest
 from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck
+    from tests.rules.conftest import LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "operations"
 CHANGES = "records/operations/changes.yaml"

@@ -13,7 +13,7 @@ import pytest
 from itsm_cli.rules.service_reporting import last_complete_period, months_of, period_bounds
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck, RunCheckText
+    from tests.rules.conftest import LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "reporting"
 EXAMPLES = Path(__file__).parents[2]

@@ -13,7 +13,7 @@ import pytest
 from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, LineOf, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "waivers"
 SELECT = ("--select", "E,SUP005,WVR")
