@@ -30,10 +30,10 @@ from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-TESTS = Path(__file__).parent
-CASES = TESTS / "bad_input"
-VALID = TESTS / "valid"
+CASES = fixture("bad_input")
+VALID = fixture("valid")
 TODAY = "2026-11-23"
 UNDER_TEST = "records/under-test"
 

@@ -13,8 +13,9 @@ from types import ModuleType
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.paths import ROOT
 
-GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+GENERATOR = ROOT / "benchmarks" / "generate.py"
 
 
 def _load_generator() -> ModuleType:

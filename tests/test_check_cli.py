@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-23"
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from itsm_cli.cli.main import run
 from tests.helpers import cli
-from tests.terminal import on_a_terminal
+from tests.helpers.paths import ROOT, RULES
+from tests.helpers.terminal import on_a_terminal
 
 TODAY = "2026-11-23"
 
@@ -799,7 +800,7 @@ def test_config_option_naming_a_special_file(
 def test_supplier_messages_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
     """SUP001 on a contract that has not started yet does not advise renewing it; SUP003
     says the review is overdue rather than 'before today'."""
-    monkeypatch.chdir(Path(__file__).parent / "rules" / "suppliers")
+    monkeypatch.chdir(RULES / "suppliers")
     result = cli.run("check", "--today", TODAY, "--select", "SUP001,SUP003", "-f", "json"
     )
     found = {(f["rule"], f["record"]): f for f in json.loads(result.stdout)["findings"]}
@@ -883,7 +884,7 @@ def test_gap_on_an_80_column_terminal_keeps_the_titles_readable(
 ) -> None:
     """The evidence column gives way (ids cut with …) before the clause titles are squeezed to
     a few letters ("Perform…" used to stand for "Performance evaluation")."""
-    monkeypatch.chdir(Path(__file__).parent.parent)  # the example records
+    monkeypatch.chdir(ROOT)  # the example records
     monkeypatch.setenv("COLUMNS", "80")
     for edition in ("2018", "2011"):
         result = cli.run("gap", "--today", TODAY, "--edition", edition)
@@ -933,7 +934,7 @@ def test_output_to_a_yaml_file_outside_the_records_root_is_written(
 
 # --- the README's examples are what a newcomer sees -------------------------------------
 
-README = Path(__file__).parent.parent / "README.md"
+README = ROOT / "README.md"
 
 
 def readme_examples() -> dict[str, list[str]]:
@@ -1048,7 +1049,7 @@ def test_help_fits_an_80_column_terminal(
 def test_service_report_periods_at_the_ends_of_the_calendar(
     args: list[str], message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    monkeypatch.chdir(ROOT)
     result = cli.run("report", "service", "-f", "md", *args)
     assert result.exit_code == 2
     assert message in result.output

@@ -18,8 +18,9 @@ from itsm_cli.cli import main as cli_main
 from itsm_cli.findings import Finding
 from itsm_cli.rules import all_rules
 from itsm_cli.rules.registry import REGISTRY, RuleContext
+from tests.helpers.paths import fixture
 
-VALID = Path(__file__).parent / "valid"
+VALID = fixture("valid")
 TODAY = "2026-11-23"
 
 

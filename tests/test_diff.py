@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-FIXTURE = Path(__file__).parent / "gitops"
+FIXTURE = fixture("gitops")
 TODAY = "2026-11-23"
 
 

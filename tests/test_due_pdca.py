@@ -5,13 +5,11 @@ nonconformity must be closed by (on the rule fixtures under tests/rules/)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tests.helpers import cli
-
-RULES = Path(__file__).parent / "rules"
+from tests.helpers.paths import RULES
 
 
 def due(monkeypatch: pytest.MonkeyPatch, fixture: str) -> list[tuple[str, str, str, str]]:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-FIXTURE = Path(__file__).parent / "export"
+FIXTURE = fixture("export")
 TODAY = "2026-11-23"
 
 

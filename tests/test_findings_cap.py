@@ -23,8 +23,9 @@ from itsm_cli.findings import (
     more_findings,
 )
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-VALID = Path(__file__).parent / "valid"
+VALID = fixture("valid")
 TODAY = "2026-11-23"
 HEADER = 11
 """Lines of a generated record before its first unknown key."""

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.paths import ROOT, fixture
 
-FIXTURES = Path(__file__).parent / "authoring_fixtures"
-EXAMPLES = Path(__file__).parent.parent / "records"
+FIXTURES = fixture("authoring")
+EXAMPLES = ROOT / "records"
 SLA = "records/agreements/sla-messy.yaml"
 WEB = "records/services/svc-web.yaml"
 TYPO = "records/services/svc-typo.yaml"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -25,9 +24,9 @@ from itsm_cli.output import FINDINGS_FORMATS, RenderOptions, findings_formatter
 from itsm_cli.records.index import build_index
 from itsm_cli.records.load import LoadResult, load_bytes
 from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers.paths import ROOT, fixture
 
-ROOT = Path(__file__).parent.parent
-VALID = Path(__file__).parent / "valid"
+VALID = fixture("valid")
 LOADER_RULES = {"E001", "E002", "E003", "E004", "E005", "E006"}
 MAX = 5 * 1024 * 1024
 FILE = "records/fuzz.yaml"

@@ -23,9 +23,9 @@ from itsm_cli.records.index import load_repository
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.rules.coverage import compute_coverage, score_of
 from tests.helpers import cli
+from tests.helpers.paths import ROOT, fixture
 
-ROOT = Path(__file__).parent.parent
-FIXTURE = Path(__file__).parent / "gap"
+FIXTURE = fixture("gap")
 TODAY = "2026-06-15"
 
 # Leaf clauses of the 2018 edition that are not missing: status, evidence ids (in repository

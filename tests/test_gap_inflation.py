@@ -25,8 +25,9 @@ from itsm_cli.records.index import load_repository
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.rules.coverage import compute_coverage
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-FIXTURE = Path(__file__).parent / "gap" / "inflation"
+FIXTURE = fixture("gap") / "inflation"
 TODAY = "2026-11-23"
 BINDER_LEAVES = [
     "4.1", "4.2", "4.3", "4.4", "5.1", "5.2.1", "5.2.2", "5.3", "6.1", "6.2.1", "6.2.2", "6.3",

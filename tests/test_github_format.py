@@ -12,8 +12,9 @@ from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.github import escape_data, escape_property, render_findings
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-FIXTURE = Path(__file__).parent / "output"
+FIXTURE = fixture("output")
 TODAY = "2026-11-23"
 
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-FIXTURE = Path(__file__).parent / "gitops"
+FIXTURE = fixture("gitops")
 
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:

@@ -11,8 +11,9 @@ import pytest
 
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-CATALOGUE = Path(__file__).parent / "interop" / "backstage" / "catalog"
+CATALOGUE = fixture("interop") / "backstage" / "catalog"
 
 
 @pytest.fixture

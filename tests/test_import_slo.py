@@ -10,8 +10,9 @@ import pytest
 
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-SLO = Path(__file__).parent / "interop" / "slo"
+SLO = fixture("interop") / "slo"
 FILL = "<fill in: calendar-month | calendar-quarter | calendar-year | rolling-30d>"
 
 

@@ -13,8 +13,9 @@ import pytest
 
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-EXPORTS = Path(__file__).parent / "interop" / "tickets"
+EXPORTS = fixture("interop") / "tickets"
 
 SLA = """\
 apiVersion: itsm/v1
@@ -242,7 +243,7 @@ def test_changes_approval_review_and_failure(repo: Path) -> None:
 
 
 def test_a_running_row_count_on_a_terminal(repo: Path) -> None:
-    from tests.terminal import on_a_terminal
+    from tests.helpers.terminal import on_a_terminal
 
     rows = ["number,priority,opened_at,resolved_at"] + [
         f"INC{i:07d},3 - Moderate,2026-10-01 09:00:00,2026-10-01 10:00:00" for i in range(25_000)

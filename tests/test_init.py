@@ -16,6 +16,7 @@ from itsm_cli import __version__
 from itsm_cli.config import Config
 from itsm_cli.records.models import KINDS
 from tests.helpers import cli
+from tests.helpers.paths import ROOT
 
 TODAY = "2026-11-23"
 RECORDS = [
@@ -167,7 +168,7 @@ HOOK_KEYS = ("name", "entry", "language", "files", "types", "pass_filenames", "a
 def test_pre_commit_hooks_are_those_the_repository_declares(scaffolded: Path) -> None:
     """Same ids, commands and files as `.pre-commit-hooks.yaml`, so moving from the written
     local hooks to `repo: <itsm-cli>` with a `rev:` changes nothing but where they come from."""
-    declared_file = Path(__file__).parent.parent / ".pre-commit-hooks.yaml"
+    declared_file = ROOT / ".pre-commit-hooks.yaml"
     declared = {h["id"]: h for h in yaml.safe_load(declared_file.read_text())}
     written = yaml.safe_load((scaffolded / ".pre-commit-config.yaml").read_text())
     for hook in written["repos"][0]["hooks"]:

@@ -22,8 +22,9 @@ import pytest
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.output.escape import markdown_code, markdown_safe, terminal_safe
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-FIXTURE = Path(__file__).parent / "gitops"
+FIXTURE = fixture("gitops")
 TODAY = "2026-11-23"
 SVC_WEB = FIXTURE / "records/services/svc-web.yaml"
 

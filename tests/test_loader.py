@@ -19,8 +19,9 @@ from itsm_cli.records.models import OLA, SLA, Service, Supplier
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-VALID = Path(__file__).parent / "valid"
+VALID = fixture("valid")
 MAX = 5 * 1024 * 1024
 
 
@@ -267,7 +268,7 @@ def test_keys_equal_only_once_read_are_not_called_duplicates() -> None:
 def test_duplicate_key_fingerprint_does_not_change_when_lines_move() -> None:
     """The message names the line of the first occurrence, but the fingerprint (what `itsm
     diff`, SARIF and GitLab match findings by) never depends on a line number."""
-    data = (Path(__file__).parent / "bad_input/duplicate-key.yaml").read_bytes()
+    data = (fixture("bad_input") / "duplicate-key.yaml").read_bytes()
     (before,) = read_yaml_bytes(data, "records/svc.yaml").findings
     (after,) = read_yaml_bytes(b"# a new comment\n\n" + data, "records/svc.yaml").findings
     assert (before.line, after.line) == (9, 11)

@@ -12,8 +12,9 @@ import pytest
 from itsm_cli.cli import authoring
 from itsm_cli.records.models import KINDS
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-FIXTURES = Path(__file__).parent / "authoring_fixtures"
+FIXTURES = fixture("authoring")
 
 
 @pytest.fixture

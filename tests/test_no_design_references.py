@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "itsm_cli"
 COMMANDS = [
     "validate", "check", "gap", "report", "diff", "history", "init", "new", "fmt",

@@ -25,9 +25,9 @@ from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions, findings_formatter
 from itsm_cli.rules import all_rules
 from tests.helpers import cli
+from tests.helpers.paths import ROOT, fixture
 
-ROOT = Path(__file__).parent.parent
-FIXTURE = Path(__file__).parent / "output"
+FIXTURE = fixture("output")
 TODAY = "2026-11-23"
 OPTIONS = RenderOptions()
 

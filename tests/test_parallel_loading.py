@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,7 @@ from itsm_cli.records import load
 from itsm_cli.records.index import load_repository
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.rules.engine import check_repository
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
 
 
 def outcome() -> tuple[list[Any], list[Any], list[str]]:

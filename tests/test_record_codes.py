@@ -17,9 +17,9 @@ from itsm_cli.records.codes import RECORD_CODES
 from itsm_cli.records.index import load_repository
 from itsm_cli.records.workspace import Workspace
 from tests.helpers import cli
+from tests.helpers.paths import ROOT, TESTS
 
-TESTS = Path(__file__).parent
-SRC = TESTS.parent / "src" / "itsm_cli"
+SRC = ROOT / "src" / "itsm_cli"
 
 
 def _fixture_folders() -> list[Path]:

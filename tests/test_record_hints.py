@@ -5,14 +5,14 @@ tests/record_hints (see its README)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from itsm_cli.records.models import KINDS
 from tests.helpers import cli
+from tests.helpers.paths import fixture
 
-FIXTURE = Path(__file__).parent / "record_hints"
+FIXTURE = fixture("record_hints")
 
 
 def _json(*args: str) -> dict[str, object]:

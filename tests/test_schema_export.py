@@ -28,11 +28,11 @@ from itsm_cli.records.models import KINDS
 from itsm_cli.records.schema import FORBIDDEN_KEYWORDS, file_name, keywords
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers import cli
+from tests.helpers.paths import ROOT, fixture
 
-ROOT = Path(__file__).parent.parent
 SCHEMAS = ROOT / "schemas"
 RECORDS = ROOT / "records"
-FIXTURES = Path(__file__).parent / "schema_fixtures"
+FIXTURES = fixture("schemas")
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 EXPECTED_FILES = sorted(file_name(kind) for kind in KINDS)
 

@@ -19,10 +19,10 @@ import pytest
 import itsm_cli
 from itsm_cli.cli import main as cli_main
 from tests.helpers import cli
+from tests.helpers.paths import ROOT, fixture
 
-TESTS = Path(__file__).parent
-VALID = TESTS / "valid"
-CASES = TESTS / "bad_input"
+VALID = fixture("valid")
+CASES = fixture("bad_input")
 TODAY = "2026-11-23"
 ANSI = re.compile(r"\x1b\[")
 
@@ -477,7 +477,7 @@ def test_usage_errors_are_not_internal_errors(
 
 def test_example_records_validate_without_findings(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bundled example SMS in records/ is valid: zero findings, exit 0."""
-    monkeypatch.chdir(TESTS.parent)
+    monkeypatch.chdir(ROOT)
     code, out, err = validate("records/", "--format", "json")
     document = json.loads(out)
     assert document["findings"] == []

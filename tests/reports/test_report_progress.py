@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from itsm_cli.reports.registry import REPORTS as REGISTERED
-from tests.terminal import on_a_terminal
+from tests.helpers.terminal import on_a_terminal
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
