@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from itsm_cli.reports.registry import REPORTS
+from tests.helpers.paths import ROOT
 
 if TYPE_CHECKING:
     from tests.reports.conftest import Reports
@@ -283,7 +284,7 @@ LAYOUT_PROBLEMS = r"""
 @pytest.fixture
 def example_reports(reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every report of the example records (records/ of this repository) as HTML."""
-    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    monkeypatch.chdir(ROOT)
     out = tmp_path / "examples"
     reports.ok("all", "--out-dir", str(out), "--quiet", fmt="html")
     return out

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from itsm_cli.reports.registry import REPORTS as REGISTERED
+from tests.helpers.paths import TESTS
 from tests.helpers.terminal import on_a_terminal
 
-FIXTURE = Path(__file__).parent / "fixture"
+FIXTURE = TESTS / "reports" / "fixture"
 TODAY = "2026-11-23"
 REPORTS = tuple(REGISTERED)  # in registration order, as `report all` writes them
 FULL = f"{len(REPORTS)}/{len(REPORTS)}"
