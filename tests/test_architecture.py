@@ -11,6 +11,8 @@ import pytest
 
 import itsm_cli
 
+pytestmark = pytest.mark.slow
+
 HEAVY = {"jinja2", "git", "ruamel"}
 
 

@@ -274,6 +274,7 @@ def test_text_output_points_at_each_case(
     assert out.rstrip().endswith("✖ 3 errors, 0 warnings in 7 records in 9 files")
 
 
+@pytest.mark.slow
 def test_real_process_exits_1_and_prints_locations(tmp_path: Path) -> None:
     """`python -m itsm_cli validate` in a real process: exit status and plain lines."""
     names = ["syntax-error.yaml", "nul-byte.yaml", "python-tag.yaml", "empty.yaml"]
@@ -334,6 +335,7 @@ def deep_files() -> dict[str, tuple[bytes, tuple[int, int]]]:
     return _deep_cases()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(_deep_cases()))
 def test_deep_nesting_is_refused_by_the_parser(
     name: str, deep_files: dict[str, tuple[bytes, tuple[int, int]]]
@@ -348,6 +350,7 @@ def test_deep_nesting_is_refused_by_the_parser(
     )
 
 
+@pytest.mark.slow
 def test_deep_nesting_through_validate(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -365,6 +368,7 @@ def test_deep_nesting_through_validate(
     )
 
 
+@pytest.mark.slow
 def test_deep_nesting_does_not_crash_a_real_process(
     tmp_path: Path, deep_files: dict[str, tuple[bytes, tuple[int, int]]]
 ) -> None:
@@ -386,6 +390,7 @@ def test_deep_nesting_does_not_crash_a_real_process(
 BIG = 50 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_file_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,8 @@ import pytest
 from tests.helpers import cli
 from tests.helpers.paths import ROOT
 
+pytestmark = pytest.mark.slow
+
 GENERATOR = ROOT / "benchmarks" / "generate.py"
 
 

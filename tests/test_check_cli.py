@@ -85,6 +85,7 @@ def test_text_output_sorted_by_file_and_line_with_summary_by_area(
     assert "by area: service reporting 21, documented information 2, business relationship 2" in out
 
 
+@pytest.mark.slow
 def test_select_and_ignore_by_prefix_or_code(sms: Path) -> None:
     code, data = check_json("--select", "SUP,SLM")
     assert {f["rule"] for f in data["findings"]} == {"SUP002", "SLM003"}
@@ -93,6 +94,7 @@ def test_select_and_ignore_by_prefix_or_code(sms: Path) -> None:
     assert not {f["rule"] for f in data["findings"]} & {"DOC001", "DOC002", "CAP002"}
 
 
+@pytest.mark.slow
 def test_fail_on_levels(sms: Path) -> None:
     assert check("--select", "SLM")[0] == 0
     assert check("--select", "SLM", "--fail-on", "warning")[0] == 1
@@ -101,6 +103,7 @@ def test_fail_on_levels(sms: Path) -> None:
     assert code == 2
 
 
+@pytest.mark.slow
 def test_configuration_overrides_severity_and_selection(sms: Path) -> None:
     (sms / "itsm.toml").write_text(
         'records = "records"\nselect = ["SLM"]\nfail-on = "error"\n\n'
@@ -173,6 +176,7 @@ def add_waiver(sms: Path, rule: str, records: str, expires: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_waiver_suppresses_until_it_expires(sms: Path) -> None:
     add_waiver(sms, "SLM003", "SLA-CONTOSO-SOC", "2027-03-31")
     code, data = check_json("--select", "SLM,WVR")
@@ -199,6 +203,7 @@ def test_a_waiver_holds_on_its_expiry_day(sms: Path, expires: str, waived: bool)
     assert ("WVR001" in rules) is not waived
 
 
+@pytest.mark.slow
 def test_waiver_of_unknown_rule_and_unused_waiver(sms: Path) -> None:
     add_waiver(sms, "SLM033", "SLA-CONTOSO-SOC", "2027-03-31")
     code, data = check_json("--select", "WVR")
@@ -229,6 +234,7 @@ def test_a_named_file_is_checked_in_the_context_of_every_record(
     assert code == 0
 
 
+@pytest.mark.slow
 def test_a_broken_record_is_shown_whatever_select_says(sms: Path) -> None:
     sla = sms / "records/agreements/sla-contoso-soc.yaml"
     sla.write_text(sla.read_text().replace("customer:", "custmer:"))

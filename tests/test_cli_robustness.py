@@ -99,6 +99,7 @@ def test_usage_errors_are_plain_and_exit_2(
     assert "Value error" not in err and "Input should be" not in err
 
 
+@pytest.mark.slow
 def test_no_arguments_show_help_with_the_same_status_as_python_m(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -137,6 +138,7 @@ def test_keyboard_interrupt_is_one_line_and_status_130(
     assert err == "itsm: interrupted\n"
 
 
+@pytest.mark.slow
 def test_sigint_in_a_real_process_is_one_line_and_status_130(tmp_path: Path) -> None:
     """A real SIGINT in the middle of loading, as Ctrl-C in a terminal sends it."""
     make_repo(tmp_path)
@@ -216,6 +218,7 @@ def test_output_to_dev_null_writes_nothing_and_keeps_it(
     assert Path("/dev/null").is_char_device()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
 def test_a_full_disk_on_standard_output_is_one_line_and_status_2(tmp_path: Path) -> None:
     make_repo(tmp_path)
@@ -228,6 +231,7 @@ def test_a_full_disk_on_standard_output_is_one_line_and_status_2(tmp_path: Path)
     assert proc.stderr == "itsm: error: cannot write standard output: No space left on device\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("extra", "status"), [([], 1), (["--exit-zero"], 0)])
 def test_a_reader_that_stops_early_is_not_an_error(
     extra: list[str], status: int, tmp_path: Path
@@ -374,6 +378,7 @@ def test_rule_codes_in_the_configuration_are_case_insensitive(
 # --- the records root and the paths named -------------------------------------------------
 
 
+@pytest.mark.slow
 def test_configured_records_root_that_does_not_exist(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -585,6 +590,7 @@ def test_history_of_a_record_never_committed(
     assert [(c["commit"], c["status"]) for c in data["commits"]] == [(None, "added")]
 
 
+@pytest.mark.slow
 @needs_git
 def test_diff_against_itself_and_against_a_tag(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -697,6 +703,7 @@ def test_a_named_pipe_called_x_yaml_is_reported_and_never_opened(
     assert validate_lines(["records/x.yaml"]) == (1, expected[1:])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_named_pipe_does_not_hang_a_real_process(tmp_path: Path) -> None:
     make_repo(tmp_path)
@@ -766,6 +773,7 @@ def test_binary_file_and_windows_line_endings(
     assert lines == ["records/blob.yaml:2:118: E001 invalid UTF-8: byte 0x80 cannot be decoded"]
 
 
+@pytest.mark.slow
 def test_a_huge_single_line_file_is_one_finding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -816,6 +824,7 @@ def test_supplier_messages_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> No
 # --- colour ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize(
     "command",
@@ -835,6 +844,7 @@ def test_colour_only_on_a_terminal_that_wants_it(command: list[str], tmp_path: P
     assert "\x1b[" not in piped.stdout + piped.stderr
 
 
+@pytest.mark.slow
 def test_standard_output_closed_is_one_line_and_status_2(tmp_path: Path) -> None:
     """`itsm rules >&-`: Python starts with sys.stdout = None (was an internal error)."""
     proc = subprocess.run(
@@ -879,6 +889,7 @@ def test_explain_is_case_insensitive(capsys: pytest.CaptureFixture[str]) -> None
     assert json.loads(out)["code"] == "SLM001"
 
 
+@pytest.mark.slow
 def test_gap_on_an_80_column_terminal_keeps_the_titles_readable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -978,6 +989,7 @@ def shown_in_order(shown: list[str], output: list[str]) -> None:
         position = starts[0] + len(lines)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

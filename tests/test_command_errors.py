@@ -69,6 +69,7 @@ def test_debug_reaches_the_rules_and_shows_the_crash(
         cli_main.run(args)
 
 
+@pytest.mark.slow
 def test_debug_is_forgotten_after_the_run(
     crashing_rule: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -78,6 +79,7 @@ def test_debug_is_forgotten_after_the_run(
     assert (code, "internal error in rule CAT001" in out) == (1, True)
 
 
+@pytest.mark.slow
 def test_debug_shows_the_traceback_from_the_console_script(tmp_path: Path) -> None:
     """The real entry point prints the traceback on standard error, naming the rule's code."""
     script = (

@@ -93,6 +93,7 @@ def test_text_output_names_field_path_matched_by_target_id(repo: Path) -> None:
     assert "p1-response" not in out
 
 
+@pytest.mark.slow
 def test_rename_is_a_rename_and_introduces_no_finding(repo: Path) -> None:
     # Removing `exceptions` gives a finding; moving the file afterwards must not make it new.
     edit(repo / "records/agreements/sla-web.yaml",
@@ -112,6 +113,7 @@ def test_rename_is_a_rename_and_introduces_no_finding(repo: Path) -> None:
     assert data["introduced"] == [] and data["resolved"] == []
 
 
+@pytest.mark.slow
 def test_introduced_error_fails_and_resolving_it_passes(repo: Path) -> None:
     # A broken reference (E004) introduced in the working tree fails the diff…
     edit(repo / "records/agreements/sla-web.yaml", "services: [SVC-WEB]", "services: [SVC-WEBB]")
@@ -129,6 +131,7 @@ def test_introduced_error_fails_and_resolving_it_passes(repo: Path) -> None:
     assert sorted(f["rule"] for f in data["resolved"]) == ["E004", "SLM001"]
 
 
+@pytest.mark.slow
 def test_fail_on_warning_and_exit_zero(repo: Path) -> None:
     edit(repo / "records/agreements/sla-web.yaml",
          "  exceptions: [Planned maintenance announced 5 days ahead]\n", "")
@@ -157,6 +160,7 @@ def test_added_and_removed_records(repo: Path) -> None:
     assert statuses["SVC-WEB"] == "changed"
 
 
+@pytest.mark.slow
 def test_coverage_before_and_after_with_lost_clause_failing(repo: Path) -> None:
     # Retiring the only supplier record loses evidence for 8.3.4.1 (external suppliers).
     edit(repo / "records/suppliers/sup-dc.yaml", "status: approved", "status: retired")
@@ -187,6 +191,7 @@ def test_unknown_base_is_one_line_error(repo: Path) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_shallow_clone_says_how_to_fetch_more(repo: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.8")
@@ -227,6 +232,7 @@ def test_records_root_missing_at_base_counts_everything_as_added(
     assert data["coverage"]["before"] == 0.0
 
 
+@pytest.mark.slow
 def test_base_read_from_git_objects_leaves_working_tree_untouched(repo: Path) -> None:
     edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.7")
     before = git(repo, "status", "--porcelain")
@@ -235,6 +241,7 @@ def test_base_read_from_git_objects_leaves_working_tree_untouched(repo: Path) ->
     assert "objective: 99.7" in (repo / "records/agreements/sla-web.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_history_follows_renames_and_shows_field_changes(repo: Path) -> None:
     edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.95")
     git(repo, "commit", "-qam", "Raise availability objective")
@@ -276,6 +283,7 @@ def test_history_of_unknown_id_suggests_the_closest(repo: Path) -> None:
     assert "did you mean 'SLA-WEB'?" in result.output
 
 
+@pytest.mark.slow
 def test_markdown_comment_says_why_it_fails_and_follows_allow_coverage_drop(repo: Path) -> None:
     # Retiring the only supplier record loses 8.3.4.1 (introduced findings do not fail here).
     edit(repo / "records/suppliers/sup-dc.yaml", "status: approved", "status: retired")
@@ -294,6 +302,7 @@ def test_markdown_comment_says_why_it_fails_and_follows_allow_coverage_drop(repo
     assert "**Fails:**" not in out
 
 
+@pytest.mark.slow
 def test_markdown_comment_counts_in_words_and_says_when_nothing_changed(repo: Path) -> None:
     code, out = run_diff("--base", "HEAD", "-f", "markdown")
     assert code == 0
@@ -319,6 +328,7 @@ def test_markdown_comment_shows_angle_brackets_in_values_as_text(repo: Path) -> 
     assert out.count("<b>") == 1
 
 
+@pytest.mark.slow
 def test_diff_is_the_same_when_parsing_is_shared_with_a_second_process(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -342,6 +352,7 @@ def _break_sla(repo: Path) -> None:
     edit(path, "objective: 99.9", "objective: 99.5")
 
 
+@pytest.mark.slow
 def test_record_invalid_at_base_is_changed_with_its_fields(repo: Path) -> None:
     _break_sla(repo)
     git(repo, "commit", "-qam", "Broken SLA")

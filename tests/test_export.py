@@ -43,6 +43,7 @@ def workbook(tmp_path: Path) -> object:
     return openpyxl.load_workbook(target)
 
 
+@pytest.mark.slow
 def test_one_sheet_per_view_with_a_frozen_filterable_header(workbook: object) -> None:
     wb = workbook
     assert wb.sheetnames == ["gap", "findings", "inventory", "deadlines"]  # type: ignore[attr-defined]

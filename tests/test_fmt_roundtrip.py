@@ -14,12 +14,15 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from itsm_cli.authoring.fmt import ENVELOPE, format_bytes, same_data
 from itsm_cli.records.load import validate_document
 from itsm_cli.records.yamlread import read_yaml_bytes
+
+pytestmark = pytest.mark.slow
 
 # --- records -------------------------------------------------------------------------------
 

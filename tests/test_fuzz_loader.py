@@ -16,6 +16,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,8 @@ from itsm_cli.records.index import build_index
 from itsm_cli.records.load import LoadResult, load_bytes
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers.paths import ROOT, fixture
+
+pytestmark = pytest.mark.slow
 
 VALID = fixture("valid")
 LOADER_RULES = {"E001", "E002", "E003", "E004", "E005", "E006"}

@@ -256,6 +256,7 @@ def test_gap_is_a_report_and_exits_0_whatever_the_score() -> None:
     assert gap()[0] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("threshold", "exit_code"), [("13.2", 0), ("10", 0), ("13.3", 1), ("75", 1)]
 )
@@ -306,6 +307,7 @@ def test_quiet_text_leaves_out_the_legend() -> None:
     assert "partial: an unwaived" not in out
 
 
+@pytest.mark.slow
 def test_colour_only_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     _, coloured, _ = gap()

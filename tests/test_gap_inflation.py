@@ -181,6 +181,7 @@ def test_change_policy_only_by_its_own_clause(
     assert row == checklist + ("EV-CHANGE-POLICY |" if satisfied else "**missing** |")
 
 
+@pytest.mark.slow
 def test_the_checklist_names_evidence_whose_location_is_missing() -> None:
     code, out = run("report", "gap", "-f", "md")
     assert code == 0

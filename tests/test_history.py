@@ -78,6 +78,7 @@ def _delete_the_supplier(repo: Path) -> None:
     git(repo, "commit", "-qam", "Later change elsewhere")
 
 
+@pytest.mark.slow
 def test_history_of_a_deleted_record_ends_with_its_deletion(repo: Path) -> None:
     _delete_the_supplier(repo)
     data = history_json("SUP-DC")
@@ -126,6 +127,7 @@ def test_record_deleted_in_the_working_tree_only(repo: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_an_id_no_commit_ever_held_is_still_unknown(repo: Path) -> None:
     _delete_the_supplier(repo)
     code, out = history("SUP-DCC")
@@ -136,6 +138,7 @@ def test_an_id_no_commit_ever_held_is_still_unknown(repo: Path) -> None:
 # --- what commit metadata may hold ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_subject_with_record_separator_and_author_with_unit_separator(repo: Path) -> None:
     """U+001E and U+001F were the old log format's own separators."""
     edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.8")
@@ -173,6 +176,7 @@ def _yaml(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
+@pytest.mark.slow
 def test_merges_and_subjects_that_look_like_log_output(repo: Path) -> None:
     """A merged branch (no combined diff is read) and a subject shaped like a raw diff line."""
     git(repo, "checkout", "-q", "-b", "feature")

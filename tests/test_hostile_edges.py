@@ -101,6 +101,7 @@ def test_init_with_the_last_date_there_is_is_a_usage_error(tmp_path: Path) -> No
     assert "--today 9999-12-31" in out and "give an earlier date" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029", "\x1b"])
 def test_new_title_with_a_line_separator_reads_back_as_given(repo: Path, char: str) -> None:
     title = f"before{char}after"
@@ -159,6 +160,7 @@ def test_fmt_counts_a_linked_file_once(repo: Path) -> None:
     assert (repo / "records" / "also-a.yaml").is_symlink()
 
 
+@pytest.mark.slow
 def test_a_writer_killed_midway_leaves_nothing_after_the_next_write(repo: Path) -> None:
     path = repo / "records" / "svc-a.yaml"
     path.write_text(SERVICE.format(date="2026-02-28").replace("  title: A\n", ""))

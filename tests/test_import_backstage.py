@@ -86,6 +86,7 @@ def test_importing_twice_changes_no_byte(repo: Path) -> None:
     assert {p: p.read_bytes() for p in (repo / "records").rglob("*.yaml")} == before
 
 
+@pytest.mark.slow
 def test_a_reimport_updates_only_what_the_catalogue_owns(repo: Path) -> None:
     run("catalog")
     path = repo / "records" / "services" / "svc-pay-api.yaml"

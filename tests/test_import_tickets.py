@@ -242,6 +242,7 @@ def test_changes_approval_review_and_failure(repo: Path) -> None:
     assert report["spec"]["process"] == "change"
 
 
+@pytest.mark.slow
 def test_a_running_row_count_on_a_terminal(repo: Path) -> None:
     from tests.helpers.terminal import on_a_terminal
 

@@ -59,6 +59,7 @@ def scaffolded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "sms"
 
 
+@pytest.mark.slow
 def test_creates_the_layout_and_lists_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, _ = init("sms")
@@ -74,6 +75,7 @@ def test_creates_the_layout_and_lists_it(tmp_path: Path, monkeypatch: pytest.Mon
     assert lines[-1] == "Next: cd sms && itsm validate, then itsm check."
 
 
+@pytest.mark.slow
 def test_one_example_per_kind_with_a_modeline_that_resolves(scaffolded: Path) -> None:
     kinds = []
     for name in RECORDS:
@@ -87,6 +89,7 @@ def test_one_example_per_kind_with_a_modeline_that_resolves(scaffolded: Path) ->
     assert not list((scaffolded / "records" / "waivers").glob("*.y*ml"))
 
 
+@pytest.mark.slow
 def test_the_new_repository_validates_and_is_formatted(
     scaffolded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -97,6 +100,7 @@ def test_the_new_repository_validates_and_is_formatted(
     assert code == 0, out
 
 
+@pytest.mark.slow
 def test_check_lists_the_mandatory_documents_still_to_write_and_waives_nothing(
     scaffolded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -111,6 +115,7 @@ def test_check_lists_the_mandatory_documents_still_to_write_and_waives_nothing(
     assert "DOC001" in (scaffolded / "README.md").read_text()
 
 
+@pytest.mark.slow
 def test_example_dates_follow_today(scaffolded: Path) -> None:
     sla = yaml.safe_load((scaffolded / RECORDS[1]).read_text())
     assert str(sla["spec"]["validFrom"]) == "2026-10-01"  # the month its Measurement reports
@@ -120,6 +125,7 @@ def test_example_dates_follow_today(scaffolded: Path) -> None:
     assert measurement["metadata"]["id"] == "MEAS-WEBSHOP-2026-10"
 
 
+@pytest.mark.slow
 def test_configuration_shows_every_default_commented(scaffolded: Path) -> None:
     text = (scaffolded / "itsm.toml").read_text()
     assert tomllib.loads(text) == {}
@@ -130,6 +136,7 @@ def test_configuration_shows_every_default_commented(scaffolded: Path) -> None:
     assert "# Records root, relative to the repository root.\n# records = \"records\"" in text
 
 
+@pytest.mark.slow
 def test_pre_commit_and_ci_use_the_projects_hooks_and_commands(scaffolded: Path) -> None:
     hooks = yaml.safe_load((scaffolded / ".pre-commit-config.yaml").read_text())
     repo = hooks["repos"][0]
@@ -142,6 +149,7 @@ def test_pre_commit_and_ci_use_the_projects_hooks_and_commands(scaffolded: Path)
     assert any(r.startswith("itsm diff --base") for r in runs)
 
 
+@pytest.mark.slow
 def test_ci_and_pre_commit_install_the_package_by_name_not_an_unreleased_pin(
     scaffolded: Path,
 ) -> None:
@@ -165,6 +173,7 @@ HOOK_KEYS = ("name", "entry", "language", "files", "types", "pass_filenames", "a
              "require_serial")
 
 
+@pytest.mark.slow
 def test_pre_commit_hooks_are_those_the_repository_declares(scaffolded: Path) -> None:
     """Same ids, commands and files as `.pre-commit-hooks.yaml`, so moving from the written
     local hooks to `repo: <itsm-cli>` with a `rev:` changes nothing but where they come from."""
@@ -188,6 +197,7 @@ def test_refuses_a_folder_that_is_not_empty(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.slow
 def test_force_adds_what_is_missing_and_overwrites_nothing(
     scaffolded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -207,6 +217,7 @@ def test_force_adds_what_is_missing_and_overwrites_nothing(
     assert out.splitlines()[-1] == "Next: itsm validate, then itsm check."
 
 
+@pytest.mark.slow
 def test_an_existing_git_folder_counts_as_empty(tmp_path: Path) -> None:
     (tmp_path / "sms" / ".git").mkdir(parents=True)
     code, _, err = init(str(tmp_path / "sms"))
@@ -220,6 +231,7 @@ def test_refuses_a_file(tmp_path: Path) -> None:
     assert "is a file, not a folder" in err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_git_initialises_a_repository_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

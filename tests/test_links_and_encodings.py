@@ -121,6 +121,7 @@ EXPECTED_LINK_FINDINGS = [
 ]
 
 
+@pytest.mark.slow
 def test_an_unchanged_tree_with_links_passes_the_diff(linked: Path) -> None:
     code, out = invoke("diff", "--base", "HEAD")
     assert "no record changed" in out
@@ -128,6 +129,7 @@ def test_an_unchanged_tree_with_links_passes_the_diff(linked: Path) -> None:
     assert code == 0
 
 
+@pytest.mark.slow
 def test_links_at_a_commit_give_the_findings_of_the_working_tree(linked: Path) -> None:
     _, working = invoke("validate")
     assert lines_with(working, "E001") == EXPECTED_LINK_FINDINGS
@@ -148,6 +150,7 @@ def test_links_at_a_commit_give_the_findings_of_the_working_tree(linked: Path) -
     assert (added["id"], added["file"]) == ("SVC-SHARED", "records/services/linked.yaml")
 
 
+@pytest.mark.slow
 def test_a_link_inside_the_repository_is_read_at_the_commit(linked: Path) -> None:
     # The record the link leads to changes: the diff shows it under the link's name, read
     # from both commits (a base reading "link leads outside" would make it "added").
@@ -165,6 +168,7 @@ def test_a_link_inside_the_repository_is_read_at_the_commit(linked: Path) -> Non
     ]
 
 
+@pytest.mark.slow
 def test_a_folder_link_to_a_folder_elsewhere_in_the_repository_is_walked_on_both_sides(
     repo: Path,
 ) -> None:
@@ -186,6 +190,7 @@ def test_a_folder_link_to_a_folder_elsewhere_in_the_repository_is_walked_on_both
     assert (code, "no record changed" in out, "Findings introduced: 0" in out) == (0, True, True)
 
 
+@pytest.mark.slow
 def test_an_absolute_link_into_the_repository_is_read_on_both_sides(repo: Path) -> None:
     service(repo, "shared/svc-abs.yaml", "SVC-ABS")
     service(repo, "shared/svc-up.yaml", "SVC-UP")
@@ -203,6 +208,7 @@ def test_an_absolute_link_into_the_repository_is_read_on_both_sides(repo: Path) 
     assert (code, "Findings introduced: 0" in out) == (0, True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("records", "link", "target"),
     [("records", "records", "store/records"), ("data/records", "data", "store")],
@@ -342,6 +348,7 @@ def test_new_refuses_a_folder_linked_out_of_the_repository(repo: Path, tmp_path:
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_init_force_refuses_a_records_folder_linked_out_and_writes_nothing(
     tmp_path: Path,
 ) -> None:
@@ -357,6 +364,7 @@ def test_init_force_refuses_a_records_folder_linked_out_and_writes_nothing(
     assert sorted(p.name for p in target.iterdir()) == ["records"]
 
 
+@pytest.mark.slow
 def test_init_force_still_skips_an_existing_link_inside(tmp_path: Path) -> None:
     target = tmp_path / "sms"
     target.mkdir()
@@ -402,6 +410,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(
         assert "caf\\xe9.yaml" in out
 
 
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_does_not_break_the_diff(undecodable: Path) -> None:
     commit(undecodable)
     code, out = invoke("diff", "--base", "HEAD")
@@ -425,6 +434,7 @@ def _run_process(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProce
     )
 
 
+@pytest.mark.slow
 def test_standard_output_in_cp1252_gets_escapes_not_an_internal_error(repo: Path) -> None:
     """Windows, redirected: `✔`/`✖` and `→` have no cp1252 byte."""
     (repo / "records/services/svc-web.yaml").write_text(
@@ -438,6 +448,7 @@ def test_standard_output_in_cp1252_gets_escapes_not_an_internal_error(repo: Path
     assert b"internal error" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_in_cp1252_output(undecodable: Path) -> None:
     proc = _run_process(undecodable, "validate", "--no-color", "-f", "sarif",
                         PYTHONIOENCODING="cp1252")

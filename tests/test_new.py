@@ -194,6 +194,7 @@ def test_force_replaces_a_record_keeping_its_id(repo: Path) -> None:
     assert "  title: Web shop v2" in (repo / "records/services/svc-web.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_prompts_for_the_placeholders_on_a_terminal(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,6 +44,7 @@ def test_no_shipped_file_names_the_design_document() -> None:
     assert offenders == []
 
 
+@pytest.mark.slow
 def test_rule_catalogue_and_explanations_do_not_name_it() -> None:
     rules = json.loads(_run("rules", "-f", "json"))
     assert "DESIGN" not in json.dumps(rules)

@@ -420,6 +420,7 @@ def _vendored_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+@pytest.mark.slow
 def test_github_actions_example_is_a_valid_workflow() -> None:
     workflow = yaml.safe_load((ROOT / "docs/ci/github-actions.yml").read_text())
     workflow["on"] = workflow.pop(True)  # PyYAML reads the key `on` as YAML 1.1's true

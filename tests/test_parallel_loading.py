@@ -43,6 +43,7 @@ def test_two_processes_give_exactly_what_one_gives(sequential: Any, forking: Non
     assert outcome() == sequential
 
 
+@pytest.mark.slow
 def test_a_child_that_fails_costs_only_time(
     sequential: Any, forking: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

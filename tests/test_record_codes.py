@@ -41,6 +41,7 @@ def emitted() -> list[Finding]:
     return _record_code_findings()
 
 
+@pytest.mark.slow
 def test_the_fixtures_emit_every_record_code(emitted: list[Finding]) -> None:
     assert {f.rule for f in emitted} == set(RECORD_CODES)
 
@@ -76,6 +77,7 @@ def test_explain_shows_the_declaration() -> None:
         assert entry["hint"] == declared.hint
 
 
+@pytest.mark.slow
 def test_no_finding_of_a_record_code_is_built_outside_its_declaration() -> None:
     """A `Finding(rule="E00…")` anywhere but records/codes.py could give its own severity."""
     offenders = []

@@ -125,6 +125,7 @@ def test_explain_works_for_every_registered_rule(code: str) -> None:
     assert "Failing example" in out and "Passing example" in out
 
 
+@pytest.mark.slow
 def test_explain_highlights_the_yaml_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     _, out, _ = run("explain", "E004")

@@ -112,6 +112,7 @@ def at_or_above(reported: list[str], field: str) -> bool:
 # --- the committed schemas ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_committed_schemas_are_up_to_date(tmp_path: Path) -> None:
     code, _ = invoke("schema", "export", str(tmp_path))
     assert code == 0
@@ -282,6 +283,7 @@ def check_jsonschema(schema_file: Path, files: list[Path]) -> tuple[int, dict[st
     return result.returncode, report
 
 
+@pytest.mark.slow
 def test_check_jsonschema_accepts_the_example_slas() -> None:
     files = sorted(RECORDS.glob("agreements/sla-*.yaml"))
     assert files
@@ -289,6 +291,7 @@ def test_check_jsonschema_accepts_the_example_slas() -> None:
     assert (code, report["status"]) == (0, "ok"), report
 
 
+@pytest.mark.slow
 def test_check_jsonschema_refuses_every_broken_sla_fixture() -> None:
     files = sorted((FIXTURES / "invalid").glob("sla-*.yaml"))
     assert len(files) >= 10
@@ -303,6 +306,7 @@ def test_check_jsonschema_refuses_every_broken_sla_fixture() -> None:
 # --- the command -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_export_writes_every_kind_then_reports_up_to_date(tmp_path: Path) -> None:
     target = tmp_path / "out"
     code, out = invoke("schema", "export", str(target))
@@ -317,6 +321,7 @@ def test_export_writes_every_kind_then_reports_up_to_date(tmp_path: Path) -> Non
     assert {p.name: p.stat().st_mtime_ns for p in target.iterdir()} == before
 
 
+@pytest.mark.slow
 def test_export_rewrites_only_what_changed(tmp_path: Path) -> None:
     invoke("schema", "export", str(tmp_path))
     (tmp_path / "sla.schema.json").write_text("{}\n")
@@ -325,6 +330,7 @@ def test_export_rewrites_only_what_changed(tmp_path: Path) -> None:
     assert (tmp_path / "sla.schema.json").read_bytes() == (SCHEMAS / "sla.schema.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_check_lists_stale_files_and_writes_nothing(tmp_path: Path) -> None:
     invoke("schema", "export", str(tmp_path))
     (tmp_path / "waiver.schema.json").write_text("{}\n")
@@ -338,24 +344,28 @@ def test_check_lists_stale_files_and_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "ola.schema.json").exists()
 
 
+@pytest.mark.slow
 def test_check_passes_on_the_committed_schemas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT / "records" / "agreements")
     code, out = invoke("schema", "export", "--check")
     assert (code, out) == (0, f"../../schemas: {len(KINDS)} schema files up to date\n")
 
 
+@pytest.mark.slow
 def test_check_on_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
     code, out = invoke("schema", "export", "--check", str(tmp_path / "none"))
     assert code == 1 and out.count("would create") == len(KINDS)
     assert not (tmp_path / "none").exists()
 
 
+@pytest.mark.slow
 def test_quiet_prints_nothing(tmp_path: Path) -> None:
     assert invoke("schema", "export", "--quiet", str(tmp_path)) == (0, "")
     assert invoke("schema", "export", "-q", "--check", str(tmp_path)) == (0, "")
     assert len(list(tmp_path.iterdir())) == len(KINDS)
 
 
+@pytest.mark.slow
 def test_default_folder_is_schemas_at_the_repository_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -401,6 +401,7 @@ def test_no_arguments_shows_help() -> None:
     assert "validate" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_python_m_itsm_cli_version() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "itsm_cli", "--version"], capture_output=True, text=True,
@@ -411,6 +412,7 @@ def test_python_m_itsm_cli_version() -> None:
     )
 
 
+@pytest.mark.slow
 def test_python_m_itsm_cli_validate_exit_statuses(tmp_path: Path) -> None:
     def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -28,6 +28,8 @@ import pytest
 from itsm_cli.reports.registry import REPORTS
 from tests.helpers.paths import ROOT
 
+pytestmark = pytest.mark.slow
+
 if TYPE_CHECKING:
     from tests.reports.conftest import Reports
 

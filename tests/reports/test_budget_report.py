@@ -26,6 +26,7 @@ def facts(reports: Reports, html: str, record: str) -> dict[str, str]:
     return {row[0]: row[1] for row in reports.tables(html)[f"facts-{record}"].rows}
 
 
+@pytest.mark.slow
 def test_markdown_matches_golden_file(here: Reports) -> None:
     here.golden("budget.md", here.ok("budget"))
 
@@ -107,6 +108,7 @@ def test_empty_repository(here: Reports, tmp_path: Path, monkeypatch: pytest.Mon
     assert here.ok("budget", fmt="html").startswith("<!DOCTYPE html>")
 
 
+@pytest.mark.slow
 def test_period_shows_the_budgets_that_overlap_it(here: Reports) -> None:
     md = here.ok("budget", "--period", "2026-11")
     assert "Budgets whose period overlaps 2026-11." in md

@@ -19,6 +19,7 @@ EMPTY_MARKDOWN = {
 """A line of each report's Markdown on an empty repository."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["md", "html"])
 @pytest.mark.parametrize("name", list(EMPTY_MARKDOWN))
 def test_empty_repository(

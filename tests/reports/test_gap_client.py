@@ -59,6 +59,7 @@ def _set_report_table(repo: Path, table: str) -> None:
     config.write_text(text.split("[report]")[0] + table, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_cover_names_client_assessor_date_and_embeds_the_logo(reports: Reports) -> None:
     html = reports.ok("gap", fmt="html")
     cover = reports.tables(html)["cover"]
@@ -75,6 +76,7 @@ def test_cover_names_client_assessor_date_and_embeds_the_logo(reports: Reports) 
     reports.assert_self_contained(html)
 
 
+@pytest.mark.slow
 def test_cover_markdown(reports: Reports) -> None:
     md = reports.ok("gap")
     assert f"| Client | {CLIENT} |" in md
@@ -82,6 +84,7 @@ def test_cover_markdown(reports: Reports) -> None:
     assert "| Date | 2026-11-23 |" in md
 
 
+@pytest.mark.slow
 def test_scope_comes_from_the_scope_evidence_of_4_3(reports: Reports, tmp_path: Path) -> None:
     repo = _copy_fixture(reports, tmp_path)
     (repo / "records" / "evidence" / "ev-scope.yaml").write_text(SCOPE_EVIDENCE, encoding="utf-8")
@@ -94,6 +97,7 @@ def test_scope_comes_from_the_scope_evidence_of_4_3(reports: Reports, tmp_path: 
     )
 
 
+@pytest.mark.slow
 def test_scope_in_the_configuration_wins_over_the_evidence(
     reports: Reports, tmp_path: Path
 ) -> None:
@@ -108,6 +112,7 @@ def test_scope_in_the_configuration_wins_over_the_evidence(
     assert "<img" not in html
 
 
+@pytest.mark.slow
 def test_executive_summary_in_words(reports: Reports) -> None:
     md = reports.ok("gap")
     summary = md.split("## Executive summary", 1)[1].split("**Score:", 1)[0]
@@ -129,6 +134,7 @@ def test_executive_summary_in_words(reports: Reports) -> None:
     assert "Service management policy" not in summary
 
 
+@pytest.mark.slow
 def test_method_and_limits_say_what_only_an_auditor_can_judge(reports: Reports) -> None:
     html = reports.ok("gap", fmt="html")
     method = html.split('<section id="method"', 1)[1].split("</section>", 1)[0]
@@ -137,6 +143,7 @@ def test_method_and_limits_say_what_only_an_auditor_can_judge(reports: Reports) 
     assert "not a certificate" in method
 
 
+@pytest.mark.slow
 def test_recommendations_one_row_per_partial_or_missing_leaf(reports: Reports) -> None:
     import json
 
@@ -168,6 +175,7 @@ def _row(reports: Reports, clause: str) -> dict[str, str]:
     raise AssertionError(f"no recommendation for {clause}")
 
 
+@pytest.mark.slow
 def test_a_missing_mandatory_document_is_high_and_says_what_to_write(reports: Reports) -> None:
     row = _row(reports, "8.5.1.1")
     assert row["Priority"] == "high"
@@ -178,6 +186,7 @@ def test_a_missing_mandatory_document_is_high_and_says_what_to_write(reports: Re
     assert row["Due"] == "–"
 
 
+@pytest.mark.slow
 def test_overdue_review_is_medium_with_owner_and_due_date(reports: Reports) -> None:
     row = _row(reports, "5.2.1")
     assert row["Priority"] == "medium"
@@ -186,6 +195,7 @@ def test_overdue_review_is_medium_with_owner_and_due_date(reports: Reports) -> N
     assert "last reviewed 2025-06-01 + P12M = 2026-06-01" in row["Due"]
 
 
+@pytest.mark.slow
 def test_an_error_makes_a_partial_clause_high_with_the_rule_hints(reports: Reports) -> None:
     row = _row(reports, "8.3.3")
     assert row["Clause"].endswith("(partial)")
@@ -194,6 +204,7 @@ def test_an_error_makes_a_partial_clause_high_with_the_rule_hints(reports: Repor
     assert "SLM001" in row["What to do"].rsplit("rules", 1)[1]
 
 
+@pytest.mark.slow
 def test_warnings_only_is_medium_with_the_next_test_due(reports: Reports) -> None:
     row = _row(reports, "8.7.1")
     assert row["Priority"] == "medium"
@@ -201,6 +212,7 @@ def test_warnings_only_is_medium_with_the_next_test_due(reports: Reports) -> Non
     assert row["Due"].startswith("2026-09-01 (overdue)")
 
 
+@pytest.mark.slow
 def test_a_missing_clause_without_records_asks_for_evidence(reports: Reports) -> None:
     row = _row(reports, "7.6")
     assert row["Priority"] == "high"
@@ -219,6 +231,7 @@ def _pdf(repo: Path, tmp_path: Path) -> bytes:
     return out.read_bytes()
 
 
+@pytest.mark.slow
 def test_pdf_page_one_is_the_cover(reports: Reports, tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(io.BytesIO(_pdf(reports.fixture, tmp_path)))
@@ -236,6 +249,7 @@ def test_pdf_page_one_is_the_cover(reports: Reports, tmp_path: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
 
 
+@pytest.mark.slow
 def test_pdf_on_letter_paper(reports: Reports, tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     repo = _copy_fixture(reports, tmp_path)
@@ -245,6 +259,7 @@ def test_pdf_on_letter_paper(reports: Reports, tmp_path: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
+@pytest.mark.slow
 def test_print_css_repeats_headers_and_keeps_headings_with_their_text(
     reports: Reports,
 ) -> None:

@@ -28,6 +28,7 @@ def test_markdown_matches_golden_file(reports: Reports) -> None:
     reports.golden("gap.md", reports.ok("gap"))
 
 
+@pytest.mark.slow
 def test_html_summary_agrees_with_itsm_gap(reports: Reports) -> None:
     html = reports.ok("gap", fmt="html")
     reports.assert_self_contained(html)
@@ -65,6 +66,7 @@ def test_html_top_gaps_lead_with_missing_mandatory_documents(reports: Reports) -
     )
 
 
+@pytest.mark.slow
 def test_top_gaps_order_errors_before_other_missing_clauses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reports: Reports
 ) -> None:
@@ -106,6 +108,7 @@ def test_top_gaps_order_errors_before_other_missing_clauses(
     ]
 
 
+@pytest.mark.slow
 def test_html_clause_table_has_every_clause_with_evidence_and_findings(
     reports: Reports,
 ) -> None:
@@ -123,6 +126,7 @@ def test_html_clause_table_has_every_clause_with_evidence_and_findings(
     assert '<span class="waived" title="waived">SUP002</span>' in html
 
 
+@pytest.mark.slow
 def test_html_mandatory_documents_checklist(reports: Reports) -> None:
     documents = reports.tables(reports.ok("gap", fmt="html"))["document-table"]
     assert documents.column("Clause") == [
@@ -136,6 +140,7 @@ def test_html_mandatory_documents_checklist(reports: Reports) -> None:
     assert documents.row("4.3")["Satisfied by"] == "missing"
 
 
+@pytest.mark.slow
 def test_html_waivers_in_force(reports: Reports) -> None:
     waivers = reports.tables(reports.ok("gap", fmt="html"))["waiver-table"]
     assert waivers.records() == [
@@ -160,6 +165,7 @@ def test_html_waivers_in_force(reports: Reports) -> None:
 WAIVERS = Path(__file__).parents[1] / "rules" / "waivers"
 
 
+@pytest.mark.slow
 def test_waivers_not_approved_are_listed_apart_from_those_in_force(
     reports: Reports, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -193,6 +199,7 @@ def test_waivers_not_approved_are_listed_apart_from_those_in_force(
     assert "WVR-EXPIRED" not in md.split("## Appendix")[0]
 
 
+@pytest.mark.slow
 def test_html_appendix_lists_every_finding_of_itsm_check(reports: Reports) -> None:
     appendix = reports.tables(reports.ok("gap", fmt="html"))["finding-table"]
     check = run_json("check")["findings"]
@@ -204,6 +211,7 @@ def test_html_appendix_lists_every_finding_of_itsm_check(reports: Reports) -> No
     assert appendix.row("records/services/svc-desk.yaml:12")["Severity"] == "error"
 
 
+@pytest.mark.slow
 def test_edition_2011_renders_the_2011_outline(reports: Reports) -> None:
     md = reports.ok("gap", "--edition", "2011")
     assert md.startswith("# Gap analysis against ISO/IEC 20000-1:2011\n")
@@ -218,6 +226,7 @@ def test_edition_2011_renders_the_2011_outline(reports: Reports) -> None:
     assert "8.5.1.1" in tables["document-table"].column("Clause")
 
 
+@pytest.mark.slow
 def test_a_clause_with_many_evidence_records_lists_twenty_and_counts_the_rest(
     reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -247,6 +256,7 @@ def test_a_clause_with_many_evidence_records_lists_twenty_and_counts_the_rest(
     assert len(clauses["9.2"]["evidence"]) == 25  # the JSON keeps them all
 
 
+@pytest.mark.slow
 def test_a_mandatory_document_with_many_records_lists_twenty_and_counts_the_rest(
     reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -262,6 +272,7 @@ def test_a_mandatory_document_with_many_records_lists_twenty_and_counts_the_rest
     assert row["Satisfied by"].endswith(" and 3 more")
 
 
+@pytest.mark.slow
 def test_html_bars_take_the_colour_of_their_groups_status(reports: Reports) -> None:
     """Clause 5 scores 25 with partial children: an amber bar, as its status cell says; a
     bar coloured by score alone would be red."""
@@ -277,6 +288,7 @@ def test_html_bars_take_the_colour_of_their_groups_status(reports: Reports) -> N
     assert statuses[0] == "missing" and bars[0] == COLORS["bad"]
 
 
+@pytest.mark.slow
 def test_html_clause_table_says_why(reports: Reports) -> None:
     table = reports.tables(reports.ok("gap", fmt="html"))["clause-table"]
     gap = {c["id"]: c for c in run_json("gap")["clauses"]}

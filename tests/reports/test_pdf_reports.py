@@ -10,6 +10,8 @@ import pytest
 
 from tests.helpers import cli
 
+pytestmark = pytest.mark.slow
+
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
 

@@ -12,6 +12,7 @@ from tests.helpers import cli
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_markdown_is_md(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     outputs = []

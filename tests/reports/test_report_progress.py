@@ -15,6 +15,8 @@ from itsm_cli.reports.registry import REPORTS as REGISTERED
 from tests.helpers.paths import TESTS
 from tests.helpers.terminal import on_a_terminal
 
+pytestmark = pytest.mark.slow
+
 FIXTURE = TESTS / "reports" / "fixture"
 TODAY = "2026-11-23"
 REPORTS = tuple(REGISTERED)  # in registration order, as `report all` writes them

@@ -27,6 +27,7 @@ def headings(markdown: str) -> list[str]:
     return [line for line in markdown.splitlines() if re.match(r"^#{1,2} (Customer|SLA) ", line)]
 
 
+@pytest.mark.slow
 def test_one_section_per_customer(here: Reports) -> None:
     assert headings(here.ok("service")) == [
         "# Customer CUS-ACME: ACME Retail",

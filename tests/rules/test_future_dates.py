@@ -172,6 +172,7 @@ def test_gap_counts_no_record_approved_after_today(monkeypatch: pytest.MonkeyPat
     )
 
 
+@pytest.mark.slow
 def test_reports_show_future_entries_marked_and_never_as_the_latest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
