@@ -1,8 +1,8 @@
 """Bad input (DESIGN §6): every case is a finding with a location, never a traceback, never
 a hang.
 
-Each file in `tests/bad_input/` is one case; its first lines say what is wrong with it and
-what to expect. A test copies the valid fixture repository `tests/valid/` into a temporary
+Each file in `tests/fixtures/bad_input/` is one case; its first lines say what is wrong with it and
+what to expect. A test copies the valid fixture repository `tests/fixtures/valid/` into a temporary
 folder, adds one case as `records/under-test/<name>` (so it can refer to, and collide with,
 the valid records), runs the loader or `itsm validate`, and asserts the exact findings.
 Cases too big to commit (deep nesting, a 50 MB file) and symbolic links are built in the
@@ -41,7 +41,7 @@ UNDER_TEST = "records/under-test"
 Expected = tuple[str, int, int, str]
 """(rule, line, column, a fragment of the message)."""
 
-# What each case in tests/bad_input/ yields, in file order. The file is the case itself
+# What each case in tests/fixtures/bad_input/ yields, in file order. The file is the case itself
 # (records/under-test/<name>) unless the case names another.
 BAD_INPUT: dict[str, list[Expected]] = {
     "syntax-error.yaml": [("E001", 11, 14, "YAML syntax error: did not find expected ','")],
@@ -129,7 +129,8 @@ def test_every_fixture_file_is_a_case() -> None:
 
 
 def make_repo(tmp_path: Path, files: dict[str, bytes]) -> Path:
-    """A copy of tests/valid with `files` (name → bytes) added under records/under-test/."""
+    """A copy of tests/fixtures/valid with `files` (name → bytes) added under
+    records/under-test/."""
     repo = tmp_path / "repo"
     shutil.copytree(VALID, repo)
     folder = repo / UNDER_TEST

@@ -809,8 +809,7 @@ def test_supplier_messages_say_what_to_do(monkeypatch: pytest.MonkeyPatch) -> No
     """SUP001 on a contract that has not started yet does not advise renewing it; SUP003
     says the review is overdue rather than 'before today'."""
     monkeypatch.chdir(RULES / "suppliers")
-    result = cli.run("check", "--today", TODAY, "--select", "SUP001,SUP003", "-f", "json"
-    )
+    result = cli.run("check", "--today", TODAY, "--select", "SUP001,SUP003", "-f", "json")
     found = {(f["rule"], f["record"]): f for f in json.loads(result.stdout)["findings"]}
     assert found["SUP001", "SUP-NEWCARRIER"]["hint"].startswith(
         "Record the contract that is in force until then"

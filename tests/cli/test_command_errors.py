@@ -2,7 +2,7 @@
 rule that crashes (a reported finding; its traceback with `--debug`) and a records root that
 is not there (the same one-line error with a hint from every command that needs one, exit 2).
 
-Runs on the valid fixture repository `tests/valid/` and on empty temporary folders.
+Runs on the valid fixture repository `tests/fixtures/valid/` and on empty temporary folders.
 """
 
 from __future__ import annotations

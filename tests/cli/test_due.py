@@ -1,4 +1,4 @@
-"""`itsm due`: every deadline ahead, soonest first (fixture: tests/due, README there)."""
+"""`itsm due`: every deadline ahead, soonest first (fixture: tests/fixtures/due, README there)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`itsm export csv|xlsx` (fixture: tests/export, README there): the workbook is read back
+"""`itsm export csv|xlsx` (fixture: tests/fixtures/export, README there): the workbook is read back
 cell by cell with openpyxl, the CSV with the csv module."""
 
 from __future__ import annotations

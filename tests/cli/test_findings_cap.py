@@ -4,7 +4,7 @@ is 100 findings and then one summary finding with the rule of the findings it st
 findings shown are described ("did you mean" look-ups), so such a file validates in seconds
 (`benchmarks/many_findings.py` measures it; no timed test here).
 
-The files are generated in the test's temporary folder, beside a copy of `tests/valid/`."""
+The files are generated in the test's temporary folder, beside a copy of `tests/fixtures/valid/`."""
 
 from __future__ import annotations
 

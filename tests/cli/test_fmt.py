@@ -1,5 +1,5 @@
 """`itsm fmt`: the canonical layout, what it keeps, and how it refuses (fixture:
-tests/authoring_fixtures/fmt, copied to a temporary folder before anything is written)."""
+tests/fixtures/authoring/fmt, copied to a temporary folder before anything is written)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`itsm gap`: clause coverage on the fixture repository `tests/gap/` (its README lists the
+"""`itsm gap`: clause coverage on the fixture repository `tests/fixtures/gap/` (its README lists the
 status of each clause and why), the 2011 edition, --fail-under, and the JSON contract.
 
 "Today" is 2026-06-15 throughout; the fixture's itsm.toml runs only E*, CAT001, SLM003 and

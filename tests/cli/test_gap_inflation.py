@@ -1,4 +1,4 @@
-"""Coverage that cannot be inflated, on the fixture `tests/gap/inflation/` (its README says
+"""Coverage that cannot be inflated, on the fixture `tests/fixtures/gap/inflation/` (its README says
 what fires where and why each clause has its status): binder Evidence (DOC005), a missing
 Evidence location (DOC003, DOC001), mandatory documents only by their own clause, clauses a
 kind evidences, the parent and 2011 roll-ups, DOC002 only on documents, and the `reason`

@@ -1,5 +1,5 @@
-"""`itsm history ID` on real temporary Git repositories (the fixture `tests/gitops/`): deleted
-records, commit metadata holding separator and control characters, terminal escapes."""
+"""`itsm history ID` on real temporary Git repositories (the fixture `tests/fixtures/gitops/`):
+deleted records, commit metadata holding separator and control characters, terminal escapes."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ should keep. Each is now a one-line error (exit 2), a refusal, or a faithful wri
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -34,12 +33,7 @@ spec:
 
 
 def run(root: Path, *args: str) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(root)
-    try:
-        result = cli.run(*args)
-    finally:
-        os.chdir(old)
+    result = cli.run(*args, cwd=root)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.output
 

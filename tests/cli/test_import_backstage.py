@@ -1,4 +1,4 @@
-"""`itsm import backstage` (fixture: tests/interop/backstage, README there): draft Services
+"""`itsm import backstage` (fixture: tests/fixtures/interop/backstage, README there): draft Services
 from catalogue files, re-imports that keep a person's work, and `--drift`."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`itsm import openslo|sloth|pyrra` (fixtures: tests/interop/slo, README there)."""
+"""`itsm import openslo|sloth|pyrra` (fixtures: tests/fixtures/interop/slo, README there)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`itsm import tickets` (fixtures: tests/interop/tickets, README there with the figures
+"""`itsm import tickets` (fixtures: tests/fixtures/interop/tickets, README there with the figures
 worked out by hand)."""
 
 from __future__ import annotations

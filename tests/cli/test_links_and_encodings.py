@@ -3,8 +3,8 @@ in the working tree, folders and links that cannot be read reported, file names 
 UTF-8 and standard output in another encoding, and record text that tries to drive the
 terminal or the pull-request comment.
 
-The repositories are built by each test from `tests/gitops/` (links, submodules, unreadable
-folders and undecodable names cannot be committed portably); `tests/gitops/README.md` lists
+The repositories are built by each test from `tests/fixtures/gitops/` (links, submodules, unreadable
+folders and undecodable names cannot be committed portably); `tests/fixtures/gitops/README.md` lists
 the cases and what fires where.
 """
 

@@ -1,5 +1,5 @@
 """`itsm new KIND ID`: a record from its template, in its folder, with placeholders that make
-`itsm validate` fail until they are filled in (fixtures: tests/authoring_fixtures/new and
+`itsm validate` fail until they are filled in (fixtures: tests/fixtures/authoring/new and
 nested, copied to a temporary folder)."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 integration files that use them (.pre-commit-hooks.yaml, docs/ci/*.yml).
 
 The `github` format has its own module, test_github_format.py. Command-line tests run on the
-fixture repository `tests/output/` (see its README for the findings it holds); unit tests
+fixture repository `tests/fixtures/output/` (see its README for the findings it holds); unit tests
 build findings by hand where a case is easier to state that way.
 """
 
@@ -31,7 +31,7 @@ FIXTURE = fixture("output")
 TODAY = "2026-11-23"
 OPTIONS = RenderOptions()
 
-# What `itsm check` finds in tests/output (file, line, column, rule, waived).
+# What `itsm check` finds in tests/fixtures/output (file, line, column, rule, waived).
 FIXTURE_FINDINGS = [
     ("records/agreements/sla-web.yaml", 13, 14, "E004", False),
     ("records/services/svc-mail.yaml", 12, 3, "E002", False),

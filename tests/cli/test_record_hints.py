@@ -1,6 +1,6 @@
 """The hint of an E003, E004 (a reference to nothing) or E005 finding is the "How to fix" of
 `itsm explain` for its code, word for word: both come from one declaration. On the fixture
-tests/record_hints (see its README)."""
+tests/fixtures/record_hints (see its README)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,7 @@ def _repo(tmp_path: Path, table: str) -> Path:
 
 
 def _error(repo: Path) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(repo)
-    try:
-        result = cli.run("report", "gap", "--today", "2026-11-23")
-    finally:
-        os.chdir(old)
+    result = cli.run("report", "gap", "--today", "2026-11-23", cwd=repo)
     assert "Traceback" not in result.output
     return result.exit_code, result.stderr
 

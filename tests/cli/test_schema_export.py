@@ -5,7 +5,7 @@
 - every record in `records/` carries a modeline pointing at its kind's schema and validates
   against it, with `jsonschema` and with `check-jsonschema`;
 - the schemas accept and refuse what the loader accepts and refuses: the fixture folders
-  under `tests/schema_fixtures/` (see its README) hold one case per file.
+  under `tests/fixtures/schemas/` (see its README) hold one case per file.
 """
 
 from __future__ import annotations
@@ -247,7 +247,7 @@ DIVERGENT = {
     "sla-duplicate-target-ids.yaml": "loader",
     "sla-quoted-objective.yaml": "schema",
 }
-"""Which side refuses each known divergence (see tests/schema_fixtures/README.md)."""
+"""Which side refuses each known divergence (see tests/fixtures/schemas/README.md)."""
 
 
 def test_divergent_fixtures_are_the_known_ones() -> None:

@@ -1,8 +1,8 @@
 """`itsm validate` from the command line: every option, the exit statuses, the JSON contract
 of DESIGN §4, the entry points, and the internal-error path.
 
-Runs on the valid fixture repository `tests/valid/` (no findings) and on copies of it with
-one file from `tests/bad_input/` added (findings).
+Runs on the valid fixture repository `tests/fixtures/valid/` (no findings) and on copies of it with
+one file from `tests/fixtures/bad_input/` added (findings).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def clean_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def repo_with_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """tests/valid plus two bad files: an E004 (with a hint) and an E001."""
+    """tests/fixtures/valid plus two bad files: an E004 (with a hint) and an E001."""
     repo = tmp_path / "repo"
     shutil.copytree(VALID, repo)
     (repo / "records/bad").mkdir()

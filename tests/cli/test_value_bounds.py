@@ -45,8 +45,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_infinite_nan_and_century_long_values_are_schema_errors(repo: Path) -> None:
-    result = cli.run("check", "--today", "2026-11-23", "-f", "json", "--select", "E,DOC002,CAP"
-    )
+    result = cli.run("check", "--today", "2026-11-23", "-f", "json", "--select", "E,DOC002,CAP")
     assert result.exit_code == 1
     found = [(f["rule"], f["line"], f["message"]) for f in json.loads(result.stdout)["findings"]]
     assert found == [

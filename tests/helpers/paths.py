@@ -13,13 +13,7 @@ saying what it holds); the rule and report fixtures sit beside their tests inste
 RULES = TESTS / "rules"
 """The rule fixtures, one folder per process area (`tests/rules/<area>/`)."""
 
-# Until the commit that moves them, the shared fixture folders sit directly in tests/.
-_BEFORE_THE_MOVE = {"authoring": "authoring_fixtures", "schemas": "schema_fixtures"}
-
 
 def fixture(name: str) -> Path:
     """The shared fixture folder `tests/fixtures/NAME`."""
-    moved = FIXTURES / name
-    if moved.is_dir():
-        return moved
-    return TESTS / _BEFORE_THE_MOVE.get(name, name)
+    return FIXTURES / name

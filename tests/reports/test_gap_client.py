@@ -6,7 +6,6 @@ its limits, the recommendations table, and the pages of the PDF."""
 from __future__ import annotations
 
 import io
-import os
 import shutil
 from pathlib import Path
 
@@ -43,12 +42,7 @@ def _copy_fixture(reports: Reports, tmp_path: Path) -> Path:
 
 
 def _invoke(repo: Path, *args: str) -> tuple[int, str, str]:
-    old = Path.cwd()
-    os.chdir(repo)
-    try:
-        result = cli.run(*args, "--today", "2026-11-23", "--no-color")
-    finally:
-        os.chdir(old)
+    result = cli.run(*args, "--today", "2026-11-23", "--no-color", cwd=repo)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout, result.stderr
 
@@ -150,9 +144,7 @@ def test_recommendations_one_row_per_partial_or_missing_leaf(reports: Reports) -
     html = reports.ok("gap", fmt="html")
     table = reports.tables(html)["recommendations-table"]
     assert table.header == ["#", "Clause", "Priority", "What to do", "Owner", "Due"]
-    gap = json.loads(
-        cli.run("gap", "-f", "json", "--today", reports.today).stdout
-    )
+    gap = json.loads(cli.run("gap", "-f", "json", "--today", reports.today).stdout)
     clauses = [r["Clause"].split(" ")[0] for r in table.records()]
     expected = {
         c["id"]

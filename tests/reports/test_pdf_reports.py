@@ -30,15 +30,9 @@ FIRST_PAGE = {
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     pytest.importorskip("weasyprint")
     out = tmp_path_factory.mktemp("pdf")
-    old = Path.cwd()
-    import os
-
-    os.chdir(FIXTURE)
-    try:
-        result = cli.run("report", "all", "-f", "pdf", "--out-dir", str(out), "--today", TODAY
-        )
-    finally:
-        os.chdir(old)
+    result = cli.run(
+        "report", "all", "-f", "pdf", "--out-dir", str(out), "--today", TODAY, cwd=FIXTURE
+    )
     assert result.exit_code == 0, result.output
     return {p.stem: p.read_bytes() for p in out.iterdir()}
 

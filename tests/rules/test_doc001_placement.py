@@ -27,8 +27,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _check(fmt: str, *args: str) -> str:
-    result = cli.run("check", "--today", TODAY, "--select", "DOC001", "-f", fmt, *args
-    )
+    result = cli.run("check", "--today", TODAY, "--select", "DOC001", "-f", fmt, *args)
     assert result.exit_code == 1, result.output
     return result.stdout
 

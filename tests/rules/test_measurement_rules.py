@@ -74,8 +74,7 @@ def test_rep001_findings_of_one_sla_have_distinct_fingerprints(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(FIXTURE)
-    result = cli.run("check", "--today", "2026-11-23", "--select", "REP001", "-f", "gitlab"
-    )
+    result = cli.run("check", "--today", "2026-11-23", "--select", "REP001", "-f", "gitlab")
     gaps = [f["fingerprint"] for f in json.loads(result.stdout)
             if f["description"].startswith("SLA-GAPS:")]
     assert len(gaps) == 3

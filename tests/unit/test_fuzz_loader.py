@@ -3,7 +3,7 @@ with a location, and never raises.
 
 Three generators: raw bytes; YAML-ish text assembled from YAML's own tokens (keys, colons,
 indentation, dashes, brackets, quotes, anchors, aliases, tags, tabs, document markers, the
-line separators NEL, LS and PS); and valid records from `tests/valid/` with one field
+line separators NEL, LS and PS); and valid records from `tests/fixtures/valid/` with one field
 replaced by a random value, which exercises the schema's error messages rather than the
 parser. Two operators found bugs past the loader and are fuzzed through to every output
 format: file names that are not valid UTF-8, and control characters in values (they must

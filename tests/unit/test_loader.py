@@ -1,5 +1,5 @@
 """The loader: YAML 1.2 values, positions of every field, multi-document files, discovery,
-and the repository index (E003, E004) on the valid fixture repository `tests/valid/`."""
+and the repository index (E003, E004) on the valid fixture repository `tests/fixtures/valid/`."""
 
 from __future__ import annotations
 
