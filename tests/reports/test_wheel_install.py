@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, normalise
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
+from tests.reports.conftest import TODAY, normalise
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 TEMPLATES = CHECKOUT / "templates"
@@ -229,6 +228,6 @@ def test_the_installed_wheel_renders_every_report(
         if fmt == "html":
             assert result.stdout.lstrip().lower().startswith("<!doctype html"), name
             assert result.stdout.rstrip().endswith("</html>"), name
-        here = CliRunner().invoke(app, ["report", name, "-f", fmt, "--today", TODAY])
+        here = cli.run(*["report", name, "-f", fmt, "--today", TODAY])
         assert here.exit_code == 0, f"{name}: {here.output}"
         assert normalise(result.stdout) == normalise(here.stdout), f"itsm report {name} -f {fmt}"

@@ -13,7 +13,7 @@ import pytest
 from itsm_cli.records.trend import day_points, fit_line, predicted_crossing
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck, RunCheckText
+    from tests.rules.conftest import LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "capacity"
 EXAMPLES = Path(__file__).parents[2]

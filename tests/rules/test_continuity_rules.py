@@ -12,7 +12,7 @@ from itsm_cli.records.models import Target
 from itsm_cli.records.queries import allowed_downtime
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, LineOf, RecordsAt, RunCheck, RunCheckText
+    from tests.rules.conftest import ByRuleAndRecord, LineOf, RecordsAt, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "continuity"
 EXAMPLES = Path(__file__).parents[2]

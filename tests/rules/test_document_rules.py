@@ -22,7 +22,7 @@ from itsm_cli.rules.engine import check_repository
 from itsm_cli.rules.registry import RuleContext
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RecordsAt, RunCheck, RunCheckText
+    from tests.rules.conftest import LineOf, RecordsAt, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "documents"
 EXAMPLES = Path(__file__).parents[2]

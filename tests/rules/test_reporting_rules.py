@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck, RunCheckText
+    from tests.rules.conftest import LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "reporting"
 EXAMPLES = Path(__file__).parents[2]
