@@ -62,6 +62,9 @@ def make_environment(
     from itsm_cli.reports import filters
 
     env.filters.update(filters.FILTERS)
+    if fmt == "md":
+        bounded = env.finalize
+        env.finalize = lambda value: filters.markdown_output(bounded(value))
     env.bound_filters()
     return env
 
