@@ -21,7 +21,7 @@ from itsm_cli.records.queries import ISSUE_WORDS, measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.finding_rows import finding_row, findings_of
-from itsm_cli.reports.service import actual_text, objective_text, unit_text
+from itsm_cli.reports.service import actual_text, objective_caption, objective_text, unit_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -229,6 +229,7 @@ def _target(
         "priority": target.priority,
         "metric": target.metric.value,
         "objective_text": objective_text(target),
+        "objective_caption": objective_caption(target),
         "unit": unit_text(target),
         "attainment": target.attainment,
         "latest_period": str(latest[0]) if latest else None,
@@ -248,7 +249,7 @@ def _target(
             [p.short_label(first=i == 0) for i, p in enumerate(window)],
             values,
             f"{agreement_id} {target.id}: {window[0]} to {window[-1]} "
-            f"(objective {objective_text(target)} {unit_text(target)})",
+            f"(objective {objective_caption(target)})",
             target=line,
             met=met,
             low=0.0,

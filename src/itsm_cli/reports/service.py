@@ -81,6 +81,14 @@ def unit_text(target: Target) -> str:
     return "percent" if target.attainment is not None else target.unit
 
 
+def objective_caption(target: Target) -> str:
+    """The objective with its unit, said once: `≥ 99.9 percent`, `≥ 95 % within 4 h` (an
+    attainment target's objective names its unit already)."""
+    if target.attainment is not None:
+        return objective_text(target)
+    return f"{objective_text(target)} {unit_text(target)}"
+
+
 def actual_text(target: Target, actual: float) -> str:
     """`99.95`; for an attainment target the share read out: `96.2 % of P1 incidents within
     4 h, target 95 %` (a Measurement holds no count of incidents, so none is shown)."""
@@ -385,6 +393,7 @@ def _target(
         "comparator": target.effective_comparator,
         "objective": target.objective,
         "objective_text": objective_text(target),
+        "objective_caption": objective_caption(target),
         "unit": unit_text(target),
         "window": target.window,
         "actual": actual,
@@ -405,7 +414,7 @@ def _target(
             [p.short_label(first=i == 0) for i, p in enumerate(window)],
             values,
             f"{agreement_id} {target.id}: {labels[0]} to {labels[-1]} "
-            f"(objective {objective_text(target)} {unit_text(target)})",
+            f"(objective {objective_caption(target)})",
             target=target.objective if target.attainment is None else target.attainment,
             met=met,
         ),
