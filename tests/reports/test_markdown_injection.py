@@ -74,3 +74,20 @@ def test_the_supplier_report_still_shows_the_text(repository: Path) -> None:
 def test_our_own_code_spans_stay_code(repository: Path) -> None:
     """The gap report's advice names fields as code (`metadata.clauses`): kept as code."""
     assert "`metadata.clauses`" in _report(repository, "gap")
+
+
+def test_html_advice_shows_code_spans_as_code(repository: Path) -> None:
+    result = cli.run("report", "gap", "-f", "html", "--today", "2026-11-23", cwd=repository)
+    assert result.exit_code == 0, result.output
+    assert "<code>metadata.clauses</code>" in result.stdout
+    assert "`metadata.clauses`" not in result.stdout
+
+
+def test_html_advice_escapes_everything_else() -> None:
+    from itsm_cli.reports.filters import html_prose
+
+    shown = str(html_prose("Rename `<b>` or <script>alert(1)</script> `spec.x`"))
+    assert shown == (
+        "Rename <code>&lt;b&gt;</code> or &lt;script&gt;alert(1)&lt;/script&gt; "
+        "<code>spec.x</code>"
+    )

@@ -88,6 +88,18 @@ def md_prose(value: Any) -> str:
     )
 
 
+def html_prose(value: Any) -> Any:
+    """Advice the product writes, for HTML: escaped like any text, with its `code` spans
+    shown as code rather than between backticks."""
+    from markupsafe import Markup, escape
+
+    parts = _CODE_SPAN.split(str(value))
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part[1:-1]) if at % 2 else escape(part)
+        for at, part in enumerate(parts)
+    )
+
+
 def markdown_output(value: Any) -> Any:
     """The Markdown templates' `finalize`: every printed text is `md_cell`ed unless it already
     was, so a template that forgets the filter still shows a record's text literally (as
@@ -103,4 +115,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "sparkline": sparkline,
     "md_cell": md_cell,
     "md_prose": md_prose,
+    "html_prose": html_prose,
 }
