@@ -63,8 +63,8 @@ def make_environment(
 
     env.filters.update(filters.FILTERS)
     if fmt == "md":
-        bounded = env.finalize
-        env.finalize = lambda value: filters.markdown_output(bounded(value))
+        # After the sandbox's own check of every printed value (`bounded_output`).
+        env.finalize = lambda value: filters.markdown_output(env.bounded_output(value))
     env.bound_filters()
     return env
 
