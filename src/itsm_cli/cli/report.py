@@ -68,7 +68,10 @@ def report(
         str | None,
         typer.Option(
             "--customer",
-            help="Only the SLAs naming this Customer in customerRef (service report).",
+            help=(
+                "Only this Customer: the SLAs naming it in customerRef (service report), "
+                "itself alone (customers report)."
+            ),
             metavar="ID",
         ),
     ] = None,

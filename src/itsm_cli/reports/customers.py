@@ -15,6 +15,7 @@ from itsm_cli.records.fields import Status
 from itsm_cli.records.models import SLA, Complaint, Customer
 from itsm_cli.reports.finding_rows import finding_row, findings_of
 from itsm_cli.reports.record_rows import service_row
+from itsm_cli.reports.service import chosen_customer
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -33,6 +34,10 @@ def build(data: ReportInput) -> dict[str, Any]:
         Duration.parse(settings.satisfaction_interval),
     )
     everything = index.of_kind(Customer)
+    only = chosen_customer(data)
+    if only is not None:
+        # A report for one customer shows no other customer, nor the SLAs of nobody's.
+        everything = [only]
     customers = [
         _customer(c, index, data.today, intervals, data.check.findings)
         for c in sorted(everything, key=lambda c: c.id)
@@ -53,7 +58,9 @@ def build(data: ReportInput) -> dict[str, Any]:
             "open_complaints": sum(len(c["open_complaints"]) for c in customers),
             "findings": sum(1 for c in customers for f in c["findings"] if not f["waived"]),
         },
-        "unlinked": [finding_row(f) for f in data.check.findings if f.rule == "CUS004"],
+        "unlinked": [
+            finding_row(f) for f in data.check.findings if f.rule == "CUS004" and only is None
+        ],
     }
 
 

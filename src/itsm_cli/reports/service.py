@@ -135,6 +135,28 @@ CustomerGroup = tuple[dict[str, str], list["LoadedRecord[Agreement]"]]
 """A customer (id, title) and its agreements, in the order the report shows them."""
 
 
+def chosen_customer(data: ReportInput) -> LoadedRecord[Customer] | None:
+    """The Customer `--customer ID` names (None without the option); a ReportError, with a
+    "did you mean", when the id names no Customer."""
+    if data.customer is None:
+        return None
+    index = data.repository.index
+    found = index.by_id.get(data.customer)
+    if found is None or not isinstance(found.model, Customer):
+        from itsm_cli.records.errors import suggest
+
+        known = sorted(c.id for c in index.of_kind(Customer))
+        guess = suggest(data.customer, known)
+        tip = f" (did you mean '{guess}'?)" if guess else ""
+        what = (
+            f"names a record of kind {found.kind}, not a Customer"
+            if found
+            else "names no Customer record"
+        )
+        raise ReportError(f"--customer: '{data.customer}' {what}{tip}")
+    return cast("LoadedRecord[Customer]", found)
+
+
 def _customer_groups(
     data: ReportInput, chosen: list[LoadedRecord[Agreement]]
 ) -> list[CustomerGroup] | None:
@@ -147,19 +169,7 @@ def _customer_groups(
     if data.customer is None and (data.agreement is not None or not index.of_kind(Customer)):
         return None
     if data.customer is not None:
-        found = index.by_id.get(data.customer)
-        if found is None or not isinstance(found.model, Customer):
-            from itsm_cli.records.errors import suggest
-
-            known = sorted(c.id for c in index.of_kind(Customer))
-            guess = suggest(data.customer, known)
-            tip = f" (did you mean '{guess}'?)" if guess else ""
-            what = (
-                f"names a record of kind {found.kind}, not a Customer"
-                if found
-                else "names no Customer record"
-            )
-            raise ReportError(f"--customer: '{data.customer}' {what}{tip}")
+        chosen_customer(data)
     groups: dict[str, CustomerGroup] = {}
     for record in chosen:
         model = record.model
