@@ -223,6 +223,7 @@ def _clause_row(clause: ClauseCoverage, severity: dict[str, Severity]) -> dict[s
         if clause.leaf
         else [],
         "waived": list(clause.waived) if clause.leaf else [],
+        "last_audited": clause.last_audited,
         "reason": clause.reason or "",
     }
 
