@@ -18,6 +18,8 @@ def validate(
     quiet: options.Quiet = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
+    no_cache: options.NoCache = False,
+    cache_dir: options.CacheDir = None,
     exit_zero: options.ExitZero = False,
     schema_only: Annotated[
         bool,
@@ -47,4 +49,5 @@ def validate(
     run_findings_command(
         "validate", workspace, paths, day, output_format, display, "error", run_rules=False,
         exit_zero=exit_zero, cross_checks=not schema_only,
+        cache=options.results_cache(workspace, no_cache, cache_dir),
     )

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from itsm_cli.config import Workspace
 from itsm_cli.findings import Finding, Severity
@@ -16,6 +16,9 @@ from itsm_cli.records.errors import suggest
 from itsm_cli.records.load import LoadedRecord, LoadResult, Omission, discover, load_files
 from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
 from itsm_cli.records.yamlread import one_line
+
+if TYPE_CHECKING:
+    from itsm_cli.records.cache import ResultsCache
 
 R = TypeVar("R", bound=Record)
 _CLAUSES = ("7.5.3",)
@@ -203,6 +206,7 @@ def load_repository(
     paths: Sequence[Path] = (),
     cross_checks: bool = True,
     keep_data: bool = True,
+    cache: ResultsCache | None = None,
 ) -> Repository:
     """Load, validate and index the records under `paths` (default: the records root).
 
@@ -211,7 +215,8 @@ def load_repository(
     record set of their own. `cross_checks=False` skips E003 and E004 (duplicate ids,
     references), which need every record: schema checks of the named files only.
     `keep_data=False` drops each valid record's plain data (`document.data`) once its model
-    is built, for commands that read only models and positions (a quarter less memory)."""
+    is built, for commands that read only models and positions (a quarter less memory).
+    A results `cache` (`records.cache`) spares parsing the files that did not change."""
     root = workspace.records_root
     focus: frozenset[str] | None = None
     named_findings: list[Finding] = []
@@ -235,7 +240,7 @@ def load_repository(
         # where the walk of the whole root words it differently or does not meet it.
         seen = {(f.rule, f.file) for f in findings}
         findings.extend(f for f in named_findings if (f.rule, f.file) not in seen)
-    loaded = load_files(files, workspace.config.max_file_size, keep_data)
+    loaded = load_files(files, workspace.config.max_file_size, keep_data, cache)
     index, cross = build_index(loaded, cross_checks)
     left_out = [Omission.of(f, "could not be read", whole_file=True) for f in findings]
     left_out.extend(loaded.left_out)

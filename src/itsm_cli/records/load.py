@@ -12,10 +12,10 @@ import gc
 import os
 import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -38,6 +38,9 @@ from itsm_cli.records.yamlread import (
     read_yaml_bytes,
     too_large,
 )
+
+if TYPE_CHECKING:
+    from itsm_cli.records.cache import FileKey, ResultsCache
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
@@ -559,11 +562,15 @@ _SHARED: dict[Any, Any] = {}
 record while the command runs (a third of the memory of a large repository held them)."""
 
 
-def _shared_positions(positions: dict[FieldPath, Position]) -> dict[FieldPath, Position]:
+def _shared_positions(
+    positions: Mapping[FieldPath, Position],
+) -> Mapping[FieldPath, Position]:
     """The same positions with shared keys and values. Positions are only ever looked up
     (`in`, `get`), never listed, so an equal path standing for another (`1` and `true` are
-    equal keys) changes nothing."""
-    shared = _SHARED.setdefault
+    equal keys) changes nothing. Positions from the results cache are packed already."""
+    if not isinstance(positions, dict):
+        return positions
+    shared: Callable[[Any, Any], Any] = _SHARED.setdefault
     return {shared(path, path): shared(pos, pos) for path, pos in positions.items()}
 
 
@@ -647,7 +654,7 @@ _END = "\0itsm: end of results"
 """What the child writes after its last result: without it, its stream was cut short."""
 
 
-def parallel_imap(func: Callable[[T], U], items: list[T]) -> Iterator[U]:
+def parallel_imap(func: Callable[[T], U], items: list[T]) -> Generator[U, None, None]:
     """`func(item) for item in items`, in order, the second half computed in a forked child
     process when there are many items and a second core: libyaml's parsing is most of the
     time of every command on a large repository. The results must pickle. They are handed
@@ -737,9 +744,15 @@ def load_files(
     files: Iterable[tuple[Path, str]],
     max_bytes: int = DEFAULT_MAX_BYTES,
     keep_data: bool = True,
+    cache: ResultsCache | None = None,
 ) -> LoadResult:
+    """Read and validate `files`. With a results `cache`, files whose bytes are unchanged
+    since it last saw them are not parsed again (validation still runs), and what the
+    others gave is stored in it."""
     with no_gc_pauses():
-        return _load_files(files, max_bytes, keep_data)
+        if cache is None:
+            return _load_files(files, max_bytes, keep_data)
+        return _load_cached(list(files), max_bytes, keep_data, cache)
 
 
 def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Finding | None]:
@@ -761,4 +774,45 @@ def _load_files(
     result = LoadResult()
     for read in _read_all(list(files), max_bytes):
         _add(read, result, keep_data)
+    return result
+
+
+_Stored = tuple["FileKey", bytes] | None
+"""What a freshly read file gives the cache: its key and entry (None: nothing to keep)."""
+
+
+def _read_for_cache(path: Path, rel: str, max_bytes: int) -> tuple[_ReadFile, _Stored]:
+    """`_read_one`, with the entry the cache keeps of the result (encoded here, so that
+    the forked child encodes its half)."""
+    from itsm_cli.records import cache
+
+    try:
+        stat = os.stat(path)  # before reading: a change in between shows on the next run
+    except OSError:
+        return _read_one(path, rel, max_bytes), None
+    data, problem = read_file(path, rel, max_bytes)
+    if data is None:
+        return _ReadFile(rel, ParsedFile(findings=[problem] if problem else [])), None
+    read = _parse_bytes(data, rel, max_bytes)
+    entry = cache.encode(cache.CachedRead(read.parsed, read.placeholders, read.text_ids))
+    return read, None if entry is None else (cache.file_key(stat, data), entry)
+
+
+def _load_cached(
+    files: list[tuple[Path, str]], max_bytes: int, keep_data: bool, cache: ResultsCache
+) -> LoadResult:
+    hits = [cache.lookup(path, rel, max_bytes) for path, rel in files]
+    misses = [file for file, hit in zip(files, hits, strict=True) if hit is None]
+    fresh = parallel_imap(lambda file: _read_for_cache(file[0], file[1], max_bytes), misses)
+    result = LoadResult()
+    with contextlib.closing(fresh):  # closed, the generator waits for a forked child
+        for (_, rel), hit in zip(files, hits, strict=True):
+            if hit is None:
+                read, stored = next(fresh)
+                if stored is not None:
+                    cache.store(rel, *stored)
+            else:
+                read = _ReadFile(rel, hit.parsed, hit.placeholders, hit.text_ids)
+            _add(read, result, keep_data)
+    cache.save()
     return result
