@@ -32,6 +32,10 @@ def validate(
 ) -> None:
     """Check YAML syntax, the record schemas, duplicate ids and references.
 
+    Files unchanged since the last run are not parsed again: what reading them gave is kept
+    in the results cache (.itsm_cache/ at the repository root; --cache-dir or ITSM_CACHE_DIR
+    elsewhere, --no-cache to read everything). Validation and references run every time.
+
     Exit status: 0 no errors, 1 errors found, 2 usage or configuration error.
 
     Examples:
