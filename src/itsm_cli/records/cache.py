@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 import zlib
@@ -35,7 +36,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from itsm_cli import __version__
 from itsm_cli.findings import FieldPath, Finding, Severity
@@ -137,10 +138,14 @@ def _key_path(key: str) -> FieldPath:
     return tuple(parts)
 
 
+_SHARED: dict[Any, Any] = {}
+
+
 class PackedPositions(Mapping[FieldPath, Position]):
-    """The positions of a cached document: kept as the JSON text the cache holds until a
-    finding first asks where a field is (most records of a run are never asked), then one
-    string per path and one integer per (line, column)."""
+    """The positions of a cached document: kept as the compressed JSON the cache holds
+    (a fifth of the memory of a dict of tuples) until a finding first asks where a field
+    is (most records of a run are never asked), then one string per path and one integer
+    per (line, column)."""
 
     __slots__ = ("_packed", "_raw")
 
@@ -152,11 +157,14 @@ class PackedPositions(Mapping[FieldPath, Position]):
         if self._raw is not None:
             raw, self._raw = self._raw, None
             try:
-                table = json.loads(raw)
-            except (ValueError, RecursionError):  # the entry's CRC held: never seen
+                table = json.loads(zlib.decompress(raw))
+            except (ValueError, RecursionError, zlib.error):  # the CRC held: never seen
                 table = None
             if isinstance(table, dict):
-                self._packed = table
+                # Every Service has a `metadata.id` at line 6: one string and one number
+                # for all of them, as parsing shares its tuples.
+                shared = _SHARED.setdefault
+                self._packed = {shared(k, k): shared(v, v) for k, v in table.items()}
         return self._packed
 
     def __getitem__(self, path: FieldPath) -> Position:
@@ -198,7 +206,7 @@ def _pack_positions(positions: Mapping[FieldPath, Position]) -> bytes | None:
         if column >> _COLUMN_BITS:
             return None
         packed[_path_key(path)] = line << _COLUMN_BITS | column
-    return json.dumps(packed, separators=(",", ":")).encode()
+    return zlib.compress(json.dumps(packed, separators=(",", ":")).encode(), 1)
 
 
 # --- entries ------------------------------------------------------------------------------
@@ -228,8 +236,9 @@ def _finding(raw: Any) -> Finding:
 
 def encode(read: CachedRead) -> bytes | None:
     """An entry's bytes, or None for a file the cache does not keep (keys that are not
-    text, values JSON cannot hold exactly). One line of JSON for the file, then one line
-    per document with its positions (JSON escapes every line break inside a value)."""
+    text, values JSON cannot hold exactly). One line of JSON for the file (JSON escapes
+    every line break inside a value), then the compressed positions of each document, their
+    lengths in that line."""
     documents = []
     positions = []
     for doc in read.parsed.documents:
@@ -243,21 +252,29 @@ def encode(read: CachedRead) -> bytes | None:
         "findings": [_finding_fields(f) for f in read.parsed.findings],
         "placeholders": read.placeholders,
         "ids": list(read.text_ids),
+        "positions": [len(p) for p in positions],
     }
     try:
         head = json.dumps(entry, separators=(",", ":"), check_circular=True).encode()
     except (ValueError, TypeError, RecursionError):
         return None
-    return b"\n".join([head, *positions])
+    return b"".join([head, b"\n", *positions])
 
 
 def decode(raw: bytes) -> CachedRead:
     """An entry back; raises ValueError (or another error of bad data) when it is damaged."""
-    head, *positions = raw.split(b"\n")
-    entry = json.loads(head)
-    rows = entry["documents"]
-    if not isinstance(rows, list) or len(rows) != len(positions):
+    end = raw.index(b"\n")
+    entry = json.loads(raw[:end])
+    rows, lengths = entry["documents"], entry["positions"]
+    if not (isinstance(rows, list) and isinstance(lengths, list) and len(rows) == len(lengths)):
         raise ValueError("not a list of documents")
+    positions = []
+    start = end + 1
+    for length in lengths:
+        positions.append(raw[start : start + length])
+        start += length
+    if start != len(raw):
+        raise ValueError("not the documents' positions")
     documents = []
     for (data, line, column, index), packed in zip(rows, positions, strict=True):
         if not (isinstance(line, int) and isinstance(column, int) and isinstance(index, int)):
@@ -293,7 +310,9 @@ class ResultsCache:
         self.hits = 0
         self.misses = 0
         self._rows: dict[str, _Row] | None = None
-        self._blob = b""
+        self._handle: BinaryIO | None = None
+        """The results file read, open until `save`: entries are read one by one, never
+        the whole file at once (a run holds only what it uses)."""
         self._base = 0
         self._fresh: dict[str, tuple[FileKey, bytes]] = {}
         self._rekeyed: dict[str, FileKey] = {}
@@ -310,25 +329,39 @@ class ResultsCache:
         if self._rows is not None:
             return self._rows
         self._rows = {}
+        handle = None
         try:
-            blob = self.file.read_bytes()
-            end = blob.index(b"\n")
-            header = json.loads(blob[:end])
+            handle = open(self.file, "rb")  # noqa: SIM115 - kept open until save()
+            line = handle.readline()
+            header = json.loads(line)
             if header.get("format") != FORMAT or header.get("salt") != self.salt:
+                handle.close()
                 return self._rows
             rows = header["files"]
             if not isinstance(rows, dict):
+                handle.close()
                 return self._rows
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            if handle is not None:
+                handle.close()
             return self._rows  # no cache yet, or a damaged one: read everything again
-        self._rows, self._blob, self._base = rows, blob, end + 1
+        self._rows, self._handle, self._base = rows, handle, len(line)
         return self._rows
 
+    def _raw(self, row: _Row) -> bytes | None:
+        """An entry's bytes, if they are whole (their CRC-32 matches)."""
+        if self._handle is None:
+            return None
+        try:
+            offset, length, crc = row[4], row[5], row[6]
+            raw = os.pread(self._handle.fileno(), length, self._base + offset)
+        except (OSError, TypeError, IndexError, ValueError, OverflowError):
+            return None
+        return raw if len(raw) == length and zlib.crc32(raw) == crc else None
+
     def _entry(self, row: _Row) -> CachedRead | None:
-        offset, length, crc = row[4], row[5], row[6]
-        start = self._base + offset
-        raw = self._blob[start : start + length]
-        if len(raw) != length or zlib.crc32(raw) != crc:
+        raw = self._raw(row)
+        if raw is None:
             return None
         try:
             return decode(raw)
@@ -381,46 +414,58 @@ class ResultsCache:
         finally:
             self._fresh.clear()
             self._rekeyed.clear()
-            self._rows, self._blob, self._base = None, b"", 0
+            if self._handle is not None:
+                self._handle.close()
+            self._rows, self._handle, self._base = None, None, 0
 
     def _write(self) -> None:
+        """The entries go to a temporary body file as they are checked, the header (which
+        holds their offsets) then leads the results file: never the whole cache in memory."""
+        with contextlib.suppress(OSError):
+            self._prepare_folder()
+            with tempfile.TemporaryFile(dir=self.directory) as body:
+                header = self._write_body(body)
+                head_line = json.dumps(
+                    {"format": FORMAT, "salt": self.salt, "itsm": __version__,
+                     "files": header},
+                    separators=(",", ":"),
+                ).encode()
+                body.seek(0)
+                _write_atomically(self.file, head_line + b"\n", body)
+            self._prune()
+
+    def _write_body(self, body: BinaryIO) -> dict[str, list[Any]]:
         rows = self._load()
         header: dict[str, list[Any]] = {}
-        pieces: list[bytes] = []
         offset = 0
         for rel, row in rows.items():
             if rel in self._fresh:
                 continue
+            raw = self._raw(row)
+            if raw is None:
+                continue
             try:
-                start = self._base + row[4]
-                raw = self._blob[start : start + row[5]]
-                if len(raw) != row[5] or zlib.crc32(raw) != row[6]:
-                    continue
                 key = self._rekeyed.get(rel)
                 head = [key.size, key.mtime_ns, key.trusted, key.digest] if key else list(row[:4])
             except (TypeError, IndexError, AttributeError):
                 continue
             header[rel] = [*head, offset, len(raw), row[6]]
-            pieces.append(raw)
+            body.write(raw)
             offset += len(raw)
         for rel, (key, raw) in self._fresh.items():
             header[rel] = [key.size, key.mtime_ns, key.trusted, key.digest, offset, len(raw),
                            zlib.crc32(raw)]
-            pieces.append(raw)
+            body.write(raw)
             offset += len(raw)
-        head_line = json.dumps(
-            {"format": FORMAT, "salt": self.salt, "itsm": __version__, "files": header},
-            separators=(",", ":"),
-        ).encode()
-        with contextlib.suppress(OSError):
-            self._prepare_folder()
-            _write_atomically(self.file, [head_line, b"\n", *pieces])
-            self._prune()
+        return header
 
     def _prepare_folder(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-            with contextlib.suppress(FileExistsError), open(self.directory / name, "x", encoding="utf-8") as out:
+            with (
+                contextlib.suppress(FileExistsError),
+                open(self.directory / name, "x", encoding="utf-8") as out,
+            ):
                 out.write(text)
 
     def _prune(self) -> None:
@@ -433,11 +478,12 @@ class ResultsCache:
                 stale.unlink()
 
 
-def _write_atomically(target: Path, pieces: list[bytes]) -> None:
+def _write_atomically(target: Path, head: bytes, rest: BinaryIO) -> None:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.writelines(pieces)
+            out.write(head)
+            shutil.copyfileobj(rest, out)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
