@@ -60,6 +60,9 @@ class Run:
     seconds: float
     max_rss_mb: float
     status: int
+    cpu_seconds: float = 0.0
+    """User + system time, the forked reader included (a shared host stretches the wall
+    time; the CPU time says what the work costs)."""
 
 
 @dataclass
@@ -105,7 +108,8 @@ def run_once(argv: Sequence[str], cwd: Path) -> Run:
             f"{' '.join(argv[:3])}... exited {process.returncode}: "
             + (message[-1] if message else "no message")
         )
-    return Run(elapsed, usage.ru_maxrss / 1024, process.returncode)  # ru_maxrss is KiB
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(elapsed, usage.ru_maxrss / 1024, process.returncode, cpu)  # ru_maxrss: KiB
 
 
 def best_of(times: int, argv: Sequence[str], cwd: Path) -> tuple[Run, list[Run]]:
@@ -120,20 +124,33 @@ def check_command_exists() -> bool:
     return result.returncode == 0
 
 
-def libyaml_parse_seconds(files: Sequence[Path], repeat: int = 3) -> float:
+def libyaml_parse_seconds(files: Sequence[Path], repeat: int = 3) -> tuple[float, float]:
     """libyaml's event parser alone over `files` (read, decoded, every event drained), in
-    this process: the floor any YAML reader built on it stands on. Best of `repeat`."""
+    this process: the floor any YAML reader built on it stands on. Best of `repeat`, wall
+    and CPU seconds."""
     import yaml
 
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for path in files:
             for _event in yaml.parse(path.read_bytes().decode("utf-8-sig"),
                                      Loader=yaml.CSafeLoader):
                 pass
         best = min(best, time.perf_counter() - start)
-    return best
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
+    return best, best_cpu
+
+
+def seconds(run: Run) -> str:
+    return f"{run.seconds:.2f} s (CPU {run.cpu_seconds:.2f} s)"
+
+
+def ratio_row(measure: str, run: Run, parse: tuple[float, float], bar: float) -> Row:
+    """`run` over the libyaml parse, judged on CPU time (wall time on a shared host says
+    more about the neighbours than about us); the wall ratio is shown beside it."""
+    cpu, wall = run.cpu_seconds / parse[1], run.seconds / parse[0]
+    return Row(measure, f"{cpu:.2f}x (wall {wall:.2f}x)", f"<= {bar:g}x (CPU)", cpu <= bar)
 
 
 def time_cached_check(argv: Sequence[str], root: Path, changed: Path | None) -> list[Run]:
@@ -241,9 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         if any(r.status != 0 for r in validate_runs):
             rows.append(Row("generated records validate clean", "no: itsm validate exit 1",
                             "exit 0", False))
-        rows.append(Row(f"itsm validate, {n} records (best of 3)",
-                        f"{validate.seconds:.2f} s", f"<= {BAR_SECONDS:g} s",
-                        validate.seconds <= BAR_SECONDS))
+        rows.append(Row(f"itsm validate, {n} records, cold (best of 3)", seconds(validate),
+                        f"<= {BAR_SECONDS:g} s", validate.seconds <= BAR_SECONDS))
 
         # The same number of records, several documents in some files (the default layout
         # of generate.py, which check-jsonschema cannot read): information only.
@@ -260,29 +276,25 @@ def main(argv: list[str] | None = None) -> int:
             print("timing itsm check (best of 3)...", file=sys.stderr)
             check_argv = [*itsm, "check", "--format", "json", "--fail-on", "never", *today]
             check, check_runs = best_of(3, [*check_argv, "--no-cache"], work)
-            rows.append(Row(f"itsm check, {n} records, cold (best of 3)",
-                            f"{check.seconds:.2f} s", f"<= {BAR_SECONDS:g} s",
-                            check.seconds <= BAR_SECONDS))
+            rows.append(Row(f"itsm check, {n} records, cold (best of 3)", seconds(check),
+                            f"<= {BAR_SECONDS:g} s", check.seconds <= BAR_SECONDS))
             print("timing libyaml's event parser alone (best of 3)...", file=sys.stderr)
-            parse_s = libyaml_parse_seconds([work / f for f in data.files])
+            parse = libyaml_parse_seconds([work / f for f in data.files])
             rows.append(Row(f"  libyaml event parse alone, {len(data.files)} files",
-                            f"{parse_s:.2f} s"))
-            ratio = check.seconds / parse_s
-            rows.append(Row("  ratio itsm check cold / libyaml parse", f"{ratio:.2f}x",
-                            f"<= {BAR_PARSE_RATIO:g}x", ratio <= BAR_PARSE_RATIO))
+                            f"{parse[0]:.2f} s (CPU {parse[1]:.2f} s)"))
+            rows.append(ratio_row("  ratio itsm check cold / libyaml parse", check, parse,
+                                  BAR_PARSE_RATIO))
             print("timing itsm check with the results cache...", file=sys.stderr)
             warm_runs = time_cached_check(check_argv, work, None)
             warm = min(warm_runs, key=lambda r: r.seconds)
-            rows.append(Row("itsm check, warm: nothing changed (best of 3)",
-                            f"{warm.seconds:.2f} s", f"<= {BAR_WARM_SECONDS:g} s",
-                            warm.seconds <= BAR_WARM_SECONDS))
-            ratio = warm.seconds / parse_s
-            rows.append(Row("  ratio itsm check warm / libyaml parse", f"{ratio:.2f}x",
-                            f"<= {BAR_WARM_RATIO:g}x", ratio <= BAR_WARM_RATIO))
+            rows.append(Row("itsm check, warm: nothing changed (best of 3)", seconds(warm),
+                            f"<= {BAR_WARM_SECONDS:g} s", warm.seconds <= BAR_WARM_SECONDS))
+            rows.append(ratio_row("  ratio itsm check warm / libyaml parse", warm, parse,
+                                  BAR_WARM_RATIO))
             edited = work / sorted(data.files)[len(data.files) // 2]
             changed = min(time_cached_check(check_argv, work, edited), key=lambda r: r.seconds)
-            rows.append(Row("itsm check, one file changed (best of 3)",
-                            f"{changed.seconds:.2f} s", f"<= {BAR_CHANGED_SECONDS:g} s",
+            rows.append(Row("itsm check, one file changed (best of 3)", seconds(changed),
+                            f"<= {BAR_CHANGED_SECONDS:g} s",
                             changed.seconds <= BAR_CHANGED_SECONDS))
             check_runs += warm_runs
         else:
