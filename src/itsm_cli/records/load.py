@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from itsm_cli.findings import (
     FINDINGS_PER_FILE,
@@ -574,6 +574,34 @@ def _shared_positions(
     return {shared(path, path): shared(pos, pos) for path, pos in positions.items()}
 
 
+_FIELDS_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
+"""One `__pydantic_fields_set__` for each model class and set of fields written."""
+
+
+def _share_fields_sets(model: BaseModel) -> None:
+    """Give every (sub)model of a record the one fields-set object of its class and fields.
+
+    Pydantic keeps a set of the fields given in each model instance: at 10,000 records,
+    55,000 sets and 23 MB, nearly half the memory of the models, with a few hundred distinct
+    values. Records are only read once loaded, and `model_copy` copies the set it changes,
+    so sharing them changes nothing but memory."""
+    shared = _FIELDS_SETS
+    todo: list[Any] = [model]
+    while todo:
+        current = todo.pop()
+        own = current.__pydantic_fields_set__
+        one = shared.setdefault((type(current), frozenset(own)), own)
+        if one is not own:
+            object.__setattr__(current, "__pydantic_fields_set__", one)
+        for value in current.__dict__.values():
+            if isinstance(value, BaseModel):
+                todo.append(value)
+            elif type(value) is list or type(value) is tuple:
+                todo.extend(item for item in value if isinstance(item, BaseModel))
+            elif type(value) is dict:
+                todo.extend(item for item in value.values() if isinstance(item, BaseModel))
+
+
 def _parse_bytes(data: bytes, rel: str, max_bytes: int) -> _ReadFile:
     parsed = read_yaml_bytes(data, rel, max_bytes)
     # Documents the parser refused still name records that exist: remember their ids
@@ -615,6 +643,7 @@ def _add(read: _ReadFile, result: LoadResult, keep_data: bool = True) -> None:
         record, found = validate_document(doc, file, read.placeholders, room)
         shown += len(found)
         if record is not None:
+            _share_fields_sets(record.model)
             result.records.append(record)
             if not keep_data:
                 doc.data = None
