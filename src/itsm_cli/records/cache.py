@@ -32,7 +32,7 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields
 from importlib import resources
 from pathlib import Path
@@ -163,7 +163,7 @@ class PackedPositions(Mapping[FieldPath, Position]):
             if isinstance(table, dict):
                 # Every Service has a `metadata.id` at line 6: one string and one number
                 # for all of them, as parsing shares its tuples.
-                shared = _SHARED.setdefault
+                shared: Callable[[Any, Any], Any] = _SHARED.setdefault
                 self._packed = {shared(k, k): shared(v, v) for k, v in table.items()}
         return self._packed
 
@@ -191,21 +191,38 @@ class PackedPositions(Mapping[FieldPath, Position]):
         return len(self._table())
 
 
+_PATH_KEYS: dict[FieldPath, str | None] = {}
+"""The key of each field path met so far (None: a path the cache cannot hold). Records of a
+kind share most of their paths, so each is checked and joined once per run."""
+_MAX_PATH_KEYS = 200_000
+
+
+def _key_of(path: FieldPath) -> str | None:
+    for part in path:
+        kind = type(part)
+        if kind is str:
+            if _KEY in part or _INDEX in part:  # type: ignore[operator]
+                return None
+        elif kind is not int:  # a key `1`, `true` or `1.5`: not text
+            return None
+    return _path_key(path)
+
+
 def _pack_positions(positions: Mapping[FieldPath, Position]) -> bytes | None:
     """None when a key is not text or holds a separator, or a column is past 16 million:
     such files are not cached."""
     packed: dict[str, int] = {}
+    known = _PATH_KEYS
     for path, (line, column) in positions.items():
-        for part in path:
-            kind = type(part)
-            if kind is str:
-                if _KEY in part or _INDEX in part:  # type: ignore[operator]
-                    return None
-            elif kind is not int:  # a key `1`, `true` or `1.5`: not text
-                return None
-        if column >> _COLUMN_BITS:
+        try:
+            key = known[path]
+        except KeyError:
+            key = _key_of(path)
+            if len(known) < _MAX_PATH_KEYS:
+                known[path] = key
+        if key is None or column >> _COLUMN_BITS:
             return None
-        packed[_path_key(path)] = line << _COLUMN_BITS | column
+        packed[key] = line << _COLUMN_BITS | column
     return zlib.compress(json.dumps(packed, separators=(",", ":")).encode(), 1)
 
 
