@@ -272,8 +272,12 @@ def test_cache_dir_option_and_environment(
     repo = copy_repository(TESTS / "valid", tmp_path / "repo")
     expected = run(repo, "validate", "--no-cache")
     elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("a", "b", "c"):  # files of the user's own, with our suffix: never pruned
+        (elsewhere / f"{name}.results").write_text("mine")
     assert run(repo, "validate", "--cache-dir", str(elsewhere)) == expected
     assert (elsewhere / ".gitignore").is_file() and cache_files(repo) == []
+    assert {"a.results", "b.results", "c.results"} <= {p.name for p in elsewhere.iterdir()}
     from_env = tmp_path / "from-env"
     monkeypatch.setenv(results.ENV_VAR, str(from_env))
     assert run(repo, "validate") == expected
@@ -354,3 +358,16 @@ def test_files_the_cache_cannot_hold_are_read_every_time(tmp_path: Path) -> None
     cache = cache_of(repo)
     repository = load_repository(workspace, cache=cache)
     assert cache.misses == 1 and cache.hits == len(repository.files) - 1
+
+
+def test_a_linked_cache_folder_in_the_repository_is_not_followed(tmp_path: Path) -> None:
+    """A `.itsm_cache` link committed in a repository could make us write and prune files
+    elsewhere: the run goes on without a cache."""
+    repo = copy_repository(TESTS / "valid", tmp_path / "repo")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.results").write_text("not ours")
+    (repo / ".itsm_cache").symlink_to(elsewhere, target_is_directory=True)
+    expected = run(repo, "validate", "--no-cache")
+    assert run(repo, "validate") == expected
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["precious.results"]

@@ -115,6 +115,9 @@ def results_cache(
     from itsm_cli.records.cache import CACHE_DIR, ResultsCache
 
     directory = cache_dir if cache_dir is not None else workspace.root / CACHE_DIR
+    if cache_dir is None and directory.is_symlink():
+        # A link committed in the repository must not make us write (or prune) elsewhere.
+        return None
     return ResultsCache.for_settings(directory, workspace.config.model_dump(mode="json"))
 
 

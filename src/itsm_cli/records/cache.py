@@ -488,11 +488,24 @@ class ResultsCache:
     def _prune(self) -> None:
         """Keep the results files of a few other salts (the last release, another
         configuration); older ones would only take room."""
-        others = [p for p in self.directory.glob(f"*{_SUFFIX}") if p != self.file]
+        others = [p for p in self.directory.glob(f"*{_SUFFIX}") if p != self.file and _ours(p)]
         others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in others[_KEEP_OTHER_SALTS:]:
             with contextlib.suppress(OSError):
                 stale.unlink()
+
+
+_HEADER_START = b'{"format":'
+
+
+def _ours(path: Path) -> bool:
+    """Whether `path` is a results file we wrote (a folder named by --cache-dir may hold
+    other files with the same suffix: those are never deleted)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(_HEADER_START)) == _HEADER_START
+    except OSError:
+        return False
 
 
 def _write_atomically(target: Path, head: bytes, rest: BinaryIO) -> None:
