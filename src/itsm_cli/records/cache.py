@@ -317,6 +317,14 @@ _Row = tuple[int, int, bool, str, int, int, int]
 """size, mtime_ns, trusted, digest, offset, length, crc32 of the entry."""
 
 
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A file whose entry the cache holds, not read yet."""
+
+    rel: str
+    row: _Row
+
+
 class ResultsCache:
     """The cache of one records repository under one salt. Not shared between processes
     while in use: each run reads the file once and writes it back once (`save`)."""
@@ -388,33 +396,44 @@ class ResultsCache:
     def lookup(self, path: Path, rel: str, max_bytes: int) -> CachedRead | None:
         """What reading `path` gave last time, if its bytes are unchanged; None otherwise
         (including a file over `max_bytes`, which is refused without being read)."""
-        found = self._lookup(path, rel, max_bytes)
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return found
+        return self.fetch(rel, self.probe(path, rel, max_bytes))
 
-    def _lookup(self, path: Path, rel: str, max_bytes: int) -> CachedRead | None:
+    def probe(self, path: Path, rel: str, max_bytes: int) -> Hit | None:
+        """Whether the cache holds what `path`'s bytes give (its entry is read by `fetch`,
+        so a caller can sort every file first and hold one entry at a time)."""
         row = self._load().get(rel)
         if row is None:
+            self.misses += 1
             return None
         try:
             stat = os.stat(path)
             size, mtime_ns, trusted, digest = row[0], row[1], row[2], row[3]
             if stat.st_size > max_bytes:
+                self.misses += 1
                 return None
             if not (trusted and stat.st_size == size and stat.st_mtime_ns == mtime_ns):
                 data = path.read_bytes()
                 key = file_key(stat, data)
                 if key.digest != digest:
+                    self.misses += 1
                     return None
                 self._rekeyed[rel] = key
         except (OSError, TypeError, IndexError):
+            self.misses += 1
             return None
-        found = self._entry(row)
+        self.hits += 1
+        return Hit(rel, row)
+
+    def fetch(self, rel: str, hit: Hit | None) -> CachedRead | None:
+        """The entry `probe` found, or None when it turns out damaged (then counted as a
+        miss: the file must be read)."""
+        if hit is None:
+            return None
+        found = self._entry(hit.row)
         if found is None:
             self._rekeyed.pop(rel, None)
+            self.hits -= 1
+            self.misses += 1
         return found
 
     def store(self, rel: str, key: FileKey, entry: bytes) -> None:

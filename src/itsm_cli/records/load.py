@@ -830,18 +830,23 @@ def _read_for_cache(path: Path, rel: str, max_bytes: int) -> tuple[_ReadFile, _S
 def _load_cached(
     files: list[tuple[Path, str]], max_bytes: int, keep_data: bool, cache: ResultsCache
 ) -> LoadResult:
-    hits = [cache.lookup(path, rel, max_bytes) for path, rel in files]
+    # Which files the cache holds first (to hand the others to the parallel reader), their
+    # entries then one at a time: all of them decoded at once would double the peak memory.
+    hits = [cache.probe(path, rel, max_bytes) for path, rel in files]
     misses = [file for file, hit in zip(files, hits, strict=True) if hit is None]
     fresh = parallel_imap(lambda file: _read_for_cache(file[0], file[1], max_bytes), misses)
     result = LoadResult()
     with contextlib.closing(fresh):  # closed, the generator waits for a forked child
-        for (_, rel), hit in zip(files, hits, strict=True):
+        for (path, rel), hit in zip(files, hits, strict=True):
+            stored: _Stored = None
             if hit is None:
                 read, stored = next(fresh)
-                if stored is not None:
-                    cache.store(rel, *stored)
-            else:
-                read = _ReadFile(rel, hit.parsed, hit.placeholders, hit.text_ids)
+            elif (found := cache.fetch(rel, hit)) is not None:
+                read = _ReadFile(rel, found.parsed, found.placeholders, found.text_ids)
+            else:  # a damaged entry: read the file here
+                read, stored = _read_for_cache(path, rel, max_bytes)
+            if stored is not None:
+                cache.store(rel, *stored)
             _add(read, result, keep_data)
     cache.save()
     return result
