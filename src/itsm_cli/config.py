@@ -1,24 +1,30 @@
-"""Configuration: `itsm.toml` or `[tool.itsm]` in `pyproject.toml`, validated, then overlaid
-by command-line options. One frozen model; nothing else holds configuration state."""
+"""Configuration: the settings of `itsm.toml` or `[tool.itsm]` in `pyproject.toml`, validated,
+then overlaid by command-line options. One frozen model; nothing else holds configuration
+state. Finding the repository and reading its file is `records/workspace.py`'s job."""
 
 from __future__ import annotations
 
 import difflib
-import os
-import re
-import tomllib
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from itsm_cli.dates import Duration
 from itsm_cli.findings import FailOn, Severity
-from itsm_cli.records.yamlread import DEFAULT_MAX_BYTES
 
 CONFIG_FILE = "itsm.toml"
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+"""`maxFileSize`: a record file larger than this is refused (E006) before it is parsed."""
 
 
 class ConfigError(Exception):
@@ -284,16 +290,16 @@ class Config(BaseModel):
 
     @field_validator("review_intervals")
     @classmethod
-    def _durations(cls, value: dict[str, str]) -> dict[str, str]:
-        from itsm_cli.records.models import KINDS
-
+    def _durations(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        # The kinds come from the caller (`parse_config`); without them, any key is taken.
+        kinds: tuple[str, ...] = (info.context or {}).get("kinds", ())
         for kind, text in value.items():
-            if kind not in KINDS:
-                lowered = {k.lower(): k for k in KINDS}
+            if kinds and kind not in kinds:
+                lowered = {k.lower(): k for k in kinds}
                 guess = difflib.get_close_matches(kind.lower(), list(lowered), n=1, cutoff=0.6)
                 tip = (
                     f"did you mean '{lowered[guess[0]]}'?" if guess
-                    else "kinds: " + ", ".join(KINDS)
+                    else "kinds: " + ", ".join(kinds)
                 )
                 raise ValueError(f"'{kind}' is not a kind ({tip})")
             Duration.parse(text)  # raises ValueError with a plain message
@@ -328,100 +334,6 @@ class Config(BaseModel):
         return self.model_copy(update=changes) if changes else self
 
 
-@dataclass(frozen=True, slots=True)
-class Workspace:
-    """Where things are: the repository root, the config file used, the settings."""
-
-    root: Path
-    config: Config
-    config_file: Path | None
-
-    @property
-    def records_root(self) -> Path:
-        return self.root / self.config.records
-
-
-def _has_tool_itsm(pyproject: Path) -> bool:
-    """Whether a pyproject.toml has a `[tool.itsm]` entry (of any shape: a wrong one is
-    reported when the file is read as the configuration)."""
-    try:
-        tool = _load_toml(pyproject).get("tool", {})
-    except (OSError, ValueError, RecursionError):
-        # Not TOML: ours to judge only if it means to configure us, so that a broken
-        # [tool.itsm] table is an error rather than a configuration silently ignored.
-        try:
-            text = pyproject.read_bytes().decode("utf-8-sig", errors="replace")
-        except OSError:
-            return False
-        return _TOOL_ITSM_HEADER.search(text) is not None
-    return isinstance(tool, dict) and "itsm" in tool
-
-
-_TOOL_ITSM_HEADER = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*itsm\b", re.MULTILINE)
-_MAX_NAME_BYTES = 255
-_MAX_PATH_BYTES = 4095
-
-
-def _load_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a table; a UTF-8 byte-order mark (Windows editors write one) is
-    allowed. Raises OSError, UnicodeDecodeError or TOMLDecodeError."""
-    return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-
-
-def _label(path: Path) -> str:
-    """A configuration file as messages name it."""
-    return path.name
-
-
-def find_root(start: Path) -> Path:
-    """The nearest folder upwards with itsm.toml, [tool.itsm] or .git; else `start`.
-
-    A symbolic link named as `start` is not followed: the search begins at the folder that
-    holds it, so a link leading out of a repository cannot make its target the root."""
-    start = Path(os.path.abspath(start))
-    while start.is_symlink() or start.is_file():
-        start = start.parent
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file() or (folder / ".git").exists():
-            return folder.resolve()
-        if (folder / "pyproject.toml").is_file() and _has_tool_itsm(folder / "pyproject.toml"):
-            return folder.resolve()
-    return start.resolve()
-
-
-def _read_table(path: Path) -> dict[str, Any]:
-    label = _label(path)
-    try:
-        data = _load_toml(path)
-    except OSError as exc:
-        raise ConfigError(f"{label}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        before = exc.object[: exc.start]
-        line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
-        raise ConfigError(
-            f"{label}: not UTF-8 text (line {line}, column {column}); save it as UTF-8"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{label}: invalid TOML: {exc}") from exc
-    except RecursionError as exc:  # tomllib recurses into nested arrays and tables
-        raise ConfigError(
-            f"{label}: invalid TOML: values nested too deeply to read; "
-            "the configuration needs only tables of plain values"
-        ) from exc
-    if path.name == "pyproject.toml":
-        tool = data.get("tool", {})
-        table = tool.get("itsm", {}) if isinstance(tool, dict) else None
-        if not isinstance(table, dict):
-            raise ConfigError(
-                f"{label}: 'tool.itsm' must be a table: a [tool.itsm] header with one "
-                "setting per line below it"
-            )
-        return table
-    return data
-
-
-"""Settings that are tables of their own settings, for "did you mean" inside them."""
-
 _TYPE_WORDS = (
     ("must be a valid tuple", "must be a list"),
     ("must be a valid list", "must be a list"),
@@ -431,7 +343,7 @@ _TYPE_WORDS = (
 )
 
 
-def _config_error(path: Path, exc: ValidationError) -> ConfigError:
+def _config_error(label: str, exc: ValidationError) -> ConfigError:
     first = exc.errors(include_url=False)[0]
     key = ".".join(str(p) for p in first["loc"])
     if first["type"] == "extra_forbidden":
@@ -447,68 +359,19 @@ def _config_error(path: Path, exc: ValidationError) -> ConfigError:
         options = [prefix + (f.alias or n) for n, f in table.model_fields.items()]
         guess = difflib.get_close_matches(key, options, n=1)
         tip = f" (did you mean '{guess[0]}'?)" if guess else f" (known: {', '.join(options)})"
-        return ConfigError(f"{_label(path)}: unknown setting '{key}'{tip}")
+        return ConfigError(f"{label}: unknown setting '{key}'{tip}")
     detail = first["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
     for pydantic_words, ours in _TYPE_WORDS:
         detail = detail.replace(pydantic_words, ours)
     detail = detail.split(", unable to parse")[0].split(" or instance of ")[0]
-    return ConfigError(f"{_label(path)}: setting '{key}': {detail}")
+    return ConfigError(f"{label}: setting '{key}': {detail}")
 
 
-def load_workspace(start: Path, config_file: Path | None = None) -> Workspace:
-    """Find the repository root from `start` and read its configuration."""
-    if config_file is not None:
-        if not config_file.is_file():
-            problem = "is not a regular file" if config_file.exists() else "not found"
-            raise ConfigError(f"configuration file {problem}: {config_file}")
-        root = config_file.resolve().parent
-        path: Path | None = config_file
-    else:
-        root = find_root(start)
-        path = None
-        for candidate in (root / CONFIG_FILE, root / "pyproject.toml"):
-            if candidate.is_file() and (
-                candidate.name == CONFIG_FILE or _has_tool_itsm(candidate)
-            ):
-                path = candidate
-                break
-    if path is None:
-        return Workspace(root, Config(), None)
-    table = _read_table(path)
+def parse_config(table: dict[str, Any], label: str, kinds: Sequence[str]) -> Config:
+    """The settings of one configuration table (`label` names its file in errors). `kinds`
+    are the record kinds, which `[reviewIntervals]` keys must name: the caller knows them,
+    since the configuration sits below the record models."""
     try:
-        config = Config.model_validate(table)
+        return Config.model_validate(table, context={"kinds": tuple(kinds)})
     except ValidationError as exc:
-        raise _config_error(path, exc) from exc
-    records = Path(os.path.normpath(root / config.records))
-    if len(os.fsencode(records)) > _MAX_PATH_BYTES or any(
-        len(os.fsencode(part)) > _MAX_NAME_BYTES for part in Path(config.records).parts
-    ):
-        raise ConfigError(
-            f"{_label(path)}: setting 'records': the path is longer than file systems allow; "
-            'give the records folder\'s path, e.g. records = "records"'
-        )
-    if records != root and root not in records.parents:
-        raise ConfigError(
-            f"{_label(path)}: setting 'records': '{config.records}' is outside the repository; "
-            'give a folder inside it, e.g. records = "records"'
-        )
-    _check_logo(path, root, config.report.logo)
-    return Workspace(root, config, path)
-
-
-def _check_logo(path: Path, root: Path, logo: str | None) -> None:
-    """A configured logo must be an image file inside the repository, of a size a report
-    can carry: named in the error otherwise, before any report is rendered."""
-    if logo is None:
-        return
-    # Resolved, so that a link cannot lead out of the repository either.
-    target = (root / logo).resolve()
-    problem = None
-    if root.resolve() not in target.parents:
-        problem = "is outside the repository"
-    elif not target.is_file():
-        problem = "is not a file" if target.exists() else "not found"
-    elif target.stat().st_size > MAX_LOGO_BYTES:
-        problem = f"is {target.stat().st_size:,} bytes; a logo may have {MAX_LOGO_BYTES:,}"
-    if problem is not None:
-        raise ConfigError(f"{_label(path)}: setting 'report.logo': '{logo}' {problem}")
+        raise _config_error(label, exc) from exc

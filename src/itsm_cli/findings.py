@@ -1,4 +1,5 @@
-"""Findings: what every check of the tool produces, with an exact location.
+"""Findings: what every check of the tool produces, with an exact location; and how their
+messages, the reports and the exports write numbers (`figure`, `rounded`).
 
 A finding is immutable. Its effective severity is stored on it (configuration can change a
 rule's default severity), and its fingerprint identifies it across commits without using the
@@ -8,9 +9,11 @@ line number, so moving a record does not make its findings "new".
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
@@ -242,3 +245,32 @@ def cap_per_file(findings: Sequence[Finding], limit: int = FINDINGS_PER_FILE) ->
         summary = more_findings(first, count, severity, limit)
         kept.append(summary.with_changes(waived=all(f.waived for f in group)))
     return kept
+
+
+# --- numbers in messages ---------------------------------------------------------------------
+
+
+def figure(value: float | Decimal) -> str:
+    """A value from a record as it was written: 99.9999999, 99.9, 4, 0.25, 120000.
+
+    Fifteen significant digits are as many as a float keeps of any decimal text, so a value
+    read from YAML comes back as written, trailing zeros dropped (`99.90` reads 99.9), while
+    the noise of float arithmetic (0.30000000000000004) is not shown. Nothing is rounded
+    that could move a value across a target: 99.9999999 never reads as 100. Never in
+    exponent form (0.00001, not 1e-05). Every rule message, report and export writes
+    recorded values through here, so all three show the same digits."""
+    if isinstance(value, Decimal):
+        exact = value
+    else:
+        if not math.isfinite(value):
+            return str(value)
+        exact = Decimal(format(value, ".15g"))
+    text = format(exact.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def rounded(value: float, digits: int = 2) -> str:
+    """A computed figure (minutes of downtime, a ceiling, a predicted value) for reading:
+    320, 43.2, 0.43, at most `digits` decimals. Never for a value a record holds: that is
+    `figure`, which does not round."""
+    return figure(round(value, digits) + 0.0)  # + 0.0 turns -0.0 into 0.0

@@ -1,9 +1,9 @@
 """Helpers shared by the report tests, through the `reports` fixture.
 
 - `reports.render(NAME, *args, fmt="md")` runs `itsm report NAME -f FMT *args --today TODAY`
-  with CliRunner in the fixture repository (`tests/reports/fixture/`, see its README) and
-  returns the exit code, standard output and standard error; `reports.ok(...)` also asserts
-  exit 0 and returns the output.
+  in-process (`tests.helpers.cli`) in the fixture repository (`tests/reports/fixture/`, see
+  its README) and returns the exit code, standard output and standard error;
+  `reports.ok(...)` also asserts exit 0 and returns the output.
 - `reports.golden("service.md", text)` compares a report with `tests/reports/golden/…` after
   `normalise` (the generation timestamp and the records commit change on every run);
   `ITSM_UPDATE_GOLDEN=1 pytest tests/reports` rewrites the golden files instead.
@@ -23,9 +23,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "fixture"
 GOLDEN = Path(__file__).parent / "golden"
@@ -169,14 +168,9 @@ class Reports:
     svg_label = staticmethod(svg_label)
     assert_self_contained = staticmethod(assert_self_contained)
 
-    def __init__(self) -> None:
-        self.runner = CliRunner()
-
     def render(self, name: str, *args: str, fmt: str = "md", today: str = TODAY) -> Rendered:
         """`itsm report NAME -f FMT ARGS --today TODAY` in the fixture repository."""
-        result = self.runner.invoke(
-            app, ["report", name, "-f", fmt, *args, "--today", today, "--no-color"]
-        )
+        result = cli.run("report", name, "-f", fmt, *args, "--today", today, "--no-color")
         assert result.exception is None or isinstance(result.exception, SystemExit), (
             result.exception
         )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 FIXTURE = Path(__file__).parent / "customers_budgets"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -26,6 +26,7 @@ def facts(reports: Reports, html: str, record: str) -> dict[str, str]:
     return {row[0]: row[1] for row in reports.tables(html)[f"facts-{record}"].rows}
 
 
+@pytest.mark.slow
 def test_markdown_matches_golden_file(here: Reports) -> None:
     here.golden("budget.md", here.ok("budget"))
 
@@ -82,7 +83,9 @@ def test_per_service_table_and_charts(here: Reports) -> None:
     assert colours["people: actual 134,400 EUR"] == "#d62728"  # over the 10 %
     assert colours["infrastructure: actual 54,950 EUR"] == "#2ca02c"
     # bars from zero: every rect starts at the axis
-    assert {r.get("x") for r in chart.iter(f"{SVG}rect")} == {chart.find(f"{SVG}line").get("x1")}
+    axis = chart.find(f"{SVG}line")
+    assert axis is not None
+    assert {r.get("x") for r in chart.iter(f"{SVG}rect")} == {axis.get("x1")}
 
 
 def test_threshold_from_configuration(
@@ -105,6 +108,7 @@ def test_empty_repository(here: Reports, tmp_path: Path, monkeypatch: pytest.Mon
     assert here.ok("budget", fmt="html").startswith("<!DOCTYPE html>")
 
 
+@pytest.mark.slow
 def test_period_shows_the_budgets_that_overlap_it(here: Reports) -> None:
     md = here.ok("budget", "--period", "2026-11")
     assert "Budgets whose period overlaps 2026-11." in md

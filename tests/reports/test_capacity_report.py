@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -76,6 +76,7 @@ def test_html_usage_charts_with_trend_threshold_and_crossing(reports: Reports) -
     assert "2 2" not in [line.get("stroke-dasharray") for line in licences.iter(f"{SVG}line")]
 
 
+@pytest.mark.slow
 def test_html_open_actions_with_overdue_flag(reports: Reports) -> None:
     html = reports.ok("capacity", fmt="html")
     actions = reports.tables(html)["actions-CAP-WEB"]
@@ -89,6 +90,7 @@ def test_html_open_actions_with_overdue_flag(reports: Reports) -> None:
     assert earlier["actions-CAP-WEB"].row("Add a second storage shelf")["Status"] == "open"
 
 
+@pytest.mark.slow
 def test_html_findings_of_the_plan(reports: Reports) -> None:
     findings = reports.tables(reports.ok("capacity", fmt="html"))["findings-CAP-WEB"]
     assert [(r["Rule"], r["Severity"]) for r in findings.records()] == [
@@ -101,6 +103,7 @@ def test_html_findings_of_the_plan(reports: Reports) -> None:
     )["Message"]
 
 
+@pytest.mark.slow
 def test_crossing_beyond_horizon_and_service_without_plan(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reports: Reports
 ) -> None:

@@ -13,7 +13,7 @@ import pytest
 SVG = "{http://www.w3.org/2000/svg}"
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 
 def facts(reports: Reports, html: str, plan: str) -> dict[str, str]:
@@ -21,10 +21,12 @@ def facts(reports: Reports, html: str, plan: str) -> dict[str, str]:
     return {row[0]: row[1] for row in reports.tables(html)[f"facts-{plan}"].rows}
 
 
+@pytest.mark.slow
 def test_markdown_matches_golden_file(reports: Reports) -> None:
     reports.golden("continuity.md", reports.ok("continuity"))
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_and_lists_every_plan(reports: Reports) -> None:
     html = reports.ok("continuity", fmt="html")
     reports.assert_self_contained(html)
@@ -35,6 +37,7 @@ def test_html_is_self_contained_and_lists_every_plan(reports: Reports) -> None:
     assert (web["RTO"], web["RPO"]) == ("PT45M (45 min)", "PT15M (15 min)")
 
 
+@pytest.mark.slow
 def test_html_rto_against_each_sla_downtime_allowance(reports: Reports) -> None:
     tables = reports.tables(reports.ok("continuity", fmt="html"))
     rows = tables["allowances-CON-WEB"].records()
@@ -52,6 +55,7 @@ def test_html_rto_against_each_sla_downtime_allowance(reports: Reports) -> None:
     assert "allowances-CON-DESK" not in tables
 
 
+@pytest.mark.slow
 def test_html_test_history_latest_first_with_achieved_rto(reports: Reports) -> None:
     tests = reports.tables(reports.ok("continuity", fmt="html"))["tests-CON-WEB"]
     assert [
@@ -63,6 +67,7 @@ def test_html_test_history_latest_first_with_achieved_rto(reports: Reports) -> N
     ]
 
 
+@pytest.mark.slow
 def test_html_next_test_due_and_overdue(reports: Reports) -> None:
     html = reports.ok("continuity", fmt="html")
     # CON-DESK: 2026-03-01 + P6M = 2026-09-01, before today.
@@ -84,6 +89,7 @@ def test_html_open_actions_come_from_failed_or_partial_tests(reports: Reports) -
     assert "None: no failed or partial test since the latest pass." in before_web
 
 
+@pytest.mark.slow
 def test_html_findings_of_each_plan(reports: Reports) -> None:
     tables = reports.tables(reports.ok("continuity", fmt="html"))
     assert [
@@ -122,6 +128,7 @@ def test_never_tested_plan_and_service_without_plan(
     assert "has never been tested" in new  # its CON002 finding
 
 
+@pytest.mark.slow
 def test_html_charts_rto_against_achieved_and_the_next_test_due(reports: Reports) -> None:
     html = reports.ok("continuity", fmt="html")
     svgs = {reports.svg_label(s): s for s in reports.svgs(html)}

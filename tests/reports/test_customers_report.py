@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 FIXTURE = Path(__file__).parent / "customers_budgets"
 
@@ -44,6 +44,7 @@ def test_html_lists_customers_but_not_the_retired_one(here: Reports) -> None:
     assert acme["Next service review due"] == "2027-06-10"
 
 
+@pytest.mark.slow
 def test_html_review_due_and_overdue(here: Reports) -> None:
     html = here.ok("customers", fmt="html")
     assert facts(here, html, "CUS-DELTA")["Next service review due"] == "2026-10-01 (overdue)"
@@ -54,6 +55,7 @@ def test_html_review_due_and_overdue(here: Reports) -> None:
     assert facts(here, html, "CUS-BETA")["Next service review due"] == "2026-11-23"
 
 
+@pytest.mark.slow
 def test_satisfaction_trend_and_response_rates(here: Reports) -> None:
     html = here.ok("customers", fmt="html")
     surveys = here.tables(html)["surveys-CUS-ACME"].records()
@@ -69,6 +71,7 @@ def test_satisfaction_trend_and_response_rates(here: Reports) -> None:
     assert "Score trend (percent of the scale, oldest first): `" in md
 
 
+@pytest.mark.slow
 def test_bar_charts_start_at_zero(here: Reports) -> None:
     html = here.ok("customers", fmt="html")
     (chart,) = [
@@ -79,6 +82,7 @@ def test_bar_charts_start_at_zero(here: Reports) -> None:
     assert "0" in texts  # the axis starts at zero, not just below the lowest bar
 
 
+@pytest.mark.slow
 def test_complaints_open_and_closed_with_their_age(here: Reports) -> None:
     html = here.ok("customers", fmt="html")
     rows = here.tables(html)["complaints-CUS-ACME"].records()
@@ -90,6 +94,7 @@ def test_complaints_open_and_closed_with_their_age(here: Reports) -> None:
     assert (beta["Age (days)"], beta["Escalated"]) == ("34", "yes")
 
 
+@pytest.mark.slow
 def test_findings_and_unlinked_slas(here: Reports) -> None:
     html = here.ok("customers", fmt="html")
     findings = here.tables(html)["findings-CUS-BETA"].records()
@@ -98,6 +103,7 @@ def test_findings_and_unlinked_slas(here: Reports) -> None:
     assert "<code>SLA-BETA</code>" in html
 
 
+@pytest.mark.slow
 def test_empty_repository(here: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "records").mkdir()
     monkeypatch.chdir(tmp_path)

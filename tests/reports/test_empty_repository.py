@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 EMPTY_MARKDOWN = {
     "gap": "| 4.3 | Scope of the SMS | Evidence | **missing** |",
@@ -19,6 +19,7 @@ EMPTY_MARKDOWN = {
 """A line of each report's Markdown on an empty repository."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["md", "html"])
 @pytest.mark.parametrize("name", list(EMPTY_MARKDOWN))
 def test_empty_repository(

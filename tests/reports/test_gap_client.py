@@ -6,15 +6,13 @@ its limits, the recommendations table, and the pages of the PDF."""
 from __future__ import annotations
 
 import io
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Reports
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
+from tests.reports.conftest import Reports
 
 CLIENT = "Fabrikam Hosting Ltd"
 ASSESSOR = "A. Consultant, Example Advisory"
@@ -44,12 +42,7 @@ def _copy_fixture(reports: Reports, tmp_path: Path) -> Path:
 
 
 def _invoke(repo: Path, *args: str) -> tuple[int, str, str]:
-    old = Path.cwd()
-    os.chdir(repo)
-    try:
-        result = CliRunner().invoke(app, [*args, "--today", "2026-11-23", "--no-color"])
-    finally:
-        os.chdir(old)
+    result = cli.run(*args, "--today", "2026-11-23", "--no-color", cwd=repo)
     assert "Traceback" not in result.output
     return result.exit_code, result.stdout, result.stderr
 
@@ -60,6 +53,7 @@ def _set_report_table(repo: Path, table: str) -> None:
     config.write_text(text.split("[report]")[0] + table, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_cover_names_client_assessor_date_and_embeds_the_logo(reports: Reports) -> None:
     html = reports.ok("gap", fmt="html")
     cover = reports.tables(html)["cover"]
@@ -76,6 +70,7 @@ def test_cover_names_client_assessor_date_and_embeds_the_logo(reports: Reports) 
     reports.assert_self_contained(html)
 
 
+@pytest.mark.slow
 def test_cover_markdown(reports: Reports) -> None:
     md = reports.ok("gap")
     assert f"| Client | {CLIENT} |" in md
@@ -83,6 +78,7 @@ def test_cover_markdown(reports: Reports) -> None:
     assert "| Date | 2026-11-23 |" in md
 
 
+@pytest.mark.slow
 def test_scope_comes_from_the_scope_evidence_of_4_3(reports: Reports, tmp_path: Path) -> None:
     repo = _copy_fixture(reports, tmp_path)
     (repo / "records" / "evidence" / "ev-scope.yaml").write_text(SCOPE_EVIDENCE, encoding="utf-8")
@@ -95,6 +91,7 @@ def test_scope_comes_from_the_scope_evidence_of_4_3(reports: Reports, tmp_path: 
     )
 
 
+@pytest.mark.slow
 def test_scope_in_the_configuration_wins_over_the_evidence(
     reports: Reports, tmp_path: Path
 ) -> None:
@@ -109,6 +106,7 @@ def test_scope_in_the_configuration_wins_over_the_evidence(
     assert "<img" not in html
 
 
+@pytest.mark.slow
 def test_executive_summary_in_words(reports: Reports) -> None:
     md = reports.ok("gap")
     summary = md.split("## Executive summary", 1)[1].split("**Score:", 1)[0]
@@ -130,6 +128,7 @@ def test_executive_summary_in_words(reports: Reports) -> None:
     assert "Service management policy" not in summary
 
 
+@pytest.mark.slow
 def test_method_and_limits_say_what_only_an_auditor_can_judge(reports: Reports) -> None:
     html = reports.ok("gap", fmt="html")
     method = html.split('<section id="method"', 1)[1].split("</section>", 1)[0]
@@ -138,15 +137,14 @@ def test_method_and_limits_say_what_only_an_auditor_can_judge(reports: Reports) 
     assert "not a certificate" in method
 
 
+@pytest.mark.slow
 def test_recommendations_one_row_per_partial_or_missing_leaf(reports: Reports) -> None:
     import json
 
     html = reports.ok("gap", fmt="html")
     table = reports.tables(html)["recommendations-table"]
     assert table.header == ["#", "Clause", "Priority", "What to do", "Owner", "Due"]
-    gap = json.loads(
-        reports.runner.invoke(app, ["gap", "-f", "json", "--today", reports.today]).stdout
-    )
+    gap = json.loads(cli.run("gap", "-f", "json", "--today", reports.today).stdout)
     clauses = [r["Clause"].split(" ")[0] for r in table.records()]
     expected = {
         c["id"]
@@ -169,6 +167,7 @@ def _row(reports: Reports, clause: str) -> dict[str, str]:
     raise AssertionError(f"no recommendation for {clause}")
 
 
+@pytest.mark.slow
 def test_a_missing_mandatory_document_is_high_and_says_what_to_write(reports: Reports) -> None:
     row = _row(reports, "8.5.1.1")
     assert row["Priority"] == "high"
@@ -179,6 +178,7 @@ def test_a_missing_mandatory_document_is_high_and_says_what_to_write(reports: Re
     assert row["Due"] == "–"
 
 
+@pytest.mark.slow
 def test_overdue_review_is_medium_with_owner_and_due_date(reports: Reports) -> None:
     row = _row(reports, "5.2.1")
     assert row["Priority"] == "medium"
@@ -187,6 +187,7 @@ def test_overdue_review_is_medium_with_owner_and_due_date(reports: Reports) -> N
     assert "last reviewed 2025-06-01 + P12M = 2026-06-01" in row["Due"]
 
 
+@pytest.mark.slow
 def test_an_error_makes_a_partial_clause_high_with_the_rule_hints(reports: Reports) -> None:
     row = _row(reports, "8.3.3")
     assert row["Clause"].endswith("(partial)")
@@ -195,6 +196,7 @@ def test_an_error_makes_a_partial_clause_high_with_the_rule_hints(reports: Repor
     assert "SLM001" in row["What to do"].rsplit("rules", 1)[1]
 
 
+@pytest.mark.slow
 def test_warnings_only_is_medium_with_the_next_test_due(reports: Reports) -> None:
     row = _row(reports, "8.7.1")
     assert row["Priority"] == "medium"
@@ -202,6 +204,7 @@ def test_warnings_only_is_medium_with_the_next_test_due(reports: Reports) -> Non
     assert row["Due"].startswith("2026-09-01 (overdue)")
 
 
+@pytest.mark.slow
 def test_a_missing_clause_without_records_asks_for_evidence(reports: Reports) -> None:
     row = _row(reports, "7.6")
     assert row["Priority"] == "high"
@@ -220,6 +223,7 @@ def _pdf(repo: Path, tmp_path: Path) -> bytes:
     return out.read_bytes()
 
 
+@pytest.mark.slow
 def test_pdf_page_one_is_the_cover(reports: Reports, tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(io.BytesIO(_pdf(reports.fixture, tmp_path)))
@@ -237,6 +241,7 @@ def test_pdf_page_one_is_the_cover(reports: Reports, tmp_path: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
 
 
+@pytest.mark.slow
 def test_pdf_on_letter_paper(reports: Reports, tmp_path: Path) -> None:
     pypdf = pytest.importorskip("pypdf")
     repo = _copy_fixture(reports, tmp_path)
@@ -246,6 +251,7 @@ def test_pdf_on_letter_paper(reports: Reports, tmp_path: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
+@pytest.mark.slow
 def test_print_css_repeats_headers_and_keeps_headings_with_their_text(
     reports: Reports,
 ) -> None:

@@ -10,18 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def run_json(*args: str) -> Any:
-    result = CliRunner().invoke(app, [*args, "-f", "json", "--today", "2026-11-23"])
+    result = cli.run(*args, "-f", "json", "--today", "2026-11-23")
     return json.loads(result.stdout)
 
 
@@ -29,6 +28,7 @@ def test_markdown_matches_golden_file(reports: Reports) -> None:
     reports.golden("gap.md", reports.ok("gap"))
 
 
+@pytest.mark.slow
 def test_html_summary_agrees_with_itsm_gap(reports: Reports) -> None:
     html = reports.ok("gap", fmt="html")
     reports.assert_self_contained(html)
@@ -66,6 +66,7 @@ def test_html_top_gaps_lead_with_missing_mandatory_documents(reports: Reports) -
     )
 
 
+@pytest.mark.slow
 def test_top_gaps_order_errors_before_other_missing_clauses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reports: Reports
 ) -> None:
@@ -107,6 +108,7 @@ def test_top_gaps_order_errors_before_other_missing_clauses(
     ]
 
 
+@pytest.mark.slow
 def test_html_clause_table_has_every_clause_with_evidence_and_findings(
     reports: Reports,
 ) -> None:
@@ -124,6 +126,7 @@ def test_html_clause_table_has_every_clause_with_evidence_and_findings(
     assert '<span class="waived" title="waived">SUP002</span>' in html
 
 
+@pytest.mark.slow
 def test_html_mandatory_documents_checklist(reports: Reports) -> None:
     documents = reports.tables(reports.ok("gap", fmt="html"))["document-table"]
     assert documents.column("Clause") == [
@@ -137,6 +140,7 @@ def test_html_mandatory_documents_checklist(reports: Reports) -> None:
     assert documents.row("4.3")["Satisfied by"] == "missing"
 
 
+@pytest.mark.slow
 def test_html_waivers_in_force(reports: Reports) -> None:
     waivers = reports.tables(reports.ok("gap", fmt="html"))["waiver-table"]
     assert waivers.records() == [
@@ -161,6 +165,7 @@ def test_html_waivers_in_force(reports: Reports) -> None:
 WAIVERS = Path(__file__).parents[1] / "rules" / "waivers"
 
 
+@pytest.mark.slow
 def test_waivers_not_approved_are_listed_apart_from_those_in_force(
     reports: Reports, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -168,8 +173,7 @@ def test_waivers_not_approved_are_listed_apart_from_those_in_force(
     waivers of rules that cannot be waived are listed apart from those in force; the term
     capped by waivers.maxTerm is shown; retired and expired waivers are in neither list."""
     monkeypatch.chdir(WAIVERS)
-    runner = CliRunner()
-    result = runner.invoke(app, ["report", "gap", "-f", "html", "--today", "2026-11-23"])
+    result = cli.run("report", "gap", "-f", "html", "--today", "2026-11-23")
     assert result.exit_code == 0, result.output
     tables = reports.tables(result.stdout)
     in_force = tables["waiver-table"].records()
@@ -186,7 +190,7 @@ def test_waivers_not_approved_are_listed_apart_from_those_in_force(
         ("WVR-FUTURE", "It is approved only from 2026-12-01, after today (2026-11-23)."),
         ("WVR-UNKNOWN", "It names SUP099, which is no rule."),
     ]
-    md = runner.invoke(app, ["report", "gap", "-f", "md", "--today", "2026-11-23"]).stdout
+    md = cli.run("report", "gap", "-f", "md", "--today", "2026-11-23").stdout
     heading = "### Waiving nothing: not approved, or not a rule that can be waived"
     section = md.split(heading)[1].split("## Appendix")[0]
     assert "| WVR-DRAFT | SUP005 | SUP-DRAFT |" in section
@@ -195,6 +199,7 @@ def test_waivers_not_approved_are_listed_apart_from_those_in_force(
     assert "WVR-EXPIRED" not in md.split("## Appendix")[0]
 
 
+@pytest.mark.slow
 def test_html_appendix_lists_every_finding_of_itsm_check(reports: Reports) -> None:
     appendix = reports.tables(reports.ok("gap", fmt="html"))["finding-table"]
     check = run_json("check")["findings"]
@@ -206,6 +211,7 @@ def test_html_appendix_lists_every_finding_of_itsm_check(reports: Reports) -> No
     assert appendix.row("records/services/svc-desk.yaml:12")["Severity"] == "error"
 
 
+@pytest.mark.slow
 def test_edition_2011_renders_the_2011_outline(reports: Reports) -> None:
     md = reports.ok("gap", "--edition", "2011")
     assert md.startswith("# Gap analysis against ISO/IEC 20000-1:2011\n")
@@ -220,6 +226,7 @@ def test_edition_2011_renders_the_2011_outline(reports: Reports) -> None:
     assert "8.5.1.1" in tables["document-table"].column("Clause")
 
 
+@pytest.mark.slow
 def test_a_clause_with_many_evidence_records_lists_twenty_and_counts_the_rest(
     reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -249,6 +256,7 @@ def test_a_clause_with_many_evidence_records_lists_twenty_and_counts_the_rest(
     assert len(clauses["9.2"]["evidence"]) == 25  # the JSON keeps them all
 
 
+@pytest.mark.slow
 def test_a_mandatory_document_with_many_records_lists_twenty_and_counts_the_rest(
     reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -264,6 +272,7 @@ def test_a_mandatory_document_with_many_records_lists_twenty_and_counts_the_rest
     assert row["Satisfied by"].endswith(" and 3 more")
 
 
+@pytest.mark.slow
 def test_html_bars_take_the_colour_of_their_groups_status(reports: Reports) -> None:
     """Clause 5 scores 25 with partial children: an amber bar, as its status cell says; a
     bar coloured by score alone would be red."""
@@ -279,6 +288,7 @@ def test_html_bars_take_the_colour_of_their_groups_status(reports: Reports) -> N
     assert statuses[0] == "missing" and bars[0] == COLORS["bad"]
 
 
+@pytest.mark.slow
 def test_html_clause_table_says_why(reports: Reports) -> None:
     table = reports.tables(reports.ok("gap", fmt="html"))["clause-table"]
     gap = {c["id"]: c for c in run_json("gap")["clauses"]}

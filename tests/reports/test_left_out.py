@@ -14,7 +14,7 @@ import pytest
 from itsm_cli.reports.registry import REPORTS
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 LEFT_OUT = Path(__file__).parent / "left_out"
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 FIXTURE = Path(__file__).parent / "operations"
 SVG = "{http://www.w3.org/2000/svg}"

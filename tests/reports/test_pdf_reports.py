@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
+
+pytestmark = pytest.mark.slow
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
-runner = CliRunner()
 
 FIRST_PAGE = {
     "gap": "Gap analysis against ISO/IEC",
@@ -30,16 +30,9 @@ FIRST_PAGE = {
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     pytest.importorskip("weasyprint")
     out = tmp_path_factory.mktemp("pdf")
-    old = Path.cwd()
-    import os
-
-    os.chdir(FIXTURE)
-    try:
-        result = runner.invoke(
-            app, ["report", "all", "-f", "pdf", "--out-dir", str(out), "--today", TODAY]
-        )
-    finally:
-        os.chdir(old)
+    result = cli.run(
+        "report", "all", "-f", "pdf", "--out-dir", str(out), "--today", TODAY, cwd=FIXTURE
+    )
     assert result.exit_code == 0, result.output
     return {p.stem: p.read_bytes() for p in out.iterdir()}
 
@@ -67,7 +60,7 @@ def test_a_pdf_to_a_terminal_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -
     from itsm_cli.cli import terminal
 
     monkeypatch.setattr(terminal, "stdout_is_terminal", lambda: True)
-    result = runner.invoke(app, ["report", "gap", "-f", "pdf", "--today", TODAY])
+    result = cli.run("report", "gap", "-f", "pdf", "--today", TODAY)
     assert result.exit_code == 2
     assert "a PDF is not for a terminal: give --output FILE.pdf" in result.output
 
@@ -78,7 +71,7 @@ def test_without_weasyprint_a_one_line_error_says_how_to_install_it(
     monkeypatch.chdir(FIXTURE)
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     target = tmp_path / "gap.pdf"
-    result = runner.invoke(app, ["report", "gap", "-f", "pdf", "-o", str(target), "--today", TODAY])
+    result = cli.run("report", "gap", "-f", "pdf", "-o", str(target), "--today", TODAY)
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "itsm: error: --format pdf needs WeasyPrint: pip install 'itsm-cli[pdf]'"

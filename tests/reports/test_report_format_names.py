@@ -6,19 +6,18 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_markdown_is_md(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    runner = CliRunner()
     outputs = []
     for name in ("md", "markdown"):
-        result = runner.invoke(app, ["report", "suppliers", "-f", name, "--today", "2026-11-23"])
+        result = cli.run("report", "suppliers", "-f", name, "--today", "2026-11-23")
         assert result.exit_code == 0, result.output
         outputs.append(re.sub(r"Generated \S+", "Generated …", result.stdout))
     assert outputs[0] == outputs[1]

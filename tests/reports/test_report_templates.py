@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
+from tests.helpers.cli import Result
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
@@ -28,7 +28,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def report(*args: str) -> Result:
-    result = CliRunner().invoke(app, ["report", *args, "--today", TODAY, "--no-color"])
+    result = cli.run("report", *args, "--today", TODAY, "--no-color")
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result
@@ -42,6 +42,7 @@ def one_line_error(result: Result) -> str:
     return lines[0]
 
 
+@pytest.mark.slow
 def test_user_template_overrides_the_built_in_one(repo: Path) -> None:
     (repo / "templates/gap.md.j2").write_text(
         "# Our gap review\n\nScore {{ score | num(1) }}; "
@@ -56,6 +57,7 @@ def test_user_template_overrides_the_built_in_one(repo: Path) -> None:
     assert "<h2>Executive summary</h2>" in html.stdout
 
 
+@pytest.mark.slow
 def test_user_html_template_can_extend_the_built_in_layout(repo: Path) -> None:
     (repo / "templates/continuity.html.j2").write_text(
         '{% extends "base.html.j2" %}\n'
@@ -77,6 +79,7 @@ def test_templates_folder_is_configurable(repo: Path) -> None:
     assert (out.exit_code, out.stdout) == (0, "custom capacity\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("expression", "message"),
     [

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from itsm_cli.reports.service import Period
+from itsm_cli.dates import Period
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 RED = "#d62728"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -193,6 +193,7 @@ def test_period_option_picks_the_period_and_its_window(reports: Reports) -> None
     assert row["Attainment (2025-04 to 2026-03)"] == attainment([99.95, 99.92, 99.81], 99.9)
 
 
+@pytest.mark.slow
 def test_period_of_the_other_granularity_is_converted(reports: Reports) -> None:
     text = reports.ok("service", "--period", "2026-Q1")
     assert "2026-Q1 taken as 2026-03: SLA-WEB is reported monthly" in text

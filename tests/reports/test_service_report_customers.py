@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 FIXTURE = Path(__file__).parent / "customers_budgets"
 
@@ -27,6 +27,7 @@ def headings(markdown: str) -> list[str]:
     return [line for line in markdown.splitlines() if re.match(r"^#{1,2} (Customer|SLA) ", line)]
 
 
+@pytest.mark.slow
 def test_one_section_per_customer(here: Reports) -> None:
     assert headings(here.ok("service")) == [
         "# Customer CUS-ACME: ACME Retail",

@@ -15,7 +15,7 @@ from itsm_cli.records.models import Target
 from itsm_cli.reports.suppliers import compare
 
 if TYPE_CHECKING:
-    from conftest import Reports
+    from tests.reports.conftest import Reports
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from itsm_cli.cli.main import app
 from itsm_cli.reports import sandbox
 from itsm_cli.reports.environment import ReportError, make_environment, render_template
+from tests.helpers import cli
+from tests.helpers.cli import Result
 
 FIXTURE = Path(__file__).parent / "fixture"
 TODAY = "2026-11-23"
@@ -39,7 +39,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def report(*args: str) -> Result:
-    result = CliRunner().invoke(app, ["report", *args, "--today", TODAY, "--no-color"])
+    result = cli.run("report", *args, "--today", TODAY, "--no-color")
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result
@@ -140,6 +140,7 @@ def test_parent_folder_in_an_include_is_not_found(repo: Path) -> None:
 HOSTILE = Path(__file__).parent / "hostile_templates"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.glob("*.j2")))
 def test_hostile_template_fixture(repo: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
@@ -162,6 +163,7 @@ def test_every_hostile_template_is_in_the_readme() -> None:
 # Time and steps
 
 
+@pytest.mark.slow
 def test_render_is_stopped_after_its_time_limit(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,6 +181,7 @@ def test_render_is_stopped_after_its_time_limit(
     )
 
 
+@pytest.mark.slow
 def test_time_limit_is_checked_at_every_slow_filter(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -215,6 +218,7 @@ def test_render_is_stopped_after_its_loop_steps(
     assert report("gap", "-f", "md").stdout == "done\n"
 
 
+@pytest.mark.slow
 def test_time_limit_works_off_the_main_thread(tmp_path: Path) -> None:
     (tmp_path / "slow.md.j2").write_text(
         "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
@@ -239,6 +243,7 @@ def test_time_limit_works_off_the_main_thread(tmp_path: Path) -> None:
 # Sizes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("expression", "message"),
     [

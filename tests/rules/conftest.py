@@ -1,10 +1,10 @@
 """Helpers shared by the rule tests, as fixtures (each fixture repository is a folder next to
 its test module, with a README saying what fires where).
 
-- `run_check(repo, *args, today=TODAY)` runs `itsm check --today TODAY -f json ARGS` with
-  CliRunner in `repo`, asserts the exit code is 0 or 1 and returns it with the findings (the
-  JSON dicts); `run_check_text(repo, *args)` runs the text output (`--no-color`) and returns
-  the exit code and standard output.
+- `run_check(repo, *args, today=TODAY)` runs `itsm check --today TODAY -f json ARGS`
+  in-process (`tests.helpers.cli`) in `repo`, asserts the exit code is 0 or 1 and returns it
+  with the findings (the JSON dicts); `run_check_text(repo, *args)` runs the text output
+  (`--no-color`) and returns the exit code and standard output.
 - `line_of(repo, file, text)` is the line of `file` holding `text`, which must occur once;
   `line_of(repo, file, text, after)` the first line holding `text` after the line holding
   `after`.
@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 TODAY = "2026-11-23"
 
@@ -57,11 +56,9 @@ def _line_of(repo: Path, file: str, text: str, after: str = "") -> int:
 
 @pytest.fixture
 def run_check(monkeypatch: pytest.MonkeyPatch) -> RunCheck:
-    runner = CliRunner()
-
     def check(repo: Path, *args: str, today: str = TODAY) -> tuple[int, Findings]:
         monkeypatch.chdir(repo)
-        result = runner.invoke(app, ["check", "--today", today, "-f", "json", *args])
+        result = cli.run("check", "--today", today, "-f", "json", *args)
         assert result.exit_code in (0, 1), result.output
         findings: Findings = json.loads(result.stdout)["findings"]
         return result.exit_code, findings
@@ -71,11 +68,9 @@ def run_check(monkeypatch: pytest.MonkeyPatch) -> RunCheck:
 
 @pytest.fixture
 def run_check_text(monkeypatch: pytest.MonkeyPatch) -> RunCheckText:
-    runner = CliRunner()
-
     def check(repo: Path, *args: str) -> tuple[int, str]:
         monkeypatch.chdir(repo)
-        result = runner.invoke(app, ["check", "--today", TODAY, *args, "--no-color"])
+        result = cli.run("check", "--today", TODAY, *args, "--no-color")
         return result.exit_code, result.stdout
 
     return check

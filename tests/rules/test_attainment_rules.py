@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck
+    from tests.rules.conftest import LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "attainment"
 DESK = "records/desk.yaml"

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, RecordsAt, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, RecordsAt, RunCheck
 
 FIXTURE = Path(__file__).parent / "audits"
 UNAUDITED = ["8.7.1", "8.7.2", "8.7.3.1", "8.7.3.2", "8.7.3.3"]
@@ -85,7 +84,7 @@ def test_gap_shows_last_audited_and_an_audit_evidences_9_2_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(FIXTURE)
-    result = CliRunner().invoke(app, ["gap", "-f", "json", "--today", "2026-11-23"])
+    result = cli.run("gap", "-f", "json", "--today", "2026-11-23")
     clauses = {c["id"]: c for c in json.loads(result.stdout)["clauses"]}
     assert clauses["8.3.3"]["lastAudited"] == "2026-06-12"
     assert clauses["8.7.2"]["lastAudited"] == "2025-06-12"  # the certification is not internal

@@ -12,7 +12,7 @@ import pytest
 from itsm_cli.records.models import BudgetLine
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck
+    from tests.rules.conftest import LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "budgets"
 Found = list[dict[str, Any]]

@@ -1,5 +1,5 @@
 """CAP001–CAP004 on the fixture in `tests/rules/capacity/` (see its README), run through
-`itsm check --select CAP`; the least-squares helpers of `itsm_cli.rules.trend` with numbers
+`itsm check --select CAP`; the least-squares helpers of `itsm_cli.records.trend` with numbers
 worked out by hand; and the capacity findings on the example records."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from itsm_cli.rules.trend import day_points, fit_line, predicted_crossing
+from itsm_cli.records.trend import day_points, fit_line, predicted_crossing
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck, RunCheckText
+    from tests.rules.conftest import LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "capacity"
 EXAMPLES = Path(__file__).parents[2]

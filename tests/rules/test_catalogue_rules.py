@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, LineOf, RunCheck, RunCheckText
+    from tests.rules.conftest import ByRuleAndRecord, LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "catalogue"
 EXAMPLES = Path(__file__).parents[2]
@@ -100,7 +100,7 @@ def test_example_records_have_no_catalogue_findings(run_check: RunCheck) -> None
 def test_rules_are_documented_for_itsm_rules_and_explain(prefix: str) -> None:
     import yaml
 
-    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.rules import all_rules
 
     rules = [r for code, r in all_rules().items() if code.startswith(prefix)]
     assert [r.code for r in rules] == [f"{prefix}00{n}" for n in range(1, len(rules) + 1)]

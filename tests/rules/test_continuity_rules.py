@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from itsm_cli.records.models import Target
-from itsm_cli.rules.continuity import allowed_downtime
+from itsm_cli.records.queries import allowed_downtime
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, LineOf, RecordsAt, RunCheck, RunCheckText
+    from tests.rules.conftest import ByRuleAndRecord, LineOf, RecordsAt, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "continuity"
 EXAMPLES = Path(__file__).parents[2]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, LineOf, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "customers"
 Findings = dict[tuple[str, str], dict[str, Any]]

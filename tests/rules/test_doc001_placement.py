@@ -11,13 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 FIXTURE = Path(__file__).parent / "documents"
 TODAY = "2026-11-23"
-runner = CliRunner()
 
 
 @pytest.fixture
@@ -29,9 +27,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _check(fmt: str, *args: str) -> str:
-    result = runner.invoke(
-        app, ["check", "--today", TODAY, "--select", "DOC001", "-f", fmt, *args]
-    )
+    result = cli.run("check", "--today", TODAY, "--select", "DOC001", "-f", fmt, *args)
     assert result.exit_code == 1, result.output
     return result.stdout
 

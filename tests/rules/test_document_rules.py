@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from itsm_cli.clauses.catalogue import load_catalogue
-from itsm_cli.config import load_workspace
+from itsm_cli.clauses.standard import load_catalogue
 from itsm_cli.findings import Finding
 from itsm_cli.records.index import load_repository
+from itsm_cli.records.workspace import load_workspace
+from itsm_cli.rules import all_rules
 from itsm_cli.rules.documents import find_missing_evidence_files, location_problem
 from itsm_cli.rules.engine import check_repository
-from itsm_cli.rules.registry import RuleContext, all_rules
+from itsm_cli.rules.registry import RuleContext
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RecordsAt, RunCheck, RunCheckText
+    from tests.rules.conftest import LineOf, RecordsAt, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "documents"
 EXAMPLES = Path(__file__).parents[2]

@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import BaseModel
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
 from itsm_cli.records.models import KINDS, Record
+from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, RecordsAt, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, RecordsAt, RunCheck
 
 REPO = Path(__file__).parent / "future_dates"
 
@@ -157,7 +156,7 @@ def test_once_their_day_has_come_the_entries_count(
 
 def invoke(monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
     monkeypatch.chdir(REPO)
-    result = CliRunner().invoke(app, [*args, "--today", "2026-11-23"])
+    result = cli.run(*args, "--today", "2026-11-23")
     assert result.exit_code in (0, 1), result.output
     return result.stdout
 
@@ -173,6 +172,7 @@ def test_gap_counts_no_record_approved_after_today(monkeypatch: pytest.MonkeyPat
     )
 
 
+@pytest.mark.slow
 def test_reports_show_future_entries_marked_and_never_as_the_latest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck
+    from tests.rules.conftest import LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "measurements"
 SLAS = "records/agreements/slas.yaml"
@@ -75,9 +74,7 @@ def test_rep001_findings_of_one_sla_have_distinct_fingerprints(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(FIXTURE)
-    result = CliRunner().invoke(
-        app, ["check", "--today", "2026-11-23", "--select", "REP001", "-f", "gitlab"]
-    )
+    result = cli.run("check", "--today", "2026-11-23", "--select", "REP001", "-f", "gitlab")
     gaps = [f["fingerprint"] for f in json.loads(result.stdout)
             if f["description"].startswith("SLA-GAPS:")]
     assert len(gaps) == 3

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, RecordsAt, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, RecordsAt, RunCheck
 
 FIXTURE = Path(__file__).parent / "nonconformities"
 Findings = dict[tuple[str, str], dict[str, Any]]
@@ -68,7 +67,7 @@ def test_gap_open_nonconformities_make_their_clauses_partial(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(FIXTURE)
-    result = CliRunner().invoke(app, ["gap", "-f", "json", "--today", "2026-11-23"])
+    result = cli.run("gap", "-f", "json", "--today", "2026-11-23")
     clauses = {c["id"]: c for c in json.loads(result.stdout)["clauses"]}
     assert clauses["8.7.1"]["status"] == "covered"
     # DOC001: a risk is no continuity plan, the mandatory document of 8.7.2

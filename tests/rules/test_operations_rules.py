@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck
+    from tests.rules.conftest import LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "operations"
 CHANGES = "records/operations/changes.yaml"
@@ -113,9 +112,7 @@ def test_ops005_moves_with_today(run_check: RunCheck) -> None:
 def test_fingerprints_follow_the_ticket(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each exception has its own fingerprint, and the ref (not only its place) makes it."""
     monkeypatch.chdir(FIXTURE)
-    result = CliRunner().invoke(
-        app, ["check", "--today", "2026-11-23", "--select", "OPS001,OPS002", "-f", "gitlab"]
-    )
+    result = cli.run("check", "--today", "2026-11-23", "--select", "OPS001,OPS002", "-f", "gitlab")
     prints = [f["fingerprint"] for f in json.loads(result.stdout)]
     assert len(prints) == 4
     assert len(set(prints)) == 4

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import RunCheck
+    from tests.rules.conftest import RunCheck
 
 RECORDS = """\
 apiVersion: itsm/v1

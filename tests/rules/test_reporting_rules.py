@@ -1,19 +1,16 @@
 """REP001–REP002, one period at a time, on the fixture in `tests/rules/reporting/` (see its
-README), run through `itsm check --select REP`; the period helpers; and the reporting
-findings on the example records."""
+README), run through `itsm check --select REP`, and the reporting findings on the example
+records (the period helpers are tested in `tests/test_period.py`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from itsm_cli.rules.reporting import last_complete_period, months_of, period_bounds
-
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck, RunCheckText
+    from tests.rules.conftest import LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "reporting"
 EXAMPLES = Path(__file__).parents[2]
@@ -117,40 +114,3 @@ def test_example_records(run_check: RunCheck, line_of: LineOf) -> None:
     ]
     assert len(found) == 1 + sum(len(periods) for periods in missing.values())
 
-
-# --- periods ---------------------------------------------------------------------------
-
-D = dt.date
-
-
-@pytest.mark.parametrize(
-    ("period", "bounds"),
-    [
-        ("2026-10", (D(2026, 10, 1), D(2026, 10, 31))),
-        ("2026-02", (D(2026, 2, 1), D(2026, 2, 28))),
-        ("2024-02", (D(2024, 2, 1), D(2024, 2, 29))),
-        ("2026-12", (D(2026, 12, 1), D(2026, 12, 31))),
-        ("2026-Q1", (D(2026, 1, 1), D(2026, 3, 31))),
-        ("2026-Q4", (D(2026, 10, 1), D(2026, 12, 31))),
-    ],
-)
-def test_period_bounds(period: str, bounds: tuple[dt.date, dt.date]) -> None:
-    assert period_bounds(period) == bounds
-
-
-@pytest.mark.parametrize(
-    ("today", "monthly", "quarterly"),
-    [
-        (D(2026, 11, 23), "2026-10", "2026-Q3"),
-        (D(2026, 1, 1), "2025-12", "2025-Q4"),
-        (D(2026, 3, 31), "2026-02", "2025-Q4"),
-        (D(2026, 4, 1), "2026-03", "2026-Q1"),
-    ],
-)
-def test_last_complete_period(today: dt.date, monthly: str, quarterly: str) -> None:
-    assert last_complete_period(today, "monthly") == monthly
-    assert last_complete_period(today, "quarterly") == quarterly
-
-
-def test_months_of_a_quarter() -> None:
-    assert months_of("2026-Q3") == ("2026-07", "2026-08", "2026-09")

@@ -11,7 +11,7 @@ import pytest
 from itsm_cli.rules.service_level import format_ceiling
 
 if TYPE_CHECKING:
-    from conftest import LineOf, RunCheck
+    from tests.rules.conftest import LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "service_level"
 EXAMPLES = Path(__file__).parents[2]

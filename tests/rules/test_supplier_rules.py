@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, LineOf, RunCheck, RunCheckText
+    from tests.rules.conftest import ByRuleAndRecord, LineOf, RunCheck, RunCheckText
 
 FIXTURE = Path(__file__).parent / "suppliers"
 EXAMPLES = Path(__file__).parents[2]

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
 
-from itsm_cli.cli.main import app
+from tests.helpers import cli
 
 if TYPE_CHECKING:
-    from conftest import ByRuleAndRecord, LineOf, RunCheck
+    from tests.rules.conftest import ByRuleAndRecord, LineOf, RunCheck
 
 FIXTURE = Path(__file__).parent / "waivers"
 SELECT = ("--select", "E,SUP005,WVR")
@@ -199,14 +198,14 @@ def test_a_bad_max_term_is_a_configuration_error(
     (tmp_path / "records").mkdir()
     (tmp_path / "itsm.toml").write_text(toml)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["check", "--today", "2026-11-23"])
+    result = cli.run("check", "--today", "2026-11-23")
     assert result.exit_code == 2
     assert result.stderr.strip() == f"itsm: error: {message}"
 
 
 def test_sarif_suppression_names_the_waiver(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURE)
-    result = CliRunner().invoke(app, ["check", "--today", "2026-11-23", "-f", "sarif", *SELECT])
+    result = cli.run("check", "--today", "2026-11-23", "-f", "sarif", *SELECT)
     results = json.loads(result.stdout)["runs"][0]["results"]
     suppressed = {
         r["properties"]["record"]: (r["suppressions"], r["properties"]["waivedBy"])

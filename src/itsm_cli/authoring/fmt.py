@@ -5,9 +5,10 @@ The canonical form (see `layout` for how it is computed):
 * envelope keys in the order of the record format: `apiVersion`, `kind`, `metadata`, `spec`;
 * `metadata` keys in model order (id, title, owner, status, approved, lastReviewed,
   reviewInterval, clauses, labels), `spec` keys and the keys of nested objects (targets,
-  contracts, resources…) in the order of the kind's schema, except where `_PREFERRED`
-  gives a more readable document order (an SLA reads customer, services, validFrom,
-  validUntil, serviceHours, workloadLimits, exceptions, targets, reporting, signatories);
+  contracts, resources…) in the order of the kind's schema, except where the spec's
+  `KEY_ORDER` (records/models.py) gives a more readable document order (an SLA reads
+  customer, services, validFrom, validUntil, serviceHours, workloadLimits, exceptions,
+  targets, reporting, signatories);
 * a key that is not in the schema (a typo, say) stays right after the key it followed;
 * 2-space indentation, list dashes indented under their key;
 * quoted dates unquoted where the schema says the field is a date;
@@ -38,43 +39,15 @@ import yaml
 
 from itsm_cli.authoring.layout import layout
 from itsm_cli.authoring.writer import NotUtf8Error, encode_text, read_text, write_atomic
+from itsm_cli.config import DEFAULT_MAX_BYTES
 from itsm_cli.findings import FieldPath, Finding
 from itsm_cli.records.errors import allowed_keys, model_at
 from itsm_cli.records.load import discover, read_file
-from itsm_cli.records.models import (
-    KINDS,
-    BudgetSpec,
-    ContinuityPlanSpec,
-    OLASpec,
-    Record,
-    ServiceSpec,
-    SLASpec,
-    SupplierSpec,
-)
-from itsm_cli.records.yamlread import DEFAULT_MAX_BYTES, read_yaml_bytes
+from itsm_cli.records.models import KINDS, Record
+from itsm_cli.records.yamlread import read_yaml_bytes
 
 ENVELOPE = ("apiVersion", "kind", "metadata", "spec")
 """Top-level keys of a record, in the design's order."""
-
-_AGREEMENT = (
-    "services", "validFrom", "validUntil", "serviceHours", "workloadLimits", "exceptions",
-    "targets", "reporting", "signatories",
-)
-_PREFERRED: dict[type, tuple[str, ...]] = {
-    SLASpec: ("customer", "customerRef", *_AGREEMENT),
-    OLASpec: ("provider", *_AGREEMENT),
-    ServiceSpec: ("description", "lifecycle", "criticality", "customers", "serviceHours"),
-    SupplierSpec: ("type", "criticality", "supports", "contract", "contacts", "interfaces"),
-    ContinuityPlanSpec: ("services", "invocation", "scenarios", "rto", "rpo",
-                         "availabilityWhileInvoked"),
-    BudgetSpec: ("period", "currency", "services", "lines"),
-}
-"""Where the document order reads better than the model's field order, these keys come
-first, in this order, and the rest follow in model order: an agreement reads who, what,
-when, then its terms (the models list the shared agreement fields before the SLA- or
-OLA-specific ones); logs that grow (supplier reviews, disputes) come last; the availability
-while a continuity plan is invoked sits with its RTO and RPO. This is the order of the
-example records in `records/`."""
 
 try:
     _Scanner: type = yaml.CSafeLoader
@@ -93,7 +66,7 @@ def key_order(kind: str | None, path: FieldPath) -> list[str] | None:
     if model is None:
         return None
     keys = allowed_keys(model)
-    first = [key for key in _PREFERRED.get(model, ()) if key in keys]
+    first = [key for key in getattr(model, "KEY_ORDER", ()) if key in keys]
     return first + [key for key in keys if key not in first] or None
 
 

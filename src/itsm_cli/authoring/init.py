@@ -27,8 +27,10 @@ from pydantic import BaseModel
 
 from itsm_cli.authoring.writer import WriteError, ensure_inside, write_text
 from itsm_cli.config import CONFIG_FILE, Config
+from itsm_cli.dates import Period
 
 TEMPLATE_SUFFIX = ".tmpl"
+RECORDS_DIR = "records"
 _RENAMED = {
     "README.md": "README.md",
     "pre-commit-config.yaml": ".pre-commit-config.yaml",
@@ -97,10 +99,9 @@ def config_text() -> str:
 
 
 def _tokens(today: dt.date) -> dict[str, str]:
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    months = [last_month]
-    for _ in range(2):
-        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    # REP001's last complete month, so that the example's one Measurement is the one due
+    last_month = Period.last_complete(today, quarterly=False)
+    months = [last_month.shift(-k).start for k in range(3)]
     return {
         "@TODAY@": today.isoformat(),
         "@YEAR@": f"{today.year:04d}",
@@ -108,9 +109,9 @@ def _tokens(today: dt.date) -> dict[str, str]:
         "@YEAR_START@": dt.date(today.year, 1, 1).isoformat(),
         # The example SLA starts with the last complete month, which its one Measurement
         # reports: every period due (REP001) is measured.
-        "@LAST_PERIOD_START@": last_month.isoformat(),
+        "@LAST_PERIOD_START@": last_month.start.isoformat(),
         "@NEXT_YEAR_END@": dt.date(today.year + 1, 12, 31).isoformat(),
-        "@LAST_PERIOD@": last_month.strftime("%Y-%m"),
+        "@LAST_PERIOD@": last_month.text,
         "@MONTH_1@": months[0].isoformat(),
         "@MONTH_2@": months[1].isoformat(),
         "@MONTH_3@": months[2].isoformat(),
@@ -125,16 +126,39 @@ def _templates(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Tra
             yield f"{prefix}{item.name.removesuffix(TEMPLATE_SUFFIX)}", item
 
 
+def destination(name: str) -> str:
+    """Where `init` writes the scaffold file `name`: the examples sit in folders named after
+    their kind (`records/SLA/sla-webshop.yaml`), written to the kind's own folder
+    (`records/agreements/sla-webshop.yaml`), so that the folder is declared by the kind
+    alone (`Record.FOLDER`)."""
+    from itsm_cli.records.models import KINDS
+
+    parts = name.split("/")
+    if parts[0] == RECORDS_DIR and len(parts) > 2:
+        parts[1] = KINDS[parts[1]].FOLDER
+        return "/".join(parts)
+    return _RENAMED.get(name, name)
+
+
 def scaffold_files(today: dt.date) -> dict[str, str]:
     """Relative path → text of every file `init` writes."""
     tokens = _tokens(today)
     files: dict[str, str] = {CONFIG_FILE: config_text()}
     root = resources.files("itsm_cli.authoring").joinpath("scaffold", "init")
+    written: list[tuple[str, str]] = []
     for name, source in _templates(root):
         text = source.read_text(encoding="utf-8")
         for token, value in tokens.items():
             text = text.replace(token, value)
-        files[_RENAMED.get(name, name)] = text
+        written.append((destination(name), text))
+    # In the order of the folders written, as a listing of the result shows them.
+    records = sorted(
+        (item for item in written if item[0].startswith(f"{RECORDS_DIR}/")),
+        key=lambda item: item[0].split("/"),
+    )
+    others = [item for item in written if not item[0].startswith(f"{RECORDS_DIR}/")]
+    files.update(others)
+    files.update(records)
     files.update(_schemas())
     return files
 

@@ -22,33 +22,17 @@ from typing import Any
 
 from itsm_cli.authoring.fmt import format_text
 from itsm_cli.authoring.writer import WriteError, ensure_inside, write_text
-from itsm_cli.config import Workspace
 from itsm_cli.findings import Finding, format_path
 from itsm_cli.records.errors import allowed_keys, model_at, suggest
 from itsm_cli.records.fields import ID_PATTERN
 from itsm_cli.records.load import PLACEHOLDER, InputError, validate_document
 from itsm_cli.records.models import KINDS
+from itsm_cli.records.workspace import Workspace
 from itsm_cli.records.yamlread import read_yaml_bytes, resolve_plain
 
-FOLDERS = {
-    "Service": "services",
-    "SLA": "agreements",
-    "OLA": "agreements",
-    "Supplier": "suppliers",
-    "CapacityPlan": "capacity",
-    "ContinuityPlan": "continuity",
-    "Evidence": "evidence",
-    "Measurement": "measurements",
-    "Waiver": "waivers",
-    "ProcessReport": "operations",
-    "Customer": "customers",
-    "Budget": "budgets",
-    "Risk": "risks",
-    "Audit": "audits",
-    "ManagementReview": "reviews",
-    "Nonconformity": "nonconformities",
-}
-"""The conventional folder of each kind under the records root (README, section Records)."""
+FOLDERS = {kind: cls.FOLDER for kind, cls in KINDS.items()}
+"""The conventional folder of each kind under the records root (README, section Records),
+as each kind's class declares it (`Record.FOLDER`)."""
 
 SCHEMAS_DIR = "schemas"
 MODELINE = "# yaml-language-server: $schema="
@@ -110,7 +94,7 @@ def check_id(record_id: str) -> None:
 
 def record_path(workspace: Workspace, kind: str, record_id: str) -> Path:
     """Where `itsm new` writes a record: <records root>/<folder of the kind>/<id>.yaml."""
-    return workspace.records_root / FOLDERS[kind] / f"{record_id.lower()}.yaml"
+    return workspace.records_root / KINDS[kind].FOLDER / f"{record_id.lower()}.yaml"
 
 
 def modeline(kind: str, file: Path, root: Path) -> str:

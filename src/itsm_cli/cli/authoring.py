@@ -76,8 +76,8 @@ def new(
         str,
         typer.Argument(
             metavar="KIND",
-            help="Kind of record (any case): Service, SLA, OLA, Supplier, CapacityPlan, "
-            "ContinuityPlan, Evidence, Measurement, Waiver, Customer, Budget.",
+            help="Kind of record, in any case: Service, SLA, capacity-plan … (an unknown "
+            "one lists them all).",
             show_default=False,
         ),
     ],

@@ -8,18 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from itsm_cli.cli import options, terminal
+from itsm_cli.output import DUE
 
 if TYPE_CHECKING:
     from itsm_cli.dates import Duration
 
-
-class DueFormat(StrEnum):
-    """Output formats of `itsm due` (the keys of `output.DUE_FORMATS`)."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    ICS = "ics"
+    DueFormat = StrEnum
+else:
+    DueFormat = DUE.choices("DueFormat")
+"""Output formats of `itsm due`: the names in `output.DUE`."""
+TEXT = DueFormat("text")
 
 
 def _within(value: str | None) -> Duration | None:
@@ -51,7 +49,7 @@ def due(
     output_format: Annotated[
         DueFormat,
         typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
-    ] = DueFormat.TEXT,
+    ] = TEXT,
     output: options.Output = None,
     today: options.Today = None,
     quiet: options.QuietTable = False,
@@ -78,7 +76,6 @@ def due(
       itsm due -f json --today 2026-11-23  # reproducible, for other tools
     """
     from itsm_cli.interop.ics import MissingExtraError
-    from itsm_cli.output import due_formatter
     from itsm_cli.rules.deadlines import DueResult, find_deadlines
 
     day = options.parse_today(today)
@@ -91,7 +88,7 @@ def due(
     )
     result = DueResult(day, span, find_deadlines(repository.index, workspace.config, day, span))
     try:
-        text = due_formatter(output_format.value)(result, display.render_options())
+        text = DUE.renderer(output_format.value)(result, display.render_options())
     except MissingExtraError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc

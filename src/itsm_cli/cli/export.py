@@ -76,11 +76,11 @@ def export(
     """
     from dataclasses import replace
 
-    from itsm_cli.clauses.catalogue import load_catalogue
-    from itsm_cli.clauses.coverage import compute_coverage
+    from itsm_cli.clauses.standard import load_catalogue
     from itsm_cli.interop import views as tables
     from itsm_cli.interop.csv_export import render_csv
     from itsm_cli.interop.xlsx_export import MissingExtraError, render_xlsx
+    from itsm_cli.rules.coverage import compute_coverage
     from itsm_cli.rules.deadlines import find_deadlines
     from itsm_cli.rules.engine import check_repository
 

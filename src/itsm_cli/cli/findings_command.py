@@ -14,8 +14,8 @@ from itsm_cli.cli import options, terminal
 from itsm_cli.findings import FailOn
 
 if TYPE_CHECKING:
-    from itsm_cli.config import Workspace
     from itsm_cli.records.cache import ResultsCache
+    from itsm_cli.records.workspace import Workspace
 
 
 def run_findings_command(
@@ -33,7 +33,7 @@ def run_findings_command(
     cache: ResultsCache | None = None,
 ) -> None:
     from itsm_cli.findings import Finding, FindingsReport, cap_per_file, fails
-    from itsm_cli.output import findings_formatter
+    from itsm_cli.output import FINDINGS
     from itsm_cli.records.yamlread import LIBYAML
 
     if not LIBYAML:
@@ -63,7 +63,7 @@ def run_findings_command(
         ],
     )
     name = (output_format or default_format()).value
-    text = findings_formatter(name)(report, display.render_options())
+    text = FINDINGS.renderer(name)(report, display.render_options())
     terminal.write_output(text, display.output)
     if fails(report.findings, fail_on) and not exit_zero:
         raise typer.Exit(1)
@@ -71,6 +71,4 @@ def run_findings_command(
 
 def default_format() -> options.FindingsFormat:
     """`github` inside GitHub Actions (annotations on the changed lines), else `text`."""
-    if os.environ.get("GITHUB_ACTIONS"):
-        return options.FindingsFormat.GITHUB
-    return options.FindingsFormat.TEXT
+    return options.FindingsFormat("github" if os.environ.get("GITHUB_ACTIONS") else "text")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from itsm_cli.cli import options, terminal
+from itsm_cli.output import GAP
 
-
-class GapFormat(StrEnum):
-    """Output formats of `itsm gap` (the keys of `output.GAP_FORMATS`)."""
-
-    TEXT = "text"
-    JSON = "json"
+if TYPE_CHECKING:
+    GapFormat = StrEnum
+else:
+    GapFormat = GAP.choices("GapFormat")
+"""Output formats of `itsm gap`: the names in `output.GAP`."""
+TEXT = GapFormat("text")
 
 
 class Edition(StrEnum):
@@ -41,7 +42,7 @@ def gap(
     output_format: Annotated[
         GapFormat,
         typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
-    ] = GapFormat.TEXT,
+    ] = TEXT,
     fail_under: Annotated[
         float | None,
         typer.Option(
@@ -80,9 +81,8 @@ def gap(
       itsm gap -f json -o gap.json    # stable JSON, for other tools
       itsm gap --fail-under 75        # fail a CI job below 75
     """
-    from itsm_cli.clauses.catalogue import load_catalogue
-    from itsm_cli.clauses.coverage import compute_coverage
-    from itsm_cli.output import gap_formatter
+    from itsm_cli.clauses.standard import load_catalogue
+    from itsm_cli.rules.coverage import compute_coverage
     from itsm_cli.rules.engine import check_repository
 
     day = options.parse_today(today)
@@ -99,7 +99,7 @@ def gap(
     coverage = compute_coverage(
         repository.index, result.findings, load_catalogue(settings.edition), day, settings
     )
-    text = gap_formatter(output_format.value)(coverage, display.render_options())
+    text = GAP.renderer(output_format.value)(coverage, display.render_options())
     terminal.write_output(text, display.output)
     if fail_under is not None and coverage.score < fail_under:
         if not quiet:

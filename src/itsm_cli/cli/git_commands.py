@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from itsm_cli.cli import options, terminal
 from itsm_cli.cli.gap import Edition
 from itsm_cli.findings import FailOn
+from itsm_cli.output import DIFF, HISTORY
 
-
-class DiffFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    SARIF = "sarif"
-    GITHUB = "github"
-    JUNIT = "junit"
-    GITLAB = "gitlab"
-
-
-class HistoryFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
+if TYPE_CHECKING:
+    DiffFormat = StrEnum
+    HistoryFormat = StrEnum
+else:
+    DiffFormat = DIFF.choices("DiffFormat")
+    HistoryFormat = HISTORY.choices("HistoryFormat")
 
 
 def diff(
@@ -113,34 +106,16 @@ def diff(
     display = options.Display.from_options(output, quiet, no_color)
     try:
         result = diff_repository(
-            workspace, base, head, day, settings, debug=options.debug_requested()
+            workspace, base, head, day, settings, debug=options.debug_requested(),
+            parallel=True,
         )
     except GitError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
     name = (output_format or _default_diff_format()).value
-    render = display.render_options()
-    if name in ("text", "json", "markdown"):
-        from itsm_cli.output import diff_json, diff_markdown, diff_text
-
-        if name == "markdown":
-            text = diff_markdown.render_diff(
-                result, render, settings.fail_on, allow_coverage_drop
-            )
-        else:
-            text = (diff_text if name == "text" else diff_json).render_diff(result, render)
-    else:
-        from itsm_cli.findings import FindingsReport
-        from itsm_cli.output import findings_formatter
-
-        report = FindingsReport(
-            result.introduced,
-            len(result.records),
-            result.parsed_files,
-            command="diff",
-            fail_on=settings.fail_on,
-        )
-        text = findings_formatter(name)(report, render)
+    text = DIFF.renderer(name)(
+        result, display.render_options(), settings.fail_on, allow_coverage_drop
+    )
     terminal.write_output(text, display.output)
     failing = result.failing(settings.fail_on)
     lost = [] if allow_coverage_drop else result.lost_coverage
@@ -163,7 +138,7 @@ def diff(
 
 
 def _default_diff_format() -> DiffFormat:
-    return DiffFormat.GITHUB if os.environ.get("GITHUB_ACTIONS") else DiffFormat.TEXT
+    return DiffFormat("github" if os.environ.get("GITHUB_ACTIONS") else "text")
 
 
 def history(
@@ -199,7 +174,5 @@ def history(
     except GitError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
-    from itsm_cli.output import diff_json, diff_text
-
-    module = diff_json if output_format is HistoryFormat.JSON else diff_text
-    terminal.write_output(module.render_history(result, display.render_options()), output)
+    name = (output_format or HistoryFormat("text")).value
+    terminal.write_output(HISTORY.renderer(name)(result, display.render_options()), output)

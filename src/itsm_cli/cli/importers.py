@@ -12,8 +12,8 @@ from itsm_cli.cli import options, terminal
 from itsm_cli.findings import FailOn
 
 if TYPE_CHECKING:
-    from itsm_cli.config import Workspace
     from itsm_cli.records.index import Repository
+    from itsm_cli.records.workspace import Workspace
 
 app = typer.Typer(
     name="import",
@@ -62,7 +62,7 @@ def _records(workspace: Workspace) -> Repository:
     from itsm_cli.records.load import InputError
 
     try:
-        return load_repository(workspace)
+        return load_repository(workspace, parallel=True)
     except InputError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
@@ -114,7 +114,7 @@ def backstage(
     from itsm_cli.interop.backstage import read_catalogue as read
     from itsm_cli.interop.record_files import write_planned
     from itsm_cli.interop.source_files import SourceError
-    from itsm_cli.output import findings_formatter
+    from itsm_cli.output import FINDINGS
 
     workspace = options.open_workspace(None, config)
     options.refuse_record_output(output, workspace)
@@ -138,7 +138,7 @@ def backstage(
             fail_on=fail_on,
         )
         name = (output_format or default_format()).value
-        terminal.write_output(findings_formatter(name)(report, display.render_options()),
+        terminal.write_output(FINDINGS.renderer(name)(report, display.render_options()),
                               display.output)
         if fails(findings, fail_on):
             raise typer.Exit(1)
@@ -147,7 +147,7 @@ def backstage(
     outcomes = write_planned(workspace, repository.index, mapped.plans, dry_run)
     notes = {plan.id: plan.notes for plan in mapped.plans}
     sources = {plan.id: plan.source for plan in mapped.plans}
-    if output_format is options.FindingsFormat.JSON:
+    if output_format == "json":
         document = {
             "version": 1,
             "dryRun": dry_run,
@@ -238,7 +238,7 @@ def _import_slos(
     outcomes = write_planned(workspace, repository.index, plans, dry_run)
     notes = {plan.id: plan.notes for plan in plans}
     counts = {plan.id: len(plan.targets) for plan in plans}
-    if output_format is options.FindingsFormat.JSON:
+    if output_format == "json":
         document = {
             "version": 1,
             "dryRun": dry_run,
@@ -426,20 +426,21 @@ def tickets(
       itsm import tickets jira.csv --profile jira --period 2026-Q3 \\
           --date-format 'dd/MMM/yy h:mm a' --dry-run
     """
+    from itsm_cli.dates import Period
     from itsm_cli.interop import tickets as exports
     from itsm_cli.interop.record_files import PlannedRecord, write_planned
-    from itsm_cli.records.models import PERIOD_PATTERN, ProcessReport
+    from itsm_cli.records.models import ProcessReport
 
     if profile not in exports.PROFILES:
         raise typer.BadParameter(
             f"unknown profile {profile!r}; choose from {', '.join(exports.PROFILES)}",
             param_hint="'--profile'",
         )
-    import re
-
-    if not re.fullmatch(PERIOD_PATTERN, period) or period.startswith("0000"):
+    try:
+        Period.parse(period)
+    except ValueError:
         raise typer.BadParameter("write a month (2026-10) or a quarter (2026-Q3)",
-                                 param_hint="'--period'")
+                                 param_hint="'--period'") from None
     chosen = process or exports.PROFILES[profile][0]
     processes = ("incident", "request", "problem", "change", "release", "security-incident")
     if chosen not in processes:
@@ -513,7 +514,6 @@ def tickets(
         PlannedRecord(
             kind="ProcessReport",
             id=report_id,
-            folder="operations",
             source=f"tickets:{chosen}:{period}",
             data={
                 "apiVersion": "itsm/v1",
@@ -554,7 +554,6 @@ def tickets(
             PlannedRecord(
                 kind="Measurement",
                 id=meas_id,
-                folder="measurements",
                 source=f"tickets:{agreement}:{period}",
                 data={
                     "apiVersion": "itsm/v1",
@@ -579,7 +578,7 @@ def _report_tickets(
     export: Any, figures: Any, counts: dict[str, int], outcomes: list[Any], dry_run: bool,
     output_format: options.FindingsFormat | None, display: options.Display, quiet: bool,
 ) -> None:
-    if output_format is options.FindingsFormat.JSON:
+    if output_format == "json":
         document = {
             "version": 1,
             "dryRun": dry_run,

@@ -11,7 +11,6 @@ import typer
 from itsm_cli import __version__
 from itsm_cli.cli import (
     authoring,
-    catalogue,
     check,
     due,
     export,
@@ -19,6 +18,7 @@ from itsm_cli.cli import (
     git_commands,
     importers,
     options,
+    reference,
     report,
     schema,
     validate,
@@ -89,9 +89,9 @@ app.command("history")(git_commands.history)
 app.command("init")(authoring.init)
 app.command("new")(authoring.new)
 app.command("fmt")(authoring.fmt)
-app.command("rules")(catalogue.rules)
-app.command("explain")(catalogue.explain)
-app.command("clauses")(catalogue.clauses)
+app.command("rules")(reference.rules)
+app.command("explain")(reference.explain)
+app.command("clauses")(reference.clauses)
 app.add_typer(schema.app, name="schema")
 app.add_typer(importers.app, name="import")
 

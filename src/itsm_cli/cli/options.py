@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from itsm_cli.cli import terminal
-from itsm_cli.output import RenderOptions
+from itsm_cli.output import FINDINGS, RenderOptions
 
 if TYPE_CHECKING:
-    from itsm_cli.config import Workspace
     from itsm_cli.records.cache import ResultsCache
     from itsm_cli.records.index import Repository
+    from itsm_cli.records.workspace import Workspace
 
 Paths = Annotated[
     list[Path] | None,
@@ -55,16 +55,13 @@ QuietTable = Annotated[
 NoColor = Annotated[
     bool, typer.Option("--no-color", help="Never use colour (also: NO_COLOR=1).")
 ]
-class FindingsFormat(StrEnum):
-    """Output formats of the commands that report findings (validate, check, diff)."""
-
-    TEXT = "text"
-    JSON = "json"
-    SARIF = "sarif"
-    GITHUB = "github"
-    GITLAB = "gitlab"
-    JUNIT = "junit"
-    MARKDOWN = "markdown"
+# Each command's `--format` enum is built at run time from its result type's table, so the
+# type checker, which cannot see its members, knows it as any StrEnum.
+if TYPE_CHECKING:
+    FindingsFormat = StrEnum
+else:
+    FindingsFormat = FINDINGS.choices("FindingsFormat")
+"""Output formats of the commands that report findings: the names in `output.FINDINGS`."""
 
 
 FindingsFormatOption = Annotated[
@@ -168,7 +165,8 @@ class Display:
 
 def open_workspace(paths: list[Path] | None, config_file: Path | None) -> Workspace:
     """The workspace around the first path (or the current folder); exit 2 on bad config."""
-    from itsm_cli.config import ConfigError, load_workspace
+    from itsm_cli.config import ConfigError
+    from itsm_cli.records.workspace import load_workspace
 
     start = paths[0] if paths else Path.cwd()
     if not start.exists():
@@ -215,7 +213,7 @@ def load_records(
         # These commands read models and positions only: the plain data need not stay.
         repository = load_repository(
             workspace, [Path(p) for p in paths or []], cross_checks=cross_checks,
-            keep_data=False, cache=cache,
+            keep_data=False, parallel=True, cache=cache,
         )
     except InputError as exc:
         terminal.display_error(str(exc))
@@ -261,7 +259,7 @@ def check_rule_codes(
     --select / --ignore (a usage error): a typo would otherwise select nothing, or ignore
     nothing, without a word."""
     from itsm_cli.records.errors import suggest
-    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.rules import all_rules
 
     known = list(all_rules())
     prefixes = sorted({c.rstrip("0123456789") for c in known}) + known

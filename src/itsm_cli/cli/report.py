@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import textwrap
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,35 +12,33 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from itsm_cli.cli import options, terminal
+from itsm_cli.reports.registry import FORMATS, REPORTS
 
 if TYPE_CHECKING:
-    from itsm_cli.config import Workspace
     from itsm_cli.records.cache import ResultsCache
+    from itsm_cli.records.workspace import Workspace
+    from itsm_cli.reports.registry import ReportFormat
 
-
-class ReportFormat(StrEnum):
-    HTML = "html"
-    MD = "md"
-    MARKDOWN = "markdown"
-    """The same as md, the name the other commands use."""
-    PDF = "pdf"
-    """The HTML report laid out in pages (the extra itsm-cli[pdf])."""
+    ReportFormatChoice = StrEnum
+else:
+    ReportFormatChoice = StrEnum("ReportFormatChoice", [(n.upper(), n) for n in FORMATS])
+"""The `--format` choices of `itsm report`: the names in `reports.registry.FORMATS`."""
+HTML = ReportFormatChoice("html")
 
 
 def report(
     name: Annotated[
         str,
         typer.Argument(
-            help="gap, service, suppliers, capacity, continuity, customers, budget, or all "
-            "(with --out-dir).",
+            help=f"{', '.join(REPORTS)}, or all (with --out-dir).",
             metavar="NAME",
         ),
     ],
     paths: options.Paths = None,
     output_format: Annotated[
-        ReportFormat,
-        typer.Option("--format", "-f", case_sensitive=False, help="html, md or pdf."),
-    ] = ReportFormat.HTML,
+        ReportFormatChoice,
+        typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
+    ] = HTML,
     output: options.Output = None,
     out_dir: Annotated[
         Path | None,
@@ -96,9 +95,6 @@ def report(
       itsm report all --out-dir reports/
       itsm report gap -f pdf -o gap.pdf   # needs itsm-cli[pdf]
     """
-    import re
-
-    from itsm_cli.reports.registry import REPORTS
 
     names = list(REPORTS) if name == "all" else [name]
     if name != "all" and name not in REPORTS:
@@ -118,14 +114,18 @@ def report(
         )
     if edition is not None and edition not in ("2018", "2011"):
         raise typer.BadParameter("must be 2018 or 2011", param_hint="'--edition'")
-    if period is not None and (
-        not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])", period) or period.startswith("0000")
-    ):
-        raise typer.BadParameter(
-            "write a month (2026-10) or a quarter (2026-Q3)", param_hint="'--period'"
-        )
+    if period is not None:
+        from itsm_cli.dates import Period
+
+        try:
+            Period.parse(period)
+        except ValueError:
+            raise typer.BadParameter(
+                "write a month (2026-10) or a quarter (2026-Q3)", param_hint="'--period'"
+            ) from None
+    chosen = FORMATS[output_format.value]
     if (
-        output_format is ReportFormat.PDF
+        chosen.name == "pdf"
         and output is None
         and out_dir is None
         and terminal.stdout_is_terminal()
@@ -142,7 +142,7 @@ def report(
     _render(
         workspace,
         names,
-        "md" if output_format is ReportFormat.MARKDOWN else output_format.value,
+        chosen,
         output,
         out_dir,
         period,
@@ -157,10 +157,29 @@ def report(
     )
 
 
+NAME_WIDTH = max(len(name) for name in REPORTS) + 2
+
+
+def report_list() -> str:
+    """One entry per report of the table, its description wrapped to fit 80 columns."""
+    lines = ["Reports:", "", "\b"]
+    for spec in REPORTS.values():
+        wrapped = textwrap.wrap(spec.description, 76 - 2 - NAME_WIDTH)
+        lines.append(f"  {spec.name:<{NAME_WIDTH}}{wrapped[0]}")
+        lines += [f"  {'':<{NAME_WIDTH}}{line}" for line in wrapped[1:]]
+    return "\n".join(lines)
+
+
+# The list of reports is the registry's, so a new report appears in the help by itself.
+report.__doc__ = (report.__doc__ or "").replace(
+    "\n    Examples:", "\n" + textwrap.indent(report_list(), "    ") + "\n\n    Examples:", 1
+)
+
+
 def _render(
     workspace: Workspace,
     names: list[str],
-    fmt: str,
+    fmt: ReportFormat,
     output: Path | None,
     out_dir: Path | None,
     period: str | None,
@@ -184,7 +203,8 @@ def _render(
     try:
         with terminal.status("Reading and checking the records…", quiet or no_color):
             repository = load_repository(
-                workspace, [Path(p) for p in paths or []], keep_data=False, cache=cache
+                workspace, [Path(p) for p in paths or []], keep_data=False, parallel=True,
+                cache=cache,
             )
             check = check_repository(
                 repository, day, workspace.config, options.debug_requested()
@@ -209,21 +229,16 @@ def _render(
         with progress as starting:
             for report_name in names:
                 starting(report_name)
-                text: str | bytes
-                if fmt == "pdf":
-                    text = html_to_pdf(
-                        render_report(report_name, "html", data, user_templates), day
-                    )
-                else:
-                    text = render_report(report_name, fmt, data, user_templates)
+                page = render_report(report_name, fmt.template, data, user_templates)
+                text: str | bytes = html_to_pdf(page, day) if fmt.name == "pdf" else page
                 if out_dir is not None:
-                    target = out_dir / f"{report_name}.{fmt}"
+                    target = out_dir / f"{report_name}.{fmt.suffix}"
                     terminal.write_output(text, target)
                     if not quiet:
                         terminal.display_note(f"wrote {target}")
                 else:
                     terminal.write_output(text, output)
-                    if output is None and fmt == "html" and not quiet and sys.stdout.isatty():
+                    if output is None and fmt.name == "html" and not quiet and sys.stdout.isatty():
                         terminal.display_note(
                             "that was the HTML source; write it to a file with -o "
                             f"{report_name}.html and open that in a browser"

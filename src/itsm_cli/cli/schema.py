@@ -74,8 +74,8 @@ def export(
       check-jsonschema --schemafile schemas/sla.schema.json \\
           records/agreements/sla-*.yaml
     """
-    from itsm_cli.config import find_root
     from itsm_cli.records.schema import DEFAULT_DIR, ExportError, export_schemas
+    from itsm_cli.records.workspace import find_root
 
     target = directory if directory is not None else _relative(find_root(Path.cwd()) / DEFAULT_DIR)
     try:

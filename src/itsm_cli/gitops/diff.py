@@ -11,13 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from itsm_cli.config import Config, Workspace
+from itsm_cli.config import Config
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.gitops.changes import FieldChange, diff_values
 from itsm_cli.gitops.git import GitRepo
 from itsm_cli.gitops.snapshot import ParseCache, Snapshot, load_commit, load_working_tree
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Record
+from itsm_cli.records.workspace import Workspace
 
 ChangeStatus = Literal["added", "removed", "renamed", "changed"]
 STATUS_RANK = {"missing": 0, "partial": 1, "covered": 2}
@@ -188,16 +189,18 @@ def diff_repository(
     config: Config,
     edition: str | None = None,
     debug: bool = False,
+    parallel: bool = False,
 ) -> DiffResult:
     """Compare the records at `base_ref` with `head_ref` (default: the working tree).
-    `debug`: a crashing rule raises instead of becoming a finding."""
-    from itsm_cli.clauses.catalogue import load_catalogue
-    from itsm_cli.clauses.coverage import compute_coverage
+    `debug`: a crashing rule raises instead of becoming a finding. `parallel`: parse many
+    files in two processes."""
+    from itsm_cli.clauses.standard import load_catalogue
+    from itsm_cli.rules.coverage import compute_coverage
     from itsm_cli.rules.engine import check_repository
 
     repo = GitRepo(workspace.root)
     base_sha = repo.resolve(base_ref)
-    cache = ParseCache()
+    cache = ParseCache(parallel=parallel)
     if head_ref is None:
         after = load_working_tree(workspace, cache)
     else:

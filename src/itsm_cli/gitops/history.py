@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from itsm_cli.config import Workspace
 from itsm_cli.gitops.changes import FieldChange, diff_values
 from itsm_cli.gitops.git import CommitInfo, GitError, GitRepo, relative_to_root
 from itsm_cli.records.errors import suggest
+from itsm_cli.records.workspace import Workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 
 

@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from itsm_cli.config import Workspace
 from itsm_cli.findings import Finding
 from itsm_cli.gitops.git import GitRepo, TreeEntry, blob_sha, relative_to_root
 from itsm_cli.records.index import Repository, build_index
@@ -25,6 +24,7 @@ from itsm_cli.records.load import (
     read_file,
     submodule_finding,
 )
+from itsm_cli.records.workspace import Workspace
 
 LINK_MODE = "120000"
 SUBMODULE_MODE = "160000"
@@ -39,6 +39,8 @@ class ParseCache:
 
     entries: dict[tuple[str, str], LoadResult] = field(default_factory=dict)
     parsed: int = 0
+    parallel: bool = False
+    """Parse many files in two processes (opt-in: see `records.load.parallel_imap`)."""
 
     def load(
         self, rel: str, sha: str, read: bytes | None, repo: GitRepo | None, max_bytes: int
@@ -324,7 +326,8 @@ def load_working_tree(workspace: Workspace, cache: ParseCache) -> Snapshot:
             for rel, data, _ in read
             if data is not None and keys[rel] not in cache.entries
         ]
-        for (rel, _), piece in zip(fresh, load_pieces(fresh, max_bytes), strict=True):
+        pieces = load_pieces(fresh, max_bytes, cache.parallel)
+        for (rel, _), piece in zip(fresh, pieces, strict=True):
             cache.entries[keys[rel]] = piece
             cache.parsed += 1
         for rel, data, problem in read:

@@ -303,7 +303,6 @@ def _plan(sid: str, entity: Entity, depends_on: list[str], catalogue: Catalogue)
     return PlannedRecord(
         kind="Service",
         id=sid,
-        folder="services",
         source=entity.ref,
         data=data,
         owned=OWNED,
@@ -327,7 +326,7 @@ def _finding(
     code: str, message: str, file: str, line: int, record: str | None,
     column: int = 1, path: tuple[str, ...] = (),
 ) -> Finding:
-    from itsm_cli.rules.registry import all_rules
+    from itsm_cli.rules import all_rules
 
     rule = all_rules()[code]
     return Finding(

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from itsm_cli.authoring.writer import WriteError, write_atomic
-from itsm_cli.config import Workspace
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.workspace import Workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 
 FieldPath = tuple[str, ...]
@@ -32,8 +32,6 @@ class PlannedRecord:
 
     kind: str
     id: str
-    folder: str
-    """Folder under the records root for a new file (services, agreements …)."""
     source: str
     """Where it comes from (`component:default/pay-api`), kept in `metadata.labels.source`."""
     data: dict[str, Any]
@@ -49,6 +47,13 @@ class PlannedRecord:
     is added or has its figures updated; targets a person added stay."""
     adopt: bool = False
     """Update this record whatever its source (the user named it: `--agreement ID`)."""
+
+    @property
+    def folder(self) -> str:
+        """Folder under the records root for a new file: its kind's (`Record.FOLDER`)."""
+        from itsm_cli.records.models import KINDS
+
+        return KINDS[self.kind].FOLDER
 
 
 @dataclass(frozen=True, slots=True)

@@ -361,7 +361,7 @@ def plan_agreements(
         if agreement is not None:
             plans.append(
                 PlannedRecord(
-                    kind=agreement[0], id=record_id, folder="agreements",
+                    kind=agreement[0], id=record_id,
                     source=f"{fmt}:{','.join(services)}", data={}, owned=(), notes=notes,
                     targets=targets, adopt=True,
                 )
@@ -377,7 +377,6 @@ def plan_agreements(
             PlannedRecord(
                 kind="SLA",
                 id=record_id,
-                folder="agreements",
                 source=f"{fmt}:{service}",
                 data={
                     "apiVersion": "itsm/v1",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from itsm_cli.dates import Duration
+from itsm_cli.dates import Duration, Period
 from itsm_cli.records.models import Target
 
 FIELDS = (
@@ -362,16 +362,10 @@ def _ticket(
 
 def period_span(period: str) -> tuple[dt.datetime, dt.datetime]:
     """[first instant, first instant of the next period) of `2026-10` or `2026-Q4`."""
-    year, part = int(period[:4]), period[5:]
-    if part.startswith("Q"):
-        first_month = 3 * (int(part[1]) - 1) + 1
-        months = 3
-    else:
-        first_month, months = int(part), 1
-    start = dt.datetime(year, first_month, 1)
-    end_month = first_month + months
-    end = dt.datetime(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
-    return start, end
+    parsed = Period.parse(period)
+    return dt.datetime.combine(parsed.start, dt.time()), dt.datetime.combine(
+        parsed.next.start, dt.time()
+    )
 
 
 @dataclass

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from itsm_cli.clauses.coverage import Coverage
 from itsm_cli.config import Config
 from itsm_cli.findings import Finding
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.rules.coverage import Coverage
 from itsm_cli.rules.deadlines import Deadline
 
 Cell = str | int | float | None

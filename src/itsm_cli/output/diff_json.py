@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from itsm_cli.findings import FailOn
 from itsm_cli.gitops.changes import MISSING, FieldChange
 from itsm_cli.gitops.diff import DiffResult
 from itsm_cli.gitops.history import RecordHistory
@@ -24,7 +25,13 @@ def change_to_json(change: FieldChange) -> dict[str, Any]:
     }
 
 
-def render_diff(result: DiffResult, options: RenderOptions) -> str:
+def render_diff(
+    result: DiffResult,
+    options: RenderOptions,
+    fail_on: FailOn = "error",
+    allow_coverage_drop: bool = False,
+) -> str:
+    """The whole comparison; the verdict is the exit status, not part of the document."""
     return dumps(
         {
             "version": SCHEMA_VERSION,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itsm_cli.findings import Finding
+from itsm_cli.findings import FailOn, Finding
 from itsm_cli.gitops.changes import FieldChange, show_value
 from itsm_cli.gitops.diff import DiffResult
 from itsm_cli.gitops.history import RecordHistory
@@ -35,7 +35,13 @@ def _finding_line(finding: Finding) -> str:
     return terminal_safe(f"{finding.location}: {finding.rule} {finding.message}{waived}")
 
 
-def render_diff(result: DiffResult, options: RenderOptions) -> str:
+def render_diff(
+    result: DiffResult,
+    options: RenderOptions,
+    fail_on: FailOn = "error",
+    allow_coverage_drop: bool = False,
+) -> str:
+    """The whole comparison; the command prints the verdict below it."""
     paint = _Paint(options.color)
     lines = [paint(terminal_safe(f"Records {result.base} → {result.head}"), "1")]
     if not result.base_exists:

@@ -58,8 +58,18 @@ def markdown_safe(text: str) -> str:
     no mention, no team notification and no link of it."""
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     text = terminal_safe(text)
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = escape_markdown_marks(text)
     text = "".join(_HTML.get(char, char) for char in text)
+    return defuse_links(text)
+
+
+def escape_markdown_marks(text: str) -> str:
+    """`text` with the characters that open Markdown inside a line backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def defuse_links(text: str) -> str:
+    """A zero-width space after `@` and inside `://` and `www.`: no mention, no autolink."""
     text = _AUTOLINK.sub(
         lambda m: f"{m[1]}{_ZWSP}{m[2]}" if m[1] else f"{m[3]}{m[4]}{_ZWSP}{m[5]}", text
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from itsm_cli.clauses.coverage import ClauseCoverage, Coverage
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.json import SCHEMA_VERSION, dumps
+from itsm_cli.rules.coverage import ClauseCoverage, Coverage
 
 
 def clause_to_json(clause: ClauseCoverage) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from itsm_cli.clauses.coverage import ClauseCoverage, Coverage, Status
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.console import buffer_console
+from itsm_cli.rules.coverage import ClauseCoverage, Coverage, Status
 
 if TYPE_CHECKING:
     from rich.table import Column

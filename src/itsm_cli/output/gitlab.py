@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
+
+if TYPE_CHECKING:
+    from itsm_cli.findings import FailOn
+    from itsm_cli.gitops.diff import DiffResult
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -45,3 +49,15 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
             fingerprint = hashlib.sha256(f"{fingerprint}#{repeat}".encode()).hexdigest()[:32]
         issues.append(issue(finding, fingerprint))
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_diff(
+    result: DiffResult,
+    options: RenderOptions,
+    fail_on: FailOn = "error",
+    allow_coverage_drop: bool = False,
+) -> str:
+    """`itsm diff`: the findings the change introduces (coverage is no finding)."""
+    from itsm_cli.output.diff_findings import introduced
+
+    return render_findings(introduced(result, fail_on), options)

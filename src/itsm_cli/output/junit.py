@@ -12,10 +12,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.escape import terminal_safe
+
+if TYPE_CHECKING:
+    from itsm_cli.findings import FailOn
+    from itsm_cli.gitops.diff import DiffResult
 
 _FAILING = (Severity.ERROR, Severity.WARNING)
 
@@ -112,3 +117,15 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def render_diff(
+    result: DiffResult,
+    options: RenderOptions,
+    fail_on: FailOn = "error",
+    allow_coverage_drop: bool = False,
+) -> str:
+    """`itsm diff`: the findings the change introduces (coverage is no finding)."""
+    from itsm_cli.output.diff_findings import introduced
+
+    return render_findings(introduced(result, fail_on), options)

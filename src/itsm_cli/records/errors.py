@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from itsm_cli.dates import PERIOD_PATTERN
 from itsm_cli.findings import FieldPath, format_path
 from itsm_cli.records.fields import CLAUSE_PATTERN, ID_PATTERN
-from itsm_cli.records.models import PERIOD_PATTERN, RULE_CODE_PATTERN, TARGET_ID_PATTERN
+from itsm_cli.records.models import RULE_CODE_PATTERN, TARGET_ID_PATTERN
 
 _ID_HELP = "capitals, digits and hyphens, e.g. SLA-ACME-HOSTING"
 _FORMS = {

@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from itsm_cli.config import Workspace
-from itsm_cli.findings import Finding, Severity
-from itsm_cli.records import hints
+from itsm_cli.findings import Finding
+from itsm_cli.records import codes
 from itsm_cli.records.errors import suggest
 from itsm_cli.records.load import LoadedRecord, LoadResult, Omission, discover, load_files
 from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
-from itsm_cli.records.yamlread import one_line
+from itsm_cli.records.workspace import Workspace
 
 if TYPE_CHECKING:
     from itsm_cli.records.cache import ResultsCache
@@ -56,13 +55,10 @@ def _duplicates(records: Sequence[LoadedRecord[Record]], index: RepoIndex) -> It
             index.by_kind.setdefault(record.kind, []).append(record)
             continue
         where = f"{first.file}:{first.position(('metadata', 'id'))[0]}"
-        finding = record.finding(
-            "E003",
-            Severity.ERROR,
+        finding = record.record_code_finding(
+            codes.E003,
             f"id '{record.id}' is already used by the record at {where}",
             ("metadata", "id"),
-            _CLAUSES,
-            hints.DUPLICATE_ID,
         )
         yield finding.with_changes(related=(where,))
 
@@ -98,17 +94,12 @@ def _references(index: RepoIndex) -> Iterator[Finding]:
                 message = f"'{ref}' names no {expected}"
                 if guess:
                     message += f" (did you mean '{guess}'?)"
-                yield record.finding(
-                    "E004", Severity.ERROR, one_line(message), path, _CLAUSES,
-                    hints.MISSING_REFERENCE,
-                )
+                yield record.record_code_finding(codes.E004, message, path)
             elif kinds and target.kind not in kinds:
-                yield record.finding(
-                    "E004",
-                    Severity.ERROR,
+                yield record.record_code_finding(
+                    codes.E004,
                     f"'{ref}' is a {target.kind}, but a {' or '.join(kinds)} is expected here",
                     path,
-                    _CLAUSES,
                     f"Name a {' or '.join(kinds)} here.",
                 )
         yield from _kind_specific(record, index)
@@ -125,12 +116,10 @@ def _kind_specific(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[F
             if key not in target_ids:
                 guess = suggest(key, target_ids)
                 tip = f" (did you mean '{guess}'?)" if guess else ""
-                yield record.finding(
-                    "E004",
-                    Severity.ERROR,
-                    one_line(f"{agreement.id} has no target '{key}'{tip}"),
+                yield record.record_code_finding(
+                    codes.E004,
+                    f"{agreement.id} has no target '{key}'{tip}",
                     ("spec", "values", key),
-                    _CLAUSES,
                     "Targets of that agreement: " + ", ".join(target_ids) + ".",
                 )
     elif isinstance(model, OLA):
@@ -138,13 +127,11 @@ def _kind_specific(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[F
         if provider is not None and not (
             isinstance(provider.model, Supplier) and provider.model.spec.type == "internal"
         ):
-            yield record.finding(
-                "E004",
-                Severity.ERROR,
+            yield record.record_code_finding(
+                codes.E004,
                 f"provider '{provider.id}' is a {provider.kind}, not a Supplier of type internal",
                 ("spec", "provider"),
-                _CLAUSES,
-                "Name the internal team, or the id of a Supplier with `type: internal`.",
+                codes.E004_INTERNAL_PROVIDER,
             )
 
 
@@ -206,6 +193,7 @@ def load_repository(
     paths: Sequence[Path] = (),
     cross_checks: bool = True,
     keep_data: bool = True,
+    parallel: bool = False,
     cache: ResultsCache | None = None,
 ) -> Repository:
     """Load, validate and index the records under `paths` (default: the records root).
@@ -216,7 +204,9 @@ def load_repository(
     references), which need every record: schema checks of the named files only.
     `keep_data=False` drops each valid record's plain data (`document.data`) once its model
     is built, for commands that read only models and positions (a quarter less memory).
-    A results `cache` (`records.cache`) spares parsing the files that did not change."""
+    `parallel=True` parses many files in a second, forked process (the CLI's choice; off by
+    default, since a library must not fork its caller unasked). A results `cache`
+    (`records.cache`) spares parsing the files that did not change."""
     root = workspace.records_root
     focus: frozenset[str] | None = None
     named_findings: list[Finding] = []
@@ -240,7 +230,7 @@ def load_repository(
         # where the walk of the whole root words it differently or does not meet it.
         seen = {(f.rule, f.file) for f in findings}
         findings.extend(f for f in named_findings if (f.rule, f.file) not in seen)
-    loaded = load_files(files, workspace.config.max_file_size, keep_data, cache)
+    loaded = load_files(files, workspace.config.max_file_size, keep_data, parallel, cache)
     index, cross = build_index(loaded, cross_checks)
     left_out = [Omission.of(f, "could not be read", whole_file=True) for f in findings]
     left_out.extend(loaded.left_out)

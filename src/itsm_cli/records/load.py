@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from itsm_cli.config import DEFAULT_MAX_BYTES
 from itsm_cli.findings import (
     FINDINGS_PER_FILE,
     FieldPath,
@@ -27,10 +28,9 @@ from itsm_cli.findings import (
     format_path,
     more_findings,
 )
-from itsm_cli.records import errors, hints
+from itsm_cli.records import codes, errors
 from itsm_cli.records.models import API_VERSION, KINDS, Record
 from itsm_cli.records.yamlread import (
-    DEFAULT_MAX_BYTES,
     Document,
     ParsedFile,
     Position,
@@ -46,7 +46,6 @@ R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 U = TypeVar("U")
 YAML_SUFFIXES = (".yaml", ".yml")
-_IO_CLAUSES = ("7.5.3",)
 
 
 class InputError(Exception):
@@ -102,6 +101,15 @@ class LoadedRecord(Generic[R]):
             path=path,
             clauses=tuple(clauses),
             hint=hint,
+        )
+
+    def record_code_finding(
+        self, code: codes.RecordCode, message: str, path: FieldPath = (), hint: str | None = None
+    ) -> Finding:
+        """A finding of a record-level code (E003, E004) about this record."""
+        line, column = self.position(path)
+        return code.finding(
+            one_line(message), self.file, line, column, hint=hint, record=self.id, path=path
         )
 
 
@@ -193,18 +201,9 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _file_finding(rule: str, message: str, file: str, hint: str) -> Finding:
+def _file_finding(rule: str, message: str, file: str, hint: str | None = None) -> Finding:
     """An error about a whole file (or folder), placed on its line 1."""
-    return Finding(
-        rule=rule,
-        severity=Severity.ERROR,
-        message=message,
-        file=file,
-        line=1,
-        column=1,
-        clauses=_IO_CLAUSES,
-        hint=hint,
-    )
+    return codes.record_finding(rule, message, file, hint=hint)
 
 
 def outside_finding(rel: str, what: str) -> Finding:
@@ -213,7 +212,7 @@ def outside_finding(rel: str, what: str) -> Finding:
         "E006",
         f"{what} leads outside the repository; refused",
         rel,
-        "Keep records inside the repository; replace the link by the file itself.",
+        codes.E006_OUTSIDE,
     )
 
 
@@ -299,7 +298,7 @@ def _walk(
                 findings.append(
                     _file_finding(
                         "E001", f"cannot read: {exc.strerror or exc}", entry_rel,
-                        "Check the permissions of this entry and of its folder.",
+                        codes.E001_ENTRY_PERMISSIONS,
                     )
                 )
 
@@ -340,7 +339,7 @@ def loop_finding(rel: str, target: str) -> Finding:
         "E001",
         f"link loop: following its target '{target}' never ends (a cycle of links); not read",
         rel,
-        "Point the link at the record file itself, or delete it.",
+        codes.E001_LINK_LOOP,
     )
 
 
@@ -350,7 +349,7 @@ def unreadable_folder(rel: str, exc: OSError) -> Finding:
         "E001",
         f"cannot read folder: {exc.strerror or exc}; none of its records is read",
         rel,
-        "Make the folder readable (`chmod u+rx`) for the user who runs itsm.",
+        codes.E001_FOLDER_PERMISSIONS,
     )
 
 
@@ -362,7 +361,7 @@ def submodule_finding(rel: str) -> Finding:
         "E006",
         "submodule (another Git repository): its files are not read as records; refused",
         rel,
-        "Keep records in this repository itself, not in a submodule.",
+        codes.E006_SUBMODULE,
     )
 
 
@@ -380,7 +379,7 @@ def broken_link_finding(rel: str, target: str) -> Finding:
         "E001",
         f"broken link: its target '{target}' does not exist",
         rel,
-        "Point the link at an existing record file, or delete it.",
+        codes.E001_BROKEN_LINK,
     )
 
 
@@ -389,7 +388,7 @@ def _not_regular(rel: str) -> Finding:
         "E001",
         "not a regular file (a pipe, socket or device); not read",
         rel,
-        "Records are regular files; remove or rename this entry.",
+        codes.E001_NOT_REGULAR,
     )
 
 
@@ -402,24 +401,16 @@ def _raw_id(data: dict[str, Any]) -> str | None:
 
 def _doc_finding(
     rule: str, message: str, file: str, doc: Document, path: FieldPath, record: str | None,
-    hint: str = "",
+    hint: str | None = None,
 ) -> Finding:
     positions = doc.positions
     at = path
     while at not in positions and at:
         at = at[:-1]
     line, column = positions.get(at, (doc.line, doc.column))
-    return Finding(
-        rule=rule,
-        severity=Severity.ERROR,
-        message=one_line(message),
-        file=file,
-        line=line,
-        column=column,
-        record=record,
-        path=path,
-        clauses=_IO_CLAUSES,
-        hint=hint,
+    return codes.record_finding(
+        # An empty hint (a schema error with no advice of its own) takes the code's.
+        rule, one_line(message), file, line, column, hint=hint or None, record=record, path=path
     )
 
 
@@ -440,7 +431,7 @@ def _placeholder_findings(doc: Document, file: str, record_id: str | None) -> li
                     _doc_finding(
                         "E002", f"{format_path(path)}: placeholder not filled in: {what}",
                         file, doc, path, record_id,
-                        "Replace the `<fill in: …>` placeholder with the real value.",
+                        codes.E002_PLACEHOLDER,
                     )
                 )
         elif isinstance(value, dict):
@@ -468,7 +459,7 @@ def validate_document(
                 doc,
                 (),
                 None,
-                "Start the document with `apiVersion: itsm/v1`.",
+                codes.E002_START,
             )
         ]
     record_id = _raw_id(data)
@@ -487,7 +478,7 @@ def validate_document(
         return None, [
             _doc_finding(
                 "E005", f"unknown apiVersion {errors.show(api)}{tip}", file, doc,
-                ("apiVersion",), record_id, hints.UNKNOWN_KIND,
+                ("apiVersion",), record_id, None,
             )
         ]
     model_cls = KINDS.get(kind) if isinstance(kind, str) else None
@@ -500,7 +491,7 @@ def validate_document(
         return None, [
             _doc_finding(
                 "E005", message, file, doc, ("kind",),
-                record_id, hints.UNKNOWN_KIND,
+                record_id, None,
             )
         ]
     unfilled = _placeholder_findings(doc, file, record_id) if placeholders else []
@@ -533,7 +524,7 @@ def validate_document(
 
 
 def _empty_file(file: str) -> Finding:
-    hint = "Add a record or delete the file."
+    hint = codes.E002_EMPTY_FILE
     return _file_finding("E002", "the file holds no record", file, hint)
 
 
@@ -674,23 +665,33 @@ PARALLEL_FROM = 400
 than it saves)."""
 
 
-def parallel_map(func: Callable[[T], U], items: list[T]) -> list[U]:
+def parallel_map(func: Callable[[T], U], items: list[T], parallel: bool = False) -> list[U]:
     """`[func(item) for item in items]`, computed as `parallel_imap` does."""
-    return list(parallel_imap(func, items))
+    return list(parallel_imap(func, items, parallel))
 
 
 _END = "\0itsm: end of results"
 """What the child writes after its last result: without it, its stream was cut short."""
 
 
-def parallel_imap(func: Callable[[T], U], items: list[T]) -> Generator[U, None, None]:
+def parallel_imap(
+    func: Callable[[T], U], items: list[T], parallel: bool = False
+) -> Generator[U, None, None]:
     """`func(item) for item in items`, in order, the second half computed in a forked child
     process when there are many items and a second core: libyaml's parsing is most of the
     time of every command on a large repository. The results must pickle. They are handed
     on one at a time (the child's too, read one by one from its stream), so a caller that
     keeps only part of each never holds them all. Whatever goes wrong with the child, the
-    results it did not deliver are computed here instead, so the output never depends on it."""
-    if len(items) < PARALLEL_FROM or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    results it did not deliver are computed here instead, so the output never depends on it.
+
+    Only with `parallel` (the CLI sets it): a library must not fork its caller's process
+    unasked, which may hold threads, locks or open connections."""
+    if (
+        not parallel
+        or len(items) < PARALLEL_FROM
+        or not hasattr(os, "fork")
+        or (os.cpu_count() or 1) < 2
+    ):
         yield from (func(item) for item in items)
         return
     middle = len(items) // 2
@@ -738,13 +739,20 @@ def parallel_imap(func: Callable[[T], U], items: list[T]) -> Generator[U, None, 
     yield from (func(item) for item in items[middle + delivered :])
 
 
-def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[_ReadFile]:
-    return parallel_imap(lambda file: _read_one(file[0], file[1], max_bytes), files)
+def _read_all(
+    files: list[tuple[Path, str]], max_bytes: int, parallel: bool
+) -> Iterator[_ReadFile]:
+    return parallel_imap(lambda file: _read_one(file[0], file[1], max_bytes), files, parallel)
 
 
-def load_pieces(items: list[tuple[str, bytes]], max_bytes: int) -> list[LoadResult]:
-    """One LoadResult per (repo-relative path, bytes), parsed in parallel when many."""
-    reads = parallel_map(lambda item: _parse_bytes(item[1], item[0], max_bytes), items)
+def load_pieces(
+    items: list[tuple[str, bytes]], max_bytes: int, parallel: bool = False
+) -> list[LoadResult]:
+    """One LoadResult per (repo-relative path, bytes); with `parallel`, parsed in two
+    processes when many."""
+    reads = parallel_map(
+        lambda item: _parse_bytes(item[1], item[0], max_bytes), items, parallel
+    )
     pieces = []
     for read in reads:
         piece = LoadResult()
@@ -773,15 +781,17 @@ def load_files(
     files: Iterable[tuple[Path, str]],
     max_bytes: int = DEFAULT_MAX_BYTES,
     keep_data: bool = True,
+    parallel: bool = False,
     cache: ResultsCache | None = None,
 ) -> LoadResult:
-    """Read and validate `files`. With a results `cache`, files whose bytes are unchanged
-    since it last saw them are not parsed again (validation still runs), and what the
-    others gave is stored in it."""
+    """Load and validate `files` ((path, repo-relative path) pairs). `parallel`: parse in a
+    second, forked process when there are many files (opt-in; see `parallel_imap`). With a
+    results `cache`, files whose bytes are unchanged since it last saw them are not parsed
+    again (validation still runs), and what the others gave is stored in it."""
     with no_gc_pauses():
         if cache is None:
-            return _load_files(files, max_bytes, keep_data)
-        return _load_cached(list(files), max_bytes, keep_data, cache)
+            return _load_files(files, max_bytes, keep_data, parallel)
+        return _load_cached(list(files), max_bytes, keep_data, parallel, cache)
 
 
 def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Finding | None]:
@@ -794,14 +804,14 @@ def read_file(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Findi
         return path.read_bytes(), None
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
-        return None, _file_finding("E001", message, rel, "Check the file's permissions.")
+        return None, _file_finding("E001", message, rel, codes.E001_PERMISSIONS)
 
 
 def _load_files(
-    files: Iterable[tuple[Path, str]], max_bytes: int, keep_data: bool
+    files: Iterable[tuple[Path, str]], max_bytes: int, keep_data: bool, parallel: bool
 ) -> LoadResult:
     result = LoadResult()
-    for read in _read_all(list(files), max_bytes):
+    for read in _read_all(list(files), max_bytes, parallel):
         _add(read, result, keep_data)
     return result
 
@@ -828,13 +838,19 @@ def _read_for_cache(path: Path, rel: str, max_bytes: int) -> tuple[_ReadFile, _S
 
 
 def _load_cached(
-    files: list[tuple[Path, str]], max_bytes: int, keep_data: bool, cache: ResultsCache
+    files: list[tuple[Path, str]],
+    max_bytes: int,
+    keep_data: bool,
+    parallel: bool,
+    cache: ResultsCache,
 ) -> LoadResult:
     # Which files the cache holds first (to hand the others to the parallel reader), their
     # entries then one at a time: all of them decoded at once would double the peak memory.
     hits = [cache.probe(path, rel, max_bytes) for path, rel in files]
     misses = [file for file, hit in zip(files, hits, strict=True) if hit is None]
-    fresh = parallel_imap(lambda file: _read_for_cache(file[0], file[1], max_bytes), misses)
+    fresh = parallel_imap(
+        lambda file: _read_for_cache(file[0], file[1], max_bytes), misses, parallel
+    )
     result = LoadResult()
     with contextlib.closing(fresh):  # closed, the generator waits for a forked child
         for (path, rel), hit in zip(files, hits, strict=True):

@@ -6,9 +6,12 @@ Attribute docstrings become field descriptions: one text serves the code, the JS
 in `itsm_cli.rules`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the annotations are objects as each class is
+# defined, where pydantic would otherwise evaluate every one of them from its text, a fifth
+# of the cost of defining the models at start-up.
 
 import datetime as dt
+import typing
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -16,8 +19,8 @@ from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
-from itsm_cli.dates import Duration
-from itsm_cli.findings import FieldPath
+from itsm_cli.dates import BUDGET_PERIOD_PATTERN, PERIOD_PATTERN, Duration, Period
+from itsm_cli.findings import FieldPath, figure
 from itsm_cli.records.fields import (
     ClauseRef,
     Criticality,
@@ -186,7 +189,7 @@ def _target_problems(targets: Sequence[Target], path: FieldPath) -> Iterator[Pro
     for i, target in enumerate(targets):
         if target.unit == "percent" and not 0 <= target.objective <= 100:
             yield (*path, i, "objective"), (
-                f"objective {target.objective:g} is not a percentage (0 to 100)"
+                f"objective {figure(target.objective)} is not a percentage (0 to 100)"
             )
         for sub, message in target.problems():
             yield (*path, i, *sub), message
@@ -194,6 +197,11 @@ def _target_problems(targets: Sequence[Target], path: FieldPath) -> Iterator[Pro
 
 class Spec(RecordModel):
     """Base of every kind's spec."""
+
+    KEY_ORDER: ClassVar[tuple[str, ...]] = ()
+    """Where the document order reads better than the field order, these keys come first in
+    `itsm fmt`, in this order, and the rest follow in field order. This is the order of the
+    example records in `records/`."""
 
     def problems(self) -> Iterator[Problem]:
         """Cross-field problems inside the spec; paths are relative to `spec`."""
@@ -225,6 +233,8 @@ def _refs(ids: list[str], field: str, kinds: tuple[str, ...]) -> Iterator[Refere
 
 
 class ServiceSpec(Spec):
+    KEY_ORDER = ("description", "lifecycle", "criticality", "customers", "serviceHours")
+
     description: Text
     """What the service does for its customers."""
     lifecycle: Lifecycle
@@ -284,7 +294,17 @@ class AgreementSpec(Spec):
         return self.reporting.frequency if self.reporting else "monthly"
 
 
+_AGREEMENT_ORDER = (
+    "services", "validFrom", "validUntil", "serviceHours", "workloadLimits", "exceptions",
+    "targets", "reporting", "signatories",
+)
+"""An agreement reads who, what, when, then its terms: the fields SLAs and OLAs share come
+first in the models, after the party in the document."""
+
+
 class SLASpec(AgreementSpec):
+    KEY_ORDER = ("customer", "customerRef", *_AGREEMENT_ORDER)
+
     customer: Text
     """The customer the agreement is with."""
     valid_from: IsoDate
@@ -308,6 +328,8 @@ class SLASpec(AgreementSpec):
 
 
 class OLASpec(AgreementSpec):
+    KEY_ORDER = ("provider", *_AGREEMENT_ORDER)
+
     provider: Text
     """The internal team that provides, or the id of a Supplier of type internal."""
     valid_from: IsoDate | None = None
@@ -364,6 +386,9 @@ class Dispute(RecordModel):
 
 
 class SupplierSpec(Spec):
+    # Logs that grow (reviews, disputes) come last.
+    KEY_ORDER = ("type", "criticality", "supports", "contract", "contacts", "interfaces")
+
     type: Literal["external", "internal", "customer-as-supplier"]
     """external | internal | customer-as-supplier."""
     criticality: Criticality
@@ -478,6 +503,9 @@ class ContinuityTest(RecordModel):
 
 
 class ContinuityPlanSpec(Spec):
+    # The availability while the plan is invoked sits with its RTO and RPO.
+    KEY_ORDER = ("services", "invocation", "scenarios", "rto", "rpo", "availabilityWhileInvoked")
+
     services: Annotated[list[RecordId], Field(min_length=1)]
     """Ids of the Services the plan covers."""
     invocation: Text
@@ -517,9 +545,6 @@ class EvidenceSpec(Spec):
     """A path in the repository or a URL."""
     description: str | None = None
     """What the document is and what it shows."""
-
-
-PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
 
 
 class MeasurementSpec(Spec):
@@ -698,7 +723,8 @@ class CustomerSpec(Spec):
                 and survey.score > survey.scale_max
             ):
                 yield ("satisfaction", i, "score"), (
-                    f"score {survey.score:g} is above the scale's maximum {survey.scale_max:g}"
+                    f"score {figure(survey.score)} is above the scale's maximum "
+                    f"{figure(survey.scale_max)}"
                 )
         for i, complaint in enumerate(self.complaints):
             if complaint.closed is not None and complaint.closed < complaint.date:
@@ -754,9 +780,6 @@ class BudgetLine(RecordModel):
     """Why the actual differs from the plan, or other context."""
 
 
-BUDGET_PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
-
-
 def _year_text(value: Any) -> Any:
     """`period: 2026` unquoted is a YAML integer; the year it means, as text."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -765,6 +788,8 @@ def _year_text(value: Any) -> Any:
 
 
 class BudgetSpec(Spec):
+    KEY_ORDER = ("period", "currency", "services", "lines")
+
     period: Annotated[
         str,
         BeforeValidator(_year_text),
@@ -790,22 +815,12 @@ class BudgetSpec(Spec):
     @property
     def first_day(self) -> dt.date:
         """The first day of the period."""
-        year, _, part = self.period.partition("-")
-        if not part:
-            return dt.date(int(year), 1, 1)
-        month = (int(part[1]) - 1) * 3 + 1 if part.startswith("Q") else int(part)
-        return dt.date(int(year), month, 1)
+        return Period.parse(self.period, year=True).start
 
     @property
     def last_day(self) -> dt.date:
         """The last day of the period."""
-        year, _, part = self.period.partition("-")
-        if not part:
-            return dt.date(int(year), 12, 31)
-        last_month = int(part[1]) * 3 if part.startswith("Q") else int(part)
-        if last_month == 12:
-            return dt.date(int(year), 12, 31)
-        return dt.date(int(year), last_month + 1, 1) - dt.timedelta(days=1)
+        return Period.parse(self.period, year=True).end
 
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -1053,7 +1068,7 @@ class NonconformitySpec(Spec):
 def _unknown_clauses(clauses: list[str]) -> Iterator[Problem]:
     """Clause numbers of the right form that ISO/IEC 20000-1:2018 does not have (`8.3.9`):
     they would evidence nothing, silently."""
-    from itsm_cli.clauses.catalogue import REFERENCE_EDITION, load_catalogue
+    from itsm_cli.clauses.standard import REFERENCE_EDITION, load_catalogue
 
     catalogue = load_catalogue(REFERENCE_EDITION)
     for i, clause in enumerate(clauses):
@@ -1076,12 +1091,51 @@ def _unknown_clauses(clauses: list[str]) -> Iterator[Problem]:
 # --- envelopes ------------------------------------------------------------------------
 
 
+KINDS: dict[str, type["Record"]] = {}
+"""Every kind of itsm/v1, by its `kind:` value, in the design's order: the order in which
+the kind classes below are defined (each registers itself)."""
+
+
 class Record(RecordModel):
-    """A record: apiVersion, kind, metadata and the kind's spec."""
+    """A record: apiVersion, kind, metadata and the kind's spec.
+
+    Each kind is one subclass, and that class is the only place the kind is declared: its
+    `kind:` value, folder, clauses and description (the class docstring) are class
+    attributes, its spec's key order is `Spec.KEY_ORDER` and field order, and `KINDS`, the
+    JSON Schemas, `itsm new`, `itsm fmt`, `itsm init`, the configuration's
+    `reviewIntervals` and the clause map of the coverage derive from them. A subclass that
+    sets `KIND` is registered in `KINDS` as it is defined.
+    """
 
     KIND: ClassVar[str] = ""
+    """The `kind:` value; empty on the base class."""
+    FOLDER: ClassVar[str] = ""
+    """The conventional folder under the records root (`itsm new`, `itsm init`)."""
     CLAUSES: ClassVar[tuple[str, ...]] = ()
-    """Clauses every approved record of this kind evidences."""
+    """Clauses every approved record of this kind evidences (2018 edition): the clause map of
+    `kinds_evidencing` and of the coverage. A kind whose clauses depend on its fields says so
+    in `kind_clauses`."""
+    REVIEWED: ClassVar[bool] = False
+    """Whether records of this kind are documents under planned review (DOC002); the others
+    record past events: kept, not reviewed."""
+    DESCRIPTION: ClassVar[str] = ""
+    """What a record of this kind is: the class docstring on one line (the JSON Schema's
+    description)."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "KIND" not in cls.__dict__:
+            return
+        # Checked as the class is defined, so a kind declared half-way fails at import
+        # rather than in the one command that meets it.
+        literal = typing.get_args(cls.__pydantic_fields__["kind"].annotation)
+        if literal != (cls.KIND,):
+            raise TypeError(f"{cls.__name__}: `kind` must be Literal[{cls.KIND!r}]")
+        if not cls.FOLDER or not cls.__doc__:
+            raise TypeError(f"{cls.__name__}: a kind needs a FOLDER and a docstring")
+        cls.DESCRIPTION = " ".join(cls.__doc__.split())
+        KINDS[cls.KIND] = cls
 
     api_version: Literal["itsm/v1"]
     """Always itsm/v1."""
@@ -1135,6 +1189,11 @@ class Record(RecordModel):
         """Clauses this record evidences by its kind alone."""
         return self.CLAUSES
 
+    def is_reviewed_document(self) -> bool:
+        """Whether the record is a document whose review can fall due (DOC002, and the
+        "only evidence overdue for review" of coverage): `REVIEWED` of its kind."""
+        return self.REVIEWED
+
     @property
     def evidenced_clauses(self) -> tuple[str, ...]:
         """Clauses by kind plus those named in `metadata.clauses`."""
@@ -1166,7 +1225,11 @@ class Record(RecordModel):
 
 
 class Service(Record):
+    """A service in the service catalogue (ISO/IEC 20000-1:2018 8.2.4)."""
+
     KIND = "Service"
+    FOLDER = "services"
+    REVIEWED = True
     CLAUSES = ("8.2.4",)
     kind: Literal["Service"]
     """Always Service."""
@@ -1175,7 +1238,11 @@ class Service(Record):
 
 
 class SLA(Record):
+    """A service level agreement with a customer (ISO/IEC 20000-1:2018 8.3.3)."""
+
     KIND = "SLA"
+    FOLDER = "agreements"
+    REVIEWED = True
     CLAUSES = ("8.3.3",)
     kind: Literal["SLA"]
     """Always SLA."""
@@ -1187,7 +1254,12 @@ class SLA(Record):
 
 
 class OLA(Record):
+    """An agreement with an internal supplier or another part of the organization (ISO/IEC
+    20000-1:2018 8.3.4.2)."""
+
     KIND = "OLA"
+    FOLDER = "agreements"
+    REVIEWED = True
     CLAUSES = ("8.3.4.2",)
     kind: Literal["OLA"]
     """Always OLA."""
@@ -1200,7 +1272,12 @@ class OLA(Record):
 
 
 class Supplier(Record):
+    """A supplier and its contract (ISO/IEC 20000-1:2018 8.3.4.1; 8.3.4.2 for internal
+    suppliers)."""
+
     KIND = "Supplier"
+    FOLDER = "suppliers"
+    REVIEWED = True
     CLAUSES = ("8.3.4.1",)
     kind: Literal["Supplier"]
     """Always Supplier."""
@@ -1213,7 +1290,12 @@ class Supplier(Record):
 
 
 class CapacityPlan(Record):
+    """A capacity plan: resources, their capacity, thresholds and observed usage (ISO/IEC
+    20000-1:2018 8.4.3)."""
+
     KIND = "CapacityPlan"
+    FOLDER = "capacity"
+    REVIEWED = True
     CLAUSES = ("8.4.3",)
     kind: Literal["CapacityPlan"]
     """Always CapacityPlan."""
@@ -1222,7 +1304,11 @@ class CapacityPlan(Record):
 
 
 class ContinuityPlan(Record):
+    """A service continuity and availability plan (ISO/IEC 20000-1:2018 8.7.1, 8.7.2)."""
+
     KIND = "ContinuityPlan"
+    FOLDER = "continuity"
+    REVIEWED = True
     CLAUSES = ("8.7.1", "8.7.2")
     kind: Literal["ContinuityPlan"]
     """Always ContinuityPlan."""
@@ -1231,7 +1317,13 @@ class ContinuityPlan(Record):
 
 
 class Evidence(Record):
+    """Documented information that evidences the clauses named in metadata.clauses."""
+
     KIND = "Evidence"
+    FOLDER = "evidence"
+    REVIEWED_TYPES: ClassVar[frozenset[str]] = frozenset({"policy", "plan", "procedure", "other"})
+    """Evidence types that are documents under planned review; `record`, `report` and
+    `minutes` are past events."""
     kind: Literal["Evidence"]
     """Always Evidence."""
     spec: EvidenceSpec
@@ -1242,9 +1334,15 @@ class Evidence(Record):
         if not self.metadata.clauses:
             yield ("metadata",), "an Evidence record must name at least one clause in `clauses`"
 
+    def is_reviewed_document(self) -> bool:
+        return self.spec.type in self.REVIEWED_TYPES
+
 
 class Measurement(Record):
+    """Actual values of an agreement's targets for one period (ISO/IEC 20000-1:2018 9.4)."""
+
     KIND = "Measurement"
+    FOLDER = "measurements"
     CLAUSES = ("9.4",)
     kind: Literal["Measurement"]
     """Always Measurement."""
@@ -1252,8 +1350,26 @@ class Measurement(Record):
     """The fields of a Measurement record."""
 
 
+class Waiver(Record):
+    """An accepted deviation: suppresses the findings of one rule on some records until it
+    expires."""
+
+    KIND = "Waiver"
+    FOLDER = "waivers"
+    kind: Literal["Waiver"]
+    """Always Waiver."""
+    spec: WaiverSpec
+    """The fields of a Waiver record."""
+
+
 class ProcessReport(Record):
+    """The figures of one process (incident, request, problem, change, release,
+    security-incident) for one month or quarter, computed from the ITSM tool's export: counts and
+    exceptions, never the tickets themselves (ISO/IEC 20000-1:2018 8.5.1, 8.5.3,
+    8.6.1-8.6.3, 8.7.3.3 by process)."""
+
     KIND = "ProcessReport"
+    FOLDER = "operations"
     kind: Literal["ProcessReport"]
     """Always ProcessReport."""
     spec: ProcessReportSpec
@@ -1265,16 +1381,13 @@ class ProcessReport(Record):
         return (PROCESS_CLAUSES[self.spec.process],)
 
 
-class Waiver(Record):
-    KIND = "Waiver"
-    kind: Literal["Waiver"]
-    """Always Waiver."""
-    spec: WaiverSpec
-    """The fields of a Waiver record."""
-
-
 class Customer(Record):
+    """A customer: relationship manager, services, service reviews, satisfaction and
+    complaints (ISO/IEC 20000-1:2018 8.3.2)."""
+
     KIND = "Customer"
+    FOLDER = "customers"
+    REVIEWED = True
     CLAUSES = ("8.3.2",)
     kind: Literal["Customer"]
     """Always Customer."""
@@ -1283,14 +1396,25 @@ class Customer(Record):
 
 
 class Budget(Record):
+    """A budget for one period, by category: planned, actual and forecast amounts in the
+    budget's currency (ISO/IEC 20000-1:2018 8.4.1)."""
+
     KIND = "Budget"
+    FOLDER = "budgets"
+    REVIEWED = True
     CLAUSES = ("8.4.1",)
     kind: Literal["Budget"]
     """Always Budget."""
     spec: BudgetSpec
     """The fields of a Budget record."""
 class Risk(Record):
+    """A risk to the services or the SMS, its assessment and treatment (ISO/IEC
+    20000-1:2018 6.1; 8.7.3.2 for security, 8.7.1 and 8.7.2 for availability and continuity
+    risks)."""
+
     KIND = "Risk"
+    FOLDER = "risks"
+    REVIEWED = True
     CLAUSES = ("6.1",)
     kind: Literal["Risk"]
     """Always Risk."""
@@ -1304,7 +1428,11 @@ class Risk(Record):
 
 
 class Audit(Record):
+    """An audit, planned or done: its scope of clauses and its findings (ISO/IEC
+    20000-1:2018 9.2)."""
+
     KIND = "Audit"
+    FOLDER = "audits"
     CLAUSES = ("9.2",)
     kind: Literal["Audit"]
     """Always Audit."""
@@ -1313,7 +1441,11 @@ class Audit(Record):
 
 
 class ManagementReview(Record):
+    """A management review of the SMS: inputs, decisions and actions (ISO/IEC 20000-1:2018
+    9.3)."""
+
     KIND = "ManagementReview"
+    FOLDER = "reviews"
     CLAUSES = ("9.3",)
     kind: Literal["ManagementReview"]
     """Always ManagementReview."""
@@ -1322,7 +1454,11 @@ class ManagementReview(Record):
 
 
 class Nonconformity(Record):
+    """A nonconformity and its corrective action to closure (ISO/IEC 20000-1:2018 10.1;
+    10.2 for an opportunity for improvement)."""
+
     KIND = "Nonconformity"
+    FOLDER = "nonconformities"
     CLAUSES = ("10.1",)
     kind: Literal["Nonconformity"]
     """Always Nonconformity."""
@@ -1336,27 +1472,17 @@ class Nonconformity(Record):
         return ("10.2",) if self.spec.severity == "opportunity" else self.CLAUSES
 
 
-KINDS: dict[str, type[Record]] = {
-    cls.KIND: cls
-    for cls in (
-        Service,
-        SLA,
-        OLA,
-        Supplier,
-        CapacityPlan,
-        ContinuityPlan,
-        Evidence,
-        Measurement,
-        Waiver,
-        ProcessReport,
-        Customer,
-        Budget,
-        Risk,
-        Audit,
-        ManagementReview,
-        Nonconformity,
-    )
-}
-"""Every kind of itsm/v1, by its `kind:` value, in the design's order."""
 
 Agreement = SLA | OLA
+
+
+def kinds_evidencing(clause_id: str, edition: str | None = None) -> tuple[str, ...]:
+    """The kinds that evidence a clause by their kind alone (those whose `CLAUSES` name it),
+    in `KINDS` order: the clause map that `itsm clauses` and the gap analysis show. Kinds
+    evidence clauses of the reference edition (2018, the default) only: another edition's
+    clauses map onto those."""
+    from itsm_cli.clauses.standard import REFERENCE_EDITION
+
+    if edition not in (None, REFERENCE_EDITION):
+        return ()
+    return tuple(kind for kind, cls in KINDS.items() if clause_id in cls.CLAUSES)

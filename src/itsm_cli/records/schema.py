@@ -11,7 +11,8 @@ dialect the common YAML editor extensions understand:
   file through the modeline (`# yaml-language-server: $schema=../../schemas/sla.schema.json`).
 - Draft-07 ignores every keyword next to a `$ref`, so a reference that carries a title or a
   description is wrapped: `{"allOf": [{"$ref": ...}], "description": ...}`.
-- Titles and descriptions come from the models' attribute docstrings (editor hover text);
+- Titles and descriptions come from the models' docstrings (editor hover text): a kind's
+  description is its class docstring (`Record.DESCRIPTION`), a field's its attribute docstring;
   objects refuse unknown keys (`additionalProperties: false`), as the loader does.
 - The schemas accept what the loader accepts, as far as JSON Schema can say it. Beyond the
   field types they state two rules of `Record.problems()`: `approved` is required when
@@ -68,41 +69,6 @@ FORBIDDEN_KEYWORDS = frozenset(
 )
 """Keywords of drafts 2019-09 and 2020-12 (and OpenAPI) that draft-07 tools do not know."""
 
-KIND_DESCRIPTIONS: dict[str, str] = {
-    "Service": "A service in the service catalogue (ISO/IEC 20000-1:2018 8.2.4).",
-    "SLA": "A service level agreement with a customer (ISO/IEC 20000-1:2018 8.3.3).",
-    "OLA": "An agreement with an internal supplier or another part of the organization "
-    "(ISO/IEC 20000-1:2018 8.3.4.2).",
-    "Supplier": "A supplier and its contract (ISO/IEC 20000-1:2018 8.3.4.1; 8.3.4.2 for "
-    "internal suppliers).",
-    "CapacityPlan": "A capacity plan: resources, their capacity, thresholds and observed usage "
-    "(ISO/IEC 20000-1:2018 8.4.3).",
-    "ContinuityPlan": "A service continuity and availability plan (ISO/IEC 20000-1:2018 8.7.1, "
-    "8.7.2).",
-    "Evidence": "Documented information that evidences the clauses named in metadata.clauses.",
-    "Measurement": "Actual values of an agreement's targets for one period "
-    "(ISO/IEC 20000-1:2018 9.4).",
-    "ProcessReport": "The figures of one process (incident, request, problem, change, release, "
-    "security-incident) for one month or quarter, computed from the ITSM tool's export: counts "
-    "and exceptions, never the tickets themselves (ISO/IEC 20000-1:2018 8.5.1, 8.5.3, 8.6.1-8.6.3, "
-    "8.7.3.3 by process).",
-    "Waiver": "An accepted deviation: suppresses the findings of one rule on some records "
-    "until it expires.",
-    "Customer": "A customer: relationship manager, services, service reviews, satisfaction "
-    "and complaints (ISO/IEC 20000-1:2018 8.3.2).",
-    "Budget": "A budget for one period, by category: planned, actual and forecast amounts "
-    "in the budget's currency (ISO/IEC 20000-1:2018 8.4.1).",
-    "Risk": "A risk to the services or the SMS, its assessment and treatment (ISO/IEC "
-    "20000-1:2018 6.1; 8.7.3.2 for security, 8.7.1 and 8.7.2 for availability and continuity "
-    "risks).",
-    "Audit": "An audit, planned or done: its scope of clauses and its findings (ISO/IEC "
-    "20000-1:2018 9.2).",
-    "ManagementReview": "A management review of the SMS: inputs, decisions and actions "
-    "(ISO/IEC 20000-1:2018 9.3).",
-    "Nonconformity": "A nonconformity and its corrective action to closure (ISO/IEC "
-    "20000-1:2018 10.1; 10.2 for an opportunity for improvement).",
-}
-
 _ACRONYMS = {"api": "API", "id": "ID", "rto": "RTO", "rpo": "RPO", "sla": "SLA", "ola": "OLA"}
 _WORD = re.compile(r"[A-Z]{2,}(?=[A-Z][a-z]|$)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -149,7 +115,7 @@ def build_schema(kind: str) -> dict[str, Any]:
         "$id": schema_id(kind),
         **raw,
         "title": f"itsm/v1 {kind}",
-        "description": KIND_DESCRIPTIONS[kind],
+        "description": model.DESCRIPTION,
     }
     schema["required"] = ["apiVersion", "kind", "metadata", "spec"]  # the order records use
     properties = schema["properties"]

@@ -24,7 +24,9 @@ from typing import Any
 
 import yaml
 
-from itsm_cli.findings import FieldPath, Finding, Severity
+from itsm_cli.config import DEFAULT_MAX_BYTES
+from itsm_cli.findings import FieldPath, Finding
+from itsm_cli.records import codes
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -37,7 +39,6 @@ MAX_DEPTH = 64
 """Deepest nesting accepted; real records need fewer than ten levels."""
 MAX_ALIAS_NODES = 10_000
 """Nodes that aliases may re-use in one document before it is refused as an alias bomb."""
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 Position = tuple[int, int]
 
@@ -131,15 +132,12 @@ def decode(data: bytes, file: str) -> tuple[str | None, Finding | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line, col = _line_col_of_byte(data, exc.start)
-        return None, Finding(
-            rule="E001",
-            severity=Severity.ERROR,
-            message=f"invalid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
-            file=file,
-            line=line,
-            column=col,
-            clauses=_CLAUSE_IO,
-            hint="Save the file as UTF-8.",
+        return None, codes.E001.finding(
+            f"invalid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            file,
+            line,
+            col,
+            hint=codes.E001_UTF8,
         )
 
 
@@ -179,16 +177,7 @@ def _plain(value: Any) -> str:
 
 
 def _error(rule: str, message: str, file: str, pos: Position, hint: str) -> Finding:
-    return Finding(
-        rule=rule,
-        severity=Severity.ERROR,
-        message=one_line(message),
-        file=file,
-        line=pos[0],
-        column=pos[1],
-        clauses=_CLAUSE_IO,
-        hint=hint,
-    )
+    return codes.record_finding(rule, one_line(message), file, pos[0], pos[1], hint=hint)
 
 
 def _syntax_finding(exc: yaml.YAMLError, file: str, text: str) -> Finding:
@@ -206,11 +195,11 @@ def _syntax_finding(exc: yaml.YAMLError, file: str, text: str) -> Finding:
     message = f"YAML syntax error: {problem}"
     if context:
         message += f" ({context})"
-    hint = "Fix the YAML syntax at this position."
+    hint = codes.E001_SYNTAX
     lines = text.splitlines()
     if mark is not None and 0 <= mark.line < len(lines) and "\t" in lines[mark.line]:
         message += "; the line holds a tab character"
-        hint = "YAML does not allow tabs for indentation; indent with spaces."
+        hint = codes.E001_TABS
     return _error("E001", message.replace("\n", " "), file, pos, hint)
 
 
@@ -254,7 +243,7 @@ def _library_depth_finding(exc: yaml.YAMLError, file: str) -> Finding:
         "nesting deeper than the YAML library's limit is refused" + _REST_NOT_READ,
         file,
         (mark.line + 1, mark.column + 1) if mark is not None else (1, 1),
-        "Flatten the structure; records need only a few levels.",
+        codes.E006_NESTING,
     )
 
 
@@ -357,7 +346,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                         "a mapping or list used as a key is not supported",
                         file,
                         pos,
-                        "Use a plain text key.",
+                        codes.E001_PLAIN_KEY,
                     )
                 )
             if value in container:
@@ -365,13 +354,13 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                 existing = next(k for k in container if k == value)
                 if type(existing) is type(value):
                     problem = f"duplicate key '{_plain(value)}' (first defined at line {first[0]})"
-                    hint = "Remove one of the two entries; YAML keys must be unique."
+                    hint = codes.E001_DUPLICATE_KEY
                 else:  # `1` and `true`, `1` and `1.0`: two YAML keys, one value in Python
                     problem = (
                         f"key {_plain(value)} reads as the same value as the key "
                         f"{_plain(existing)} at line {first[0]}"
                     )
-                    hint = "Quote the keys: record keys are text."
+                    hint = codes.E001_KEY_TYPES
                 result.findings.append(_error("E001", problem, file, pos, hint))
                 nonlocal refused
                 refused = True
@@ -390,7 +379,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                 f"explicit YAML tag '{ev.tag}' is refused",
                 file,
                 pos,
-                "Remove the tag; records hold plain values only.",
+                codes.E006_TAG,
             )
         )
 
@@ -465,7 +454,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                                 f"nesting deeper than {MAX_DEPTH} levels is refused",
                                 file,
                                 pos,
-                                "Flatten the structure; records need only a few levels.",
+                                codes.E006_NESTING,
                             )
                         )
                     container = {} if cls is mapping_start else []
@@ -494,7 +483,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                                 f"alias '*{ev.anchor}' names no anchor defined before it",
                                 file,
                                 pos,
-                                "Define the anchor (&name) before using the alias.",
+                                codes.E001_ANCHOR,
                             )
                         )
                     value, nodes = anchors[ev.anchor]
@@ -506,7 +495,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                                 f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes",
                                 file,
                                 pos,
-                                "Write the values out instead of nesting aliases.",
+                                codes.E006_ALIASES,
                             )
                         )
                     add(value, pos, nodes)
@@ -546,7 +535,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
         mark = getattr(ev, "start_mark", None)
         pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         result.findings.append(
-            _error("E001", f"unreadable YAML: {exc}", file, pos, "Check the file's encoding.")
+            _error("E001", f"unreadable YAML: {exc}", file, pos, codes.E001_ENCODING)
         )
     return result
 
@@ -557,7 +546,7 @@ def too_large(file: str, size: int, max_bytes: int) -> Finding:
         f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
         file,
         (1, 1),
-        "Split the records into smaller files, or raise `max-file-size` in itsm.toml.",
+        codes.E006_SIZE,
     )
 
 
@@ -573,6 +562,6 @@ def read_yaml_bytes(data: bytes, file: str, max_bytes: int = DEFAULT_MAX_BYTES) 
         prefix = text[:offset]
         pos = (prefix.count("\n") + 1, offset - (prefix.rfind("\n") + 1) + 1)
         return ParsedFile(
-            findings=[_error("E001", "NUL byte in file", file, pos, "Save the file as text.")]
+            findings=[_error("E001", "NUL byte in file", file, pos, codes.E001_TEXT)]
         )
     return parse_yaml(text, file)

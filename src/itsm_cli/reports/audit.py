@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from itsm_cli.clauses.catalogue import REFERENCE_EDITION, clause_matches, load_catalogue
+from itsm_cli.clauses.standard import REFERENCE_EDITION, clause_matches, load_catalogue
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import Audit, Nonconformity
 from itsm_cli.reports.finding_rows import findings_of

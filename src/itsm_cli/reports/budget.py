@@ -3,7 +3,7 @@ table), the variances over `budget.variance` with their notes, and the forecast 
 of the period; per service, the budgets that cover it.
 
 Sums and variances are Decimal, computed as BUD002 computes them
-(`itsm_cli.rules.budgets`); the templates get them as text with two decimals and the
+(`itsm_cli.records.queries`); the templates get them as text with two decimals and the
 budget's currency, and as floats only for drawing.
 """
 
@@ -12,11 +12,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import Budget, BudgetLine
+from itsm_cli.records.queries import live_services
 from itsm_cli.reports.finding_rows import findings_of
 from itsm_cli.reports.record_rows import service_row
-from itsm_cli.rules.graph import live_services
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -33,10 +34,11 @@ def build(data: ReportInput) -> dict[str, Any]:
     everything = index.of_kind(Budget)
     current = [b for b in everything if b.model.metadata.status is not Status.RETIRED]
     if data.period is not None:
-        from itsm_cli.rules.reporting import period_bounds
+        from itsm_cli.dates import Period
 
         # `--period`: the budgets whose period overlaps it (the year's budget for a month).
-        first, last = period_bounds(data.period)
+        asked = Period.parse(data.period)
+        first, last = asked.start, asked.end
         current = [
             b for b in current
             if b.model.spec.first_day <= last and first <= b.model.spec.last_day
@@ -47,7 +49,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         "title": "Budgets",
         "today": data.today,
         "period": data.period,
-        "threshold": f"{float(threshold):g}",
+        "threshold": figure(threshold),
         "budgets": budgets,
         "retired": len(everything) - len(budgets),
         "services": _by_service(budgets, index),
@@ -71,8 +73,8 @@ def _budget(
     threshold: Decimal,
     findings: list[Finding],
 ) -> dict[str, Any]:
+    from itsm_cli.records.queries import money, over_threshold, percent_text, variance_percent
     from itsm_cli.reports import charts
-    from itsm_cli.rules.budgets import money, over_threshold, variance_percent
 
     spec = budget.model.spec
     currency = spec.currency
@@ -86,7 +88,7 @@ def _budget(
                 "planned": money(line.planned, currency),
                 "actual": money(line.actual, currency) if line.actual is not None else "–",
                 "forecast": money(line.forecast, currency) if line.forecast is not None else "–",
-                "variance": "–" if percent is None else f"{percent:+.1f} %",
+                "variance": "–" if percent is None else percent_text(percent, threshold),
                 "over": over_threshold(line, threshold),
                 "note": line.note or "",
                 "chart": (

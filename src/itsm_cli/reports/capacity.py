@@ -2,7 +2,7 @@
 least-squares trend and threshold, the latest usage against capacity, the predicted day the
 trend reaches the threshold, the plan's open actions and its CAP findings.
 
-The trend and the predicted crossing are those of rule CAP002 (`itsm_cli.rules.trend`),
+The trend and the predicted crossing are those of rule CAP002 (`itsm_cli.records.trend`),
 over the same horizon (today + the plan's horizon); "at or over the threshold" is CAP003's
 test and "overdue" CAP004's.
 """
@@ -83,16 +83,15 @@ def _plan(
 
 
 def _resource(resource: Resource, until: dt.date, today: dt.date) -> dict[str, Any]:
-    from itsm_cli.dates import on_or_before
-    from itsm_cli.rules.capacity import latest_usage
-    from itsm_cli.rules.trend import MIN_POINTS, day_points, fit_line, predicted_crossing
+    from itsm_cli.dates import latest_dated, on_or_before
+    from itsm_cli.records.trend import MIN_POINTS, day_points, fit_line, predicted_crossing
 
     # Usage dated after today is no observation (DOC004): not shown as a point, not counted.
     observed = on_or_before(resource.usage, today)
     ignored = len(resource.usage) - len(observed)
     points = sorted(((u.date, u.value) for _, u in observed), key=lambda p: p[0])
     threshold = resource.threshold_value
-    latest = latest_usage(resource, today)
+    latest = latest_dated(resource.usage, today)
     trend: tuple[float, float] | None = None
     crossing: dt.date | None = None
     if latest is None:

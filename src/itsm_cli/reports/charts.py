@@ -15,6 +15,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
+from itsm_cli.findings import figure, rounded
+
 WIDTH = 640
 FONT = "font-family='system-ui, sans-serif' font-size='11'"
 CHAR_WIDTH = 6.2
@@ -145,7 +147,7 @@ class _ValueScale:
             f"<line x1='{self.left}' y1='{y:.1f}' x2='{self.right}' y2='{y:.1f}' "
             f"stroke='{COLORS['threshold']}' stroke-dasharray='4 3'/>",
             _text(x, y - 3, label, "start", "threshold"),
-            _text(x, y + 11, f"{value:g}", "start", "threshold"),
+            _text(x, y + 11, figure(value), "start", "threshold"),
         ]
 
 
@@ -192,7 +194,7 @@ def bar_chart(
             body.append(
                 f"<rect x='{x:.1f}' y='{top_y:.1f}' width='{step * 0.7:.1f}' "
                 f"height='{top + plot_h - top_y:.1f}' fill='{color}'>"
-                f"<title>{escape(label)}: {value:g}</title></rect>"
+                f"<title>{escape(label)}: {figure(value)}</title></rect>"
             )
         body.append(_text(x + step * 0.35, height - bottom + 14, label, "middle"))
     if target is not None:
@@ -249,7 +251,7 @@ def line_chart(
     for d, v in points:
         body.append(
             f"<circle cx='{x(d):.1f}' cy='{y(v):.1f}' r='3' fill='{COLORS['line']}'>"
-            f"<title>{d.isoformat()}: {v:g}</title></circle>"
+            f"<title>{d.isoformat()}: {figure(v)}</title></circle>"
         )
     if marker is not None:
         mx = x(marker)
@@ -313,10 +315,10 @@ def timeline(
 
 def _minutes_text(minutes: float) -> str:
     if minutes >= 60 and minutes % 60 == 0:
-        return f"{minutes / 60:g} h"
+        return f"{rounded(minutes / 60)} h"
     if minutes >= 60:
         return f"{minutes / 60:.1f} h"
-    return f"{minutes:g} min"
+    return f"{rounded(minutes)} min"
 
 
 def _two_bars(

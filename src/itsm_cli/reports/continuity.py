@@ -59,11 +59,12 @@ def _plan(
     today: dt.date,
     findings: list[Finding],
 ) -> dict[str, Any]:
-    from itsm_cli.rules.continuity import latest_test, minutes
+    from itsm_cli.dates import latest_dated
+    from itsm_cli.records.queries import minutes
 
     spec = plan.model.spec
     rto = minutes(spec.rto)
-    latest = latest_test(plan.model, today)
+    latest = latest_dated(spec.tests, today)
     if latest is None:
         last_date, next_due, overdue = None, None, True
     else:
@@ -125,7 +126,7 @@ def _allowances(plan: ContinuityPlan, index: RepoIndex, rto: float) -> list[dict
     """Each availability target of an SLA covering one of the plan's services, with the
     downtime it allows per window against the RTO: CON005's SLAs, allowance and comparison
     (per-incident targets allow no budget and are skipped)."""
-    from itsm_cli.rules.continuity import allowed_downtime, longer, slas_by_service
+    from itsm_cli.records.queries import allowed_downtime, longer, slas_by_service
 
     by_service = slas_by_service(index)
     slas = {sla.id: sla for ref in plan.spec.services for sla in by_service.get(ref, [])}
@@ -156,7 +157,7 @@ def _tests(plan: ContinuityPlan, today: dt.date) -> list[dict[str, Any]]:
     """The test history, latest first, each achieved RTO against the plan's (as CON004
     compares them, in minutes from the test's date). A test dated after today is shown
     marked `future`: it has not happened and counts for nothing (DOC004)."""
-    from itsm_cli.rules.continuity import longer, minutes
+    from itsm_cli.records.queries import longer, minutes
 
     rows = []
     for order, test in sorted(

@@ -64,16 +64,16 @@ def _customer(
     intervals: tuple[Duration, Duration],
     findings: list[Finding],
 ) -> dict[str, Any]:
+    from itsm_cli.dates import latest_dated, on_or_before
     from itsm_cli.reports import charts
-    from itsm_cli.rules.customers import latest_until, not_after
 
     spec = customer.model.spec
     review_interval, survey_interval = intervals
-    review = latest_until(spec.service_reviews, today)
-    survey = latest_until(spec.satisfaction, today)
+    review = latest_dated(spec.service_reviews, today)
+    survey = latest_dated(spec.satisfaction, today)
     review_due = review_interval.after(review[1].date) if review else None
     survey_due = survey_interval.after(survey[1].date) if survey else None
-    surveys = sorted((s for _, s in not_after(spec.satisfaction, today)), key=lambda s: s.date)
+    surveys = sorted((s for _, s in on_or_before(spec.satisfaction, today)), key=lambda s: s.date)
     survey_rows: list[dict[str, Any]] = [
         {
             "date": s.date,
@@ -90,7 +90,7 @@ def _customer(
         for s in surveys
     ]
     complaints = [
-        _complaint(c, today) for _, c in not_after(spec.complaints, today)
+        _complaint(c, today) for _, c in on_or_before(spec.complaints, today)
     ]
     complaints.sort(key=lambda c: (c["state"] != "open", c["date"]))
     labels = [r["date"].isoformat() for r in survey_rows]
@@ -115,7 +115,7 @@ def _customer(
         "reviews": sorted(
             (
                 {"date": r.date, "notes": r.notes or "", "actions": list(r.actions)}
-                for _, r in not_after(spec.service_reviews, today)
+                for _, r in on_or_before(spec.service_reviews, today)
             ),
             key=lambda r: r["date"],
             reverse=True,

@@ -10,7 +10,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _builtin_templates() -> Path:
+    """The built-in report templates: the repository's top-level `templates/`, the one copy of
+    them. The wheel ships that folder as `itsm_cli/templates` (pyproject.toml's build
+    `sources`); an editable install or a checkout on the path has no such folder beside the
+    package, and reads the top-level one in place, so an edit there shows without a
+    reinstall."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "templates"
+    if shipped.is_dir() or package.parent.name != "src":
+        return shipped
+    return package.parent.parent / "templates"
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 FORMAT_SUFFIX = {"html": "html", "md": "md"}
 
 
@@ -28,6 +42,11 @@ def make_environment(
 
     from itsm_cli.reports.sandbox import BoundedSandbox, ContainedLoader
 
+    if not BUILTIN_TEMPLATES.is_dir():
+        raise ReportError(
+            f"the built-in report templates are missing ({BUILTIN_TEMPLATES} is not a folder); "
+            "reinstall itsm-cli"
+        )
     loaders = []
     if user_templates is not None and user_templates.is_dir():
         loaders.append(ContainedLoader(user_templates, repository_root))
@@ -43,6 +62,9 @@ def make_environment(
     from itsm_cli.reports import filters
 
     env.filters.update(filters.FILTERS)
+    if fmt == "md":
+        bounded = env.finalize
+        env.finalize = lambda value: filters.markdown_output(bounded(value))
     env.bound_filters()
     return env
 

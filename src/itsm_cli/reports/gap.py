@@ -3,7 +3,7 @@ words, the method and its limits, recommendations per gap, the score and where i
 the full clause table, the mandatory-document checklist, the waivers in force and every
 finding.
 
-The numbers come from the clause coverage (`itsm_cli.clauses.coverage`, the same as
+The numbers come from the clause coverage (`itsm_cli.rules.coverage`, the same as
 `itsm gap`) and the findings of `itsm check`; this module only selects and orders them.
 """
 
@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
-    from itsm_cli.clauses.catalogue import Catalogue
-    from itsm_cli.clauses.coverage import ClauseCoverage, Coverage
+    from itsm_cli.clauses.standard import Catalogue
     from itsm_cli.records.index import RepoIndex
     from itsm_cli.reports.registry import ReportInput
+    from itsm_cli.rules.coverage import ClauseCoverage, Coverage
     from itsm_cli.rules.deadlines import Deadline
 
 TOP_GAPS = 10
@@ -41,7 +41,7 @@ _MISSING_MANDATORY, _ERRORS, _MISSING, _WARNINGS, _OTHER = range(5)
 
 
 def build(data: ReportInput) -> dict[str, Any]:
-    from itsm_cli.clauses.catalogue import REFERENCE_EDITION, clause_sort_key, load_catalogue
+    from itsm_cli.clauses.standard import REFERENCE_EDITION, clause_sort_key, load_catalogue
 
     coverage = data.coverage()
     catalogue = load_catalogue(coverage.edition)
@@ -131,7 +131,7 @@ def _missing_documents(
     """Leaf id of `catalogue` → the unsatisfied mandatory document it stands for: a 2018
     leaf at or under the document's clause; in another edition, a leaf mapped onto that
     clause, one under it or one above it."""
-    from itsm_cli.clauses.catalogue import clause_matches
+    from itsm_cli.clauses.standard import clause_matches
 
     unsatisfied = [(d["clause"], d["document"]) for d in documents if not d["satisfied"]]
     out: dict[str, str] = {}
@@ -261,14 +261,17 @@ def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[s
     """Waivers that suppress findings today, with how many they suppress and the last day
     they apply (`expires`, or approval + waivers.maxTerm when earlier)."""
     from itsm_cli.records.models import Waiver
-    from itsm_cli.rules.waivers import applies_until, in_force
+    from itsm_cli.records.queries import applies_until
+    from itsm_cli.rules import all_rules
+    from itsm_cli.rules.waivers import in_force
 
+    known = all_rules()
     term = data.workspace.config.waivers.term
     # Counted once for all waivers: a count per waiver would cost waivers × findings.
     waived = Counter(f.waived_by for f in findings if f.waived_by is not None)
     rows = []
     for waiver in data.repository.index.of_kind(Waiver):
-        if not in_force(waiver.model, data.today, term):
+        if not in_force(waiver.model, data.today, term, known):
             continue
         spec = waiver.model.spec
         rows.append(
@@ -292,8 +295,9 @@ def _waivers_waiving_nothing(data: ReportInput) -> list[dict[str, Any]]:
     a rule that cannot be waived or does not exist (WVR002). An auditor must not mistake them
     for accepted deviations. Expired ones are left out: they are history (WVR001)."""
     from itsm_cli.records.models import Waiver
-    from itsm_cli.rules.registry import all_rules
-    from itsm_cli.rules.waivers import not_approved, waivable
+    from itsm_cli.records.queries import not_approved
+    from itsm_cli.rules import all_rules
+    from itsm_cli.rules.waivers import waivable
 
     rows: list[dict[str, Any]] = []
     for waiver in data.repository.index.of_kind(Waiver):
@@ -305,7 +309,7 @@ def _waivers_waiving_nothing(data: ReportInput) -> list[dict[str, Any]]:
             why = f"It {why}."
         elif spec.rule not in all_rules():
             why = f"It names {spec.rule}, which is no rule."
-        elif not waivable(spec.rule):
+        elif not waivable(spec.rule, all_rules()):
             why = f"It names {spec.rule}, which cannot be waived."
         else:
             continue
@@ -431,7 +435,7 @@ def _recommendations(
 
 def _clause_findings(findings: Iterable[Finding], clause: ClauseCoverage) -> list[Finding]:
     """The unwaived errors and warnings that hold the clause back (those coverage counts)."""
-    from itsm_cli.clauses.catalogue import clause_matches
+    from itsm_cli.clauses.standard import clause_matches
 
     targets = (clause.id, *clause.maps_to)
     return [
@@ -446,13 +450,14 @@ def _clause_findings(findings: Iterable[Finding], clause: ClauseCoverage) -> lis
 def _kinds(clause_id: str, catalogue: Catalogue, reference: Catalogue) -> list[str]:
     """The kinds that evidence a clause by their kind (of the 2018 clauses it maps onto, in
     another edition)."""
+    from itsm_cli.records.models import kinds_evidencing
+
     entry = catalogue.get(clause_id)
     if entry is None:
         return []
-    kinds = list(entry.kinds)
+    kinds = list(kinds_evidencing(clause_id, catalogue.edition))
     for target in entry.maps_to:
-        mapped = reference.get(target)
-        kinds.extend(k for k in (mapped.kinds if mapped else ()) if k not in kinds)
+        kinds.extend(k for k in kinds_evidencing(target, reference.edition) if k not in kinds)
     return kinds
 
 

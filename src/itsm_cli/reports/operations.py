@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from itsm_cli.dates import Period
+from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import OLA, PROCESS_CLAUSES, SLA, Measurement, ProcessReport, Target
+from itsm_cli.records.models import OLA, PROCESS_CLAUSES, SLA, ProcessReport, Target
+from itsm_cli.records.queries import ISSUE_WORDS, measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.finding_rows import finding_row, findings_of
-from itsm_cli.reports.service import actual_text, fmt_number, objective_text, unit_text
-from itsm_cli.rules.operations import ISSUE_WORDS
-from itsm_cli.rules.reporting import Period, latest_period, worse
+from itsm_cli.reports.service import actual_text, objective_text, unit_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -90,7 +91,7 @@ def _process(
     findings: list[Finding],
 ) -> dict[str, Any]:
     periods = {Period.parse(r.model.spec.period) for r in reports}
-    latest = latest_period(list(periods))
+    latest = max(periods, default=None)
     quarterly = latest is not None and latest.quarterly
     window = _window(_end(requested, today, quarterly))
     shown: dict[Period, LoadedRecord[ProcessReport]] = {}
@@ -201,11 +202,7 @@ def _values(
 ) -> dict[str, list[float | None]]:
     """Each target's value per period of the window: the worse where two Measurements share
     a period; retired ones and periods not ended count for nothing."""
-    by_period: dict[Period, list[Measurement]] = {}
-    for record in index.of_kind(Measurement):
-        spec = record.model.spec
-        if spec.agreement == agreement_id and record.model.metadata.status is not Status.RETIRED:
-            by_period.setdefault(Period.parse(spec.period), []).append(record.model)
+    by_period = measurements_by_period(index, agreement_id)
     values: dict[str, list[float | None]] = {}
     for target in targets:
         series: list[float | None] = []
@@ -242,7 +239,7 @@ def _target(
         "history": [
             {
                 "period": str(p),
-                "text": "–" if v is None else fmt_number(v),
+                "text": "–" if v is None else figure(v),
                 "met": m,
             }
             for p, v, m in zip(window, values, met, strict=True)

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from itsm_cli import __version__
-from itsm_cli.config import Workspace
+from itsm_cli.records.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,13 @@
-"""The reports `itsm report` can render, each a builder (data) plus templates (layout)."""
+"""The reports `itsm report` can render, each a builder (data) plus templates (layout), and
+the formats it renders them in: one table of each, from which the command's NAME and
+`--format` choices, its help and the README's list of reports are derived. Adding a report is
+a builder module, its templates and one row here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,71 +16,109 @@ from itsm_cli.reports.environment import make_environment, render_template
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from itsm_cli.clauses.coverage import Coverage
-    from itsm_cli.config import Workspace
     from itsm_cli.records.index import Repository
+    from itsm_cli.records.workspace import Workspace
     from itsm_cli.reports.provenance import Provenance
+    from itsm_cli.rules.coverage import Coverage
     from itsm_cli.rules.engine import CheckResult
 
-FORMATS = ("html", "md")
+@dataclass(frozen=True, slots=True)
+class ReportFormat:
+    """One `--format` of `itsm report`."""
+
+    name: str
+    template: str
+    """The templates that render it: `html` or `md` (a report's `templates` key)."""
+    suffix: str
+    """The file name ending under `--out-dir`."""
+    description: str
+
+
+FORMATS: dict[str, ReportFormat] = {
+    f.name: f
+    for f in (
+        ReportFormat("html", "html", "html", "One self-contained HTML file."),
+        ReportFormat("md", "md", "md", "GitHub-flavoured Markdown."),
+        ReportFormat("markdown", "md", "md", "The same as md, the name the other commands use."),
+        ReportFormat("pdf", "html", "pdf", "The HTML report laid out in pages (itsm-cli[pdf])."),
+    )
+}
 
 
 @dataclass(frozen=True, slots=True)
 class ReportSpec:
+    """One report: what computes its data, what lays it out, and what it shows."""
+
     name: str
-    module: str
-    """Module under itsm_cli.reports with `build(ReportInput) -> dict`."""
+    """What `itsm report NAME` takes; also the heading of the HTML page."""
+    builder: str
+    """`module:function`, the `(ReportInput) -> dict` that computes the report's data; its
+    module is imported only when the report is rendered."""
+    templates: Mapping[str, str]
+    """Template file per template format (`html`, `md`); a records repository overrides one
+    by putting a file of that name in its templates folder."""
     description: str
+    """One line, shown by `itsm report --help` and in the README."""
+
+    def build(self) -> Callable[[ReportInput], dict[str, Any]]:
+        module, _, function = self.builder.partition(":")
+        found: Callable[[ReportInput], dict[str, Any]] = getattr(
+            importlib.import_module(module), function
+        )
+        return found
 
 
+def _report(name: str, description: str) -> ReportSpec:
+    """A report whose builder is `reports/<name>.py`'s `build` and whose templates are
+    `<name>.html.j2` and `<name>.md.j2`, as every built-in report's are."""
+    return ReportSpec(
+        name,
+        f"itsm_cli.reports.{name}:build",
+        {"html": f"{name}.html.j2", "md": f"{name}.md.j2"},
+        description,
+    )
+
+
+# In the order `itsm report --help` lists them and `report all` writes them.
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (
-        ReportSpec(
-            "gap",
+        _report(
             "gap",
             "Gap analysis: score, clause table, mandatory documents, waivers, all findings.",
         ),
-        ReportSpec(
-            "service",
+        _report(
             "service",
             "Service report per SLA: targets against actuals, "
             "attainment over 12 periods, breaches, workload.",
         ),
-        ReportSpec(
-            "suppliers",
+        _report(
             "suppliers",
             "Supplier contracts, notice dates, underpinning targets, reviews, disputes.",
         ),
-        ReportSpec(
-            "capacity",
+        _report(
             "capacity",
             "Capacity per resource: usage, trend, threshold, predicted crossing, open actions.",
         ),
-        ReportSpec(
-            "continuity",
+        _report(
             "continuity",
             "Continuity plans: RTO/RPO against SLA downtime, tests, next test due, open actions.",
         ),
-        ReportSpec(
-            "customers",
+        _report(
             "customers",
             "Customers: services and SLAs, service reviews, satisfaction trend, complaints.",
         ),
-        ReportSpec(
-            "budget",
+        _report(
             "budget",
             "Budgets: planned against actual per service and category, variances, forecast.",
         ),
-        ReportSpec("operations", "operations", "ProcessReport counts, exceptions, attainment."),
-        ReportSpec(
-            "audit",
+        _report("operations", "ProcessReport counts, exceptions, attainment."),
+        _report(
             "audit",
             "Audit programme: clauses × audits over the cycle, findings by type, "
             "nonconformities open, overdue and closed.",
         ),
-        ReportSpec(
-            "risks",
+        _report(
             "risks",
             "Risks: 5 × 5 heat maps of inherent and residual score, the register by score, "
             "overdue actions.",
@@ -103,8 +144,8 @@ class ReportInput:
     _coverage: dict[str, Coverage] = field(default_factory=dict)
 
     def coverage(self, edition: str | None = None) -> Coverage:
-        from itsm_cli.clauses.catalogue import load_catalogue
-        from itsm_cli.clauses.coverage import compute_coverage
+        from itsm_cli.clauses.standard import load_catalogue
+        from itsm_cli.rules.coverage import compute_coverage
 
         chosen = edition or self.edition
         if chosen not in self._coverage:
@@ -118,20 +159,15 @@ class ReportInput:
         return self._coverage[chosen]
 
 
-def builder(name: str) -> Callable[[ReportInput], dict[str, Any]]:
-    module = importlib.import_module(f"itsm_cli.reports.{REPORTS[name].module}")
-    build: Callable[[ReportInput], dict[str, Any]] = module.build
-    return build
-
-
 def render_report(name: str, fmt: str, data: ReportInput, user_templates: Path | None) -> str:
-    """Build the report's data and render its template `<name>.<fmt>.j2`."""
+    """Build the report's data and render its template for `fmt` (`html` or `md`)."""
     from itsm_cli.reports.omissions import left_out
 
-    context = builder(name)(data)
+    spec = REPORTS[name]
+    context = spec.build()(data)
     context.setdefault("provenance", data.provenance)
     context.setdefault("left_out", left_out(data.repository))
-    context.setdefault("report", REPORTS[name])
+    context.setdefault("report", spec)
     context.setdefault("paper", data.workspace.config.report.paper)
     env = make_environment(fmt, user_templates, data.workspace.root)
-    return render_template(env, f"{name}.{fmt}.j2", context)
+    return render_template(env, spec.templates[fmt], context)

@@ -8,8 +8,9 @@ report covers the last complete period before today. A `--period` of the other g
 is converted: a quarter given for a monthly agreement means its last month, a month given
 for a quarterly agreement means the quarter containing it (the report says so).
 
-Which periods count follows REP001–REP004 (`itsm_cli.rules.reporting`, whose `Period` this
-module uses): a period without a Measurement is "not measured" only when it lies wholly within
+Which periods count follows REP001–REP004 (`itsm_cli.rules.service_reporting`; both read
+periods with `itsm_cli.dates.Period` and Measurements with `itsm_cli.records.queries`): a
+period without a Measurement is "not measured" only when it lies wholly within
 the agreement's validity, otherwise it is "outside agreement"; a period that has not ended
 (its last day is today or later) is "not ended" and its Measurements count for nothing yet;
 retired Measurements are withdrawn and ignored; where two Measurements share a period, the
@@ -27,12 +28,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
+from itsm_cli.dates import Period
+from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import OLA, SLA, Agreement, Customer, Measurement, Target
+from itsm_cli.records.queries import measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.record_rows import service_titles
-from itsm_cli.rules.reporting import Period, worse
 
 if TYPE_CHECKING:
     from itsm_cli.records.index import RepoIndex
@@ -57,23 +60,16 @@ CSS = {
 }
 """The class of base.html.j2's stylesheet that colours each status."""
 
-def fmt_number(value: float) -> str:
-    """A number as written in a record: 99.9, 4, 0.25 (no float noise, no rounding away
-    of significant digits)."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
 def objective_text(target: Target) -> str:
     """`≥ 99.9`; for an attainment target the share to reach and what it counts:
     `≥ 95 % within 4 h`."""
     if target.attainment is not None:
-        return f"≥ {fmt_number(target.attainment)} % {_within(target)}"
-    return f"{COMPARATOR_SYMBOL[target.effective_comparator]} {fmt_number(target.objective)}"
+        return f"≥ {figure(target.attainment)} % {_within(target)}"
+    return f"{COMPARATOR_SYMBOL[target.effective_comparator]} {figure(target.objective)}"
 
 
 def _within(target: Target) -> str:
-    objective = f"{fmt_number(target.objective)} {target.unit}"
+    objective = f"{figure(target.objective)} {target.unit}"
     if target.effective_comparator == "<=":
         return f"within {objective}"
     return f"at {COMPARATOR_SYMBOL['>=']} {objective}"
@@ -89,11 +85,11 @@ def actual_text(target: Target, actual: float) -> str:
     """`99.95`; for an attainment target the share read out: `96.2 % of P1 incidents within
     4 h, target 95 %` (a Measurement holds no count of incidents, so none is shown)."""
     if target.attainment is None:
-        return fmt_number(actual)
+        return figure(actual)
     items = f"{target.priority} incidents" if target.priority else "incidents"
     return (
-        f"{fmt_number(actual)} % of {items} {_within(target)}, "
-        f"target {fmt_number(target.attainment)} %"
+        f"{figure(actual)} % of {items} {_within(target)}, "
+        f"target {figure(target.attainment)} %"
     )
 
 
@@ -211,17 +207,6 @@ def _last_complete(today: dt.date, quarterly: bool) -> Period:
         raise ReportError(f"{exc}; give --period or another --today") from exc
 
 
-def _measurements(index: RepoIndex, agreement_id: str) -> dict[Period, list[Measurement]]:
-    """The Measurements of one agreement that are not retired (withdrawn reports, as REP001
-    treats them), by period, in file order."""
-    by_period: dict[Period, list[Measurement]] = {}
-    for record in index.of_kind(Measurement):
-        spec = record.model.spec
-        if spec.agreement == agreement_id and record.model.metadata.status is not Status.RETIRED:
-            by_period.setdefault(Period.parse(spec.period), []).append(record.model)
-    return by_period
-
-
 def _worst_values(targets: list[Target], found: list[Measurement]) -> dict[str, float]:
     """The value of each target in a period, the worse where two Measurements share it
     (REP002's reading)."""
@@ -260,7 +245,7 @@ def _agreement(
             f"{spec.reporting_frequency}"
         )
     window = [period.shift(i - WINDOW + 1) for i in range(WINDOW)]
-    measured = _measurements(index, record.id)
+    measured = measurements_by_period(index, record.id)
 
     periods: list[dict[str, Any]] = []
     values: dict[str, list[float | None]] = {t.id: [] for t in spec.targets}
@@ -367,13 +352,13 @@ def _cell(target: Target, actual: float | None) -> dict[str, Any]:
     if actual is None:
         return {"value": None, "text": "–", "status": NOT_MEASURED, "css": CSS[NOT_MEASURED]}
     status = MET if target.is_met(actual) else BREACHED
-    return {"value": actual, "text": fmt_number(actual), "status": status, "css": CSS[status]}
+    return {"value": actual, "text": figure(actual), "status": status, "css": CSS[status]}
 
 
 def _months(target: Target, measurements: list[Measurement]) -> dict[str, Any]:
     """The monthly values of a quarter, shown but not counted in the attainment."""
     shown = [
-        fmt_number(m.spec.values[target.id]) if target.id in m.spec.values else "–"
+        figure(m.spec.values[target.id]) if target.id in m.spec.values else "–"
         for m in measurements
     ]
     return {"value": None, "text": " / ".join(shown), "status": BY_MONTH, "css": ""}

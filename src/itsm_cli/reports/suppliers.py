@@ -19,12 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from itsm_cli.records.fields import Status
-from itsm_cli.records.models import SLA, Service, Supplier, Target
+from itsm_cli.records import queries
+from itsm_cli.records.models import Supplier, Target
 from itsm_cli.reports import charts
 from itsm_cli.reports.record_rows import service_titles
 from itsm_cli.reports.service import objective_text
-from itsm_cli.rules import graph
 
 if TYPE_CHECKING:
     from itsm_cli.findings import Finding
@@ -62,12 +61,13 @@ SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 def build(data: ReportInput) -> dict[str, Any]:
     index = data.repository.index
     today = data.today
+    named_by = queries.dependants(index)
     findings: dict[str, list[Finding]] = {}
     for finding in data.check.findings:
         if finding.rule.startswith("SUP") and finding.record:
             findings.setdefault(finding.record, []).append(finding)
     suppliers = [
-        _supplier(record, index, today, findings.get(record.id, []))
+        _supplier(record, index, named_by, today, findings.get(record.id, []))
         for record in sorted(index.of_kind(Supplier), key=lambda s: s.id)
     ]
     timeline = charts.timeline(
@@ -108,15 +108,6 @@ def contract_status(supplier: Supplier, today: dt.date) -> str:
     return IN_FORCE
 
 
-def supported_services(index: RepoIndex, supplier_id: str) -> list[str]:
-    """Services the supplier supports: its `supports` list, plus services naming it in
-    `dependsOn` (sorted, once each)."""
-    found = index.get(supplier_id, Supplier)
-    ids = set(found.model.spec.supports) if found else set()
-    ids.update(s.id for s in index.of_kind(Service) if supplier_id in s.model.spec.depends_on)
-    return sorted(ids)
-
-
 def compare(underpinning: Target, sla_target: Target) -> str:
     """Whether a contract target is at least as strict as an SLA target of its metric."""
     comparator = underpinning.effective_comparator
@@ -137,6 +128,7 @@ def _underpinning(
     supplier: Supplier, index: RepoIndex, services: list[str]
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
+    by_service = queries.slas_by_service(index)
     for target in supplier.spec.contract.targets:
         base = {
             "target": target.id,
@@ -146,14 +138,7 @@ def _underpinning(
             "window": target.window,
         }
         for service_id in services:
-            slas = sorted(
-                (
-                    sla
-                    for sla in graph.covering(index, SLA, service_id)
-                    if sla.model.metadata.status is not Status.RETIRED
-                ),
-                key=lambda s: s.id,
-            )
+            slas = sorted(by_service.get(service_id, []), key=lambda s: s.id)
             if not slas:
                 rows.append(_row(base, service_id, None, None, NO_SLA))
             for sla in slas:
@@ -191,6 +176,7 @@ def _row(
 def _supplier(
     record: LoadedRecord[Supplier],
     index: RepoIndex,
+    named_by: dict[str, list[str]],
     today: dt.date,
     findings: list[Finding],
 ) -> dict[str, Any]:
@@ -199,7 +185,7 @@ def _supplier(
     contract = spec.contract
     deadline = model.spec.contract.last_notice_day
     status = contract_status(model, today)
-    services = supported_services(index, record.id)
+    services = sorted(queries.supported_services(record, named_by))
     reviews = sorted(enumerate(spec.reviews), key=lambda item: (item[1].date, item[0]))
     return {
         "id": record.id,

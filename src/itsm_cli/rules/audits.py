@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from itsm_cli.clauses.catalogue import REFERENCE_EDITION, clause_matches, load_catalogue
+from itsm_cli.clauses.standard import REFERENCE_EDITION, clause_matches, load_catalogue
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Audit
-from itsm_cli.rules.graph import not_retired
+from itsm_cli.records.queries import held_by, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 
 _AUD = ("9.2",)
@@ -32,9 +32,8 @@ def internal_done(ctx: RuleContext) -> list[LoadedRecord[Audit]]:
     done = [
         a for a in current_audits(ctx)
         if a.model.spec.type == "internal" and a.model.spec.state == "done"
-        and a.model.spec.date <= ctx.today
     ]
-    return sorted(done, key=lambda a: a.model.spec.date, reverse=True)
+    return held_by(done, ctx.today)
 
 
 def in_cycle(ctx: RuleContext, day: dt.date) -> bool:

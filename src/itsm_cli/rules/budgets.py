@@ -10,46 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.findings import Finding, Severity, figure
 from itsm_cli.records.models import Budget, BudgetLine
-from itsm_cli.rules.customers import approved_by
-from itsm_cli.rules.graph import live_services, not_retired
+from itsm_cli.records.queries import (
+    live_services,
+    money,
+    not_retired,
+    over_threshold,
+    percent_text,
+    variance_percent,
+)
 from itsm_cli.rules.registry import RuleContext, rule
 
 _BUD = ("8.4.1",)
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """`120,000.00 EUR`."""
-    return f"{amount:,.2f} {currency}"
-
-
-def variance_percent(line: BudgetLine) -> Decimal | None:
-    """How far `actual` is from `planned`, in percent of `planned` (positive when over);
-    None without an actual or with nothing planned."""
-    if line.actual is None or line.planned == 0:
-        return None
-    return (line.actual - line.planned) / line.planned * 100
-
-
-def over_threshold(line: BudgetLine, threshold: Decimal) -> bool:
-    """Whether the actual differs from the plan by more than `threshold` percent (spending
-    with nothing planned always does)."""
-    if line.actual is None:
-        return False
-    percent = variance_percent(line)
-    if percent is None:
-        return line.actual != 0
-    return abs(percent) > threshold
-
-
-def _percent_text(percent: Decimal, threshold: Decimal) -> str:
-    """`+12.0 %`; two decimals where one would round onto the threshold (10.04 % is not
-    "10.0 % over the 10 % allowed")."""
-    shown = f"{percent:+.1f}"
-    if abs(Decimal(shown)) <= threshold:
-        shown = f"{percent:+.2f}"
-    return f"{shown} %"
 
 
 def variance_text(line: BudgetLine, currency: str, threshold: Decimal) -> str:
@@ -60,8 +33,8 @@ def variance_text(line: BudgetLine, currency: str, threshold: Decimal) -> str:
     if percent is None:
         return f"{amounts}: spent with nothing planned"
     direction = "over" if percent > 0 else "under"
-    allowed = f"{float(threshold):g}"
-    return f"{amounts}: {_percent_text(percent, threshold)} {direction} the {allowed} % allowed"
+    allowed = figure(threshold)
+    return f"{amounts}: {percent_text(percent, threshold)} {direction} the {allowed} % allowed"
 
 
 @rule(
@@ -100,7 +73,7 @@ def find_services_without_budget(ctx: RuleContext) -> Iterator[Finding]:
     whole_sms = False
     for budget in budgets:
         model = budget.model
-        if not approved_by(model, ctx.today) or not model.spec.contains(ctx.today):
+        if not model.approved_on(ctx.today) or not model.spec.contains(ctx.today):
             continue
         if not model.spec.services:
             whole_sms = True

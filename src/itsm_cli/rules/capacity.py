@@ -11,17 +11,16 @@ resource, since a trend "reaching" a threshold already reached adds nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from itsm_cli.dates import latest_dated, on_or_before
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.findings import Finding, Severity, figure, rounded
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import CapacityPlan, Resource, Usage
-from itsm_cli.rules.graph import critical_services_without, not_retired
+from itsm_cli.records.models import CapacityPlan, Resource
+from itsm_cli.records.queries import critical_services_without, not_retired
+from itsm_cli.records.trend import MIN_POINTS, predicted_crossing
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.trend import MIN_POINTS, predicted_crossing
-from itsm_cli.rules.wording import figure, number, prose
+from itsm_cli.rules.wording import overdue_actions, prose
 
 _CAP = ("8.4.3",)
 
@@ -31,17 +30,11 @@ def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[CapacityPlan]]:
     return not_retired(ctx.index, CapacityPlan)
 
 
-def latest_usage(resource: Resource, today: dt.date) -> tuple[int, Usage] | None:
-    """The usage entry with the latest date on or before `today` and its index (the later
-    entry on a tie); usage dated after today is no observation (DOC004)."""
-    return latest_dated(resource.usage, today)
-
-
 def _ceiling(resource: Resource) -> str:
     """`320 TB (80 % of 400 TB)`"""
     unit = resource.unit
     return (
-        f"{number(resource.threshold_value)} {unit} "
+        f"{rounded(resource.threshold_value)} {unit} "
         f"({figure(resource.threshold)} % of {figure(resource.capacity)} {unit})"
     )
 
@@ -130,7 +123,7 @@ def find_usage_trends_reaching_threshold(ctx: RuleContext) -> Iterator[Finding]:
         until = spec.horizon.after(ctx.today)
         for i, resource in enumerate(spec.resources):
             observed = on_or_before(resource.usage, ctx.today)
-            latest = latest_usage(resource, ctx.today)
+            latest = latest_dated(resource.usage, ctx.today)
             if latest is None or len(observed) < MIN_POINTS:
                 continue
             if latest[1].value >= resource.threshold_value:
@@ -193,7 +186,7 @@ def find_resources_over_threshold(ctx: RuleContext) -> Iterator[Finding]:
     order)."""
     for plan in current_plans(ctx):
         for i, resource in enumerate(plan.model.spec.resources):
-            latest = latest_usage(resource, ctx.today)
+            latest = latest_dated(resource.usage, ctx.today)
             if latest is None:
                 continue
             j, usage = latest
@@ -236,13 +229,5 @@ def find_overdue_capacity_actions(ctx: RuleContext) -> Iterator[Finding]:
     after its due date means the capacity it was meant to provide may not be there when
     demand arrives (8.4.3). An action due today is not yet late."""
     for plan in current_plans(ctx):
-        for k, action in enumerate(plan.model.spec.actions):
-            if action.status == "open" and action.due < ctx.today:
-                late = (ctx.today - action.due).days
-                days = "day" if late == 1 else "days"
-                yield ctx.finding(
-                    plan,
-                    f"action '{prose(action.description)}' (owner {prose(action.owner)}) was due "
-                    f"{action.due.isoformat()} and is still open, {late} {days} late",
-                    ("spec", "actions", k, "due"),
-                )
+        for k, _, words in overdue_actions(ctx.today, plan.model.spec.actions):
+            yield ctx.finding(plan, words, ("spec", "actions", k, "due"))

@@ -8,28 +8,24 @@ an approved one: a plan being written still has to be tested before anyone relie
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
-from itsm_cli.dates import Duration, latest_dated
-from itsm_cli.findings import Finding, Severity
-from itsm_cli.records.fields import Status
-from itsm_cli.records.index import RepoIndex
+from itsm_cli.dates import latest_dated
+from itsm_cli.findings import Finding, Severity, figure, rounded
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import SLA, ContinuityPlan, ContinuityTest, Target
-from itsm_cli.rules.graph import critical_services_without, not_retired
+from itsm_cli.records.models import ContinuityPlan, ContinuityTest, Target
+from itsm_cli.records.queries import (
+    allowed_downtime,
+    critical_services_without,
+    longer,
+    minutes,
+    not_retired,
+    slas_by_service,
+)
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.wording import figure, not_counted, number
+from itsm_cli.rules.wording import not_counted
 
 _CON = ("8.7.2",)
-
-WINDOW_DAYS: dict[str, int] = {
-    "calendar-month": 30,
-    "calendar-quarter": 91,
-    "calendar-year": 365,
-    "rolling-30d": 30,
-}
-"""Length in days of an availability window (the design); per-incident has no budget."""
 
 _WINDOW_WORDS = {
     "calendar-month": "a month",
@@ -44,69 +40,21 @@ def current_plans(ctx: RuleContext) -> Iterator[LoadedRecord[ContinuityPlan]]:
     return not_retired(ctx.index, ContinuityPlan)
 
 
-def latest_test(plan: ContinuityPlan, today: dt.date) -> tuple[int, ContinuityTest] | None:
-    """The test with the latest date on or before `today` and its index (the later entry on
-    a tie); a test dated after today has not happened (DOC004)."""
-    return latest_dated(plan.spec.tests, today)
-
-
 def _tested_plans(
     ctx: RuleContext,
 ) -> Iterator[tuple[LoadedRecord[ContinuityPlan], int, ContinuityTest]]:
     """Each plan that is not retired and has been tested, with its latest test and the
     index of that test (CON003, CON004)."""
     for plan in current_plans(ctx):
-        latest = latest_test(plan.model, ctx.today)
+        latest = latest_dated(plan.model.spec.tests, ctx.today)
         if latest is not None:
             yield plan, *latest
-
-
-def minutes(duration: Duration, anchor: dt.date | None = None) -> float:
-    """The length of an ISO 8601 duration in minutes (months by the calendar from
-    `anchor`)."""
-    return duration.approx_timedelta(anchor).total_seconds() / 60
-
-
-_UNIT_MINUTES = {"s": 1 / 60, "min": 1.0, "h": 60.0, "d": 24 * 60.0}
-
-
-def allowed_downtime(target: Target) -> float | None:
-    """Minutes of downtime an availability target allows in its window: (100 − objective) %
-    of the window for a percentage to reach (`>= 99.9`, unit percent), the objective itself
-    for a downtime not to exceed (`<= 4`, unit h, min, s or d). None for a target that is
-    not about availability, has no window to spend (per-incident), or is written another
-    way (a count, or a time to reach)."""
-    if target.metric != "availability" or target.window not in WINDOW_DAYS:
-        return None
-    if target.is_availability_percent:
-        return (100 - target.objective) / 100 * WINDOW_DAYS[target.window] * 24 * 60
-    if target.unit in _UNIT_MINUTES and target.effective_comparator == "<=":
-        return target.objective * _UNIT_MINUTES[target.unit]
-    return None
 
 
 def _objective(target: Target) -> str:
     """`99.9 %`, `4 h`"""
     unit = "%" if target.unit == "percent" else target.unit
     return f"{figure(target.objective)} {unit}"
-
-
-def longer(minutes_a: float, minutes_b: float) -> bool:
-    """Whether one length in minutes is longer than another, ignoring float noise (CON004,
-    CON005)."""
-    return round(minutes_a, 6) > round(minutes_b, 6)
-
-
-def slas_by_service(index: RepoIndex) -> dict[str, list[LoadedRecord[SLA]]]:
-    """The SLAs CON005 compares a plan with: every SLA that is not retired, by the id of
-    each service it covers."""
-    by_service: dict[str, list[LoadedRecord[SLA]]] = {}
-    for sla in index.of_kind(SLA):
-        if sla.model.metadata.status is Status.RETIRED:
-            continue
-        for ref in sla.model.spec.services:
-            by_service.setdefault(ref, []).append(sla)
-    return by_service
 
 
 @rule(
@@ -170,7 +118,7 @@ def find_untested_continuity_plans(ctx: RuleContext) -> Iterator[Finding]:
     not the latest test here, nor in CON003 and CON004."""
     for plan in current_plans(ctx):
         spec = plan.model.spec
-        latest = latest_test(plan.model, ctx.today)
+        latest = latest_dated(plan.model.spec.tests, ctx.today)
         ahead = not_counted(sum(1 for t in spec.tests if t.date > ctx.today), "test")
         if latest is None:
             what = "no `tests`" if not spec.tests else "no test on or before today"
@@ -266,7 +214,7 @@ def find_tests_missing_rto(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 plan,
                 f"latest test {test.date.isoformat()} recovered in {achieved} "
-                f"({number(got)} min), longer than the rto {spec.rto} ({number(wanted)} min)",
+                f"({rounded(got)} min), longer than the rto {spec.rto} ({rounded(wanted)} min)",
                 ("spec", "tests", i, "achievedRto"),
             )
 
@@ -323,7 +271,7 @@ def find_rto_beyond_availability(ctx: RuleContext) -> Iterator[Finding]:
         also = f" (also breaches {', '.join(others)})" if others else ""
         yield ctx.finding(
             plan,
-            f"RTO {spec.rto} ({number(rto)} min) exceeds the {number(allowed)} min "
+            f"RTO {spec.rto} ({rounded(rto)} min) exceeds the {rounded(allowed)} min "
             f"{_WINDOW_WORDS[target.window]} that {sla_id} {target.id} "
             f"{_objective(target)} allows{also}",
             ("spec", "rto"),

@@ -10,33 +10,16 @@ future date cannot make a customer look reviewed.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from itsm_cli.dates import D, Duration, latest_dated
+from itsm_cli.dates import Duration, latest_dated, on_or_before
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.records.models import SLA, Customer, Record
-from itsm_cli.rules.graph import not_retired
+from itsm_cli.records.models import SLA, Customer
+from itsm_cli.records.queries import not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import prose
 
 _CUS = ("8.3.2",)
-
-
-def not_after(entries: Iterable[D], today: dt.date) -> Iterator[tuple[int, D]]:
-    """The entries dated on or before today, with their index in the list."""
-    return ((i, entry) for i, entry in enumerate(entries) if entry.date <= today)
-
-
-def latest_until(entries: Iterable[D], today: dt.date) -> tuple[int, D] | None:
-    """The latest entry dated on or before today and its index in the list."""
-    return latest_dated(list(entries), today)
-
-
-def approved_by(record: Record, today: dt.date) -> bool:
-    """Approved, and not by a date after today (such a record counts as approved only from
-    that day on)."""
-    return record.approved_on(today)
 
 
 def _overdue(
@@ -50,7 +33,7 @@ def _overdue(
     for customer in not_retired(ctx.index, Customer):
         spec = customer.model.spec
         entries = spec.service_reviews if entries_field == "serviceReviews" else spec.satisfaction
-        latest = latest_until(entries, ctx.today)
+        latest = latest_dated(entries, ctx.today)
         if latest is None:
             ahead = " (only entries dated after today)" if entries else ""
             yield ctx.finding(
@@ -152,7 +135,7 @@ def find_old_complaints(ctx: RuleContext) -> Iterator[Finding]:
     retired Customer; a complaint dated after today is left out."""
     within = Duration.parse(ctx.config.customer.complaint_within)
     for customer in ctx.index.of_kind(Customer):
-        for i, complaint in not_after(customer.model.spec.complaints, ctx.today):
+        for i, complaint in on_or_before(customer.model.spec.complaints, ctx.today):
             if complaint.state != "open":
                 continue
             limit = within.after(complaint.date)
@@ -199,7 +182,7 @@ def find_slas_without_customer(ctx: RuleContext) -> Iterator[Finding]:
         model = sla.model
         if model.spec.customer_ref is not None:
             continue
-        if not approved_by(model, ctx.today) or not model.in_force(ctx.today):
+        if not model.approved_on(ctx.today) or not model.in_force(ctx.today):
             continue
         yield ctx.finding(
             sla,

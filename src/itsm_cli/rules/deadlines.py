@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from itsm_cli.config import Config
-from itsm_cli.dates import Duration
+from itsm_cli.dates import Duration, latest_dated, on_or_before
 from itsm_cli.findings import FieldPath
 from itsm_cli.records.fields import Criticality
 from itsm_cli.records.index import RepoIndex
@@ -39,9 +39,7 @@ from itsm_cli.records.models import (
     Supplier,
     Waiver,
 )
-from itsm_cli.rules.continuity import latest_test
-from itsm_cli.rules.graph import not_retired
-from itsm_cli.rules.suppliers import latest_review
+from itsm_cli.records.queries import not_retired
 
 DEADLINE_KINDS: dict[str, str] = {
     "review": "review due",
@@ -158,7 +156,7 @@ def _suppliers(index: RepoIndex, config: Config, today: dt.date) -> Iterator[Dea
             supplier, contract.end, "contract-end",
             f"contract {contract.reference} ends", "SUP001", ("spec", "contract", "end"),
         )
-        latest = latest_review(supplier.model, today)
+        latest = latest_dated(spec.reviews, today)
         if spec.criticality in (Criticality.CRITICAL, Criticality.HIGH) and latest is not None:
             i, review = latest
             interval = supplier.model.metadata.review_interval or default
@@ -189,7 +187,7 @@ def _agreements(index: RepoIndex, today: dt.date) -> Iterator[Deadline]:
 
 
 def _waivers(index: RepoIndex, today: dt.date, config: Config) -> Iterator[Deadline]:
-    from itsm_cli.rules.waivers import applies_until, not_approved
+    from itsm_cli.records.queries import applies_until, not_approved
 
     term = config.waivers.term
     for waiver in not_retired(index, Waiver):
@@ -209,7 +207,7 @@ def _waivers(index: RepoIndex, today: dt.date, config: Config) -> Iterator[Deadl
 
 def _continuity(index: RepoIndex, today: dt.date) -> Iterator[Deadline]:
     for plan in not_retired(index, ContinuityPlan):
-        latest = latest_test(plan.model, today)
+        latest = latest_dated(plan.model.spec.tests, today)
         if latest is None:
             continue  # never tested: CON002 fires already
         i, test = latest
@@ -237,8 +235,6 @@ def _customers(index: RepoIndex, config: Config, today: dt.date) -> Iterator[Dea
     """The next service review (CUS001) and satisfaction measurement (CUS002) of each
     customer, and the day each open complaint must be closed by (CUS003); entries dated
     after today are left out, as the rules leave them out."""
-    from itsm_cli.rules.customers import latest_until, not_after
-
     settings = config.customer
     plans = (
         ("serviceReviews", "service-review", "service review", "CUS001",
@@ -250,7 +246,7 @@ def _customers(index: RepoIndex, config: Config, today: dt.date) -> Iterator[Dea
         spec = customer.model.spec
         for field, deadline, words, rule, interval in plans:
             entries = spec.service_reviews if field == "serviceReviews" else spec.satisfaction
-            latest = latest_until(entries, today)
+            latest = latest_dated(entries, today)
             if latest is None:
                 continue  # none at all: the rule fires already
             i, entry = latest
@@ -262,7 +258,7 @@ def _customers(index: RepoIndex, config: Config, today: dt.date) -> Iterator[Dea
             )
     within = Duration.parse(settings.complaint_within)
     for customer in index.of_kind(Customer):
-        for i, complaint in not_after(customer.model.spec.complaints, today):
+        for i, complaint in on_or_before(customer.model.spec.complaints, today):
             if complaint.state == "open":
                 due = within.after(complaint.date)
                 yield _deadline(

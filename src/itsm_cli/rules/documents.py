@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from itsm_cli.clauses.catalogue import (
+from itsm_cli.clauses.standard import (
     REFERENCE_EDITION,
     Clause,
     clause_matches,
@@ -56,31 +56,10 @@ _IO = ("7.5.3",)
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
-REVIEWED_KINDS = frozenset({
-    "Service",
-    "SLA",
-    "OLA",
-    "Supplier",
-    "CapacityPlan",
-    "ContinuityPlan",
-    "Customer",
-    "Risk",
-    "Budget",
-})
-"""Kinds that are documents under planned review (DOC002). The others (Measurement, Waiver,
-Audit, ManagementReview, Nonconformity, ProcessReport) record past events: kept, not
-reviewed. A kind that does not exist yet is harmless here."""
-
-REVIEWED_EVIDENCE_TYPES = frozenset({"policy", "plan", "procedure", "other"})
-"""Evidence types that are documents; `record`, `report` and `minutes` are past events."""
-
-
 def is_reviewed_document(record: Record) -> bool:
     """Whether a record is a document whose review can fall due (DOC002, and the "only
-    evidence overdue for review" of coverage)."""
-    if isinstance(record, Evidence):
-        return record.spec.type in REVIEWED_EVIDENCE_TYPES
-    return record.KIND in REVIEWED_KINDS
+    evidence overdue for review" of coverage): its kind's `REVIEWED`, by type for Evidence."""
+    return record.is_reviewed_document()
 
 
 def mandatory_documents() -> tuple[Clause, ...]:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from itsm_cli.config import Config
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.index import Repository
-from itsm_cli.rules import waivers
-from itsm_cli.rules.registry import Rule, RuleContext, all_rules, selected
+from itsm_cli.rules import all_rules, waivers
+from itsm_cli.rules.registry import Rule, RuleContext, selected
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,6 @@ def check_repository(
     findings = [f for f in repository.findings if selected(f.rule, (), config.ignore)]
     findings.extend(run_rules(repository, today, config, debug))
     findings = apply_severity(findings, config)
-    findings = waivers.apply_waivers(findings, repository.index, today, config)
+    findings = waivers.apply_waivers(findings, repository.index, today, config, all_rules())
     findings.sort(key=Finding.sort_key)
     return CheckResult(findings, len(repository.index), len(repository.files))

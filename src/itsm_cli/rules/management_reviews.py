@@ -14,17 +14,16 @@ from collections.abc import Iterator
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import ManagementReview
-from itsm_cli.rules.graph import not_retired
+from itsm_cli.records.queries import held_by, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.risks import overdue_actions
+from itsm_cli.rules.wording import overdue_actions
 
 _MRV = ("9.3",)
 
 
 def held_reviews(ctx: RuleContext) -> list[LoadedRecord[ManagementReview]]:
     """Reviews not retired and dated on or before today, latest first."""
-    held = [r for r in not_retired(ctx.index, ManagementReview) if r.model.spec.date <= ctx.today]
-    return sorted(held, key=lambda r: r.model.spec.date, reverse=True)
+    return held_by(not_retired(ctx.index, ManagementReview), ctx.today)
 
 
 @rule(
@@ -152,5 +151,5 @@ def find_overdue_review_actions(ctx: RuleContext) -> Iterator[Finding]:
     """Decisions of a management review become actions; one left open past its due date
     is a decision of top management not carried out (9.3)."""
     for review in not_retired(ctx.index, ManagementReview):
-        for k, _, words in overdue_actions(ctx, review.model.spec.actions):
+        for k, _, words in overdue_actions(ctx.today, review.model.spec.actions):
             yield ctx.finding(review, words, ("spec", "actions", k, "due"))

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Nonconformity
-from itsm_cli.rules.graph import not_retired
+from itsm_cli.records.queries import not_retired
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.risks import overdue_actions
+from itsm_cli.rules.wording import overdue_actions
 
 _NCR = ("10.1",)
 
@@ -52,7 +52,7 @@ def find_overdue_corrective_actions(ctx: RuleContext) -> Iterator[Finding]:
         spec = ncr.model.spec
         if spec.state == "closed":
             continue
-        for k, _, words in overdue_actions(ctx, spec.actions):
+        for k, _, words in overdue_actions(ctx.today, spec.actions):
             yield ctx.finding(ncr, words, ("spec", "actions", k, "due"))
 
 

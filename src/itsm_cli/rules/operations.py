@@ -22,32 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from itsm_cli.dates import Period
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.records.fields import Status
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import ProcessReport
+from itsm_cli.records.queries import ISSUE_WORDS, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.reporting import Period, latest_period
 from itsm_cli.rules.wording import prose
-
-ISSUE_WORDS = {
-    "implemented-before-approval": "implemented before it was approved",
-    "release-without-approval": "released without approval",
-    "emergency-without-review": "emergency change never reviewed",
-    "failed-without-review": "failed, never reviewed",
-    "major-without-review": "major incident never reviewed",
-    "no-root-cause": "open with no root cause recorded",
-}
-"""How each exception reads in a message and in the operations report."""
 
 
 def current_reports(ctx: RuleContext) -> list[LoadedRecord[ProcessReport]]:
     """ProcessReports that are not retired, in file order."""
-    return [
-        record
-        for record in ctx.index.of_kind(ProcessReport)
-        if record.model.metadata.status is not Status.RETIRED
-    ]
+    return list(not_retired(ctx.index, ProcessReport))
 
 
 def _exceptions(ctx: RuleContext, issues: tuple[str, ...]) -> Iterator[Finding]:
@@ -216,7 +202,7 @@ def find_processes_without_latest_report(ctx: RuleContext) -> Iterator[Finding]:
         period = Period.parse(record.model.spec.period)
         by_process.setdefault(record.model.spec.process, []).append((period, record))
     for process, reports in by_process.items():
-        latest = latest_period([period for period, _ in reports])
+        latest = max((period for period, _ in reports), default=None)
         if latest is None:
             continue
         try:
@@ -228,7 +214,7 @@ def find_processes_without_latest_report(ctx: RuleContext) -> Iterator[Finding]:
             continue
         # the latest report of the process by period, the last such in file order
         at = [record for period, record in reports if period == latest][-1]
-        ended = latest_period(list(reported))
+        ended = max(reported, default=None)
         so_far = f"latest complete: {ended}" if ended else "none for a complete period"
         granularity = "quarter" if due.quarterly else "month"
         yield ctx.finding(

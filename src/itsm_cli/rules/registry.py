@@ -156,24 +156,13 @@ class RuleContext:
         )
 
 
-def all_rules() -> dict[str, Rule]:
-    """Every registered rule, in code order (importing the rule modules once)."""
-    from itsm_cli.rules import catalog  # noqa: F401  (registers the rule modules)
-
+def sorted_rules() -> dict[str, Rule]:
+    """The rules registered so far, in code order. `itsm_cli.rules.all_rules()` imports every
+    rule module first; code that runs after it (waivers, the engine) may use this."""
     return dict(sorted(REGISTRY.items(), key=lambda item: _code_order(item[0])))
 
 
 _PREFIX_ORDER = list(AREAS)
-
-
-def effective_rules(config: Config) -> dict[str, Rule]:
-    """Every rule with the severity the configuration gives it (its default otherwise)."""
-    from dataclasses import replace
-
-    return {
-        code: replace(entry, severity=config.severity[code]) if code in config.severity else entry
-        for code, entry in all_rules().items()
-    }
 
 
 def _code_order(code: str) -> tuple[int, str]:

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import PlanAction, Risk, RiskSpec
-from itsm_cli.rules.graph import not_retired
+from itsm_cli.records.models import Risk, RiskSpec
+from itsm_cli.records.queries import not_retired
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.wording import prose
+from itsm_cli.rules.wording import overdue_actions
 
 _RSK = ("6.1",)
 _SECURITY = ("6.1", "8.7.3.2")
@@ -30,21 +30,6 @@ def current_risks(ctx: RuleContext) -> Iterator[LoadedRecord[Risk]]:
 def risk_clauses(spec: RiskSpec) -> tuple[str, ...]:
     """6.1, with 8.7.3.2 for a security risk (RSK001, RSK004)."""
     return _SECURITY if spec.category == "security" else _RSK
-
-
-def overdue_actions(
-    ctx: RuleContext, actions: list[PlanAction]
-) -> Iterator[tuple[int, PlanAction, str]]:
-    """Each action open past its due date, with its index and the words that say so (RSK002,
-    MRV003, NCR001). An action due today is not late yet."""
-    for k, action in enumerate(actions):
-        if action.status == "open" and action.due < ctx.today:
-            late = (ctx.today - action.due).days
-            days = "day" if late == 1 else "days"
-            yield k, action, (
-                f"action '{prose(action.description)}' (owner {prose(action.owner)}) was due "
-                f"{action.due.isoformat()} and is still open, {late} {days} late"
-            )
 
 
 def is_accepted(spec: RiskSpec) -> bool:
@@ -115,7 +100,7 @@ def find_overdue_risk_actions(ctx: RuleContext) -> Iterator[Finding]:
     """A risk action still open after its due date leaves the risk as high as it was
     while the register says it is being treated (6.1)."""
     for risk in current_risks(ctx):
-        for k, _, words in overdue_actions(ctx, risk.model.spec.actions):
+        for k, _, words in overdue_actions(ctx.today, risk.model.spec.actions):
             yield ctx.finding(risk, words, ("spec", "actions", k, "due"))
 
 

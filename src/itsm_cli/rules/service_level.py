@@ -13,12 +13,12 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from itsm_cli.findings import Finding, Severity
+from itsm_cli.findings import Finding, Severity, figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import OLA, SLA, Record, Service, Supplier, Target
-from itsm_cli.rules.graph import is_live, live_services, not_retired
+from itsm_cli.records.queries import is_live, live_services, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 
 _SLM = ("8.3.3",)
@@ -163,7 +163,7 @@ class Ceiling:
     """(label, objective in percent) of every underpinning availability target."""
 
     def explain(self) -> str:
-        return " × ".join(f"{label} {objective:g} %" for label, objective in self.factors)
+        return " × ".join(f"{label} {figure(objective)} %" for label, objective in self.factors)
 
 
 def _is_availability(target: Target) -> bool:
@@ -354,7 +354,7 @@ def find_undeliverable_availability(ctx: RuleContext) -> Iterator[Finding]:
                 shown = format_ceiling(percent, target.objective)
                 yield ctx.finding(
                     sla,
-                    f"objective {target.objective:g} % is above the {shown} % that the "
+                    f"objective {figure(target.objective)} % is above the {shown} % that the "
                     f"dependencies of {service_id} can deliver ({ceiling.explain()})",
                     ("spec", "targets", i, "objective"),
                 )

@@ -8,15 +8,14 @@ it. SUP005 does not, since an open dispute stays open after the relationship end
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from itsm_cli.dates import latest_dated, on_or_before
 from itsm_cli.findings import FieldPath, Finding, Severity
 from itsm_cli.records.fields import Criticality
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import Service, Supplier, SupplierReview
-from itsm_cli.rules.graph import is_live, not_retired
+from itsm_cli.records.models import Service, Supplier
+from itsm_cli.records.queries import dependants, is_live, not_retired, supported_services
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import not_counted, prose
 
@@ -25,12 +24,6 @@ _SUP = ("8.3.4.1",)
 
 def _current_suppliers(ctx: RuleContext) -> Iterator[LoadedRecord[Supplier]]:
     return not_retired(ctx.index, Supplier)
-
-
-def latest_review(supplier: Supplier, today: dt.date) -> tuple[int, SupplierReview] | None:
-    """The review with the latest date on or before `today` and its index (the later entry
-    on a tie); a review dated after today has not happened (DOC004)."""
-    return latest_dated(supplier.spec.reviews, today)
 
 
 def _finding(
@@ -81,21 +74,16 @@ def find_suppliers_without_contract(ctx: RuleContext) -> Iterator[Finding]:
     for a documented contract with each external supplier. A supplier counts as supporting
     a service when it lists the service in `supports` or the service names the supplier in
     its `dependsOn`."""
-    dependants: dict[str, list[str]] = {}
-    for service in ctx.index.of_kind(Service):
-        if is_live(service.model):
-            for ref in service.model.spec.depends_on:
-                dependants.setdefault(ref, []).append(service.id)
+    named_by = dependants(ctx.index)
     for supplier in _current_suppliers(ctx):
         contract = supplier.model.spec.contract
         if contract.in_force(ctx.today):
             continue
         live = [
             ref
-            for ref in supplier.model.spec.supports
+            for ref in supported_services(supplier, named_by)
             if (s := ctx.index.get(ref, Service)) is not None and is_live(s.model)
         ]
-        live += [ref for ref in dependants.get(supplier.id, []) if ref not in live]
         if not live:
             continue
         hint = None  # the rule's: renew, or stop relying on the supplier
@@ -204,7 +192,7 @@ def find_overdue_supplier_reviews(ctx: RuleContext) -> Iterator[Finding]:
         if spec.criticality not in important:
             continue
         who = f"{spec.criticality.value} supplier {supplier.id}"
-        latest = latest_review(supplier.model, ctx.today)
+        latest = latest_dated(supplier.model.spec.reviews, ctx.today)
         ahead = not_counted(sum(1 for r in spec.reviews if r.date > ctx.today), "review")
         if latest is None:
             yield _finding(
@@ -250,7 +238,7 @@ def find_failing_suppliers(ctx: RuleContext) -> Iterator[Finding]:
     contract or a new supplier. Only the latest review counts, so a failure followed by a
     passing review no longer fires."""
     for supplier in _current_suppliers(ctx):
-        latest = latest_review(supplier.model, ctx.today)
+        latest = latest_dated(supplier.model.spec.reviews, ctx.today)
         if latest is None or latest[1].outcome != "fails":
             continue
         i, review = latest

@@ -11,7 +11,7 @@ rule function because they need every other finding.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from itsm_cli.config import Config
 from itsm_cli.dates import Duration
@@ -20,7 +20,8 @@ from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Waiver
-from itsm_cli.rules.registry import REGISTRY, Rule, all_rules, area_of, register, selected
+from itsm_cli.records.queries import applies_until, not_approved, term_cap
+from itsm_cli.rules.registry import REGISTRY, Rule, area_of, register, selected
 
 register(
     Rule(
@@ -97,44 +98,20 @@ _NOT_WAIVABLE_AREAS = ("records", "waivers")
 themselves, which are produced after waivers are applied and could never be suppressed."""
 
 
-def waivable(code: str) -> bool:
-    """Whether a rule code can be waived: a known rule outside E001–E006 and WVR."""
-    return code in all_rules() and area_of(code) not in _NOT_WAIVABLE_AREAS
+def waivable(code: str, known: Collection[str]) -> bool:
+    """Whether a rule code can be waived: a known rule (one of `known`, the codes of
+    `itsm_cli.rules.all_rules()`) outside E001–E006 and WVR."""
+    return code in known and area_of(code) not in _NOT_WAIVABLE_AREAS
 
 
-def not_approved(waiver: Waiver, today: dt.date) -> str | None:
-    """Why a waiver is not approved on `today`, in words; None when it is."""
-    meta = waiver.metadata
-    if meta.status is Status.DRAFT:
-        return "is a draft"
-    if meta.status is Status.RETIRED:
-        return "is retired"
-    if meta.approved is None:
-        return "has no `approved: {by, date}`"
-    if meta.approved.date > today:
-        return f"is approved only from {meta.approved.date}, after today ({today})"
-    return None
-
-
-def term_cap(waiver: Waiver, max_term: Duration) -> dt.date | None:
-    """Approval date + maxTerm, when the waiver has an approval date."""
-    approved = waiver.metadata.approved
-    return max_term.after(approved.date) if approved is not None else None
-
-
-def applies_until(waiver: Waiver, max_term: Duration) -> dt.date:
-    """The last day the waiver suppresses findings: `expires`, or the term cap if earlier."""
-    cap = term_cap(waiver, max_term)
-    expires = waiver.spec.expires
-    return cap if cap is not None and cap < expires else expires
-
-
-def in_force(waiver: Waiver, today: dt.date, max_term: Duration) -> bool:
+def in_force(
+    waiver: Waiver, today: dt.date, max_term: Duration, known: Collection[str]
+) -> bool:
     """Whether a waiver suppresses findings on `today` (as in `apply_waivers`): approved on
     or before today and not retired, naming a rule that can be waived, within its term."""
     return (
         not_approved(waiver, today) is None
-        and waivable(waiver.spec.rule)
+        and waivable(waiver.spec.rule, known)
         and today <= applies_until(waiver, max_term)
     )
 
@@ -146,9 +123,9 @@ def _waiver_finding(
     return waiver.finding(code, entry.severity, message, path, entry.clauses, entry.hint)
 
 
-def _rule_problem(waiver: LoadedRecord[Waiver]) -> Finding | None:
+def _rule_problem(waiver: LoadedRecord[Waiver], known: Collection[str]) -> Finding | None:
     code = waiver.model.spec.rule
-    if code not in all_rules():
+    if code not in known:
         message = f"waiver names unknown rule '{code}': it waives nothing"
     elif area_of(code) == "records":
         message = (
@@ -196,7 +173,7 @@ def _term_findings(
 
 
 def _assess(
-    waivers: list[LoadedRecord[Waiver]], today: dt.date, config: Config
+    waivers: list[LoadedRecord[Waiver]], today: dt.date, config: Config, known: Collection[str]
 ) -> tuple[list[LoadedRecord[Waiver]], list[Finding]]:
     """The waivers that apply today, and the WVR001/002/004/005 findings of all of them."""
     active: list[LoadedRecord[Waiver]] = []
@@ -204,7 +181,7 @@ def _assess(
     for waiver in waivers:
         if waiver.model.metadata.status is Status.RETIRED:
             continue  # retiring is how a waiver is closed: it waives nothing, silently
-        problem = _rule_problem(waiver)
+        problem = _rule_problem(waiver, known)
         if problem is not None:
             extra.append(problem)
         reason = not_approved(waiver.model, today)
@@ -229,10 +206,15 @@ def _assess(
 
 
 def apply_waivers(
-    findings: list[Finding], index: RepoIndex, today: dt.date, config: Config
+    findings: list[Finding],
+    index: RepoIndex,
+    today: dt.date,
+    config: Config,
+    known: Collection[str],
 ) -> list[Finding]:
-    """Mark waived findings (`waived`, `waived_by`) and add WVR001–WVR005."""
-    active, extra = _assess(list(index.of_kind(Waiver)), today, config)
+    """Mark waived findings (`waived`, `waived_by`) and add WVR001–WVR005. `known` is every
+    rule code (`itsm_cli.rules.all_rules()`): a waiver naming another code waives nothing."""
+    active, extra = _assess(list(index.of_kind(Waiver)), today, config, known)
     covers = _CoverIndex(active)
     used: set[str] = set()
     out: list[Finding] = []

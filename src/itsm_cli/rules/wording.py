@@ -1,18 +1,13 @@
-"""How rule messages write numbers: computed figures rounded for reading, measured or agreed
-figures exactly as written (so a value just under a target never reads as meeting it); and
-free text from a record, on one line."""
+"""How rule messages write free text from a record (on one line) and entries they leave out.
+Numbers are written by `itsm_cli.findings.figure` (a recorded value, as written) and
+`rounded` (a computed one), as the reports and exports write them."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 
-def number(value: float) -> str:
-    """A computed figure as people write it: 320, 43.2, 0.43 (at most two decimals)."""
-    return format(round(value, 2) + 0.0, ".10g")  # + 0.0 turns -0.0 into 0.0
-
-
-def figure(value: float) -> str:
-    """A figure from a record, as written: 99.82, 4.3, 15 (never rounded)."""
-    return format(value, ".10g")
+from itsm_cli.records.models import PlanAction
 
 
 def prose(text: str) -> str:
@@ -30,3 +25,18 @@ def not_counted(count: int, what: str) -> str:
     if count == 1:
         return f" (its {what} dated after today does not count)"
     return f" (its {count} {what}s dated after today do not count)"
+
+
+def overdue_actions(
+    today: dt.date, actions: list[PlanAction]
+) -> Iterator[tuple[int, PlanAction, str]]:
+    """Each action open past its due date, with its index and the words that say so (CAP004,
+    RSK002, MRV003, NCR001). An action due today is not late yet."""
+    for k, action in enumerate(actions):
+        if action.status == "open" and action.due < today:
+            late = (today - action.due).days
+            days = "day" if late == 1 else "days"
+            yield k, action, (
+                f"action '{prose(action.description)}' (owner {prose(action.owner)}) was due "
+                f"{action.due.isoformat()} and is still open, {late} {days} late"
+            )

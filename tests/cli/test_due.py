@@ -1,0 +1,143 @@
+"""`itsm due`: every deadline ahead, soonest first (fixture: tests/fixtures/due, README there)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cli
+from tests.helpers.paths import fixture
+
+FIXTURE = fixture("due")
+TODAY = "2026-11-23"
+
+EXPECTED = [
+    ("2026-12-01", "review", "SVC-PORTAL", "portal-owner", "DOC002"),
+    ("2026-12-15", "capacity-action", "CAP-PORTAL", "platform-lead", "CAP004"),
+    ("2026-12-31", "notice", "SUP-HOSTING", "supplier-manager", "SUP002"),
+    ("2027-01-10", "continuity-test", "CON-PORTAL", "continuity-manager", "CON002"),
+    ("2027-01-10", "review", "SLA-PORTAL", "service-level-manager", "DOC002"),
+    ("2027-01-15", "waiver-expiry", "WVR-PORTAL-CAPACITY", "capacity-manager", "WVR001"),
+    ("2027-02-15", "supplier-review", "SUP-HOSTING", "supplier-manager", "SUP003"),
+    ("2027-03-31", "contract-end", "SUP-HOSTING", "supplier-manager", "SUP001"),
+    ("2027-06-30", "agreement-end", "SLA-PORTAL", "service-level-manager", "SLM002"),
+    ("2027-10-01", "review", "SUP-HOSTING", "supplier-manager", "DOC002"),
+]
+
+
+@pytest.fixture(autouse=True)
+def in_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURE)
+
+
+def due(*args: str) -> tuple[int, str]:
+    result = cli.run("due", "--today", TODAY, *args)
+    return result.exit_code, result.stdout
+
+
+def test_every_deadline_ahead_soonest_first_in_json() -> None:
+    code, out = due("-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["version"], data["today"], data["within"]) == (1, TODAY, None)
+    got = [
+        (d["date"], d["deadline"], d["record"], d["owner"], d["rule"]) for d in data["deadlines"]
+    ]
+    assert got == EXPECTED
+
+
+def test_each_deadline_points_at_its_line_and_shows_its_arithmetic() -> None:
+    data = json.loads(due("-f", "json")[1])
+    by_key = {(d["record"], d["deadline"]): d for d in data["deadlines"]}
+    notice = by_key[("SUP-HOSTING", "notice")]
+    assert notice["what"] == (
+        "last day to give notice on contract HOST-2024-7: ends 2027-03-31 − P3M = 2026-12-31"
+    )
+    text = (FIXTURE / "records" / "deadlines.yaml").read_text().splitlines()
+    assert text[notice["line"] - 1].strip().startswith("noticePeriod: P3M")
+    review = by_key[("SVC-PORTAL", "review")]
+    assert review["what"] == "review due: last reviewed 2026-06-01 + P6M = 2026-12-01"
+    assert text[review["line"] - 1].strip().startswith("lastReviewed: 2026-06-01")
+    assert notice["file"] == "records/deadlines.yaml"
+
+
+def test_within_keeps_the_deadlines_up_to_today_plus_the_duration() -> None:
+    data = json.loads(due("--within", "P38D", "-f", "json")[1])
+    assert data["within"] == "P38D"
+    # 2026-11-23 + P38D = 2026-12-31: the last day to give notice is still in.
+    assert [d["date"] for d in data["deadlines"]] == ["2026-12-01", "2026-12-15", "2026-12-31"]
+
+
+def test_a_deadline_falling_today_is_listed() -> None:
+    result = cli.run("due", "--today", "2026-12-31", "-f", "json", "--within", "P0D")
+    data = json.loads(result.stdout)
+    assert [(d["record"], d["deadline"]) for d in data["deadlines"]] == [("SUP-HOSTING", "notice")]
+
+
+def test_text_table_and_markdown() -> None:
+    code, out = due("--no-color")
+    assert code == 0
+    assert "SVC-PORTAL" in out and "2026-12-01" in out
+    assert "10 deadlines from 2026-11-23" in out
+    assert "SVC-OLD-REVIEW" not in out and "WVR-DRAFT" not in out
+    code, md = due("-f", "markdown", "--within", "P8D")
+    assert md.splitlines()[0] == "### Deadlines from 2026-11-23 within P8D"
+    assert "| 2026-12-01 | 8 | SVC-PORTAL | portal-owner | review due: last reviewed " in md
+    assert md.count("\n| 20") == 1
+
+
+def test_no_deadline_ahead_says_so() -> None:
+    code, out = due("--today", "2030-01-01", "--no-color")
+    assert code == 0
+    assert "No deadline ahead from 2030-01-01." in out
+
+
+def test_ics_reads_back_with_one_all_day_event_per_deadline(tmp_path: Path) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    target = tmp_path / "deadlines.ics"
+    code, _ = due("-f", "ics", "-o", str(target))
+    assert code == 0
+    calendar = icalendar.Calendar.from_ical(target.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    got = [
+        (e.decoded("dtstart"), str(e["uid"]), str(e["summary"]).split(":")[0]) for e in events
+    ]
+    assert [(d.isoformat(), r) for d, _, r in got] == [(x[0], x[2]) for x in EXPECTED]
+    assert all(type(e.decoded("dtstart")) is dt.date for e in events)  # all-day
+    assert events[0].decoded("dtend") - events[0].decoded("dtstart") == dt.timedelta(days=1)
+    assert str(events[2]["uid"]) == "sup-hosting-notice@itsm-cli"
+    assert "SUP002" in str(events[2]["description"])
+    assert len({str(e["uid"]) for e in events}) == len(events)
+
+
+def test_ics_is_the_same_byte_for_byte_and_keeps_its_uids(tmp_path: Path) -> None:
+    pytest.importorskip("icalendar")
+    first, second = tmp_path / "a.ics", tmp_path / "b.ics"
+    due("-f", "ics", "-o", str(first))
+    due("-f", "ics", "-o", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    # A later run (one deadline passed) keeps the UIDs of the others: a calendar updates them.
+    later = tmp_path / "later.ics"
+    cli.run("due", "--today", "2026-12-02", "-f", "ics", "-o", str(later))
+    uids = [line for line in later.read_text().splitlines() if line.startswith("UID:")]
+    assert "UID:svc-portal-review@itsm-cli" not in uids
+    assert "UID:sup-hosting-notice@itsm-cli" in uids
+
+
+def test_ics_without_the_extra_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "icalendar", None)
+    result = cli.run("due", "--today", TODAY, "-f", "ics")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "itsm: error: --format ics needs the icalendar library: pip install 'itsm-cli[ics]'"
+    )
+
+
+def test_a_bad_within_is_a_usage_error() -> None:
+    result = cli.run("due", "--within", "60 days")
+    assert result.exit_code == 2
+    assert "not an ISO 8601 duration such as P60D" in result.stderr

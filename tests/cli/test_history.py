@@ -1,0 +1,197 @@
+"""`itsm history ID` on real temporary Git repositories (the fixture `tests/fixtures/gitops/`):
+deleted records, commit metadata holding separator and control characters, terminal escapes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import cli
+from tests.helpers.paths import fixture
+
+FIXTURE = fixture("gitops")
+
+
+def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env
+    ).stdout.strip()
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{var}_NAME", "Dana Auditor")
+        monkeypatch.setenv(f"GIT_{var}_EMAIL", "dana@example.com")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "sms"
+    shutil.copytree(FIXTURE, root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "Initial records")
+    monkeypatch.chdir(root)
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def history(*args: str) -> tuple[int, str]:
+    result = cli.run("history", *args)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.output
+
+
+def history_json(record_id: str) -> dict[str, Any]:
+    code, out = history(record_id, "-f", "json")
+    assert code == 0, out
+    document: dict[str, Any] = json.loads(out)
+    return document
+
+
+# --- deleted records -----------------------------------------------------------------------
+
+
+def _delete_the_supplier(repo: Path) -> None:
+    sup = repo / "records/suppliers/sup-dc.yaml"
+    edit(sup, "criticality: medium", "criticality: low")
+    git(repo, "commit", "-qam", "Supplier is less critical")
+    (repo / "records/vendors").mkdir()
+    git(repo, "mv", "records/suppliers/sup-dc.yaml", "records/vendors/dc.yaml")
+    git(repo, "commit", "-qm", "Move the supplier")
+    edit(repo / "records/services/svc-web.yaml", "dependsOn: [SUP-DC]", "dependsOn: []")
+    git(repo, "rm", "-q", "records/vendors/dc.yaml")
+    git(repo, "commit", "-qam", "Drop the data-centre supplier")
+    edit(repo / "records/services/svc-web.yaml", "criticality: medium", "criticality: high")
+    git(repo, "commit", "-qam", "Later change elsewhere")
+
+
+@pytest.mark.slow
+def test_history_of_a_deleted_record_ends_with_its_deletion(repo: Path) -> None:
+    _delete_the_supplier(repo)
+    data = history_json("SUP-DC")
+    assert data["deleted"] is True
+    assert data["file"] == "records/vendors/dc.yaml"
+    commits = data["commits"]
+    assert [(c["message"], c["status"]) for c in commits] == [
+        ("Drop the data-centre supplier", "removed"),
+        ("Move the supplier", "renamed"),
+        ("Supplier is less critical", "changed"),
+        ("Initial records", "added"),
+    ]
+    assert data["deletedIn"] == git(repo, "rev-parse", "HEAD~1")
+    assert commits[2]["changes"][0]["path"] == "spec.criticality"
+
+    code, text = history("SUP-DC", "--no-color")
+    assert code == 0
+    lines = text.splitlines()
+    short = git(repo, "rev-parse", "--short=8", "HEAD~1")
+    assert lines[0] == f"History of SUP-DC (records/vendors/dc.yaml), deleted in {short}"
+    assert lines[1].endswith("Drop the data-centre supplier [deleted: records/vendors/dc.yaml]")
+
+
+def test_record_deleted_from_a_file_that_stays(repo: Path) -> None:
+    """A record removed from a file holding two records: the file lives on."""
+    services = repo / "records/services/svc-web.yaml"
+    mail = services.read_text().replace("SVC-WEB", "SVC-MAIL").replace("[SUP-DC]", "[]")
+    services.write_text(services.read_text() + "---\n" + mail)
+    git(repo, "commit", "-qam", "Add the mail service")
+    services.write_text(services.read_text().split("---\n")[0])
+    git(repo, "commit", "-qam", "Mail is gone")
+    data = history_json("SVC-MAIL")
+    assert [(c["message"], c["status"]) for c in data["commits"]] == [
+        ("Mail is gone", "removed"),
+        ("Add the mail service", "added"),
+    ]
+
+
+def test_record_deleted_in_the_working_tree_only(repo: Path) -> None:
+    (repo / "records/suppliers/sup-dc.yaml").unlink()
+    data = history_json("SUP-DC")
+    assert (data["deleted"], data["deletedIn"]) == (True, None)
+    assert [(c["message"], c["status"]) for c in data["commits"]] == [
+        ("uncommitted changes", "removed"),
+        ("Initial records", "added"),
+    ]
+
+
+@pytest.mark.slow
+def test_an_id_no_commit_ever_held_is_still_unknown(repo: Path) -> None:
+    _delete_the_supplier(repo)
+    code, out = history("SUP-DCC")
+    assert code == 2
+    assert "no record with id 'SUP-DCC' in the working tree or its Git history" in out
+
+
+# --- what commit metadata may hold ---------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_subject_with_record_separator_and_author_with_unit_separator(repo: Path) -> None:
+    """U+001E and U+001F were the old log format's own separators."""
+    edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.8")
+    import os
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Ana\x1fBel", "GIT_AUTHOR_EMAIL": "ab@example.com"}
+    git(repo, "commit", "-qam", "Lower\x1e the objective", env=env)
+    data = history_json("SLA-WEB")
+    first = data["commits"][0]
+    assert first["message"] == "Lower\x1e the objective"
+    assert (first["author"], first["email"]) == ("Ana\x1fBel", "ab@example.com")
+    assert first["changes"][0]["path"] == "spec.targets[availability].objective"
+    code, text = history("SLA-WEB", "--no-color")
+    assert code == 0
+    assert "Ana\\x1fBel — Lower\\x1e the objective [changed:" in text
+
+
+def test_terminal_escapes_in_values_and_subjects_are_shown_not_sent(repo: Path) -> None:
+    osc = "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07"
+    edit(repo / "records/agreements/sla-web.yaml", "customer: Acme", f'customer: "{_yaml(osc)}"')
+    git(repo, "commit", "-qam", "Retitle \x1b[2J\x9b31m")
+    code, text = history("SLA-WEB", "--no-color")
+    assert code == 0
+    for raw in ("\x1b", "\x07", "\x9b"):
+        assert raw not in text
+    assert "Retitle \\x1b[2J\\x9b31m" in text
+    assert "spec.customer: Acme → \\x1b]8;;https://evil.example\\x07click" in text
+    assert text.count("\n") == len(text.splitlines())  # newlines are the only line breaks
+    # JSON keeps the exact values: its escaping is the reader's business.
+    assert history_json("SLA-WEB")["commits"][0]["changes"][0]["new"] == osc
+
+
+def _yaml(text: str) -> str:
+    """`text` inside a double-quoted YAML scalar (control characters as \\x escapes)."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+@pytest.mark.slow
+def test_merges_and_subjects_that_look_like_log_output(repo: Path) -> None:
+    """A merged branch (no combined diff is read) and a subject shaped like a raw diff line."""
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.8")
+    git(repo, "commit", "-qam", ":100644 100644 " + "0" * 40 + " " + "0" * 40 + " D")
+    git(repo, "checkout", "-q", "main")
+    edit(repo / "records/services/svc-web.yaml", "criticality: medium", "criticality: high")
+    git(repo, "commit", "-qam", "Service on main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
+    data = history_json("SLA-WEB")
+    assert [(c["message"][:8], c["status"]) for c in data["commits"]] == [
+        (":100644 ", "changed"),
+        ("Initial ", "added"),
+    ]
+    assert data["commits"][0]["changes"][0]["new"] == 99.8
+    code, out = history("--", "-SLA-WEB")
+    assert code == 2
+    assert "no record with id '-SLA-WEB'" in out

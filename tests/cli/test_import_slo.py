@@ -1,0 +1,196 @@
+"""`itsm import openslo|sloth|pyrra` (fixtures: tests/fixtures/interop/slo, README there)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
+from tests.helpers.paths import fixture
+
+SLO = fixture("interop") / "slo"
+FILL = "<fill in: calendar-month | calendar-quarter | calendar-year | rolling-30d>"
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    (root / "records").mkdir(parents=True)
+    (root / "itsm.toml").write_text('records = "records"\n')
+    shutil.copytree(SLO, root / "slo")
+    monkeypatch.chdir(root)
+    return root
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = cli.run("import", *args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def agreement(root: Path, record_id: str) -> dict[str, Any]:
+    path = root / "records" / "agreements" / f"{record_id.lower()}.yaml"
+    (doc,) = read_yaml_bytes(path.read_bytes(), path.name).documents
+    data: dict[str, Any] = doc.data
+    return data
+
+
+def targets(data: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (t["id"], t["metric"], t["objective"], t["comparator"], t["unit"], t["window"])
+        for t in data["spec"]["targets"]
+    ]
+
+
+def test_openslo_v1_and_v1alpha(repo: Path) -> None:
+    code, out, err = run("openslo", "slo/openslo-v1.yaml", "slo/openslo-v1alpha.yaml")
+    assert code == 0, out + err
+    web = agreement(repo, "SLA-WEB-SHOP")
+    assert web["metadata"]["title"] == "Web shop"
+    assert web["metadata"]["status"] == "draft"
+    assert web["metadata"]["labels"] == {"source": "openslo:web-shop"}
+    assert web["spec"]["services"] == ["SVC-WEB-SHOP"]
+    assert targets(web) == [
+        ("web-availability", "availability", 99.5, ">=", "percent", "calendar-month"),
+        ("checkout-success", "availability", 99, ">=", "percent", FILL),
+    ]
+    assert targets(agreement(repo, "SLA-PAYMENTS-API")) == [
+        ("api-uptime", "availability", 99.9, ">=", "percent", "calendar-quarter"),
+    ]
+    assert "SLO checkout-success: window rolling 28d has no itsm equivalent" in out
+    assert "SLO web-latency: 99 % of events within a threshold (lte 500)" in out
+    text = (repo / "records" / "agreements" / "sla-web-shop.yaml").read_text()
+    assert "# not mapped: SLO web-latency:" in text
+    assert "4 SLOs read, 2 created, 0 updated, 0 unchanged, 0 refused" in out
+
+
+def test_sloth_both_forms(repo: Path) -> None:
+    code, out, _ = run("sloth", "slo/sloth.yaml", "slo/sloth-k8s.yaml")
+    assert code == 0
+    assert targets(agreement(repo, "SLA-MYSERVICE")) == [
+        ("requests-availability", "availability", 99.9, ">=", "percent", "rolling-30d"),
+    ]
+    assert targets(agreement(repo, "SLA-HOME-WIFI")) == [
+        ("good-wifi-client-satisfaction", "other", 95, ">=", "percent", "rolling-30d"),
+    ]
+    assert "taken as `other`" in out
+
+
+def test_pyrra(repo: Path) -> None:
+    code, out, _ = run("pyrra", "slo/pyrra.yaml")
+    assert code == 0
+    assert targets(agreement(repo, "SLA-MONITORING")) == [
+        ("pyrra-api-errors", "availability", 99, ">=", "percent", FILL),
+    ]
+    assert "window rolling 2w has no itsm equivalent" in out
+    assert "SLO pyrra-api-latency: 99.5 % of events within a threshold" in out
+
+
+def test_importing_twice_changes_no_byte(repo: Path) -> None:
+    run("openslo", "slo/openslo-v1.yaml")
+    path = repo / "records" / "agreements" / "sla-web-shop.yaml"
+    before = path.read_bytes()
+    code, out, _ = run("openslo", "slo/openslo-v1.yaml")
+    assert code == 0
+    assert "unchanged records/agreements/sla-web-shop.yaml" in out
+    assert path.read_bytes() == before
+
+
+SLA = """\
+# The agreement with ACME, kept by the service level manager.
+apiVersion: itsm/v1
+kind: SLA
+metadata:
+  id: SLA-ACME
+  title: ACME web shop
+  owner: service-level-manager
+  status: draft
+spec:
+  customer: ACME Retail
+  services: [SVC-WEB-SHOP]
+  validFrom: 2026-01-01
+  validUntil: 2027-12-31
+  targets:
+    - id: support-response      # agreed in the contract, not an SLO
+      metric: response-time
+      objective: 4
+      unit: h
+      window: per-incident
+"""
+
+
+def test_into_an_existing_agreement_keeping_a_person_s_work(repo: Path) -> None:
+    path = repo / "records" / "acme.yaml"
+    path.write_text(SLA)
+    code, out, _ = run("openslo", "slo/openslo-v1.yaml", "--agreement", "SLA-ACME")
+    assert code == 0, out
+    assert "updated records/acme.yaml (SLA-ACME, 2 targets)" in out
+    text = path.read_text()
+    assert text.startswith("# not mapped: SLO checkout-success")
+    assert "# The agreement with ACME, kept by the service level manager.\n" in text
+    assert "- id: support-response      # agreed in the contract, not an SLO\n" in text
+    data = read_yaml_bytes(path.read_bytes(), "acme.yaml").documents[0].data
+    assert [t["id"] for t in data["spec"]["targets"]] == [
+        "support-response", "web-availability", "checkout-success",
+    ]
+    # A person decides the 28d window; the SLO's objective changes upstream.
+    decided = text.replace(FILL, "rolling-30d")
+    path.write_text(decided)
+    source = repo / "slo" / "openslo-v1.yaml"
+    source.write_text(source.read_text().replace("target: 0.995", "target: 0.998"))
+    code, out, _ = run("openslo", "slo/openslo-v1.yaml", "--agreement", "SLA-ACME")
+    assert code == 0
+    after = path.read_text()
+    assert after == decided.replace("objective: 99.5", "objective: 99.8")
+    # And once more: nothing left to change.
+    code, out, _ = run("openslo", "slo/openslo-v1.yaml", "--agreement", "SLA-ACME")
+    assert "unchanged records/acme.yaml" in out
+    assert path.read_text() == after
+
+
+def test_an_unknown_agreement_is_a_usage_error(repo: Path) -> None:
+    code, _, err = run("sloth", "slo/sloth.yaml", "--agreement", "SLA-NOPE")
+    assert code == 2
+    assert "--agreement SLA-NOPE: no SLA or OLA with that id" in err
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "message"),
+    [
+        (
+            "openslo",
+            "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: two}\nspec:\n  service: s\n"
+            "  timeWindow:\n    - {duration: 1M}\n    - {duration: 1w}\n"
+            "  objectives: [{target: 0.9}]\n",
+            "bad.yaml:1: an SLO has exactly one time window; this one has 2",
+        ),
+        (
+            "openslo",
+            "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: ratio}\nspec:\n  service: s\n"
+            "  timeWindow: [{duration: 1M}]\n  objectives: [{target: 1.5}]\n",
+            "bad.yaml:1: target 1.5 is a ratio between 0 and 1",
+        ),
+        (
+            "pyrra",
+            "apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\nmetadata: {name: x}\n"
+            "spec: {target: ninety-nine, window: 30d}\n",
+            "bad.yaml:1: SLO x target 'ninety-nine' is not a number",
+        ),
+        (
+            "sloth",
+            "version: prometheus/v1\nservice: s\nslos: [{name: a, objective: 120}]\n",
+            "bad.yaml:1: SLO a objective 120 is not a percentage",
+        ),
+    ],
+)
+def test_input_that_breaks_its_format_writes_nothing(
+    repo: Path, fmt: str, text: str, message: str
+) -> None:
+    (repo / "bad.yaml").write_text(text)
+    code, _, err = run(fmt, "bad.yaml", "slo/sloth.yaml", "slo/openslo-v1.yaml")
+    assert code == 2
+    assert message in err and "nothing written" in err
+    assert list((repo / "records").rglob("*.yaml")) == []

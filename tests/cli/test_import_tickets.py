@@ -1,0 +1,258 @@
+"""`itsm import tickets` (fixtures: tests/fixtures/interop/tickets, README there with the figures
+worked out by hand)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from itsm_cli.records.yamlread import read_yaml_bytes
+from tests.helpers import cli
+from tests.helpers.paths import fixture
+
+EXPORTS = fixture("interop") / "tickets"
+
+SLA = """\
+apiVersion: itsm/v1
+kind: SLA
+metadata:
+  id: SLA-ACME
+  title: ACME hosting
+  owner: service-level-manager
+  status: draft
+spec:
+  customer: ACME Retail
+  services: [SVC-HOSTING]
+  validFrom: 2026-01-01
+  validUntil: 2027-12-31
+  targets:
+    - {id: p1-resolution, metric: resolution-time, objective: 4, unit: h,
+       window: per-incident, priority: P1, attainment: 95}
+    - {id: p2-resolution, metric: resolution-time, objective: 8, unit: h,
+       window: per-incident, priority: P2}
+---
+apiVersion: itsm/v1
+kind: Service
+metadata: {id: SVC-HOSTING, title: Hosting, owner: o}
+spec: {description: d, lifecycle: live, criticality: high}
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    (root / "records").mkdir(parents=True)
+    (root / "itsm.toml").write_text('records = "records"\n')
+    (root / "records" / "acme.yaml").write_text(SLA)
+    shutil.copytree(EXPORTS, root / "exports")
+    monkeypatch.chdir(root)
+    return root
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = cli.run("import", "tickets", *args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def record(path: Path) -> dict[str, Any]:
+    (doc,) = read_yaml_bytes(path.read_bytes(), path.name).documents
+    data: dict[str, Any] = doc.data
+    return data
+
+
+SNOW = ("exports/servicenow-incidents.csv", "--profile", "servicenow-incident",
+        "--period", "2026-10")
+
+
+def test_servicenow_counts_exceptions_and_unreadable_rows(repo: Path) -> None:
+    code, out, err = run(*SNOW, "-f", "json")
+    assert code == 0, out + err
+    data = json.loads(out)
+    assert (data["rows"], data["tickets"]) == (11, 9)
+    assert data["counts"] == {"opened": 7, "closed": 6, "backlog": 3, "reopened": 1, "major": 2}
+    assert [(e["ref"], e["issue"]) for e in data["exceptions"]] == [
+        ("INC0010002", "major-without-review")
+    ]
+    assert data["unreadable"] == [{
+        "file": "exports/servicenow-incidents.csv", "row": 11, "column": "opened_at",
+        "value": "someday", "problem": "not a date",
+    }]
+    report = record(repo / "records" / "operations" / "ops-incident-2026-10.yaml")
+    assert report["kind"] == "ProcessReport"
+    assert report["spec"]["process"] == "incident"
+    assert report["spec"]["counts"] == data["counts"]
+    assert report["spec"]["exceptions"] == [
+        {"ref": "INC0010002", "issue": "major-without-review",
+         "note": "major incident with no review"}
+    ]
+    # Figures only: no ticket's text reaches the record.
+    text = (repo / "records" / "operations" / "ops-incident-2026-10.yaml").read_text()
+    assert "Web shop down" not in text and "INC0010001" not in text
+
+
+def test_agreement_values_attainment_and_longest_time(repo: Path) -> None:
+    code, out, _ = run(*SNOW, "--agreement", "SLA-ACME", "-f", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["values"] == {"p1-resolution": 66.67, "p2-resolution": 72.0}
+    assert data["counts"]["breached"] == 3
+    meas = record(repo / "records" / "measurements" / "meas-acme-2026-10.yaml")
+    assert meas["spec"] == {
+        "agreement": "SLA-ACME", "period": "2026-10",
+        "values": {"p1-resolution": 66.67, "p2-resolution": 72.0},
+    }
+    assert cli.run("validate", "--today", "2026-11-23").exit_code == 0
+
+
+def test_jira_with_repeated_labels_and_its_date_format(repo: Path) -> None:
+    code, out, err = run(
+        "exports/jira.csv", "--profile", "jira", "--period", "2026-10",
+        "--date-format", "dd/MMM/yy h:mm a", "--agreement", "SLA-ACME", "-f", "json",
+    )
+    assert code == 0, out + err
+    data = json.loads(out)
+    assert (data["rows"], data["tickets"]) == (5, 5)
+    assert data["counts"] == {"opened": 4, "closed": 4, "backlog": 1, "major": 2, "breached": 2}
+    assert [(e["ref"], e["issue"]) for e in data["exceptions"]] == [
+        ("OPS-3", "major-without-review")
+    ]
+    assert data["values"]["p1-resolution"] == 66.67
+    assert data["values"]["p2-resolution"] == 24.0
+    assert data["unreadable"] == []
+
+
+def test_xlsx_gives_the_same_figures(repo: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    with (repo / "exports" / "servicenow-incidents.csv").open(encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    workbook.save(repo / "exports" / "incidents.xlsx")
+    code, out, _ = run("exports/incidents.xlsx", *SNOW[1:], "-f", "json")
+    assert code == 0, out
+    assert json.loads(out)["counts"] == {
+        "opened": 7, "closed": 6, "backlog": 3, "reopened": 1, "major": 2,
+    }
+
+
+def test_running_again_changes_nothing_and_keeps_a_person_s_notes(repo: Path) -> None:
+    run(*SNOW, "--agreement", "SLA-ACME")
+    path = repo / "records" / "operations" / "ops-incident-2026-10.yaml"
+    edited = path.read_text().replace(
+        "note: major incident with no review",
+        "note: review held late, see PIR-12   # added by the incident manager",
+    )
+    path.write_text(edited)
+    files = {p: p.read_bytes() for p in (repo / "records").rglob("*.yaml")}
+    code, out, _ = run(*SNOW, "--agreement", "SLA-ACME")
+    assert code == 0
+    assert "unchanged records/operations/ops-incident-2026-10.yaml" in out
+    assert "unchanged records/measurements/meas-acme-2026-10.yaml" in out
+    assert {p: p.read_bytes() for p in (repo / "records").rglob("*.yaml")} == files
+
+
+def test_an_existing_measurement_gets_only_its_values_updated(repo: Path) -> None:
+    (repo / "records" / "meas.yaml").write_text(
+        "# October, filled in by hand\napiVersion: itsm/v1\nkind: Measurement\nmetadata:\n"
+        "  id: MEAS-OCT\n  title: ACME October\n  owner: slm\n  status: draft\nspec:\n"
+        "  agreement: SLA-ACME\n  period: 2026-10\n  values: {p2-resolution: 10}\n"
+        "  notes: Workload within limits.\n"
+    )
+    code, out, _ = run(*SNOW, "--agreement", "SLA-ACME")
+    assert code == 0, out
+    assert "updated records/meas.yaml (MEAS-OCT)" in out
+    text = (repo / "records" / "meas.yaml").read_text()
+    assert text.startswith("# October, filled in by hand\n")
+    data = record(repo / "records" / "meas.yaml")
+    assert data["spec"]["values"] == {"p2-resolution": 72.0, "p1-resolution": 66.67}
+    assert data["spec"]["notes"] == "Workload within limits."
+    assert not (repo / "records" / "measurements").exists()
+
+
+def test_dry_run_writes_nothing(repo: Path) -> None:
+    code, out, _ = run(*SNOW, "--agreement", "SLA-ACME", "--dry-run")
+    assert code == 0
+    assert "would create records/operations/ops-incident-2026-10.yaml" in out
+    assert not (repo / "records" / "operations").exists()
+
+
+def test_a_missing_required_column_is_a_usage_error_naming_it(repo: Path) -> None:
+    code, _, err = run("exports/jira.csv", "--profile", "servicenow-incident",
+                       "--period", "2026-10")
+    assert code == 2
+    assert "no column 'number' (field ref)" in err and "--map ref=COLUMN" in err
+    code, out, _ = run("exports/jira.csv", "--profile", "servicenow-incident", "--period",
+                       "2026-10", "--map", "ref=Issue key", "--map", "opened=Created",
+                       "--map", "resolved=Resolved", "--date-format", "dd/MMM/yy h:mm a",
+                       "--dry-run")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--profile", "remedy", "--period", "2026-10"], "unknown profile 'remedy'"),
+        (["--profile", "jira", "--period", "2026-13"], "write a month (2026-10)"),
+        (["--profile", "jira", "--period", "2026-10", "--map", "nothing=x"], "FIELD=COLUMN"),
+    ],
+)
+def test_usage_errors(repo: Path, args: list[str], message: str) -> None:
+    code, _, err = run("exports/jira.csv", *args)
+    assert code == 2
+    assert message in err
+
+
+def test_problems_open_too_long_without_a_root_cause(repo: Path) -> None:
+    args = ("exports/servicenow-problems.csv", "--profile", "servicenow-problem",
+            "--period", "2026-10", "-f", "json", "--dry-run")
+    data = json.loads(run(*args)[1])
+    # PRB0001: open 2026-09-15 + P30D = 2026-10-15, before the period's end: no root cause.
+    # PRB0002 (22 days), PRB0003 (cause noted), PRB0005 (known error): near misses.
+    assert [(e["ref"], e["issue"]) for e in data["exceptions"]] == [
+        ("PRB0001", "no-root-cause")
+    ]
+    assert (data["counts"]["closed"], data["counts"]["backlog"]) == (1, 4)
+    (repo / "itsm.toml").write_text('records = "records"\n[problem]\nrootCauseWithin = "P14D"\n')
+    data = json.loads(run(*args)[1])
+    assert [e["ref"] for e in data["exceptions"]] == ["PRB0001", "PRB0002"]
+
+
+def test_changes_approval_review_and_failure(repo: Path) -> None:
+    code, out, _ = run("exports/servicenow-changes.csv", "--profile", "servicenow-change",
+                       "--period", "2026-10", "-f", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["counts"] == {
+        "opened": 5, "closed": 6, "backlog": 0, "emergency": 2, "failed": 2,
+    }
+    assert [(e["ref"], e["issue"]) for e in data["exceptions"]] == [
+        ("CHG0003", "emergency-without-review"),
+        ("CHG0004", "failed-without-review"),
+        ("CHG0002", "implemented-before-approval"),  # approved 12:00, started 10:00
+        ("CHG0005", "implemented-before-approval"),  # never approved
+    ]
+    # CHG0006 failed and was an emergency, but was reviewed: no exception.
+    report = record(repo / "records" / "operations" / "ops-change-2026-10.yaml")
+    assert report["spec"]["process"] == "change"
+
+
+@pytest.mark.slow
+def test_a_running_row_count_on_a_terminal(repo: Path) -> None:
+    from tests.helpers.terminal import on_a_terminal
+
+    rows = ["number,priority,opened_at,resolved_at"] + [
+        f"INC{i:07d},3 - Moderate,2026-10-01 09:00:00,2026-10-01 10:00:00" for i in range(25_000)
+    ]
+    (repo / "exports" / "big.csv").write_text("\n".join(rows) + "\n")
+    shown = on_a_terminal(
+        ["import", "tickets", "exports/big.csv", "--profile", "servicenow-incident",
+         "--period", "2026-10", "--dry-run"],
+        repo, {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": "xterm"}, stream="stderr",
+    )
+    assert "Reading the exports: rows" in shown

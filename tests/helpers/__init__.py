@@ -1,0 +1,1 @@
+"""Code the tests share (no fixtures here: fixture folders hold data only)."""

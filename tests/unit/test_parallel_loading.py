@@ -1,0 +1,81 @@
+"""Large repositories are parsed by two processes (the second half in a forked child) when the
+caller asks for it (the CLI does; the Python API does not by default). The result must be
+exactly what one process gives, and anything going wrong with the child must only cost time:
+its half is then parsed by the parent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+from typing import Any
+
+import pytest
+
+from itsm_cli.records import load
+from itsm_cli.records.index import load_repository
+from itsm_cli.records.workspace import load_workspace
+from itsm_cli.rules.engine import check_repository
+from tests.helpers.paths import ROOT
+
+
+def outcome(parallel: bool = True) -> tuple[list[Any], list[Any], list[str]]:
+    workspace = load_workspace(ROOT)
+    repository = load_repository(workspace, parallel=parallel)
+    result = check_repository(repository, dt.date(2026, 11, 23), workspace.config)
+    findings = [(f.rule, f.file, f.line, f.column, f.message, f.waived) for f in result.findings]
+    records = [(r.id, r.file, r.line, r.document.positions) for r in repository.index.records]
+    return findings, records, repository.files
+
+
+@pytest.fixture
+def sequential() -> tuple[list[Any], list[Any], list[str]]:
+    return outcome(parallel=False)
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this system: loading is always sequential")
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+
+
+def test_two_processes_give_exactly_what_one_gives(sequential: Any, forking: None) -> None:
+    assert outcome() == sequential
+
+
+@pytest.mark.slow
+def test_a_child_that_fails_costs_only_time(
+    sequential: Any, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("the child cannot send its half")
+
+    monkeypatch.setattr(pickle, "dumps", broken)  # load.py pickles with this very module
+    assert outcome() == sequential
+
+
+def test_no_fork_means_one_process(
+    sequential: Any, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused() -> int:
+        raise OSError("fork refused")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert outcome() == sequential
+
+
+def test_the_api_does_not_fork_unless_asked(
+    sequential: Any, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forks: list[int] = []
+
+    def counted() -> int:
+        forks.append(1)
+        raise OSError("fork refused")
+
+    monkeypatch.setattr(os, "fork", counted)
+    assert outcome(parallel=False) == sequential
+    assert forks == []
+    assert outcome(parallel=True) == sequential
+    assert forks == [1]
