@@ -4,12 +4,15 @@
 
 writes `../sms-bench/itsm.toml` and `../sms-bench/records/` laid out like DESIGN §2 (`services/`,
 `agreements/`, `suppliers/`, `capacity/`, `continuity/`, `evidence/`, `measurements/`,
-`waivers/`). The mix is what a large managed-service provider keeps: mostly Services, SLAs,
-Suppliers, Evidence and monthly Measurements, some OLAs, capacity and continuity plans and
-waivers. Every reference resolves (services, dependencies, supplier support, measured
-agreements and their target ids, waived records), so `itsm validate` reports nothing; the
-compliance rules of `itsm check` do find the gaps a real record set has (lapsed contracts,
-overdue reviews, missed targets).
+`waivers/`, `operations/`, `customers/`, `budgets/`, `risks/`, `audits/`, `reviews/`,
+`nonconformities/`). The mix is what a large managed-service provider keeps: mostly
+Services, SLAs, Suppliers, Evidence and monthly Measurements, some OLAs, capacity and
+continuity plans, waivers, process reports, customers, budgets, risks, audits, management
+reviews and nonconformities. Every reference resolves (services, dependencies, supplier
+support, measured agreements and their target ids, waived records, the audit that raised a
+nonconformity and the nonconformity an audit finding names), so `itsm validate` reports
+nothing; the compliance rules of `itsm check` do find the gaps a real record set has
+(lapsed contracts, overdue reviews, missed targets, services in no budget).
 
 Each file holds records of one kind only. By default some files hold several documents
 (the measurements of one agreement, a family of services, a batch of evidence) and others
@@ -50,10 +53,17 @@ SCHEMA_FILES = {
     "Evidence": "evidence",
     "Measurement": "measurement",
     "Waiver": "waiver",
+    "ProcessReport": "processreport",
+    "Customer": "customer",
+    "Budget": "budget",
+    "Risk": "risk",
+    "Audit": "audit",
+    "ManagementReview": "managementreview",
+    "Nonconformity": "nonconformity",
 }
 """Kind -> the stem of its exported JSON Schema (`schemas/<stem>.schema.json`)."""
 
-# Share of each kind in the set; Measurements take whatever is left (about 36 %).
+# Share of each kind in the set; Measurements take whatever is left (about 29 %).
 MIX = {
     "Service": 0.15,
     "Supplier": 0.08,
@@ -63,6 +73,16 @@ MIX = {
     "ContinuityPlan": 0.03,
     "Evidence": 0.20,
     "Waiver": 0.01,
+    # the kinds of DESIGN 1.1: monthly process figures, the customers behind the SLAs,
+    # yearly and quarterly budgets, a risk register, audits with their nonconformities
+    # and the management reviews that consider them
+    "ProcessReport": 0.03,
+    "Customer": 0.02,
+    "Budget": 0.005,
+    "Risk": 0.02,
+    "Audit": 0.004,
+    "ManagementReview": 0.002,
+    "Nonconformity": 0.008,
 }
 
 # --- vocabulary -----------------------------------------------------------------------
@@ -125,6 +145,14 @@ OWNERS = {
                  "change-manager"],
     "Measurement": ["service-level-manager", "service-reporting-analyst"],
     "Waiver": ["sms-manager", "supplier-manager", "service-level-manager"],
+    "ProcessReport": ["incident-manager", "change-manager", "problem-manager",
+                      "service-desk-manager"],
+    "Customer": ["business-relationship-manager", "account-manager"],
+    "Budget": ["finance-business-partner", "head-of-service-delivery"],
+    "Risk": ["risk-manager", "security-manager", "head-of-service-delivery"],
+    "Audit": ["internal-auditor", "sms-manager"],
+    "ManagementReview": ["managing-director"],
+    "Nonconformity": ["sms-manager", "quality-manager", "supplier-manager"],
 }
 APPROVERS = [
     "Head of Service Delivery", "Managing Director", "Service Level Manager", "SMS Manager",
@@ -168,6 +196,50 @@ EVIDENCE_TOPICS = [
     ("Nonconformity and corrective action log", "record", ["10.1"]),
     ("Improvement register", "record", ["10.2"]),
 ]
+PROCESSES = ["incident", "request", "problem", "change", "release", "security-incident"]
+PROCESS_COUNTS = {
+    "incident": ["opened", "closed", "major", "backlog"],
+    "request": ["opened", "closed", "breached", "backlog"],
+    "problem": ["opened", "closed", "backlog"],
+    "change": ["opened", "closed", "emergency", "failed"],
+    "release": ["opened", "closed", "failed"],
+    "security-incident": ["opened", "closed", "major"],
+}
+PROCESS_EXCEPTIONS = {
+    "incident": ("INC", "major-without-review"),
+    "problem": ("PRB", "no-root-cause"),
+    "change": ("CHG", "emergency-without-review"),
+    "release": ("RLS", "release-without-approval"),
+}
+RISKS = [
+    ("security", "Ransomware encrypts customer workplaces and file shares"),
+    ("security", "Stolen administrator credentials give access to customer platforms"),
+    ("availability", "A storage array fails during the monthly patch window"),
+    ("continuity", "Loss of the primary data centre hall (power, cooling, fire)"),
+    ("supplier", "The carrier's core network fails and the standby route is saturated"),
+    ("service", "Demand for service requests outgrows the service desk's staffing"),
+    ("sms", "Only two people can change the core network design"),
+]
+RISK_CONTROLS = [
+    "EDR on every managed device", "Immutable backups with a daily restore test",
+    "Hall B failover tested yearly", "Privileged access through the vault only",
+    "Standby carrier contracted", "Monthly staffing forecast at the service review",
+]
+NONCONFORMITY_TOPICS = [
+    ("8.3.4.1", "A supplier contract renewal started after its notice date"),
+    ("7.5.3", "A policy passed its review date without a review"),
+    ("8.5.1.2", "Emergency changes were not reviewed at the next CAB"),
+    ("8.6.1", "Major incidents were closed without a major incident review"),
+    ("9.1", "Service figures are kept in spreadsheets nobody checks"),
+    ("8.7.1", "A continuity plan was not tested within its interval"),
+]
+REVIEW_INPUTS = [
+    "previous-actions", "context-changes", "performance", "customer-satisfaction",
+    "supplier-performance", "audit-results", "nonconformities", "risks",
+    "improvement-opportunities",
+]
+BUDGET_CATEGORIES = ["people", "licences", "infrastructure", "external-services", "facilities",
+                     "other"]
 WAIVABLE_RULES = ["SLM003", "SUP002", "SUP003", "DOC002", "CAP004", "CON002", "REP001"]
 TARGET_SHAPES: list[tuple[str, str, list[float], str, str, str, str | None]] = [
     # id, metric, objective choices, comparator, unit, window, priority
@@ -367,6 +439,19 @@ class _Builder:
         ]
         self.targets: dict[str, list[str]] = {}
         self.frequency: dict[str, str] = {}
+        # Audits first: a nonconformity raised by an audit names it, and the audit lists
+        # it among its findings.
+        self.audits = [f"AUD-{i + 1:05d}" for i in range(self.counts["Audit"])]
+        self.audit_state = {
+            a: rng.choices(["done", "planned", "cancelled"], [75, 20, 5])[0] for a in self.audits
+        }
+        done = [a for a in self.audits if self.audit_state[a] == "done"]
+        self.nonconformities = [f"NCR-{i + 1:05d}" for i in range(self.counts["Nonconformity"])]
+        self.raised_by: dict[str, str] = {}
+        for ncr in self.nonconformities:
+            if done and rng.random() < 0.6:
+                self.raised_by[ncr] = rng.choice(done)
+        self.risks = [f"RSK-{i + 1:05d}" for i in range(self.counts["Risk"])]
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -724,6 +809,228 @@ class _Builder:
         }
         return self.envelope("Waiver", meta, spec)
 
+    def process_report(self, index: int) -> dict[Any, Any]:
+        rng = self.rng
+        process = PROCESSES[index % len(PROCESSES)]
+        m = (BASE_DATE.year * 12 + BASE_DATE.month - 1) - 1 - index // len(PROCESSES) % 24
+        period = f"{m // 12}-{m % 12 + 1:02d}"
+        rid = f"OPS-{process.upper()}-{period}-{index + 1:05d}"
+        meta = self.metadata("ProcessReport", rid, f"{process.title()} management {period}")
+        counts: dict[str, int] = {}
+        for name in PROCESS_COUNTS[process]:
+            counts[name] = rng.randint(0, 6) if name in ("major", "emergency", "failed",
+                                                         "breached") else rng.randint(10, 400)
+        spec: dict[Any, Any] = {
+            "process": process,
+            "period": period,
+            "source": f"ServiceNow {process} export {period}",
+        }
+        if rng.random() < 0.5:
+            spec["services"] = Flow(rng.sample(self.live, min(len(self.live), rng.randint(1, 3))))
+        spec["counts"] = Flow(counts)
+        if process in PROCESS_EXCEPTIONS and rng.random() < 0.3:
+            prefix, issue = PROCESS_EXCEPTIONS[process]
+            spec["exceptions"] = [Flow({"ref": f"{prefix}{rng.randint(10000, 99999):07d}",
+                                        "issue": issue})]
+        return self.envelope("ProcessReport", meta, spec)
+
+    def customer(self, index: int) -> dict[Any, Any]:
+        rng = self.rng
+        name = CUSTOMERS[index % len(CUSTOMERS)]
+        key = re.sub(r"[^A-Z]", "", name.split()[0].upper())
+        cid = f"CUS-{key}-{index + 1:05d}"
+        meta = self.metadata("Customer", cid, f"{name} ({index + 1})")
+        spec: dict[Any, Any] = {
+            "relationshipManager": rng.choice(PEOPLE),
+            "services": Flow(rng.sample(self.live, min(len(self.live), rng.randint(1, 4)))),
+            "contacts": [self.contact() for _ in range(rng.randint(1, 2))],
+        }
+        reviews = []
+        for quarter in range(rng.randint(0, 4)):
+            review: dict[str, Any] = {"date": self.day(-95 * (quarter + 1), -95 * quarter - 5)}
+            if rng.random() < 0.6:
+                review["notes"] = f"Quarterly service review {quarter + 1}; figures agreed."
+            if rng.random() < 0.3:
+                review["actions"] = Flow(["Add restore tests to the next quarter's plan"])
+            reviews.append(Flow(review) if len(review) < 3 else review)
+        if reviews:
+            spec["serviceReviews"] = reviews
+        if rng.random() < 0.7:
+            asked = rng.randint(10, 60)
+            spec["satisfaction"] = [Flow({
+                "date": self.day(-400, -20), "method": "survey", "asked": asked,
+                "responses": rng.randint(1, asked), "score": round(rng.uniform(3.2, 4.9), 1),
+                "scaleMax": 5,
+            })]
+        complaints = []
+        for c in range(rng.choices([0, 1, 2], [60, 30, 10])[0]):
+            raised = self.day(-300, -2)
+            complaint: dict[str, Any] = {"id": f"CMP-{index + 1:05d}-{c + 1}", "date": raised,
+                                         "summary": "Monthly report sent late",
+                                         "state": rng.choice(["open", "closed"])}
+            if complaint["state"] == "closed":
+                complaint["closed"] = raised + dt.timedelta(days=rng.randint(0, 2))
+            complaints.append(Flow(complaint))
+        if complaints:
+            spec["complaints"] = complaints
+        return self.envelope("Customer", meta, spec)
+
+    def budget(self, index: int) -> dict[Any, Any]:
+        rng = self.rng
+        year = BASE_DATE.year - index % 2
+        period = str(year) if rng.random() < 0.7 else f"{year}-Q{rng.randint(1, 4)}"
+        bid = f"BUD-{period.replace('-', '')}-{index + 1:05d}"
+        meta = self.metadata("Budget", bid, f"Service budget {period} ({index + 1})")
+        lines = []
+        for category in rng.sample(BUDGET_CATEGORIES, rng.randint(2, 4)):
+            planned = rng.randint(10, 900) * 1000
+            line: dict[str, Any] = {"category": category, "planned": float(planned)}
+            if rng.random() < 0.9:
+                line["actual"] = round(planned * rng.uniform(0.7, 1.05), 2)
+            if rng.random() < 0.7:
+                line["forecast"] = round(planned * rng.uniform(0.9, 1.15), 2)
+            if rng.random() < 0.2:
+                line["note"] = "Spend moved to the next quarter with the hardware refresh."
+            lines.append(Flow(line) if "note" not in line else line)
+        spec: dict[Any, Any] = {
+            "period": period,
+            "currency": rng.choice(["GBP", "EUR", "USD"]),
+            "services": Flow(rng.sample(self.live, min(len(self.live), rng.randint(1, 5)))),
+            "lines": lines,
+        }
+        return self.envelope("Budget", meta, spec)
+
+    def risk(self, index: int) -> dict[Any, Any]:
+        rng = self.rng
+        rid = self.risks[index]
+        category, description = rng.choice(RISKS)
+        meta = self.metadata("Risk", rid, f"{description} ({index + 1})")
+        likelihood, impact = rng.randint(1, 5), rng.randint(1, 5)
+        treatment = rng.choices(["mitigate", "transfer", "avoid", "accept"], [70, 10, 5, 15])[0]
+        spec: dict[Any, Any] = {
+            "category": category,
+            "description": f"{description}.",
+            "likelihood": likelihood,
+            "impact": impact,
+            "treatment": treatment,
+            "assessed": self.day(-420, -10),
+        }
+        if rng.random() < 0.8:
+            spec["scope"] = Flow(rng.sample(self.live, min(len(self.live), rng.randint(1, 3))))
+        spec["controls"] = Flow(rng.sample(RISK_CONTROLS, rng.randint(1, 3)))
+        if treatment == "mitigate" and rng.random() < 0.6:
+            spec["actions"] = [Flow({"description": "Run the recovery drill with the customer",
+                                     "owner": rng.choice(OWNERS["Risk"]),
+                                     "due": self.day(-60, 240),
+                                     "status": rng.choice(["open", "done"])})]
+        if rng.random() < 0.7:
+            spec["residual"] = Flow({"likelihood": max(1, likelihood - 1),
+                                     "impact": max(1, impact - rng.randint(0, 1))})
+        if treatment == "accept":
+            spec["acceptance"] = Flow({"by": rng.choice(APPROVERS), "date": self.day(-300, -10)})
+        return self.envelope("Risk", meta, spec)
+
+    def audit(self, index: int) -> dict[Any, Any]:
+        rng = self.rng
+        aid = self.audits[index]
+        state = self.audit_state[aid]
+        kind = rng.choices(["internal", "external", "certification", "supplier"],
+                           [70, 10, 10, 10])[0]
+        status = "draft" if state == "planned" else None
+        meta = self.metadata("Audit", aid, f"{kind.title()} audit {index + 1}", status)
+        start = self.day(20, 300) if state == "planned" else self.day(-500, -20)
+        spec: dict[Any, Any] = {
+            "type": kind,
+            "state": state,
+            "date": start,
+            "auditor": rng.choice(["Internal audit team", "External certification body",
+                                   "Group internal audit"]),
+            "scope": Flow(sorted(rng.sample(["4", "5", "6", "7", "8", "9", "10"],
+                                            rng.randint(2, 7)), key=int)),
+            "end": start + dt.timedelta(days=rng.randint(0, 4)),
+        }
+        if rng.random() < 0.7:
+            spec["criteria"] = "ISO/IEC 20000-1:2018 and the SMS manual"
+        if rng.random() < 0.4:
+            spec["services"] = Flow(rng.sample(self.live, min(len(self.live), rng.randint(1, 3))))
+        if state == "done":
+            spec["report"] = f"https://intranet.example.com/sms/audits/{aid.lower()}"
+            findings = []
+            for ncr in (n for n, a in self.raised_by.items() if a == aid):
+                clause, text = NONCONFORMITY_TOPICS[int(ncr[-5:]) % len(NONCONFORMITY_TOPICS)]
+                findings.append(Flow({"id": f"F{len(findings) + 1}", "type": "minor",
+                                      "clause": clause, "description": f"{text}.",
+                                      "nonconformity": ncr}))
+            if rng.random() < 0.5:
+                findings.append(Flow({"id": f"F{len(findings) + 1}", "type": "observation",
+                                      "clause": "9.1",
+                                      "description": "Incident figures are kept in "
+                                                     "spreadsheets only."}))
+            if findings:
+                spec["findings"] = findings
+        return self.envelope("Audit", meta, spec)
+
+    def management_review(self, index: int) -> dict[Any, Any]:
+        rng = self.rng
+        rid = f"MRV-{index + 1:05d}"
+        meta = self.metadata("ManagementReview", rid, f"Management review {index + 1}")
+        inputs: dict[str, Any] = {}
+        pools = {
+            "performance": self.slas, "supplier-performance": self.suppliers,
+            "audit-results": self.audits, "nonconformities": self.nonconformities,
+            "risks": self.risks,
+        }
+        for name in REVIEW_INPUTS:
+            pool = pools.get(name)
+            if pool:
+                inputs[name] = Flow(rng.sample(pool, min(len(pool), rng.randint(1, 3))))
+            else:
+                inputs[name] = "Reviewed; nothing to add since the last review."
+        spec: dict[Any, Any] = {
+            "date": self.day(-360, -5),
+            "attendees": Flow(["Managing Director", "Head of Service Delivery", "SMS manager"]),
+            "inputs": inputs,
+            "decisions": ["Fund a second storage shelf for the hosting platform."],
+        }
+        if rng.random() < 0.7:
+            spec["actions"] = [Flow({"description": "Train a third network architect",
+                                     "owner": "head-of-service-delivery",
+                                     "due": self.day(-30, 300),
+                                     "status": rng.choice(["open", "done"])})]
+        return self.envelope("ManagementReview", meta, spec)
+
+    def nonconformity(self, index: int) -> dict[Any, Any]:
+        rng = self.rng
+        nid = self.nonconformities[index]
+        clause, text = NONCONFORMITY_TOPICS[int(nid[-5:]) % len(NONCONFORMITY_TOPICS)]
+        meta = self.metadata("Nonconformity", nid, text)
+        audit = self.raised_by.get(nid)
+        raised = self.day(-400, -10)
+        state = rng.choices(["open", "action-taken", "closed"], [30, 30, 40])[0]
+        spec: dict[Any, Any] = {
+            "source": "audit" if audit else rng.choice(["incident", "complaint", "review",
+                                                        "measurement"]),
+            "raised": raised,
+            "severity": rng.choices(["major", "minor", "observation"], [10, 80, 10])[0],
+            "clauses": Flow([clause]),
+            "description": f"{text}.",
+            "state": state,
+        }
+        if audit:
+            spec["audit"] = audit
+        if state != "open":
+            spec["cause"] = "The check was kept in a spreadsheet nobody watched."
+            spec["actions"] = [Flow({"description": "Put the check in the itsm due calendar",
+                                     "owner": rng.choice(OWNERS["Nonconformity"]),
+                                     "due": raised + dt.timedelta(days=rng.randint(20, 90)),
+                                     "status": "done" if state == "closed" else "open"})]
+        if state == "closed":
+            closed = raised + dt.timedelta(days=rng.randint(30, 120))
+            spec["effectiveness"] = Flow({"date": closed, "by": "Internal auditor",
+                                          "effective": True})
+            spec["closed"] = closed
+        return self.envelope("Nonconformity", meta, spec)
+
     # -- putting it together -------------------------------------------------------------
 
     def groups(self) -> Iterator[tuple[str, str, list[dict[Any, Any]]]]:
@@ -748,6 +1055,16 @@ class _Builder:
                 yield "Measurement", agreement.lower(), per[agreement][::-1]
         pool = self.services + self.suppliers + self.slas
         yield from (("Waiver", "", [self.waiver(i, pool)]) for i in range(c["Waiver"]))
+        yield from (("ProcessReport", "", [self.process_report(i)])
+                    for i in range(c["ProcessReport"]))
+        yield from (("Customer", "", [self.customer(i)]) for i in range(c["Customer"]))
+        yield from (("Budget", "", [self.budget(i)]) for i in range(c["Budget"]))
+        yield from (("Risk", "", [self.risk(i)]) for i in range(c["Risk"]))
+        yield from (("Audit", "", [self.audit(i)]) for i in range(c["Audit"]))
+        yield from (("ManagementReview", "", [self.management_review(i)])
+                    for i in range(c["ManagementReview"]))
+        yield from (("Nonconformity", "", [self.nonconformity(i)])
+                    for i in range(c["Nonconformity"]))
 
 
 def _file_text(kind: str, records: list[dict[Any, Any]], depth: int) -> str:
@@ -777,7 +1094,8 @@ def generate(n: int, outdir: Path | str, seed: int = 0, *, one_per_file: bool = 
     result = GeneratedSet(root=root, seed=seed)
     # Multi-document layout: a family of services or a batch of evidence per file, the
     # measurements of an agreement in one file; the other kinds one per file.
-    batch_sizes = {"Service": (1, 3), "Evidence": (1, 4), "Waiver": (1, 2)}
+    batch_sizes = {"Service": (1, 3), "Evidence": (1, 4), "Waiver": (1, 2), "Risk": (1, 5),
+                   "ProcessReport": (1, 6), "Nonconformity": (1, 3)}
     layout_rng = random.Random(seed + 1)
     batch: list[dict[Any, Any]] = []
     batch_kind, batch_size = "", 0

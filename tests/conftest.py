@@ -13,3 +13,12 @@ def stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "xterm-256color")
     for name in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def own_results_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test starts with an empty results cache of its own, outside the checkout (the
+    default, `.itsm_cache/` at the repository root, would be this source tree)."""
+    monkeypatch.setenv("ITSM_CACHE_DIR", str(tmp_path_factory.mktemp("itsm-cache")))

@@ -84,8 +84,23 @@ def test_mix_of_kinds_is_realistic(tmp_path: Path) -> None:
     assert set(counts) == set(gen.SCHEMA_FILES)  # every kind appears
     for kind in ("Service", "SLA", "Supplier", "Evidence", "Measurement"):
         assert counts[kind] >= 80, (kind, counts)
-    for kind in ("OLA", "CapacityPlan", "ContinuityPlan", "Waiver"):
+    for kind in ("OLA", "CapacityPlan", "ContinuityPlan", "Waiver", "ProcessReport",
+                 "Customer", "Budget", "Risk", "Audit", "ManagementReview", "Nonconformity"):
         assert 0 < counts[kind] < 80, (kind, counts)
+
+
+def test_every_kind_validates_clean_with_references_resolving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nonconformities name the audits that raised them, audits list them among their
+    findings, reviews and risks name services, suppliers, audits and risks that exist."""
+    made = gen.generate(1000, tmp_path, seed=4)
+
+    assert set(made.counts()) == set(gen.SCHEMA_FILES)
+    report = validate(tmp_path, monkeypatch)
+    assert report["summary"]["records"] == 1000  # type: ignore[index]
+    texts = "".join(p.read_text() for p in (tmp_path / "records" / "audits").glob("*.yaml"))
+    assert "nonconformity: NCR-" in texts
 
 
 def test_layout_follows_the_folder_convention_with_one_kind_per_file(tmp_path: Path) -> None:
@@ -93,8 +108,10 @@ def test_layout_follows_the_folder_convention_with_one_kind_per_file(tmp_path: P
 
     assert (tmp_path / "itsm.toml").read_text().splitlines()[-1] == 'records = "records"'
     folders = {Path(f).parts[1] for f in made.files}
-    assert folders == {"services", "agreements", "suppliers", "capacity", "continuity",
-                       "evidence", "measurements", "waivers"}
+    assert folders == {gen.FOLDERS[kind] for kind in made.counts()}
+    assert {"services", "agreements", "suppliers", "capacity", "continuity", "evidence",
+            "measurements", "waivers", "operations", "customers", "budgets", "risks",
+            "audits", "nonconformities"} <= folders
     for record in made.records:
         assert made.files[record.file] == record.kind
         assert Path(record.file).parts[1] == gen.FOLDERS[record.kind]

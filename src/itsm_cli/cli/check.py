@@ -56,6 +56,8 @@ def check(
     quiet: options.Quiet = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
+    no_cache: options.NoCache = False,
+    cache_dir: options.CacheDir = None,
     exit_zero: options.ExitZero = False,
 ) -> None:
     """Validate the records and run every compliance rule.
@@ -84,5 +86,5 @@ def check(
     display = options.Display.from_options(output, quiet, no_color)
     run_findings_command(
         "check", workspace, paths, day, output_format, display, settings.fail_on, run_rules=True,
-        exit_zero=exit_zero,
+        exit_zero=exit_zero, cache=options.results_cache(workspace, no_cache, cache_dir),
     )

@@ -55,6 +55,8 @@ def due(
     quiet: options.QuietTable = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
+    no_cache: options.NoCache = False,
+    cache_dir: options.CacheDir = None,
 ) -> None:
     """List every deadline ahead, soonest first.
 
@@ -81,7 +83,9 @@ def due(
     workspace = options.open_workspace(paths, config)
     options.refuse_record_output(output, workspace)
     display = options.Display.from_options(output, quiet, no_color)
-    repository = options.load_records(workspace, paths)
+    repository = options.load_records(
+        workspace, paths, cache=options.results_cache(workspace, no_cache, cache_dir)
+    )
     result = DueResult(day, span, find_deadlines(repository.index, workspace.config, day, span))
     try:
         text = DUE.renderer(output_format.value)(result, display.render_options())

@@ -54,6 +54,8 @@ def export(
     today: options.Today = None,
     quiet: options.QuietTable = False,
     config: options.ConfigFile = None,
+    no_cache: options.NoCache = False,
+    cache_dir: options.CacheDir = None,
 ) -> None:
     """Export the gap analysis, findings, inventory and deadlines as spreadsheets.
 
@@ -104,7 +106,9 @@ def export(
     settings = workspace.config.overlay(edition=edition)
     workspace = replace(workspace, config=settings)
     with terminal.status("Reading and checking the records…", quiet):
-        repository = options.load_records(workspace, paths)
+        repository = options.load_records(
+            workspace, paths, cache=options.results_cache(workspace, no_cache, cache_dir)
+        )
         result = check_repository(repository, day, settings)
     built: list[tables.View] = []
     for name in names:

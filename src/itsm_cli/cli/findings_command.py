@@ -14,6 +14,7 @@ from itsm_cli.cli import options, terminal
 from itsm_cli.findings import FailOn
 
 if TYPE_CHECKING:
+    from itsm_cli.records.cache import ResultsCache
     from itsm_cli.records.workspace import Workspace
 
 
@@ -29,6 +30,7 @@ def run_findings_command(
     debug: bool = False,
     exit_zero: bool = False,
     cross_checks: bool = True,
+    cache: ResultsCache | None = None,
 ) -> None:
     from itsm_cli.findings import Finding, FindingsReport, cap_per_file, fails
     from itsm_cli.output import FINDINGS
@@ -36,7 +38,7 @@ def run_findings_command(
 
     if not LIBYAML:
         terminal.display_warning("libyaml is not available; using the slower pure-Python parser")
-    repository = options.load_records(workspace, paths, cross_checks=cross_checks)
+    repository = options.load_records(workspace, paths, cross_checks=cross_checks, cache=cache)
     if run_rules:
         from itsm_cli.rules.engine import check_repository
 

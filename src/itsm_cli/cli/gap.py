@@ -59,6 +59,8 @@ def gap(
     quiet: options.QuietTable = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
+    no_cache: options.NoCache = False,
+    cache_dir: options.CacheDir = None,
 ) -> None:
     """Show clause coverage of ISO/IEC 20000-1 and the score.
 
@@ -90,7 +92,9 @@ def gap(
     settings = workspace.config.overlay(edition=edition.value if edition else None)
     workspace = replace(workspace, config=settings)
     display = options.Display.from_options(output, quiet, no_color)
-    repository = options.load_records(workspace, paths)
+    repository = options.load_records(
+        workspace, paths, cache=options.results_cache(workspace, no_cache, cache_dir)
+    )
     result = check_repository(repository, day, settings, options.debug_requested())
     coverage = compute_coverage(
         repository.index, result.findings, load_catalogue(settings.edition), day, settings

@@ -18,6 +18,7 @@ from itsm_cli.cli import terminal
 from itsm_cli.output import FINDINGS, RenderOptions
 
 if TYPE_CHECKING:
+    from itsm_cli.records.cache import ResultsCache
     from itsm_cli.records.index import Repository
     from itsm_cli.records.workspace import Workspace
 
@@ -81,6 +82,40 @@ ConfigFile = Annotated[
         dir_okay=False, metavar="FILE",
     ),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every file again: neither use nor update the results cache.",
+    ),
+]
+CacheDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        help="Folder of the results cache, which spares re-reading unchanged files "
+        "(default: .itsm_cache at the repository root).",
+        envvar="ITSM_CACHE_DIR",
+        file_okay=False,
+        metavar="DIR",
+        show_default=False,
+    ),
+]
+
+
+def results_cache(
+    workspace: Workspace, no_cache: bool, cache_dir: Path | None
+) -> ResultsCache | None:
+    """The results cache of this run (`records.cache`), or None with `--no-cache`."""
+    if no_cache:
+        return None
+    from itsm_cli.records.cache import CACHE_DIR, ResultsCache
+
+    directory = cache_dir if cache_dir is not None else workspace.root / CACHE_DIR
+    if cache_dir is None and directory.is_symlink():
+        # A link committed in the repository must not make us write (or prune) elsewhere.
+        return None
+    return ResultsCache.for_settings(directory, workspace.config.model_dump(mode="json"))
 
 
 # Set for one run by `--debug` (wherever it stands on the command line); read by the
@@ -160,11 +195,15 @@ def refuse_record_output(output: Path | None, workspace: Workspace) -> None:
 
 
 def load_records(
-    workspace: Workspace, paths: list[Path] | None, cross_checks: bool = True
+    workspace: Workspace,
+    paths: list[Path] | None,
+    cross_checks: bool = True,
+    cache: ResultsCache | None = None,
 ) -> Repository:
-    """Load the records under `paths` (default: the records root). A path or records root
-    that does not exist is one line and exit 2; finding no record file at all is a warning
-    (the run goes on: an empty folder is not an error, but it is rarely what was meant)."""
+    """Load the records under `paths` (default: the records root), through the results
+    `cache` when there is one. A path or records root that does not exist is one line and
+    exit 2; finding no record file at all is a warning (the run goes on: an empty folder is
+    not an error, but it is rarely what was meant)."""
     from itsm_cli.records.index import load_repository
     from itsm_cli.records.load import InputError
 
@@ -174,7 +213,7 @@ def load_records(
         # These commands read models and positions only: the plain data need not stay.
         repository = load_repository(
             workspace, [Path(p) for p in paths or []], cross_checks=cross_checks,
-            keep_data=False, parallel=True,
+            keep_data=False, parallel=True, cache=cache,
         )
     except InputError as exc:
         terminal.display_error(str(exc))

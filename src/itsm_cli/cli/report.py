@@ -15,6 +15,7 @@ from itsm_cli.cli import options, terminal
 from itsm_cli.reports.registry import FORMATS, REPORTS
 
 if TYPE_CHECKING:
+    from itsm_cli.records.cache import ResultsCache
     from itsm_cli.records.workspace import Workspace
     from itsm_cli.reports.registry import ReportFormat
 
@@ -79,6 +80,8 @@ def report(
     quiet: options.Quiet = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
+    no_cache: options.NoCache = False,
+    cache_dir: options.CacheDir = None,
 ) -> None:
     """Render a report a consultant can hand over or a service owner can send.
 
@@ -153,6 +156,7 @@ def report(
         quiet,
         no_color,
         customer,
+        options.results_cache(workspace, no_cache, cache_dir),
     )
 
 
@@ -189,6 +193,7 @@ def _render(
     quiet: bool,
     no_color: bool,
     customer: str | None = None,
+    cache: ResultsCache | None = None,
 ) -> None:
     from itsm_cli.records.index import load_repository
     from itsm_cli.records.load import InputError
@@ -201,7 +206,8 @@ def _render(
     try:
         with terminal.status("Reading and checking the records…", quiet or no_color):
             repository = load_repository(
-                workspace, [Path(p) for p in paths or []], keep_data=False, parallel=True
+                workspace, [Path(p) for p in paths or []], keep_data=False, parallel=True,
+                cache=cache,
             )
             check = check_repository(
                 repository, day, workspace.config, options.debug_requested()

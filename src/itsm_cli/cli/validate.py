@@ -18,6 +18,8 @@ def validate(
     quiet: options.Quiet = False,
     no_color: options.NoColor = False,
     config: options.ConfigFile = None,
+    no_cache: options.NoCache = False,
+    cache_dir: options.CacheDir = None,
     exit_zero: options.ExitZero = False,
     schema_only: Annotated[
         bool,
@@ -29,6 +31,10 @@ def validate(
     ] = False,
 ) -> None:
     """Check YAML syntax, the record schemas, duplicate ids and references.
+
+    Files unchanged since the last run are not parsed again: what reading them gave is kept
+    in the results cache (.itsm_cache/ at the repository root; --cache-dir or ITSM_CACHE_DIR
+    elsewhere, --no-cache to read everything). Validation and references run every time.
 
     Exit status: 0 no errors, 1 errors found, 2 usage or configuration error.
 
@@ -47,4 +53,5 @@ def validate(
     run_findings_command(
         "validate", workspace, paths, day, output_format, display, "error", run_rules=False,
         exit_zero=exit_zero, cross_checks=not schema_only,
+        cache=options.results_cache(workspace, no_cache, cache_dir),
     )

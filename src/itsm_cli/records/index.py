@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from itsm_cli.findings import Finding
 from itsm_cli.records import codes
@@ -15,6 +15,9 @@ from itsm_cli.records.errors import suggest
 from itsm_cli.records.load import LoadedRecord, LoadResult, Omission, discover, load_files
 from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
 from itsm_cli.records.workspace import Workspace
+
+if TYPE_CHECKING:
+    from itsm_cli.records.cache import ResultsCache
 
 R = TypeVar("R", bound=Record)
 _CLAUSES = ("7.5.3",)
@@ -191,6 +194,7 @@ def load_repository(
     cross_checks: bool = True,
     keep_data: bool = True,
     parallel: bool = False,
+    cache: ResultsCache | None = None,
 ) -> Repository:
     """Load, validate and index the records under `paths` (default: the records root).
 
@@ -201,7 +205,8 @@ def load_repository(
     `keep_data=False` drops each valid record's plain data (`document.data`) once its model
     is built, for commands that read only models and positions (a quarter less memory).
     `parallel=True` parses many files in a second, forked process (the CLI's choice; off by
-    default, since a library must not fork its caller unasked)."""
+    default, since a library must not fork its caller unasked). A results `cache`
+    (`records.cache`) spares parsing the files that did not change."""
     root = workspace.records_root
     focus: frozenset[str] | None = None
     named_findings: list[Finding] = []
@@ -225,7 +230,7 @@ def load_repository(
         # where the walk of the whole root words it differently or does not meet it.
         seen = {(f.rule, f.file) for f in findings}
         findings.extend(f for f in named_findings if (f.rule, f.file) not in seen)
-    loaded = load_files(files, workspace.config.max_file_size, keep_data, parallel)
+    loaded = load_files(files, workspace.config.max_file_size, keep_data, parallel, cache)
     index, cross = build_index(loaded, cross_checks)
     left_out = [Omission.of(f, "could not be read", whole_file=True) for f in findings]
     left_out.extend(loaded.left_out)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +50,8 @@ class Document:
     """One YAML document of a file: its data and where each field path starts."""
 
     data: Any
-    positions: dict[FieldPath, Position]
+    positions: Mapping[FieldPath, Position]
+    """A dict when parsed; a packed form of it when read from the results cache."""
     line: int
     column: int
     index: int
