@@ -209,8 +209,9 @@ def test_a_missing_clause_without_records_asks_for_evidence(reports: Reports) ->
     row = _row(reports, "7.6")
     assert row["Priority"] == "high"
     assert row["What to do"] == (
+        # the field name is set as code (<code>), not between backticks
         "Add an approved record that evidences it "
-        "(an Evidence record naming 7.6 in `metadata.clauses` will do)."
+        "(an Evidence record naming 7.6 in metadata.clauses will do)."
     )
     assert row["Owner"] == "–"
 
