@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.diff_findings import diff_renderer
 from itsm_cli.output.escape import terminal_safe, terminal_safe_lines
 
 if TYPE_CHECKING:
-    from itsm_cli.findings import FailOn
-    from itsm_cli.gitops.diff import DiffResult
+    pass
 
 ANNOTATIONS_PER_LEVEL = 10
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -114,13 +114,5 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_diff(
-    result: DiffResult,
-    options: RenderOptions,
-    fail_on: FailOn = "error",
-    allow_coverage_drop: bool = False,
-) -> str:
-    """`itsm diff`: the findings the change introduces (coverage is no finding)."""
-    from itsm_cli.output.diff_findings import introduced
-
-    return render_findings(introduced(result, fail_on), options)
+# `itsm diff` in this format: the findings the change introduces.
+render_diff = diff_renderer(render_findings)

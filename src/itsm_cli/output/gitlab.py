@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.diff_findings import diff_renderer
 
 if TYPE_CHECKING:
-    from itsm_cli.findings import FailOn
-    from itsm_cli.gitops.diff import DiffResult
+    pass
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -51,13 +51,5 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_diff(
-    result: DiffResult,
-    options: RenderOptions,
-    fail_on: FailOn = "error",
-    allow_coverage_drop: bool = False,
-) -> str:
-    """`itsm diff`: the findings the change introduces (coverage is no finding)."""
-    from itsm_cli.output.diff_findings import introduced
-
-    return render_findings(introduced(result, fail_on), options)
+# `itsm diff` in this format: the findings the change introduces.
+render_diff = diff_renderer(render_findings)

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.diff_findings import diff_renderer
 from itsm_cli.output.escape import terminal_safe
 
 if TYPE_CHECKING:
-    from itsm_cli.findings import FailOn
-    from itsm_cli.gitops.diff import DiffResult
+    pass
 
 _FAILING = (Severity.ERROR, Severity.WARNING)
 
@@ -119,13 +119,5 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def render_diff(
-    result: DiffResult,
-    options: RenderOptions,
-    fail_on: FailOn = "error",
-    allow_coverage_drop: bool = False,
-) -> str:
-    """`itsm diff`: the findings the change introduces (coverage is no finding)."""
-    from itsm_cli.output.diff_findings import introduced
-
-    return render_findings(introduced(result, fail_on), options)
+# `itsm diff` in this format: the findings the change introduces.
+render_diff = diff_renderer(render_findings)

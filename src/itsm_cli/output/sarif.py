@@ -19,12 +19,12 @@ from urllib.parse import quote
 from itsm_cli import __version__
 from itsm_cli.findings import Finding, FindingsReport, Severity, text_bytes
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.diff_findings import diff_renderer
 from itsm_cli.rules import all_rules
 from itsm_cli.rules.registry import Rule
 
 if TYPE_CHECKING:
-    from itsm_cli.findings import FailOn
-    from itsm_cli.gitops.diff import DiffResult
+    pass
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -173,13 +173,5 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
     return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def render_diff(
-    result: DiffResult,
-    options: RenderOptions,
-    fail_on: FailOn = "error",
-    allow_coverage_drop: bool = False,
-) -> str:
-    """`itsm diff`: the findings the change introduces (coverage is no finding)."""
-    from itsm_cli.output.diff_findings import introduced
-
-    return render_findings(introduced(result, fail_on), options)
+# `itsm diff` in this format: the findings the change introduces.
+render_diff = diff_renderer(render_findings)
