@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from itsm_cli.cli import options, terminal
-from itsm_cli.findings import FailOn
+from itsm_cli.findings import FailOn, figure
 
 if TYPE_CHECKING:
     from itsm_cli.records.index import Repository
@@ -605,7 +605,7 @@ def _report_tickets(
             + ", ".join(f"{k} {v}" for k, v in counts.items())
         )
         lines += [f"exception {e['issue']}: {e['ref']} ({e['note']})" for e in figures.exceptions]
-        lines += [f"value {k}: {v:g}" for k, v in figures.values.items()]
+        lines += [f"value {k}: {figure(v)}" for k, v in figures.values.items()]
         lines += [f"note: {n}" for n in figures.value_notes]
     lines += [f"skipped: {u}" for u in export.unreadable]
     terminal.write_output("\n".join(lines) + "\n", display.output)

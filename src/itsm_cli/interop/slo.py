@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from itsm_cli.findings import figure
 from itsm_cli.interop.record_files import PlannedRecord
 from itsm_cli.interop.source_files import SourceError, objects, yaml_files
 
@@ -151,12 +152,12 @@ def _openslo_objective(
     if "targetPercent" in item:
         percent = _number(item["targetPercent"], where, "targetPercent")
         if not 0 <= percent <= 100:
-            raise SloError(f"{where}: targetPercent {percent:g} is not between 0 and 100")
+            raise SloError(f"{where}: targetPercent {figure(percent)} is not between 0 and 100")
     elif "target" in item:
         ratio = _number(item["target"], where, "target")
         if not 0 <= ratio <= 1:
             raise SloError(
-                f"{where}: target {ratio:g} is a ratio between 0 and 1 (write targetPercent "
+                f"{where}: target {figure(ratio)} is a ratio between 0 and 1 (write targetPercent "
                 "for a percentage)"
             )
         percent = ratio * 100
@@ -215,9 +216,11 @@ def _add(
     metric, why = _metric(name, description)
     if latency:
         notes.append(
-            f"SLO {name}: {percent:g} % of events within a threshold ({threshold or 'latency'}) "
-            f"over {shown_window}: a share-of-items target, which an itsm target holds only per "
-            "incident; not written as a target, for a person to decide"
+            f"SLO {name}: {'?' if percent is None else figure(percent)} % of events within a "
+            "threshold "
+            f"({threshold or 'latency'}) over {shown_window}: a share-of-items target, which "
+            "an itsm target holds only per incident; not written as a target, for a person to "
+            "decide"
         )
         percent = None
     else:
@@ -254,7 +257,7 @@ def _read_sloth(item: dict[str, Any], where: str, result: SloFile) -> None:
             raise SloError(f"{where}: every sloth SLO has a name")
         percent = _number(slo.get("objective"), where, f"SLO {name} objective")
         if not 0 <= percent <= 100:
-            raise SloError(f"{where}: SLO {name} objective {percent:g} is not a percentage")
+            raise SloError(f"{where}: SLO {name} objective {figure(percent)} is not a percentage")
         description = slo.get("description") if isinstance(slo.get("description"), str) else None
         _add(result, "sloth", service, name, _percent(percent), False, "rolling-30d",
              "rolling 30d", where, description)
@@ -276,7 +279,7 @@ def _read_pyrra(item: dict[str, Any], where: str, result: SloFile) -> None:
             'it as a string of a percentage, e.g. "99.5")'
         ) from exc
     if not 0 <= percent <= 100:
-        raise SloError(f"{where}: SLO {name} target {percent:g} is not a percentage")
+        raise SloError(f"{where}: SLO {name} target {figure(percent)} is not a percentage")
     raw_window = str(spec.get("window", "")).strip()
     window = "rolling-30d" if raw_window == "30d" else None
     indicator = _dict(spec.get("indicator"))
