@@ -184,6 +184,12 @@ def test_an_unknown_agreement_is_a_usage_error(repo: Path) -> None:
             "version: prometheus/v1\nservice: s\nslos: [{name: a, objective: 120}]\n",
             "bad.yaml:1: SLO a objective 120 is not a percentage",
         ),
+        (
+            # the value as written: `:g` would have printed "100", a percentage
+            "sloth",
+            "version: prometheus/v1\nservice: s\nslos: [{name: a, objective: 100.0000001}]\n",
+            "bad.yaml:1: SLO a objective 100.0000001 is not a percentage",
+        ),
     ],
 )
 def test_input_that_breaks_its_format_writes_nothing(
