@@ -3,7 +3,7 @@ travel with the package: the sdist carries the folder, the wheel carries it as
 `itsm_cli/templates`, and a wheel installed in a fresh environment outside the checkout
 renders every report from it.
 
-The slow tests build the sdist (hatchling, in a build environment of their own) and the wheel
+The slow tests build the sdist (the development environment's hatchling, pinned) and the wheel
 (`pip wheel`, from the checkout and again from the sdist), install the checkout's wheel with
 `constraints.txt` in a new venv in a temporary folder, and run its `itsm` from a working folder
 outside the checkout holding a copy of the bundled `records/` and the `[tool.itsm]` settings.
@@ -89,16 +89,21 @@ class Installed:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     base = tmp_path_factory.mktemp("wheel-install")
     assert not base.resolve().is_relative_to(CHECKOUT), "the temporary folder is in the checkout"
-    build_env, target = base / "build-env", base / "venv"
+    target = base / "venv"
     dist, from_sdist = base / "dist", base / "from-sdist"
-    _run(sys.executable, "-m", "venv", build_env, cwd=base)
-    pip = build_env / "bin" / "pip"
-    _run(pip, "install", "-q", "hatchling", cwd=base)
-    _run(build_env / "bin" / "hatchling", "build", "-t", "sdist", "-d", dist, cwd=CHECKOUT)
-    _run(pip, "wheel", "-q", "--no-deps", CHECKOUT, "-w", dist, cwd=base)
+    # The build backend of the development environment, pinned by constraints.txt like
+    # everything else CI installs: an unpinned one would let a hatchling release turn CI red.
+    _run(sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", dist, cwd=CHECKOUT)
+    _run(
+        sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+        CHECKOUT, "-w", dist, cwd=base,
+    )
     (sdist,) = dist.glob("itsm_cli-*.tar.gz")
     (wheel,) = dist.glob("itsm_cli-*.whl")
-    _run(pip, "wheel", "-q", "--no-deps", sdist, "-w", from_sdist, cwd=base)
+    _run(
+        sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+        sdist, "-w", from_sdist, cwd=base,
+    )
     (wheel_from_sdist,) = from_sdist.glob("itsm_cli-*.whl")
 
     _run(sys.executable, "-m", "venv", target, cwd=base)
