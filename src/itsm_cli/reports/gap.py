@@ -300,6 +300,7 @@ def _waivers_waiving_nothing(data: ReportInput) -> list[dict[str, Any]]:
     from itsm_cli.rules import all_rules
     from itsm_cli.rules.waivers import waivable
 
+    known = all_rules()
     rows: list[dict[str, Any]] = []
     for waiver in data.repository.index.of_kind(Waiver):
         if waiver.model.metadata.status == "retired":
@@ -308,9 +309,9 @@ def _waivers_waiving_nothing(data: ReportInput) -> list[dict[str, Any]]:
         why = not_approved(waiver.model, data.today)
         if why is not None:
             why = f"It {why}."
-        elif spec.rule not in all_rules():
+        elif spec.rule not in known:
             why = f"It names {spec.rule}, which is no rule."
-        elif not waivable(spec.rule, all_rules()):
+        elif not waivable(spec.rule, known):
             why = f"It names {spec.rule}, which cannot be waived."
         else:
             continue
