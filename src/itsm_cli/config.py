@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from itsm_cli.dates import Duration
+from itsm_cli.docstrings import describe_fields
 from itsm_cli.findings import FailOn, Severity
 
 CONFIG_FILE = "itsm.toml"
@@ -31,13 +32,26 @@ class ConfigError(Exception):
     """A configuration problem: one line with the file and what to change (exit 2)."""
 
 
+class SettingsModel(BaseModel):
+    """Base of the settings models: attribute docstrings become field descriptions (read by
+    a line scan, `docstrings.describe_fields`), and the validator is built on first use, so
+    only a run that reads a configuration pays for it."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        describe_fields(cls)
+
+
 def _check_duration(value: str) -> str:
     """A setting's ISO 8601 duration, checked (ValueError with a plain message)."""
     Duration.parse(value)
     return value
 
 
-class EvidenceSettings(BaseModel):
+class EvidenceSettings(SettingsModel):
     """`[evidence]`: what one Evidence record may claim."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -47,7 +61,7 @@ class EvidenceSettings(BaseModel):
     calls it a binder."""
 
 
-class WaiverSettings(BaseModel):
+class WaiverSettings(SettingsModel):
     """The `[waivers]` table; its keys are camelCase, as the README names them."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -63,7 +77,7 @@ class WaiverSettings(BaseModel):
         return Duration.parse(self.max_term)
 
 
-class ProblemSettings(BaseModel):
+class ProblemSettings(SettingsModel):
     """The `[problem]` table (problem management figures computed by `itsm import tickets`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -79,13 +93,11 @@ class ProblemSettings(BaseModel):
         return Duration.parse(self.root_cause_within)
 
 
-class CustomerSettings(BaseModel):
+class CustomerSettings(SettingsModel):
     """Intervals of business relationship management (CUS001–CUS003), as ISO 8601
     durations. TOML keys as the design names them (`serviceReviewInterval`)."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, alias_generator=to_camel, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel)
 
     service_review_interval: str = "P12M"
     """Longest time between service reviews with a customer (CUS001)."""
@@ -99,10 +111,10 @@ class CustomerSettings(BaseModel):
     )(_check_duration)
 
 
-class BudgetSettings(BaseModel):
+class BudgetSettings(SettingsModel):
     """Budget checks (BUD002)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     variance: float = Field(default=10, ge=0, allow_inf_nan=False)
     """Percent by which a line's actual may differ from its planned amount without a note."""
@@ -120,7 +132,7 @@ LOGO_TYPES = {
 MAX_LOGO_BYTES = 1_000_000
 
 
-class ReportSettings(BaseModel):
+class ReportSettings(SettingsModel):
     """`[report]`: the front matter of client-ready reports (the gap report's cover)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -155,7 +167,9 @@ class ReportSettings(BaseModel):
                 f"(suffixes: {', '.join(LOGO_TYPES)})"
             )
         return value
-class RiskSettings(BaseModel):
+
+
+class RiskSettings(SettingsModel):
     """`[risk]`: when a risk is high, and how often risks are assessed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -172,7 +186,7 @@ class RiskSettings(BaseModel):
         return Duration.parse(self.assessment_interval)
 
 
-class AuditSettings(BaseModel):
+class AuditSettings(SettingsModel):
     """`[audit]`: the internal audit programme."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -202,7 +216,7 @@ DEFAULT_REVIEW_INPUTS = (
 """The inputs a management review considers by default (MRV002)."""
 
 
-class ManagementReviewSettings(BaseModel):
+class ManagementReviewSettings(SettingsModel):
     """`[managementReview]`: how often top management reviews the SMS, and on what."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -219,7 +233,7 @@ class ManagementReviewSettings(BaseModel):
         return Duration.parse(self.interval)
 
 
-class NonconformitySettings(BaseModel):
+class NonconformitySettings(SettingsModel):
     """`[nonconformity]`: how soon a major nonconformity must be closed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -234,7 +248,7 @@ class NonconformitySettings(BaseModel):
         return Duration.parse(self.major_within)
 
 
-class Config(BaseModel):
+class Config(SettingsModel):
     """Settings of one records repository. TOML keys are kebab-case; the keys inside the
     tables of thresholds (`[waivers]`) are camelCase (`waivers.maxTerm`)."""
 
@@ -242,7 +256,6 @@ class Config(BaseModel):
         extra="forbid",
         frozen=True,
         alias_generator=lambda name: name.replace("_", "-"),
-        use_attribute_docstrings=True,
     )
 
     records: str = "records"
@@ -262,30 +275,30 @@ class Config(BaseModel):
     """Folder of report templates overriding the built-in ones."""
     max_file_size: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
     """Largest record file read, in bytes."""
-    evidence: EvidenceSettings = EvidenceSettings()
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
     """`maxLeafClauses`: leaf clauses one Evidence record may name before DOC005 calls it
     a binder (default 8)."""
-    waivers: WaiverSettings = WaiverSettings()
+    waivers: WaiverSettings = Field(default_factory=WaiverSettings)
     """Waivers: maxTerm, the longest term after approval (ISO 8601 duration)."""
-    problem: ProblemSettings = ProblemSettings()
+    problem: ProblemSettings = Field(default_factory=ProblemSettings)
     """Problems: rootCauseWithin, how long one may stay open without a root cause."""
-    customer: CustomerSettings = CustomerSettings()
+    customer: CustomerSettings = Field(default_factory=CustomerSettings)
     """Business relationship management: serviceReviewInterval, satisfactionInterval
     (default P12M each), complaintWithin (default P30D)."""
-    budget: BudgetSettings = BudgetSettings()
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
     """Budgeting: variance, the percent a line may differ from plan without a note (10)."""
-    report: ReportSettings = ReportSettings()
+    report: ReportSettings = Field(default_factory=ReportSettings)
     """Front matter of client-ready reports: client, assessor, scope, logo, paper."""
-    risk: RiskSettings = RiskSettings()
+    risk: RiskSettings = Field(default_factory=RiskSettings)
     """Risks: high, the score from which a risk is high (default 12); assessmentInterval,
     the longest time between assessments (default P12M)."""
-    audit: AuditSettings = AuditSettings()
+    audit: AuditSettings = Field(default_factory=AuditSettings)
     """Internal audits: cycle, the time within which they cover every clause (P12M)."""
     management_review: ManagementReviewSettings = Field(
-        default=ManagementReviewSettings(), alias="managementReview"
+        default_factory=ManagementReviewSettings, alias="managementReview"
     )
     """Management reviews: interval (P12M) and the inputs each must record."""
-    nonconformity: NonconformitySettings = NonconformitySettings()
+    nonconformity: NonconformitySettings = Field(default_factory=NonconformitySettings)
     """Nonconformities: majorWithin, the time to close a major one (P90D)."""
 
     @field_validator("review_intervals")

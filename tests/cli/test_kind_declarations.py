@@ -295,8 +295,9 @@ def test_field_descriptions_are_the_attribute_docstrings_pydantic_would_find() -
 
     from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 
+    from itsm_cli.docstrings import attribute_docstrings
     from itsm_cli.records import models
-    from itsm_cli.records.fields import RecordModel, attribute_docstrings
+    from itsm_cli.records.fields import RecordModel
 
     classes = [
         cls
@@ -309,6 +310,33 @@ def test_field_descriptions_are_the_attribute_docstrings_pydantic_would_find() -
     for cls in classes:
         assert attribute_docstrings(cls) == extract_docstrings_from_cls(cls, use_inspect=True)
     assert models.Target.model_fields["objective"].description == "The number to meet, in `unit`."
+
+
+def test_settings_descriptions_are_the_attribute_docstrings_pydantic_would_find() -> None:
+    """The settings models of `itsm.toml` read theirs the same way; `itsm init` writes them
+    above each setting."""
+    import inspect
+
+    from pydantic._internal._docs_extraction import extract_docstrings_from_cls
+
+    from itsm_cli import config
+    from itsm_cli.docstrings import attribute_docstrings
+
+    classes = [
+        cls
+        for cls in vars(config).values()
+        if inspect.isclass(cls)
+        and issubclass(cls, config.SettingsModel)
+        and cls is not config.SettingsModel
+    ]
+    assert len(classes) >= 11
+    for cls in classes:
+        assert attribute_docstrings(cls) == extract_docstrings_from_cls(cls, use_inspect=True)
+        for name, text in attribute_docstrings(cls).items():
+            assert cls.model_fields[name].description == text
+    assert config.Config.model_fields["fail_on"].description == (
+        "Lowest unwaived severity that makes `check` exit 1."
+    )
 
 
 def test_the_schemas_readme_lists_every_schema_file() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 
 
@@ -22,6 +23,10 @@ def tolerant_streams() -> None:
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     tolerant_streams()
+    # Pydantic looks for plugins in every installed distribution's entry points the first
+    # time it builds a validator (a tenth of a one-record run's start-up). The command line
+    # runs none; a program using the package from Python keeps its own plugins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if args in (["--version"], ["-V"]):
         from itsm_cli import __version__
 

@@ -3,26 +3,15 @@ turns every unexpected exception into one line and exit status 3."""
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 from typing import Annotated, NoReturn
 
 import typer
 
 from itsm_cli import __version__
-from itsm_cli.cli import (
-    authoring,
-    check,
-    due,
-    export,
-    gap,
-    git_commands,
-    importers,
-    options,
-    reference,
-    report,
-    schema,
-    validate,
-)
+from itsm_cli.cli import options
 
 EPILOG = """Examples:
 
@@ -38,16 +27,19 @@ Every command has --help. Exit status: 0 clean, 1 findings, 2 usage error, 3 int
 """
 
 
-app = typer.Typer(
-    name="itsm",
-    help="ISO/IEC 20000-1 compliance toolkit for IT service management records kept as YAML.",
-    epilog=EPILOG,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    add_completion=True,
-)
+def _new_app() -> typer.Typer:
+    application = typer.Typer(
+        name="itsm",
+        help="ISO/IEC 20000-1 compliance toolkit for IT service management records kept as YAML.",
+        epilog=EPILOG,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        add_completion=True,
+    )
+    application.callback()(root)
+    return application
 
 
 def _version(value: bool) -> None:
@@ -56,7 +48,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     version: Annotated[
@@ -77,23 +68,67 @@ def root(
 
 
 # In the order a newcomer meets them: check the records, see the gaps, report, review
-# changes, write records, then the reference commands.
-app.command("validate")(validate.validate)
-app.command("check")(check.check)
-app.command("gap")(gap.gap)
-app.command("report")(report.report)
-app.command("due")(due.due)
-app.command("export")(export.export)
-app.command("diff")(git_commands.diff)
-app.command("history")(git_commands.history)
-app.command("init")(authoring.init)
-app.command("new")(authoring.new)
-app.command("fmt")(authoring.fmt)
-app.command("rules")(reference.rules)
-app.command("explain")(reference.explain)
-app.command("clauses")(reference.clauses)
-app.add_typer(schema.app, name="schema")
-app.add_typer(importers.app, name="import")
+# changes, write records, then the reference commands. Each is (name, module, function);
+# a `Typer` of its own (a group of sub-commands) when the function is None.
+COMMANDS: tuple[tuple[str, str, str | None], ...] = (
+    ("validate", "validate", "validate"),
+    ("check", "check", "check"),
+    ("gap", "gap", "gap"),
+    ("report", "report", "report"),
+    ("due", "due", "due"),
+    ("export", "export", "export"),
+    ("diff", "git_commands", "diff"),
+    ("history", "git_commands", "history"),
+    ("init", "authoring", "init"),
+    ("new", "authoring", "new"),
+    ("fmt", "authoring", "fmt"),
+    ("rules", "reference", "rules"),
+    ("explain", "reference", "explain"),
+    ("clauses", "reference", "clauses"),
+    ("schema", "schema", None),
+    ("import", "importers", None),
+)
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The application with every command, or with the one named `only`: Typer turns each
+    registered command's signature into options (and builds a validator per option) before
+    it runs any, and importing a command's module imports what it needs, so a run builds
+    just the command it was asked for."""
+    application = _new_app()
+    for name, module_name, function in COMMANDS:
+        if only is not None and name != only:
+            continue
+        module = importlib.import_module(f"itsm_cli.cli.{module_name}")
+        if function is None:
+            application.add_typer(module.app, name=name)
+        else:
+            application.command(name)(getattr(module, function))
+    return application
+
+
+def _chosen_command(args: list[str]) -> str | None:
+    """The command these arguments run, when building it alone gives what the whole
+    application would: not for the root's own help or shell completion, which list every
+    command, nor for an unknown name, which Typer answers with the names it knows."""
+    if "_ITSM_COMPLETE" in os.environ:  # Click's completion variable for `prog_name="itsm"`
+        return None
+    for arg in args:
+        if arg.startswith("-"):
+            if arg in ("-h", "--help"):
+                return None
+            continue  # the root's flags take no value
+        return arg if any(arg == name for name, _, _ in COMMANDS) else None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `app`, the whole application (tests, documentation tools), built when first asked for.
+    if name == "app":
+        application = build_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run(args: list[str]) -> None:
@@ -105,7 +140,8 @@ def run(args: list[str]) -> None:
         args = [a for a in args if a != "--debug"]
     token = options.DEBUG.set(debug)
     try:
-        status = app(args=args, prog_name="itsm", standalone_mode=False)
+        application = build_app(_chosen_command(args))
+        status = application(args=args, prog_name="itsm", standalone_mode=False)
     except KeyboardInterrupt:
         _interrupted()
     except typer.Abort:
