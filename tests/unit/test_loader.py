@@ -637,3 +637,38 @@ def test_did_you_mean_is_searched_for_a_bounded_number_of_missing_ids(tmp_path: 
     suggested = [m for m in messages if "did you mean" in m]
     assert len(suggested) == SUGGESTION_BUDGET + 1
     assert messages[-2] == f"'SVC-WEB{SUGGESTION_BUDGET + 9}' names no Service or Supplier"
+
+
+def _submodels(value: Any) -> list[Any]:
+    """Every model inside `value`, found by walking all attributes (not the loader's list)."""
+    from pydantic import BaseModel
+
+    found: list[Any] = []
+    todo = [value]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, BaseModel):
+            found.append(current)
+            todo.extend(current.__dict__.values())
+        elif isinstance(current, (list, tuple)):
+            todo.extend(current)
+        elif isinstance(current, dict):
+            todo.extend(current.values())
+    return found
+
+
+def test_loaded_models_share_one_fields_set_per_class_and_fields() -> None:
+    """Memory: the loader gives every model of a class with the same fields written one
+    `model_fields_set`, and each still names exactly the fields its YAML wrote."""
+    repository = load_repository(load_workspace(VALID))
+    by_value: dict[tuple[type, frozenset[str]], set[str]] = {}
+    models = [m for record in repository.index.records for m in _submodels(record.model)]
+    assert len(models) > 3 * len(repository.index.records)
+    for model in models:
+        fields_set = model.model_fields_set
+        assert by_value.setdefault((type(model), frozenset(fields_set)), fields_set) is fields_set
+    for record in repository.index.records:
+        fresh = type(record.model).model_validate(record.document.data)
+        assert [m.model_fields_set for m in _submodels(fresh)] == [
+            m.model_fields_set for m in _submodels(record.model)
+        ]

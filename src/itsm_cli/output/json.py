@@ -34,19 +34,56 @@ def dumps(document: dict[str, Any]) -> str:
 def render_findings(report: FindingsReport, options: RenderOptions) -> str:
     """The same text as `dumps` of the whole document, built one finding at a time:
     `json.dumps` with `indent` keeps every piece of the whole text (millions for 100,000
-    findings) in a list until it joins them, several times the memory of the result."""
+    findings) in a list until it joins them, several times the memory of the result, and
+    with `indent` it runs the encoder written in Python, not the C one."""
     if not report.findings:
         findings = "[]"
     else:
-        # Raw newlines never occur inside JSON strings, so indenting lines is safe.
-        items = ",\n".join(
-            "    " + _indented(finding_to_json(f), "\n    ") for f in report.findings
-        )
+        items = ",\n".join(_finding_text(f) for f in report.findings)
         findings = f"[\n{items}\n  ]"
     summary = _indented(report.summary.counts(), "\n  ")
     return (
         f'{{\n  "version": {SCHEMA_VERSION},\n  "findings": {findings},\n'
         f'  "summary": {summary}\n}}\n'
+    )
+
+
+# What `json.dumps(..., ensure_ascii=False)` writes for a string: the C encoder's own.
+_string = json.encoder.encode_basestring
+
+
+def _scalar(value: str | int | bool | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _string(value)
+    return int.__repr__(value)
+
+
+def _finding_text(finding: Finding) -> str:
+    """`finding_to_json(finding)` as `dumps` indents it inside the findings list (the test
+    of this module compares the two on generated findings)."""
+    clauses = finding.clauses
+    if clauses:
+        listed = ",\n        ".join(_string(c) for c in clauses)
+        clause_text = f"[\n        {listed}\n      ]"
+    else:
+        clause_text = "[]"
+    return (
+        f'    {{\n      "rule": {_string(finding.rule)},\n'
+        f'      "severity": {_string(finding.severity.value)},\n'
+        f'      "message": {_string(finding.message)},\n'
+        f'      "record": {_scalar(finding.record)},\n'
+        f'      "file": {_string(finding.file)},\n'
+        f'      "line": {_scalar(finding.line)},\n'
+        f'      "column": {_scalar(finding.column)},\n'
+        f'      "clauses": {clause_text},\n'
+        f'      "hint": {_string(finding.hint)},\n'
+        f'      "waived": {_scalar(finding.waived)},\n'
+        f'      "waivedBy": {_scalar(finding.waived_by)}\n'
+        "    }"
     )
 
 

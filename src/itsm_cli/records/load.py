@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -581,16 +581,45 @@ def _share_fields_sets(model: BaseModel) -> None:
     while todo:
         current = todo.pop()
         own = current.__pydantic_fields_set__
-        one = shared.setdefault((type(current), frozenset(own)), own)
+        cls = type(current)
+        one = shared.setdefault((cls, frozenset(own)), own)
         if one is not own:
             object.__setattr__(current, "__pydantic_fields_set__", one)
-        for value in current.__dict__.values():
+        values = current.__dict__
+        names = _SUBMODEL_FIELDS.get(cls)
+        if names is None:
+            names = _submodel_fields(cls)
+        for name in names:
+            value = values[name]
+            if value is None:
+                continue
             if isinstance(value, BaseModel):
                 todo.append(value)
             elif type(value) is list or type(value) is tuple:
                 todo.extend(item for item in value if isinstance(item, BaseModel))
             elif type(value) is dict:
                 todo.extend(item for item in value.values() if isinstance(item, BaseModel))
+
+
+_SUBMODEL_FIELDS: dict[type, tuple[str, ...]] = {}
+"""The fields of each model class whose type can hold a model (the rest are never walked)."""
+
+
+def _submodel_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    names = tuple(
+        name for name, info in cls.__pydantic_fields__.items() if _holds_model(info.annotation)
+    )
+    _SUBMODEL_FIELDS[cls] = names
+    return names
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    # Any, object or a bare container could hold anything: walk it, as before.
+    if annotation is Any or annotation is object or annotation in (list, tuple, dict):
+        return True
+    return any(_holds_model(arg) for arg in get_args(annotation))
 
 
 def _parse_bytes(data: bytes, rel: str, max_bytes: int) -> _ReadFile:
