@@ -63,8 +63,7 @@ def run_findings_command(
         ],
     )
     name = (output_format or default_format()).value
-    text = FINDINGS.renderer(name)(report, display.render_options())
-    terminal.write_output(text, display.output)
+    terminal.write_output(FINDINGS.streamer(name)(report, display.render_options()), display.output)
     if fails(report.findings, fail_on) and not exit_zero:
         raise typer.Exit(1)
 

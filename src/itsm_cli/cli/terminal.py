@@ -8,7 +8,7 @@ import errno
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -52,16 +52,18 @@ def stdout_is_terminal() -> bool:
     return sys.stdout is not None and sys.stdout.isatty()
 
 
-def write_output(text: str | bytes, output: Path | None) -> None:
+def write_output(text: str | bytes | Iterable[str], output: Path | None) -> None:
     """Standard output, or a file written whole (a temporary file renamed into place).
+    `text` may come in pieces (`ResultType.streamer`), written as they come.
 
     A reader that stops early (`itsm check | head`) is not an error: the rest is dropped and
     the exit status still tells the result. Any other failure to write (no such folder, disk
     full, no permission) is one line on standard error and exit status 2."""
     import typer
 
+    pieces: Iterable[str | bytes] = (text,) if isinstance(text, (str, bytes)) else text
     try:
-        _write(text, output)
+        _write(pieces, output)
     except BrokenPipeError:
         _discard_stdout()
     except OSError as exc:
@@ -70,28 +72,37 @@ def write_output(text: str | bytes, output: Path | None) -> None:
         raise typer.Exit(2) from exc
 
 
-def _write(text: str | bytes, output: Path | None) -> None:
+def _encoded(piece: str | bytes) -> bytes:
     # A file name that is not valid UTF-8 reaches the text as lone surrogates: written as
     # escapes (valid JSON escapes, in JSON), never an error.
-    data = text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text
+    return piece.encode("utf-8", "backslashreplace") if isinstance(piece, str) else piece
+
+
+def _write_stdout(piece: str | bytes) -> None:
+    if isinstance(piece, str):
+        try:
+            sys.stdout.write(piece)
+        except UnicodeEncodeError:  # a stream not reconfigured by the entry point
+            encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+            sys.stdout.write(piece.encode(encoding, "backslashreplace").decode(encoding))
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(piece)
+
+
+def _write(pieces: Iterable[str | bytes], output: Path | None) -> None:
     if output is None:
         if sys.stdout is None:  # started with standard output closed (`itsm rules >&-`)
             raise OSError(errno.EBADF, "it is closed")
-        if isinstance(text, str):
-            try:
-                sys.stdout.write(text)
-            except UnicodeEncodeError:  # a stream not reconfigured by the entry point
-                encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-                sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
+        for piece in pieces:
+            _write_stdout(piece)
         sys.stdout.flush()
         return
     if output.exists() and not output.is_file():
         # /dev/null, a pipe or a terminal: write straight to it; renaming would replace it.
         with output.open("wb") as stream:
-            stream.write(data)
+            for piece in pieces:
+                stream.write(_encoded(piece))
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +112,9 @@ def _write(text: str | bytes, output: Path | None) -> None:
         ) from exc
     temporary = output.with_name(f".{output.name}.itsm-tmp")
     try:
-        temporary.write_bytes(data)
+        with temporary.open("wb") as stream:
+            for piece in pieces:
+                stream.write(_encoded(piece))
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)

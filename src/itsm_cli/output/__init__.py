@@ -10,7 +10,7 @@ rich. Adding a format is one module plus one row here.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -23,6 +23,7 @@ class RenderOptions:
 
 
 Formatter = Callable[..., str]
+Streamer = Callable[..., Iterable[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,22 @@ class ResultType:
             raise KeyError(f"{self.name} formats define no {wanted}")
         found: Formatter = getattr(importlib.import_module(self[name].module), wanted)
         return found
+
+    def streamer(self, name: str, function: str | None = None) -> Streamer:
+        """The same text as `renderer`, as pieces to write one after the other: a format
+        whose module defines `stream_…` beside `render_…` (findings as JSON) never holds
+        the whole text, which at 100,000 findings is several times the memory of the
+        records; any other format gives its whole text as one piece."""
+        wanted = function or self.functions[0]
+        render = self.renderer(name, wanted)
+        stream = getattr(
+            importlib.import_module(self[name].module), wanted.replace("render_", "stream_", 1),
+            None,
+        )
+        if callable(stream):
+            found: Streamer = stream
+            return found
+        return lambda *args, **kwargs: (render(*args, **kwargs),)
 
     def choices(self, enum_name: str) -> type[StrEnum]:
         """The `--format` choices, in table order, as the enum Typer turns into a Choice."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from itsm_cli.findings import Finding, FindingsReport
@@ -32,20 +33,24 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def render_findings(report: FindingsReport, options: RenderOptions) -> str:
-    """The same text as `dumps` of the whole document, built one finding at a time:
-    `json.dumps` with `indent` keeps every piece of the whole text (millions for 100,000
-    findings) in a list until it joins them, several times the memory of the result, and
-    with `indent` it runs the encoder written in Python, not the C one."""
-    if not report.findings:
-        findings = "[]"
-    else:
-        items = ",\n".join(_finding_text(f) for f in report.findings)
-        findings = f"[\n{items}\n  ]"
+    """The same text as `dumps` of the whole document (`version`, `findings`, `summary`)."""
+    return "".join(stream_findings(report, options))
+
+
+def stream_findings(report: FindingsReport, options: RenderOptions) -> Iterator[str]:
+    """`render_findings`, one finding at a time: `json.dumps` with `indent` keeps every
+    piece of the whole text (millions for 100,000 findings) in a list until it joins them,
+    several times the memory of the result, and runs the encoder written in Python."""
     summary = _indented(report.summary.counts(), "\n  ")
-    return (
-        f'{{\n  "version": {SCHEMA_VERSION},\n  "findings": {findings},\n'
-        f'  "summary": {summary}\n}}\n'
-    )
+    if not report.findings:
+        yield f'{{\n  "version": {SCHEMA_VERSION},\n  "findings": [],\n  "summary": {summary}\n}}\n'
+        return
+    yield f'{{\n  "version": {SCHEMA_VERSION},\n  "findings": [\n'
+    separator = ""
+    for finding in report.findings:
+        yield separator + _finding_text(finding)
+        separator = ",\n"
+    yield f'\n  ],\n  "summary": {summary}\n}}\n'
 
 
 # What `json.dumps(..., ensure_ascii=False)` writes for a string: the C encoder's own.
