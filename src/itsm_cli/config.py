@@ -20,7 +20,6 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from itsm_cli.dates import Duration
-from itsm_cli.docstrings import describe_fields
 from itsm_cli.findings import FailOn, Severity
 
 CONFIG_FILE = "itsm.toml"
@@ -33,16 +32,12 @@ class ConfigError(Exception):
 
 
 class SettingsModel(BaseModel):
-    """Base of the settings models: attribute docstrings become field descriptions (read by
-    a line scan, `docstrings.describe_fields`), and the validator is built on first use, so
-    only a run that reads a configuration pays for it."""
+    """Base of the settings models. Their validators are built on first use, and their
+    attribute docstrings (what `itsm init` writes above each setting) are read by
+    `records.docstrings` when asked for: pydantic's `use_attribute_docstrings` parses this
+    module again for each class, which every command paid at start-up."""
 
     model_config = ConfigDict(defer_build=True)
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        describe_fields(cls)
 
 
 def _check_duration(value: str) -> str:

@@ -295,8 +295,8 @@ def test_field_descriptions_are_the_attribute_docstrings_pydantic_would_find() -
 
     from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 
-    from itsm_cli.docstrings import attribute_docstrings
     from itsm_cli.records import models
+    from itsm_cli.records.docstrings import attribute_docstrings
     from itsm_cli.records.fields import RecordModel
 
     classes = [
@@ -312,15 +312,16 @@ def test_field_descriptions_are_the_attribute_docstrings_pydantic_would_find() -
     assert models.Target.model_fields["objective"].description == "The number to meet, in `unit`."
 
 
-def test_settings_descriptions_are_the_attribute_docstrings_pydantic_would_find() -> None:
-    """The settings models of `itsm.toml` read theirs the same way; `itsm init` writes them
-    above each setting."""
+def test_settings_docstrings_are_what_pydantic_would_find_and_init_writes_them() -> None:
+    """The settings models of `itsm.toml` are read by the same line scan; `itsm init` writes
+    each top-level setting's docstring above it."""
     import inspect
 
     from pydantic._internal._docs_extraction import extract_docstrings_from_cls
 
     from itsm_cli import config
-    from itsm_cli.docstrings import attribute_docstrings
+    from itsm_cli.authoring.init import config_text
+    from itsm_cli.records.docstrings import attribute_docstrings
 
     classes = [
         cls
@@ -332,11 +333,12 @@ def test_settings_descriptions_are_the_attribute_docstrings_pydantic_would_find(
     assert len(classes) >= 11
     for cls in classes:
         assert attribute_docstrings(cls) == extract_docstrings_from_cls(cls, use_inspect=True)
-        for name, text in attribute_docstrings(cls).items():
-            assert cls.model_fields[name].description == text
-    assert config.Config.model_fields["fail_on"].description == (
-        "Lowest unwaived severity that makes `check` exit 1."
-    )
+    text = config_text()
+    for name, docstring in attribute_docstrings(config.Config).items():
+        key = config.Config.model_fields[name].alias or name
+        commented = "\n".join(f"# {line}" for line in docstring.splitlines())
+        assert f"{commented}\n# {key} = " in text
+    assert "# Lowest unwaived severity that makes `check` exit 1.\n# fail-on = " in text
 
 
 def test_the_schemas_readme_lists_every_schema_file() -> None:

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from itsm_cli.authoring.writer import WriteError, ensure_inside, write_text
 from itsm_cli.config import CONFIG_FILE, Config
 from itsm_cli.dates import Period
+from itsm_cli.records.docstrings import attribute_docstrings
 
 TEMPLATE_SUFFIX = ".tmpl"
 RECORDS_DIR = "records"
@@ -87,9 +88,10 @@ def config_text() -> str:
         "",
     ]
     defaults = Config()
+    described = attribute_docstrings(Config)
     for name, info in Config.model_fields.items():
         key = info.alias or name
-        description = info.description or _DESCRIBED.get(key, "")
+        description = info.description or described.get(name) or _DESCRIBED.get(key, "")
         lines.extend(f"# {text}" for text in description.splitlines())
         lines.append(f"# {key} = {_toml_value(getattr(defaults, name))}")
         if key in _EXAMPLES:

@@ -18,7 +18,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from itsm_cli.dates import DATE_PATTERN, DURATION_PATTERN, Duration, parse_date
-from itsm_cli.docstrings import describe_fields
+from itsm_cli.records.docstrings import describe_fields
 
 ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"
 CLAUSE_PATTERN = r"^[4-9](\.[0-9]+)*$|^10(\.[0-9]+)*$"
