@@ -344,13 +344,17 @@ def test_the_python_api_gives_the_same_records_and_positions(tmp_path: Path) -> 
 
 
 def test_files_the_cache_cannot_hold_are_read_every_time(tmp_path: Path) -> None:
-    """Keys that are not text (`1:`), or hold the cache's separators, make a file that is
-    simply parsed on every run, with the same findings."""
+    """Keys that are not text (`1:`), or hold the cache's separators (a line break among
+    them), make a file that is simply parsed on every run, with the same findings."""
     repo = copy_repository(FIXTURES_DIR / "valid", tmp_path / "repo")
     odd = repo / "records" / "odd.yaml"
     odd.write_text(
         "apiVersion: itsm/v1\nkind: Service\nmetadata: {id: SVC-ODD, title: Odd, owner: x}\n"
         "spec: {1: one, \"a~b\": two, \"c\\x7fd\": three}\n"
+    )
+    (repo / "records" / "odd-line.yaml").write_text(
+        "apiVersion: itsm/v1\nkind: Service\nmetadata: {id: SVC-ODD-LINE, title: Odd, owner: x}\n"
+        "spec: {\"e\\nf\": four}\n"
     )
     expected = run(repo, "validate", "--no-cache")
     assert run(repo, "validate") == expected
@@ -358,7 +362,7 @@ def test_files_the_cache_cannot_hold_are_read_every_time(tmp_path: Path) -> None
     workspace = load_workspace(repo)
     cache = cache_of(repo)
     repository = load_repository(workspace, cache=cache)
-    assert cache.misses == 1 and cache.hits == len(repository.files) - 1
+    assert cache.misses == 2 and cache.hits == len(repository.files) - 2
 
 
 def test_a_linked_cache_folder_in_the_repository_is_not_followed(tmp_path: Path) -> None:

@@ -29,10 +29,12 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from array import array
+from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields
 from importlib import resources
 from pathlib import Path
@@ -45,7 +47,7 @@ from itsm_cli.records.yamlread import Document, ParsedFile, Position
 CACHE_DIR = ".itsm_cache"
 """The cache folder, at the repository root unless `--cache-dir` or `ITSM_CACHE_DIR` say."""
 ENV_VAR = "ITSM_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 """Version of the file layout below; part of the salt."""
 _SUFFIX = ".results"
 _KEEP_OTHER_SALTS = 2
@@ -138,49 +140,42 @@ def _key_path(key: str) -> FieldPath:
     return tuple(parts)
 
 
-_SHARED: dict[Any, Any] = {}
+_NEXT = "\n"
+"""Between the keys of a document's positions; a key holding one is not cached."""
 
 
 class PackedPositions(Mapping[FieldPath, Position]):
-    """The positions of a cached document: kept as the compressed JSON the cache holds
+    """The positions of a cached document: kept as the compressed bytes the cache holds
     (a fifth of the memory of a dict of tuples) until a finding first asks where a field
-    is (most records of a run are never asked), then one string per path and one integer
-    per (line, column)."""
+    is (most records of a run are never asked); then one interned string per path, and the
+    (line, column) pairs as one array of numbers."""
 
-    __slots__ = ("_packed", "_raw")
+    __slots__ = ("_packed", "_raw", "_values")
 
     def __init__(self, raw: bytes) -> None:
         self._raw: bytes | None = raw
         self._packed: dict[str, int] = {}
+        self._values: array[int] = array("q")
 
     def _table(self) -> dict[str, int]:
         if self._raw is not None:
             raw, self._raw = self._raw, None
-            try:
-                table = json.loads(zlib.decompress(raw))
-            except (ValueError, RecursionError, zlib.error):  # the CRC held: never seen
-                table = None
-            if isinstance(table, dict):
-                # Every Service has a `metadata.id` at line 6: one string and one number
-                # for all of them, as parsing shares its tuples.
-                shared: Callable[[Any, Any], Any] = _SHARED.setdefault
-                self._packed = {shared(k, k): shared(v, v) for k, v in table.items()}
+            with contextlib.suppress(ValueError, UnicodeDecodeError, zlib.error):
+                self._packed, self._values = _unpack(raw)  # the CRC held: it never fails
         return self._packed
 
     def __getitem__(self, path: FieldPath) -> Position:
         try:
-            value = self._table()[_path_key(path)]
+            value = self._values[self._table()[_lookup_key(path)]]
         except (TypeError, ValueError) as exc:  # a part that is neither text nor a number
             raise KeyError(path) from exc
-        if not isinstance(value, int):
-            raise KeyError(path)
         return value >> _COLUMN_BITS, value & ((1 << _COLUMN_BITS) - 1)
 
     def __contains__(self, path: object) -> bool:
         if not isinstance(path, tuple):
             return False
         try:
-            return _path_key(path) in self._table()
+            return _lookup_key(path) in self._table()
         except (TypeError, ValueError):
             return False
 
@@ -201,29 +196,59 @@ def _key_of(path: FieldPath) -> str | None:
     for part in path:
         kind = type(part)
         if kind is str:
-            if _KEY in part or _INDEX in part:  # type: ignore[operator]
+            if _KEY in part or _INDEX in part or _NEXT in part:  # type: ignore[operator]
                 return None
         elif kind is not int:  # a key `1`, `true` or `1.5`: not text
             return None
     return _path_key(path)
 
 
+def _known_key(path: FieldPath) -> str | None:
+    try:
+        return _PATH_KEYS[path]
+    except KeyError:
+        key = _key_of(path)
+        if len(_PATH_KEYS) < _MAX_PATH_KEYS:
+            _PATH_KEYS[path] = key
+        return key
+
+
+def _lookup_key(path: FieldPath) -> str:
+    """The key a stored path has; a path the cache cannot hold gets one no table holds."""
+    return _known_key(path) or ("" if not path else _NEXT)
+
+
 def _pack_positions(positions: Mapping[FieldPath, Position]) -> bytes | None:
-    """None when a key is not text or holds a separator, or a column is past 16 million:
-    such files are not cached."""
-    packed: dict[str, int] = {}
-    known = _PATH_KEYS
+    """The keys, one per line, then each (line, column) as one little-endian 64-bit number,
+    compressed. None when a key is not text or holds a separator, or a column is past 16
+    million: such files are not cached."""
+    keys: list[str] = []
+    values = array("q")
     for path, (line, column) in positions.items():
-        try:
-            key = known[path]
-        except KeyError:
-            key = _key_of(path)
-            if len(known) < _MAX_PATH_KEYS:
-                known[path] = key
+        key = _known_key(path)
         if key is None or column >> _COLUMN_BITS:
             return None
-        packed[key] = line << _COLUMN_BITS | column
-    return zlib.compress(json.dumps(packed, separators=(",", ":")).encode(), 1)
+        keys.append(key)
+        values.append(line << _COLUMN_BITS | column)
+    if sys.byteorder == "big":
+        values.byteswap()
+    text = _NEXT.join(keys).encode()
+    head = len(keys).to_bytes(4, "little") + len(text).to_bytes(4, "little")
+    return zlib.compress(head + text + values.tobytes(), 1)
+
+
+def _unpack(packed: bytes) -> tuple[dict[str, int], array[int]]:
+    raw = zlib.decompress(packed)
+    count, size = int.from_bytes(raw[:4], "little"), int.from_bytes(raw[4:8], "little")
+    keys = raw[8 : 8 + size].decode().split(_NEXT) if count else []
+    values = array("q")
+    values.frombytes(raw[8 + size :])
+    if len(keys) != count or len(values) != count:
+        raise ValueError("not a table of positions")
+    if sys.byteorder == "big":
+        values.byteswap()
+    # Interned: every Service's `metadata.id` key is one string for all of them.
+    return dict(zip(map(sys.intern, keys), range(count), strict=True)), values
 
 
 # --- entries ------------------------------------------------------------------------------
