@@ -20,21 +20,17 @@ virtual environment: `itsm` is taken from beside the interpreter that runs it.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BASE_DATE, generate
+from run import Run, compile_bytecode, run_once, tool
 
-BIN = Path(sys.executable).parent
 TODAY = BASE_DATE.isoformat()
 BAR_STARTUP_MS = 150.0
 BAR_RSS_MB = {10_000: 150.0, 100_000: 800.0}
@@ -48,41 +44,14 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
-@dataclass
-class Run:
-    seconds: float
-    cpu_seconds: float
-    max_rss_mb: float
-
-
-def itsm() -> list[str]:
-    script = BIN / "itsm"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "itsm_cli"]
-
-
-def run_once(argv: Sequence[str], cwd: Path) -> Run:
-    """Wall time, CPU time (user + system, the forked reader's included) and peak RSS of
-    one fresh process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert process.stderr is not None
-    stderr = process.stderr.read()
-    _, wait_status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.stderr.close()
-    code = os.waitstatus_to_exitcode(wait_status)
-    if code not in (0, 1) or b"Traceback" in stderr:
-        lines = stderr.decode(errors="replace").strip().splitlines()
-        raise RuntimeError(f"{' '.join(argv[1:3])} exited {code}: {lines[-1] if lines else ''}")
-    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
-
-
 def best_of(times: int, argv: Sequence[str], cwd: Path) -> Run:
+    """The best wall and CPU time of `times` fresh processes, and the largest peak RSS."""
     runs = [run_once(argv, cwd) for _ in range(times)]
     return Run(
         min(r.seconds for r in runs),
-        min(r.cpu_seconds for r in runs),
         max(r.max_rss_mb for r in runs),
+        max(r.status for r in runs),
+        min(r.cpu_seconds for r in runs),
     )
 
 
@@ -103,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated records")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    compile_bytecode()
     work = Path(tempfile.mkdtemp(prefix="itsm-scaling-"))
     failed = False
     try:
@@ -112,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             folder = work / f"r{n}"
             generate(n, folder, args.seed)
             for name, command in COMMANDS.items():
-                run = best_of(args.repeat, [*itsm(), *command], folder)
+                run = best_of(args.repeat, [*tool("itsm"), *command], folder)
                 bar = ""
                 if name == "check" and n in BAR_RSS_MB:
                     ok = run.max_rss_mb <= BAR_RSS_MB[n]
@@ -131,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("|---|---|---|---|")
         startup = (("itsm --help", ["--help"]), ("itsm validate, 1 record", ["validate"]))
         for name, command in startup:
-            runs = [run_once([*itsm(), *command], one) for _ in range(10)]
+            runs = [run_once([*tool("itsm"), *command], one) for _ in range(10)]
             wall = min(r.seconds for r in runs) * 1000
             cpu = min(r.cpu_seconds for r in runs) * 1000
             ok = wall <= BAR_STARTUP_MS
