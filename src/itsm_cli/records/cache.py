@@ -364,7 +364,12 @@ class ResultsCache:
         """The results file read, open until `save`: entries are read one by one, never
         the whole file at once (a run holds only what it uses)."""
         self._base = 0
-        self._fresh: dict[str, tuple[FileKey, bytes]] = {}
+        self._fresh: dict[str, tuple[FileKey, int, int, int]] = {}
+        """Entries stored this run: key, then offset, length and CRC-32 in `_spool`."""
+        self._spool: BinaryIO | None = None
+        """A temporary file holding the entries stored this run until `save` (at 100,000
+        records, held in memory they were a sixth of the peak)."""
+        self._spooled = 0
         self._rekeyed: dict[str, FileKey] = {}
 
     @classmethod
@@ -462,7 +467,15 @@ class ResultsCache:
         return found
 
     def store(self, rel: str, key: FileKey, entry: bytes) -> None:
-        self._fresh[rel] = (key, entry)
+        try:
+            if self._spool is None:
+                self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by save()
+                self._spooled = 0
+            self._spool.write(entry)
+        except OSError:  # no room for it: this file is read again next time
+            return
+        self._fresh[rel] = (key, self._spooled, len(entry), zlib.crc32(entry))
+        self._spooled += len(entry)
         self._rekeyed.pop(rel, None)
 
     def save(self) -> None:
@@ -475,6 +488,9 @@ class ResultsCache:
         finally:
             self._fresh.clear()
             self._rekeyed.clear()
+            if self._spool is not None:
+                self._spool.close()
+                self._spool = None
             if self._handle is not None:
                 self._handle.close()
             self._rows, self._handle, self._base = None, None, 0
@@ -513,11 +529,17 @@ class ResultsCache:
             header[rel] = [*head, offset, len(raw), row[6]]
             body.write(raw)
             offset += len(raw)
-        for rel, (key, raw) in self._fresh.items():
-            header[rel] = [key.size, key.mtime_ns, key.trusted, key.digest, offset, len(raw),
-                           zlib.crc32(raw)]
-            body.write(raw)
-            offset += len(raw)
+        if self._fresh and self._spool is not None:
+            self._spool.flush()
+            spool = self._spool.fileno()
+            for rel, (key, start, length, crc) in self._fresh.items():
+                raw = os.pread(spool, length, start)
+                if len(raw) != length or zlib.crc32(raw) != crc:
+                    continue
+                header[rel] = [key.size, key.mtime_ns, key.trusted, key.digest, offset,
+                               length, crc]
+                body.write(raw)
+                offset += length
         return header
 
     def _prepare_folder(self) -> None:
