@@ -25,13 +25,22 @@ REPORT = FindingsReport(
 )
 
 
-def test_json_findings_come_in_pieces_that_join_to_the_document() -> None:
-    pieces = list(FINDINGS.streamer("json")(REPORT, RenderOptions()))
-    assert len(pieces) == 5  # the head, one per finding, the summary
-    assert "".join(pieces) == FINDINGS.renderer("json")(REPORT, RenderOptions())
+STREAMING = ("json", "sarif")
+"""The formats whose text grows with the findings and is written one finding at a time."""
 
 
-@pytest.mark.parametrize("name", [n for n in FINDINGS.names() if n != "json"])
+@pytest.mark.parametrize("name", STREAMING)
+def test_long_formats_come_in_pieces_that_join_to_the_document(name: str) -> None:
+    pieces = list(FINDINGS.streamer(name)(REPORT, RenderOptions()))
+    assert len(pieces) >= len(REPORT.findings)  # at least one piece per finding
+    assert "".join(pieces) == FINDINGS.renderer(name)(REPORT, RenderOptions())
+    empty = FindingsReport([], records=0, files=0)
+    assert "".join(FINDINGS.streamer(name)(empty, RenderOptions())) == FINDINGS.renderer(name)(
+        empty, RenderOptions()
+    )
+
+
+@pytest.mark.parametrize("name", [n for n in FINDINGS.names() if n not in STREAMING])
 def test_a_format_without_a_streamer_is_one_piece(name: str) -> None:
     pieces = list(FINDINGS.streamer(name)(REPORT, RenderOptions()))
     assert pieces == [FINDINGS.renderer(name)(REPORT, RenderOptions())]

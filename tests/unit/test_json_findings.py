@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
-from itsm_cli.output.json import SCHEMA_VERSION, dumps, finding_to_json, render_findings
+from itsm_cli.output.json import (
+    SCHEMA_VERSION,
+    STREAMED,
+    dumps,
+    finding_to_json,
+    render_findings,
+    stream_dumps,
+)
 
 # Quotes, backslashes, control characters, non-ASCII letters, emoji and lone surrogates
 # (a file name that is not valid UTF-8 reaches us that way).
@@ -59,3 +66,26 @@ def test_no_findings_is_an_empty_list() -> None:
     text = render_findings(report, RenderOptions())
     assert text == _reference(report)
     assert json.loads(text)["findings"] == []
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(JSON, max_size=4), st.integers(min_value=0, max_value=3), JSON)
+def test_a_streamed_list_is_what_dumps_writes(
+    items: list[object], depth: int, other: object
+) -> None:
+    """SARIF's results are written one at a time into the rest of the log, at any depth."""
+
+    def nested(value: object) -> dict[str, object]:
+        document: dict[str, object] = {"before": other, "list": value, "after": [other]}
+        for _ in range(depth):
+            document = {"runs": [document], "z": other}
+        return document
+
+    assert "".join(stream_dumps(nested(STREAMED), iter(items))) == dumps(nested(items))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from itsm_cli.findings import Finding, FindingsReport
@@ -30,6 +30,27 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
 
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+STREAMED = "\x00itsm: the streamed list\x00"
+"""The value `stream_dumps` replaces with its list of items."""
+
+
+def stream_dumps(document: dict[str, Any], items: Iterable[Any]) -> Iterator[str]:
+    """`dumps` of `document` in pieces, where the one value of `document` that is `STREAMED`
+    stands for the list of `items`, each dumped as it comes: the text of a long list (the
+    results of SARIF) is never held whole."""
+    head, found, tail = dumps(document).partition(json.dumps(STREAMED, ensure_ascii=False))
+    if not found:
+        raise ValueError("the document holds no STREAMED value")
+    line = head[head.rfind("\n") + 1 :]
+    pad = " " * (len(line) - len(line.lstrip(" ")))
+    inner = "\n" + pad + "  "
+    before = head + "["
+    for item in items:
+        yield before + inner + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", inner)
+        before = ","
+    yield (head + "[]" if before != "," else "\n" + pad + "]") + tail
 
 
 def render_findings(report: FindingsReport, options: RenderOptions) -> str:

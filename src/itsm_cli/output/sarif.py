@@ -11,8 +11,8 @@ suppression whose justification names the waiver (and `properties.waivedBy`, its
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -20,6 +20,7 @@ from itsm_cli import __version__
 from itsm_cli.findings import Finding, FindingsReport, Severity, text_bytes
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.diff_findings import diff_renderer
+from itsm_cli.output.json import STREAMED, stream_dumps
 from itsm_cli.rules import all_rules
 from itsm_cli.rules.registry import Rule
 
@@ -141,13 +142,22 @@ def result(finding: Finding, rule_index: int, rule: Rule) -> dict[str, Any]:
 
 
 def sarif_log(report: FindingsReport) -> dict[str, Any]:
+    """The whole SARIF log (its results in `runs[0].results`)."""
+    log, results = _log_and_results(report)
+    log["runs"][0]["results"] = list(results)
+    return log
+
+
+def _log_and_results(report: FindingsReport) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """The log with `STREAMED` for its results, and the results, built as they are asked
+    for (at 100,000 findings, built at once they were a gigabyte)."""
     rules = dict(all_rules())
     findings = sorted(report.findings, key=Finding.sort_key)
     for finding in findings:
         if finding.rule not in rules:
             rules[finding.rule] = _unknown_rule(finding)
     order = {code: i for i, code in enumerate(rules)}
-    return {
+    log: dict[str, Any] = {
         "$schema": SCHEMA_URI,
         "version": SARIF_VERSION,
         "runs": [
@@ -163,14 +173,20 @@ def sarif_log(report: FindingsReport) -> dict[str, Any]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [result(f, order[f.rule], rules[f.rule]) for f in findings],
+                "results": STREAMED,
             }
         ],
     }
+    return log, (result(f, order[f.rule], rules[f.rule]) for f in findings)
 
 
 def render_findings(report: FindingsReport, options: RenderOptions) -> str:
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+    return "".join(stream_findings(report, options))
+
+
+def stream_findings(report: FindingsReport, options: RenderOptions) -> Iterator[str]:
+    """`render_findings` in pieces, one result at a time."""
+    return stream_dumps(*_log_and_results(report))
 
 
 # `itsm diff` in this format: the findings the change introduces.
