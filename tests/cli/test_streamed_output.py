@@ -25,18 +25,20 @@ REPORT = FindingsReport(
 )
 
 
-STREAMING = ("json", "sarif")
+STREAMING = ("text", "json", "sarif")
 """The formats whose text grows with the findings and is written one finding at a time."""
 
 
+@pytest.mark.parametrize("quiet", [False, True])
 @pytest.mark.parametrize("name", STREAMING)
-def test_long_formats_come_in_pieces_that_join_to_the_document(name: str) -> None:
-    pieces = list(FINDINGS.streamer(name)(REPORT, RenderOptions()))
+def test_long_formats_come_in_pieces_that_join_to_the_document(name: str, quiet: bool) -> None:
+    options = RenderOptions(quiet=quiet)
+    pieces = list(FINDINGS.streamer(name)(REPORT, options))
     assert len(pieces) >= len(REPORT.findings)  # at least one piece per finding
-    assert "".join(pieces) == FINDINGS.renderer(name)(REPORT, RenderOptions())
+    assert "".join(pieces) == FINDINGS.renderer(name)(REPORT, options)
     empty = FindingsReport([], records=0, files=0)
-    assert "".join(FINDINGS.streamer(name)(empty, RenderOptions())) == FINDINGS.renderer(name)(
-        empty, RenderOptions()
+    assert "".join(FINDINGS.streamer(name)(empty, options)) == FINDINGS.renderer(name)(
+        empty, options
     )
 
 

@@ -5,6 +5,7 @@ when the options say so (a terminal without NO_COLOR / --no-color)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 from itsm_cli.findings import Finding, FindingsReport, Severity, Summary
 from itsm_cli.output import RenderOptions
@@ -51,22 +52,27 @@ def _plain_line(finding: Finding) -> str:
 
 
 def render_findings(report: FindingsReport, options: RenderOptions) -> str:
+    return "".join(stream_findings(report, options))
+
+
+def stream_findings(report: FindingsReport, options: RenderOptions) -> Iterator[str]:
+    """`render_findings` a finding at a time (in colour, for a terminal, all at once)."""
     findings = sorted(report.findings, key=Finding.sort_key)
-    if not options.color:
-        lines = []
-        for finding in findings:
-            lines.append(_plain_line(finding))
-            if finding.hint and not options.quiet:
-                lines.append(f"  help: {terminal_safe(finding.hint)}")
-        if not options.quiet:
-            if lines:
-                lines.append("")
-            lines.append(summary_line(report.summary))
-            areas = area_line(findings) if report.command == "check" else None
-            if areas:
-                lines.append(areas)
-        return "\n".join(lines) + ("\n" if lines else "")
-    return _render_rich(findings, report.summary, options, report.command)
+    if options.color:
+        yield _render_rich(findings, report.summary, options, report.command)
+        return
+    for finding in findings:
+        if finding.hint and not options.quiet:
+            yield f"{_plain_line(finding)}\n  help: {terminal_safe(finding.hint)}\n"
+        else:
+            yield _plain_line(finding) + "\n"
+    if not options.quiet:
+        if findings:
+            yield "\n"
+        yield summary_line(report.summary) + "\n"
+        areas = area_line(findings) if report.command == "check" else None
+        if areas:
+            yield areas + "\n"
 
 
 def _render_rich(
