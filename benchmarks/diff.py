@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
-from run import best_of, tool
+from run import best_of, compile_bytecode, keep_or_remove, print_timing, tool
 
 BAR_SECONDS = 3.0
 
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated repository")
     args = parser.parse_args(argv)
 
+    compile_bytecode()
     workdir = Path(tempfile.mkdtemp(prefix="itsm-diff-bench-"))
     data = generate(args.records, workdir, args.seed)
     env_ident = ["-c", "user.name=Benchmark", "-c", "user.email=bench@example.com"]
@@ -61,16 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     best, runs = best_of(3, argv_diff, workdir)
     passed = best.seconds <= BAR_SECONDS
     print(f"itsm diff, {args.records} records, {len(changed)} files changed (best of 3)")
-    print(f"  wall time  {best.seconds:.2f} s   bar <= {BAR_SECONDS:.0f} s   "
-          f"{'PASS' if passed else 'FAIL'}")
-    print(f"  all runs   {', '.join(f'{r.seconds:.2f}' for r in runs)} s")
-    print(f"  peak RSS   {best.max_rss_mb:.0f} MB")
-    if args.keep:
-        print(f"  kept in    {workdir}")
-    else:
-        import shutil
-
-        shutil.rmtree(workdir, ignore_errors=True)
+    print_timing(best, runs, BAR_SECONDS, passed)
+    keep_or_remove(workdir, args.keep)
     return 0 if passed else 1
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
-from run import best_of, tool
+from run import best_of, compile_bytecode, keep_or_remove, print_timing, tool
 
 BAR_SECONDS = 2.0
 TITLE = re.compile(r"^  title: .*$", re.MULTILINE)
@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated repository")
     args = parser.parse_args(argv)
 
+    compile_bytecode()
     workdir = Path(tempfile.mkdtemp(prefix="itsm-history-bench-"))
     data = generate(args.records, workdir, args.seed)
     files = sorted([*data.files, "itsm.toml"])
@@ -98,16 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     passed = best.seconds <= BAR_SECONDS and shown.returncode == 0
     print(f"itsm history {sla.id}, {args.commits} commits over {args.records} records "
           f"({entries} commits shown; best of 3)")
-    print(f"  wall time  {best.seconds:.2f} s   bar <= {BAR_SECONDS:.0f} s   "
-          f"{'PASS' if passed else 'FAIL'}")
-    print(f"  all runs   {', '.join(f'{r.seconds:.2f}' for r in runs)} s")
-    print(f"  peak RSS   {best.max_rss_mb:.0f} MB")
-    if args.keep:
-        print(f"  kept in    {workdir}")
-    else:
-        import shutil
-
-        shutil.rmtree(workdir, ignore_errors=True)
+    print_timing(best, runs, BAR_SECONDS, passed)
+    keep_or_remove(workdir, args.keep)
     return 0 if passed else 1
 
 

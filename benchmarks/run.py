@@ -117,6 +117,21 @@ def best_of(times: int, argv: Sequence[str], cwd: Path) -> tuple[Run, list[Run]]
     return min(runs, key=lambda r: r.seconds), runs
 
 
+def print_timing(best: Run, runs: Sequence[Run], bar_seconds: float, passed: bool) -> None:
+    """The lines `diff.py` and `history.py` print under their title."""
+    print(f"  wall time  {best.seconds:.2f} s   bar <= {bar_seconds:.0f} s   "
+          f"{'PASS' if passed else 'FAIL'}")
+    print(f"  all runs   {', '.join(f'{r.seconds:.2f}' for r in runs)} s")
+    print(f"  peak RSS   {best.max_rss_mb:.0f} MB")
+
+
+def keep_or_remove(folder: Path, keep: bool) -> None:
+    if keep:
+        print(f"  kept in    {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def compile_bytecode() -> None:
     """Compile the package's bytecode, as `pip install` does for a user: an editable install
     under `PYTHONDONTWRITEBYTECODE` (set on some machines) would otherwise compile every module
