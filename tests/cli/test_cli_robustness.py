@@ -17,6 +17,7 @@ import pytest
 
 from itsm_cli.cli.main import run
 from tests.helpers import cli
+from tests.helpers import git as helpers_git
 from tests.helpers.paths import ROOT, RULES
 from tests.helpers.terminal import on_a_terminal
 
@@ -525,16 +526,9 @@ def test_today_in_another_format(value: str, capsys: pytest.CaptureFixture[str])
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
-    )
-    return done.stdout.strip()
+    # Neither the machine's nor the user's Git configuration may change what these see.
+    isolated = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    return helpers_git.git(repo, *args, env={**os.environ, **isolated})
 
 
 def git_repo(root: Path, commit: bool = True) -> Path:

@@ -10,43 +10,26 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.git import edit, fixed_identity, git, new_repository
 from tests.helpers.paths import fixture
 
 FIXTURE = fixture("gitops")
 TODAY = "2026-11-23"
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
 @pytest.fixture(autouse=True)
 def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{var}_NAME", "Dana Auditor")
-        monkeypatch.setenv(f"GIT_{var}_EMAIL", "dana@example.com")
+    fixed_identity(monkeypatch)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A Git repository whose first commit (tagged `base`) holds the fixture records."""
-    root = tmp_path / "sms"
-    shutil.copytree(FIXTURE, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "Initial records")
+    root = new_repository(FIXTURE, tmp_path / "sms")
     git(root, "tag", "base")
     monkeypatch.chdir(root)
     return root
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new))
 
 
 def run_diff(*args: str) -> tuple[int, str]:

@@ -4,47 +4,28 @@ deleted records, commit metadata holding separator and control characters, termi
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.helpers import cli
+from tests.helpers.git import edit, fixed_identity, git, new_repository
 from tests.helpers.paths import fixture
 
 FIXTURE = fixture("gitops")
 
 
-def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env
-    ).stdout.strip()
-
-
 @pytest.fixture(autouse=True)
 def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{var}_NAME", "Dana Auditor")
-        monkeypatch.setenv(f"GIT_{var}_EMAIL", "dana@example.com")
+    fixed_identity(monkeypatch)
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "sms"
-    shutil.copytree(FIXTURE, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "Initial records")
+    root = new_repository(FIXTURE, tmp_path / "sms")
     monkeypatch.chdir(root)
     return root
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new))
 
 
 def history(*args: str) -> tuple[int, str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.output.escape import markdown_code, markdown_safe, terminal_safe
 from tests.helpers import cli
+from tests.helpers.git import commit, fixed_identity, git, new_repository
 from tests.helpers.paths import fixture
 
 FIXTURE = fixture("gitops")
@@ -29,32 +29,17 @@ TODAY = "2026-11-23"
 SVC_WEB = FIXTURE / "records/services/svc-web.yaml"
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
 @pytest.fixture(autouse=True)
 def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{var}_NAME", "Dana Auditor")
-        monkeypatch.setenv(f"GIT_{var}_EMAIL", "dana@example.com")
+    fixed_identity(monkeypatch)
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The fixture records in a fresh Git repository (not committed yet)."""
-    root = tmp_path / "sms"
-    shutil.copytree(FIXTURE, root)
-    git(root, "init", "-q", "-b", "main")
+    root = new_repository(FIXTURE, tmp_path / "sms", message=None)
     monkeypatch.chdir(root)
     return root
-
-
-def commit(repo: Path, message: str = "Records") -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
 
 
 def symlink(link: Path, target: str | Path) -> None:

@@ -9,10 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +29,7 @@ from itsm_cli.output import (
 )
 from itsm_cli.reports import registry
 from tests.helpers import cli
+from tests.helpers.git import git, new_repository
 from tests.helpers.paths import ROOT, fixture
 
 FIXTURE = fixture("gitops")
@@ -137,10 +135,6 @@ def test_a_function_outside_the_result_type_is_refused() -> None:
 # --- every format over a real result --------------------------------------------------------
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-
-
 @dataclass(frozen=True)
 class Results:
     """One real result of every type, from the gitops fixture with one change on top of its
@@ -169,27 +163,12 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
     from itsm_cli.rules.deadlines import DueResult, find_deadlines
     from itsm_cli.rules.engine import check_repository
 
-    root = tmp_path_factory.mktemp("formats") / "sms"
-    shutil.copytree(FIXTURE, root)
-    identity = {"GIT_AUTHOR_NAME": "Dana Auditor", "GIT_AUTHOR_EMAIL": "dana@example.com"}
-    identity |= {k.replace("AUTHOR", "COMMITTER"): v for k, v in identity.items()}
-    saved = {k: os.environ.get(k) for k in identity}
-    os.environ.update(identity)
-    try:
-        git(root, "init", "-q", "-b", "main")
-        git(root, "add", ".")
-        git(root, "commit", "-q", "-m", "Initial records")
-        service = root / "records" / "services" / "svc-web.yaml"
-        service.write_text(
-            service.read_text().replace("[SUP-DC]", "[SUP-DC, SVC-NONE]"), encoding="utf-8"
-        )
-        git(root, "commit", "-q", "-am", "SVC-WEB depends on a service nobody wrote")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    root = new_repository(FIXTURE, tmp_path_factory.mktemp("formats") / "sms")
+    service = root / "records" / "services" / "svc-web.yaml"
+    service.write_text(
+        service.read_text().replace("[SUP-DC]", "[SUP-DC, SVC-NONE]"), encoding="utf-8"
+    )
+    git(root, "commit", "-q", "-am", "SVC-WEB depends on a service nobody wrote")
     workspace = load_workspace(root)
     settings = workspace.config
     repository = load_repository(workspace)
