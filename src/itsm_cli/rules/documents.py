@@ -34,7 +34,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
 
@@ -118,34 +118,72 @@ def mandatory_document_status(
     is the document's clause, and whose location exists when it is a repository path (not
     checked without `root`), approved on or before `today` (DOC004: an approval dated after
     today is none yet)."""
-    out = []
-    for clause in mandatory_documents():
-        records: list[LoadedRecord[Record]] = []
-        drafts: list[LoadedRecord[Record]] = []
-        unavailable: list[LoadedRecord[Record]] = []
-        above: list[LoadedRecord[Record]] = []
-        for record in index.by_kind.get(clause.mandatory_kind or "", []):
+    documents = mandatory_documents()
+    found: dict[str, _Found] = {clause.id: _Found() for clause in documents}
+    # One pass over the records of each kind for all its documents (eight are Evidence).
+    for kind in dict.fromkeys(clause.mandatory_kind or "" for clause in documents):
+        clauses = tuple(c.id for c in documents if (c.mandatory_kind or "") == kind)
+        # by the clauses a record evidences: thousands of records name a few dozen sets
+        verdicts: dict[tuple[str, ...], _Verdict] = {}
+        for record in index.by_kind.get(kind, []):
             model = record.model
             if model.metadata.status is Status.RETIRED:
                 continue
+            named = model.evidenced_clauses
+            verdict = verdicts.get(named)
+            if verdict is None:
+                verdict = verdicts[named] = _Verdict.of(named, clauses)
             approved = model.approved_on(today)
-            if not own_clause(model.evidenced_clauses, clause.id):
-                if approved and any(
-                    clause_matches(c, clause.id) for c in model.evidenced_clauses
-                ):
-                    above.append(record)
+            if approved:
+                for clause_id in verdict.above:
+                    found[clause_id].above.append(record)
+            if not verdict.own:
                 continue
             if _location_missing(record, root):
                 if approved:
-                    unavailable.append(record)
-            elif approved:
-                records.append(record)
-            else:
-                drafts.append(record)
-        out.append(
-            DocumentStatus(clause, tuple(records), tuple(drafts), tuple(unavailable), tuple(above))
+                    for clause_id in verdict.own:
+                        found[clause_id].unavailable.append(record)
+                continue
+            for clause_id in verdict.own:
+                document = found[clause_id]
+                (document.records if approved else document.drafts).append(record)
+    return [found[clause.id].status(clause) for clause in documents]
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """Which of some mandatory documents a record naming `named` would be (`own`), and of
+    which it names only a clause above (`above`), in the order of `clauses`."""
+
+    own: tuple[str, ...]
+    above: tuple[str, ...]
+
+    @classmethod
+    def of(cls, named: tuple[str, ...], clauses: tuple[str, ...]) -> _Verdict:
+        own = tuple(c for c in clauses if own_clause(named, c))
+        above = tuple(
+            c for c in clauses if c not in own and any(clause_matches(n, c) for n in named)
         )
-    return out
+        return cls(own, above)
+
+
+@dataclass(slots=True)
+class _Found:
+    """The records met so far for one mandatory document (`DocumentStatus`)."""
+
+    records: list[LoadedRecord[Record]] = field(default_factory=list)
+    drafts: list[LoadedRecord[Record]] = field(default_factory=list)
+    unavailable: list[LoadedRecord[Record]] = field(default_factory=list)
+    above: list[LoadedRecord[Record]] = field(default_factory=list)
+
+    def status(self, clause: Clause) -> DocumentStatus:
+        return DocumentStatus(
+            clause,
+            tuple(self.records),
+            tuple(self.drafts),
+            tuple(self.unavailable),
+            tuple(self.above),
+        )
 
 
 def records_root(ctx: RuleContext) -> str:

@@ -10,7 +10,7 @@ from itsm_cli.config import Config
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.index import Repository
 from itsm_cli.rules import all_rules, waivers
-from itsm_cli.rules.registry import Rule, RuleContext, selected
+from itsm_cli.rules.registry import Rule, RuleContext, RunAnswers, selected
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +38,14 @@ def run_rules(
 ) -> list[Finding]:
     """Apply every selected compliance rule to the repository's index."""
     found: list[Finding] = []
+    answers = RunAnswers()  # shared by the rules below: one index, one today, one config
     for code, entry in all_rules().items():
         if entry.check is None or not selected(code, config.select, config.ignore):
             continue
         workspace = repository.workspace
         context = RuleContext(
-            repository.index, today, config, entry, workspace.root, workspace.config_file
+            repository.index, today, config, entry, workspace.root, workspace.config_file,
+            answers,
         )
         try:
             found.extend(entry.check(context))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from itsm_cli.findings import FieldPath, Finding, Severity
 
@@ -121,6 +121,29 @@ def rule(
     return decorate
 
 
+T = TypeVar("T")
+
+
+class RunAnswers:
+    """Answers to questions about the records that several rules of one run ask (the
+    Measurements of each agreement by period, …), each worked out once.
+
+    The engine gives every `RuleContext` of a run the same instance: the index, today, the
+    root and the configuration are then the same for all of them, so an answer computed for
+    one rule holds for the next. A question reads only those, never `ctx.rule`. A context
+    made on its own gets a fresh instance and answers for itself alone."""
+
+    __slots__ = ("_answers",)
+
+    def __init__(self) -> None:
+        self._answers: dict[Callable[[RuleContext], object], object] = {}
+
+    def get(self, question: Callable[[RuleContext], T], ctx: RuleContext) -> T:
+        if question not in self._answers:
+            self._answers[question] = question(ctx)
+        return cast(T, self._answers[question])
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """What a rule sees: the index, today's date, the configuration, and the rule itself
@@ -134,6 +157,12 @@ class RuleContext:
     """The repository root, for rules that look at files (DOC003); None when unknown."""
     config_file: Path | None = None
     """The configuration file read (itsm.toml, pyproject.toml, `--config FILE`), if any."""
+    answers: RunAnswers = field(default_factory=RunAnswers)
+    """What this run's rules have already worked out (`once`)."""
+
+    def once(self, question: Callable[[RuleContext], T]) -> T:
+        """`question(self)`, computed once per run however many rules ask it."""
+        return self.answers.get(question, self)
 
     def review_interval(self, kind: str) -> Duration:
         return self.config.review_interval(kind)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from itsm_cli.findings import Finding, Severity, figure
@@ -161,9 +161,15 @@ class Ceiling:
     value: float
     factors: tuple[tuple[str, float], ...]
     """(label, objective in percent) of every underpinning availability target."""
+    words: tuple[str, ...]
+    """Each factor as the message writes it (`SUP-CSP 99.9 %`), in the same order."""
 
     def explain(self) -> str:
-        return " × ".join(f"{label} {figure(objective)} %" for label, objective in self.factors)
+        return " × ".join(self.words)
+
+
+def _factor_words(factors: Iterable[tuple[str, float]]) -> list[str]:
+    return [f"{label} {figure(objective)} %" for label, objective in factors]
 
 
 def _is_availability(target: Target) -> bool:
@@ -220,6 +226,9 @@ class CeilingCalculator:
         self.own = own
         self.underpinning: dict[str, frozenset[str]] = {}
         self.cache: dict[str, Ceiling | None] = {}
+        self.words: dict[str, list[str]] = {}
+        """The factors of each underpinning record as a message writes them: a record
+        underpins many services, and writing its figures is most of a finding's cost."""
 
     def of(self, service_id: str) -> Ceiling | None:
         if service_id not in self.cache:
@@ -235,7 +244,15 @@ class CeilingCalculator:
         factors = [factor for rid in ordered for factor in self.factors.get(rid, ())]
         if not factors:
             return None
-        return Ceiling(math.prod(objective / 100 for _, objective in factors), tuple(factors))
+        words = [word for rid in ordered for word in self._words(rid)]
+        return Ceiling(
+            math.prod(objective / 100 for _, objective in factors), tuple(factors), tuple(words)
+        )
+
+    def _words(self, record_id: str) -> list[str]:
+        if record_id not in self.words:
+            self.words[record_id] = _factor_words(self.factors.get(record_id, ()))
+        return self.words[record_id]
 
     def _close_from(self, root: str) -> None:
         """Tarjan's algorithm (iterative) from `root`, filling `underpinning` for every

@@ -32,7 +32,8 @@ its Measurements in file order, naming them all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from itsm_cli.dates import Period
 from itsm_cli.findings import Finding, Severity, figure
@@ -67,18 +68,78 @@ def within_objective(target: Target) -> str:
     return f"of {items} at >= {objective}"
 
 
+@dataclass(frozen=True, slots=True)
+class MeasuredPeriods:
+    """The Measurements that are not retired, each with its period, and what REP001–REP004
+    ask of those periods. Worked out once per run (`measured_periods`): the four rules read
+    the same few dozen periods of thousands of Measurements, and parsing a period, finding
+    its last day and comparing two periods are calendar arithmetic."""
+
+    by_agreement: dict[str, list[tuple[LoadedRecord[Measurement], Period]]]
+    """By the id of the agreement measured, in file order."""
+    complete: dict[Period, bool]
+    """Whether each period met has ended before today (`Period.complete`)."""
+    rank: dict[Period, int]
+    """Each period met by its place in `Period`'s order (by its end, then its start)."""
+    counted: dict[str, dict[Period, list[LoadedRecord[Measurement]]]]
+    """The Measurements that count (their period complete), by agreement id and period, in
+    file order."""
+
+    def latest(self, periods: Iterable[Period]) -> Period | None:
+        """The latest of some periods met, as `max` would find it; None for none."""
+        return max(periods, key=self.rank.__getitem__, default=None)
+
+
+def measured_periods(ctx: RuleContext) -> MeasuredPeriods:
+    """The `MeasuredPeriods` of the index on `ctx.today`, once per run."""
+    return ctx.once(_measured_periods)
+
+
+def _measured_periods(ctx: RuleContext) -> MeasuredPeriods:
+    parsed: dict[str, Period] = {}  # by the text written: many Measurements share a period
+    by_agreement: dict[str, list[tuple[LoadedRecord[Measurement], Period]]] = {}
+    for agreement, records in measurements_by_agreement(ctx.index).items():
+        entries = by_agreement[agreement] = []
+        for record in records:
+            text = record.model.spec.period
+            period = parsed.get(text)
+            if period is None:
+                period = parsed[text] = Period.parse(text)
+            entries.append((record, period))
+    # Distinct periods are a strict total order (equal ends and starts make equal periods),
+    # so ranking them once orders them as comparing each pair would.
+    distinct = sorted(set(parsed.values()))
+    complete = {period: period.complete(ctx.today) for period in distinct}
+    counted: dict[str, dict[Period, list[LoadedRecord[Measurement]]]] = {}
+    for agreement, entries in by_agreement.items():
+        for record, period in entries:
+            if complete[period]:
+                counted.setdefault(agreement, {}).setdefault(period, []).append(record)
+    rank = {period: i for i, period in enumerate(distinct)}
+    return MeasuredPeriods(by_agreement, complete, rank, counted)
+
+
 def counted_measurements(
     ctx: RuleContext,
 ) -> dict[str, dict[Period, list[LoadedRecord[Measurement]]]]:
     """The Measurements that count (not retired, their period complete), by agreement id
-    and period, in file order."""
-    counted: dict[str, dict[Period, list[LoadedRecord[Measurement]]]] = {}
-    for agreement, records in measurements_by_agreement(ctx.index).items():
-        for record in records:
-            period = Period.parse(record.model.spec.period)
-            if period.complete(ctx.today):
-                counted.setdefault(agreement, {}).setdefault(period, []).append(record)
-    return counted
+    and period, in file order (shared by the rules of a run: read, never change it)."""
+    return measured_periods(ctx).counted
+
+
+@dataclass(frozen=True, slots=True)
+class _DuePeriod:
+    """A period REP001 looks for, with what each SLA compares it with worked out once."""
+
+    period: Period
+    text: str
+    start: dt.date
+    end: dt.date
+    months: tuple[Period, ...]
+
+    @classmethod
+    def of(cls, period: Period) -> _DuePeriod:
+        return cls(period, str(period), period.start, period.end, period.months())
 
 
 def _unit(target: Target) -> str:
@@ -117,30 +178,36 @@ def find_agreements_without_report(ctx: RuleContext) -> Iterator[Finding]:
     report the customer never got, and an auditor samples the whole year, not the last
     month. Only periods that lie wholly within the agreement's validity count, so a new
     agreement is not blamed for the time before it started."""
-    counted = counted_measurements(ctx)
+    reports = measured_periods(ctx)
+    # the same 12 months (or 4 quarters) for every SLA: their days are worked out once
+    due = {
+        quarterly: [_DuePeriod.of(p) for p in due_periods(ctx.today, quarterly)]
+        for quarterly in (False, True)
+    }
     for sla in ctx.index.of_kind(SLA):
         model = sla.model
         if not (model.approved_on(ctx.today) and model.in_force(ctx.today)):
             continue
         frequency = model.spec.reporting_frequency
         quarterly = frequency == "quarterly"
-        measured = set(counted.get(sla.id, {}))
-        latest = max(measured, default=None)
+        measured = reports.counted.get(sla.id, {})
+        latest = reports.latest(measured)
         so_far = f"latest: {latest}" if latest else "none yet"
-        for period in due_periods(ctx.today, quarterly):
-            if period.start < model.spec.valid_from or period.end > model.spec.valid_until:
+        valid_from, valid_until = model.spec.valid_from, model.spec.valid_until
+        for period in due[quarterly]:
+            if period.start < valid_from or period.end > valid_until:
                 continue
-            if period in measured:
+            if period.period in measured:
                 continue
-            if quarterly and all(month in measured for month in period.months()):
+            if quarterly and all(month in measured for month in period.months):
                 continue
             yield ctx.finding(
                 sla,
-                f"no Measurement for {period}, a complete {frequency} reporting period of "
-                f"the last 12 months ({so_far})",
+                f"no Measurement for {period.text}, a complete {frequency} reporting period "
+                f"of the last 12 months ({so_far})",
                 # the period keeps one finding per period apart (fingerprint); the line is
                 # that of `frequency`, the nearest written field
-                ("spec", "reporting", "frequency", str(period)),
+                ("spec", "reporting", "frequency", period.text),
             )
 
 
@@ -178,13 +245,14 @@ def find_breached_targets(ctx: RuleContext) -> Iterator[Finding]:
     per-incident target with `attainment` ("95 % of P1 incidents within 4 h": objective 4 h,
     attainment 95) is met when the share of items resolved within the objective, the
     Measurement value in percent, reaches the attainment: 96.2 meets it, 93.1 does not."""
-    for agreement_id, by_period in counted_measurements(ctx).items():
+    reports = measured_periods(ctx)
+    for agreement_id, by_period in reports.counted.items():
         agreement = ctx.index.by_id.get(agreement_id)
         if agreement is None or not isinstance(agreement.model, SLA | OLA):
             continue  # E004 already reports it
         if agreement.model.metadata.status is Status.RETIRED:
             continue
-        latest = max(by_period, default=None)
+        latest = reports.latest(by_period)
         if latest is None:
             continue
         records = by_period[latest]
@@ -253,10 +321,10 @@ def find_measurements_of_unfinished_periods(ctx: RuleContext) -> Iterator[Findin
     """A figure for a period still running (or not yet begun) is a forecast, not a report
     of the service delivered (9.4): it must not pass for the latest result nor fill a
     missing period, so it is ignored until the period ends, and said so."""
-    for records in measurements_by_agreement(ctx.index).values():
-        for record in records:
-            period = Period.parse(record.model.spec.period)
-            if period.complete(ctx.today):
+    reports = measured_periods(ctx)
+    for entries in reports.by_agreement.values():
+        for record, period in entries:
+            if reports.complete[period]:
                 continue
             running = "is still running" if period.start <= ctx.today else "has not begun"
             # 9999-12 has no next day: the period then never ends for the calendar
@@ -297,10 +365,11 @@ def find_duplicate_measurements(ctx: RuleContext) -> Iterator[Finding]:
     """Two reports of one period give the customer two answers to one question (9.4): the
     reader cannot tell which figures are the agreed ones. One finding per period, on its
     last Measurement in file order (the one most likely added second)."""
-    for agreement, records in measurements_by_agreement(ctx.index).items():
-        by_period: dict[str, list[LoadedRecord[Measurement]]] = {}
-        for record in records:
-            by_period.setdefault(str(Period.parse(record.model.spec.period)), []).append(record)
+    for agreement, entries in measured_periods(ctx).by_agreement.items():
+        # by the period, not its text: two periods are equal exactly when their texts are
+        by_period: dict[Period, list[LoadedRecord[Measurement]]] = {}
+        for record, period in entries:
+            by_period.setdefault(period, []).append(record)
         for period, shared in by_period.items():
             if len(shared) < 2:
                 continue
