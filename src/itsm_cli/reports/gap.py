@@ -509,11 +509,9 @@ def _sentence(text: str) -> str:
 
 def _involved_records(clause: ClauseCoverage, findings: list[Finding]) -> list[str]:
     """The records behind the gap: those the findings are about, then the evidence."""
-    out: list[str] = []
-    for record_id in [*(f.record for f in findings), *clause.evidence]:
-        if record_id and record_id not in out:
-            out.append(record_id)
-    return out
+    # A dict keeps the first-met order; a list's `in` made this the square of the findings.
+    ordered = dict.fromkeys([*(f.record for f in findings), *clause.evidence])
+    return [record_id for record_id in ordered if record_id]
 
 
 def _owner(
@@ -551,7 +549,8 @@ def _due(
     """The date by which the gap must be closed, where a rule gives one: the earliest
     deadline of the records behind it whose rule fires on the clause (an action or review
     already overdue), else the soonest deadline of those records."""
-    involved = [d for d in deadlines if d.record in records]
+    behind = set(records)  # deadlines × records per clause, as a list
+    involved = [d for d in deadlines if d.record in behind]
     firing = [d for d in involved if d.rule in rules]
     chosen = min(firing or involved, key=lambda d: d.sort_key, default=None)
     if chosen is None:
