@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from itsm_cli.findings import Finding
 from itsm_cli.records import codes
@@ -31,6 +31,9 @@ class RepoIndex:
     by_id: dict[str, LoadedRecord[Record]] = field(default_factory=dict)
     by_kind: dict[str, list[LoadedRecord[Record]]] = field(default_factory=dict)
     broken: dict[str, str] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Answers worked out from the records once and kept, by name (`records.queries`); an
+    index is not changed once built."""
 
     def of_kind(self, cls: type[R]) -> list[LoadedRecord[R]]:
         """Records of one kind, in file order."""

@@ -135,12 +135,24 @@ def measurements_by_agreement(index: RepoIndex) -> dict[str, list[LoadedRecord[M
 
 def measurements_by_period(index: RepoIndex, agreement_id: str) -> dict[Period, list[Measurement]]:
     """The Measurements of one agreement that are not retired, by period, in file order."""
-    by_period: dict[Period, list[Measurement]] = {}
-    for record in not_retired(index, Measurement):
-        spec = record.model.spec
-        if spec.agreement == agreement_id:
-            by_period.setdefault(Period.parse(spec.period), []).append(record.model)
-    return by_period
+    grouped = _measurements_by_agreement(index).get(agreement_id, {})
+    return {period: list(found) for period, found in grouped.items()}
+
+
+def _measurements_by_agreement(index: RepoIndex) -> dict[str, dict[Period, list[Measurement]]]:
+    # Once per index: the service and operations reports ask for every agreement, and a
+    # scan of all Measurements each time was agreements × Measurements.
+    known: dict[str, dict[Period, list[Measurement]]] | None = index.derived.get(
+        "measurements_by_agreement"
+    )
+    if known is None:
+        known = {}
+        for record in not_retired(index, Measurement):
+            spec = record.model.spec
+            periods = known.setdefault(spec.agreement, {})
+            periods.setdefault(Period.parse(spec.period), []).append(record.model)
+        index.derived["measurements_by_agreement"] = known
+    return known
 
 
 def worse(target: Target, values: list[float]) -> float:
