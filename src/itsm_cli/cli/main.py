@@ -118,7 +118,7 @@ def _chosen_command(args: list[str]) -> str | None:
             if arg in ("-h", "--help"):
                 return None
             continue  # the root's flags take no value
-        return arg if any(arg == name for name, _, _ in COMMANDS) else None
+        return arg if arg in {name for name, _, _ in COMMANDS} else None
     return None
 
 

@@ -74,10 +74,8 @@ class ResultType:
         records; any other format gives its whole text as one piece."""
         wanted = function or self.functions[0]
         render = self.renderer(name, wanted)
-        stream = getattr(
-            importlib.import_module(self[name].module), wanted.replace("render_", "stream_", 1),
-            None,
-        )
+        module = importlib.import_module(self[name].module)
+        stream = getattr(module, wanted.replace("render_", "stream_", 1), None)
         if callable(stream):
             found: Streamer = stream
             return found

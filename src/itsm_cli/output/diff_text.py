@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from itsm_cli.findings import FailOn, Finding
+from itsm_cli.findings import FailOn
 from itsm_cli.gitops.changes import FieldChange, show_value
 from itsm_cli.gitops.diff import DiffResult
 from itsm_cli.gitops.history import RecordHistory
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.escape import terminal_safe
+from itsm_cli.output.text import finding_line
 
 _MARK = {"added": "+", "removed": "-", "renamed": ">", "changed": "~"}
 _COLOR = {"added": "32", "removed": "31", "renamed": "36", "changed": "33"}
@@ -28,11 +29,6 @@ def field_line(record_id: str, change: FieldChange) -> str:
     return terminal_safe(
         f"{record_id} {change.path}: {show_value(change.old)} → {show_value(change.new)}"
     )
-
-
-def _finding_line(finding: Finding) -> str:
-    waived = f" (waived by {finding.waived_by})" if finding.waived else ""
-    return terminal_safe(f"{finding.location}: {finding.rule} {finding.message}{waived}")
 
 
 def render_diff(
@@ -58,9 +54,9 @@ def render_diff(
             lines.append(f"      {field_line(record.id, change)}")
     lines.append("")
     lines.append(paint(f"Findings introduced: {len(result.introduced)}", "1"))
-    lines.extend(f"  + {_finding_line(f)}" for f in result.introduced)
+    lines.extend(f"  + {finding_line(f)}" for f in result.introduced)
     lines.append(paint(f"Findings resolved: {len(result.resolved)}", "1"))
-    lines.extend(f"  - {_finding_line(f)}" for f in result.resolved)
+    lines.extend(f"  - {finding_line(f)}" for f in result.resolved)
     lines.append("")
     delta = result.score_after - result.score_before
     lines.append(

@@ -91,26 +91,15 @@ def _scalar(value: str | int | bool | None) -> str:
 def _finding_text(finding: Finding) -> str:
     """`finding_to_json(finding)` as `dumps` indents it inside the findings list (the test
     of this module compares the two on generated findings)."""
-    clauses = finding.clauses
-    if clauses:
-        listed = ",\n        ".join(_string(c) for c in clauses)
-        clause_text = f"[\n        {listed}\n      ]"
-    else:
-        clause_text = "[]"
-    return (
-        f'    {{\n      "rule": {_string(finding.rule)},\n'
-        f'      "severity": {_string(finding.severity.value)},\n'
-        f'      "message": {_string(finding.message)},\n'
-        f'      "record": {_scalar(finding.record)},\n'
-        f'      "file": {_string(finding.file)},\n'
-        f'      "line": {_scalar(finding.line)},\n'
-        f'      "column": {_scalar(finding.column)},\n'
-        f'      "clauses": {clause_text},\n'
-        f'      "hint": {_string(finding.hint)},\n'
-        f'      "waived": {_scalar(finding.waived)},\n'
-        f'      "waivedBy": {_scalar(finding.waived_by)}\n'
-        "    }"
-    )
+    fields = []
+    for key, value in finding_to_json(finding).items():
+        if isinstance(value, list):  # the clauses, the one list of a finding
+            listed = ",\n        ".join(_scalar(v) for v in value)
+            value_text = f"[\n        {listed}\n      ]" if value else "[]"
+        else:
+            value_text = _scalar(value)
+        fields.append(f"      {_string(key)}: {value_text}")
+    return "    {\n" + ",\n".join(fields) + "\n    }"
 
 
 def _indented(value: Any, newline: str) -> str:

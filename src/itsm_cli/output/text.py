@@ -46,7 +46,8 @@ def area_line(findings: list[Finding]) -> str | None:
     return "by area: " + ", ".join(f"{area} {n}" for area, n in counts.most_common())
 
 
-def _plain_line(finding: Finding) -> str:
+def finding_line(finding: Finding) -> str:
+    """`file:line:col: CODE message`, with the waiver that closed it, safe for a terminal."""
     waived = f" (waived by {finding.waived_by})" if finding.waived else ""
     return terminal_safe(f"{finding.location}: {finding.rule} {finding.message}{waived}")
 
@@ -63,9 +64,9 @@ def stream_findings(report: FindingsReport, options: RenderOptions) -> Iterator[
         return
     for finding in findings:
         if finding.hint and not options.quiet:
-            yield f"{_plain_line(finding)}\n  help: {terminal_safe(finding.hint)}\n"
+            yield f"{finding_line(finding)}\n  help: {terminal_safe(finding.hint)}\n"
         else:
-            yield _plain_line(finding) + "\n"
+            yield finding_line(finding) + "\n"
     if not options.quiet:
         if findings:
             yield "\n"

@@ -135,23 +135,25 @@ def measurements_by_agreement(index: RepoIndex) -> dict[str, list[LoadedRecord[M
 
 def measurements_by_period(index: RepoIndex, agreement_id: str) -> dict[Period, list[Measurement]]:
     """The Measurements of one agreement that are not retired, by period, in file order."""
-    grouped = _measurements_by_agreement(index).get(agreement_id, {})
+    grouped = _periods_by_agreement(index).get(agreement_id, {})
     return {period: list(found) for period, found in grouped.items()}
 
 
-def _measurements_by_agreement(index: RepoIndex) -> dict[str, dict[Period, list[Measurement]]]:
+def _periods_by_agreement(index: RepoIndex) -> dict[str, dict[Period, list[Measurement]]]:
     # Once per index: the service and operations reports ask for every agreement, and a
     # scan of all Measurements each time was agreements × Measurements.
     known: dict[str, dict[Period, list[Measurement]]] | None = index.derived.get(
-        "measurements_by_agreement"
+        "periods_by_agreement"
     )
     if known is None:
         known = {}
-        for record in not_retired(index, Measurement):
-            spec = record.model.spec
-            periods = known.setdefault(spec.agreement, {})
-            periods.setdefault(Period.parse(spec.period), []).append(record.model)
-        index.derived["measurements_by_agreement"] = known
+        for agreement, records in measurements_by_agreement(index).items():
+            periods = known[agreement] = {}
+            for record in records:
+                periods.setdefault(Period.parse(record.model.spec.period), []).append(
+                    record.model
+                )
+        index.derived["periods_by_agreement"] = known
     return known
 
 
