@@ -44,14 +44,48 @@ def test_two_processes_give_exactly_what_one_gives(sequential: Any, forking: Non
     assert outcome() == sequential
 
 
+def test_the_child_parses_its_half(
+    sequential: Any, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The parent's own count: what the child parses is counted in the child's copy.
+    parsed_here: list[str] = []
+    read_one = load._read_one
+
+    def counted(path: Any, rel: str, max_bytes: int) -> Any:
+        parsed_here.append(rel)
+        return read_one(path, rel, max_bytes)
+
+    monkeypatch.setattr(load, "_read_one", counted)
+    found = outcome()
+    files = len(found[2])
+    assert found == sequential
+    assert len(parsed_here) == files // 2
+
+
+def shared_structures(number: int) -> tuple[int, dict[str, Any]]:
+    """A result that repeats objects within itself, as parsed records do (the same key
+    strings, the same path tuples): pickle writes the repeats as back-references."""
+    key = f"key-{number % 3}"
+    path = ("spec", key)
+    return os.getpid(), {"number": number, key: [path, path], "paths": {path: number}}
+
+
+def test_every_result_of_the_child_is_its_own(forking: None) -> None:
+    results = list(load.parallel_imap(shared_structures, list(range(40)), parallel=True))
+    assert [data for _, data in results] == [shared_structures(n)[1] for n in range(40)]
+    # The second half came from the child, not from the parent's fallback.
+    assert {pid for pid, _ in results[20:]} != {os.getpid()}
+
+
 @pytest.mark.slow
 def test_a_child_that_fails_costs_only_time(
     sequential: Any, forking: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> bytes:
-        raise RuntimeError("the child cannot send its half")
+    class Broken(pickle.Pickler):
+        def dump(self, obj: Any) -> None:
+            raise RuntimeError("the child cannot send its half")
 
-    monkeypatch.setattr(pickle, "dumps", broken)  # load.py pickles with this very module
+    monkeypatch.setattr(pickle, "Pickler", Broken)  # load.py pickles with this very module
     assert outcome() == sequential
 
 

@@ -752,10 +752,12 @@ def parallel_imap(
     try:
         for item in items[:middle]:
             yield func(item)
-        unpickler = pickle.Unpickler(stream)  # our own child's data
         try:
             while delivered < len(items) - middle:
-                result = unpickler.load()
+                # Our own child's data. One unpickler per result: the child's pickler forgets
+                # its memo after each one, and an unpickler kept across results would resolve
+                # the next one's back-references against the previous one's objects.
+                result = pickle.load(stream)
                 if isinstance(result, str) and result == _END:
                     break
                 yield result
