@@ -52,7 +52,13 @@ class Duration:
     @classmethod
     def parse(cls, text: str) -> Duration:
         """Raises ValueError with a plain message for anything that is not ISO 8601."""
-        if not isinstance(text, str) or not _DURATION.fullmatch(text):
+        if not isinstance(text, str):
+            raise ValueError(f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)")
+        return _parsed_duration(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Duration:
+        if not _DURATION.fullmatch(text):
             raise ValueError(f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)")
         try:
             value = isodate.parse_duration(text)
@@ -107,6 +113,13 @@ class Duration:
 
     def __str__(self) -> str:
         return self.text
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_duration(text: str) -> Duration:
+    """Durations are immutable and a repository writes few distinct ones (`P12M` in most
+    records): each text is parsed once per run, not once per field. Errors are not cached."""
+    return Duration._parse(text)
 
 
 def parse_date(value: object) -> dt.date:

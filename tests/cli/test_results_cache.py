@@ -121,6 +121,26 @@ def test_cold_warm_and_no_cache_report_the_same(
         assert run(repo, command) == expected  # warm: nothing parsed
 
 
+@pytest.mark.parametrize("command", ["validate", "check"])
+def test_a_cache_filled_by_two_processes_reports_the_same(
+    tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From `PARALLEL_FROM` files on, the CLI parses half of them in a forked child, which
+    also encodes their cache entries."""
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this system: loading is always sequential")
+    from itsm_cli.records import load
+
+    repo = with_bad_input(tmp_path / "repo")
+    expected = run(repo, command, "--no-cache")
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    assert run(repo, command, "--no-cache") == expected
+    assert run(repo, command) == expected  # cold: half the entries come from the child
+    with monkeypatch.context() as patch:
+        fail_if_parsed(patch)
+        assert run(repo, command) == expected
+
+
 def test_the_cache_folder_ignores_itself_in_git(tmp_path: Path) -> None:
     repo = copy_repository(FIXTURES_DIR / "valid", tmp_path / "repo")
     run(repo, "validate")

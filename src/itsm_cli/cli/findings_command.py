@@ -34,11 +34,13 @@ def run_findings_command(
 ) -> None:
     from itsm_cli.findings import Finding, FindingsReport, cap_per_file, fails
     from itsm_cli.output import FINDINGS
-    from itsm_cli.records.yamlread import LIBYAML
+    from itsm_cli.records.yamlread import parsed_without_libyaml
 
-    if not LIBYAML:
-        terminal.display_warning("libyaml is not available; using the slower pure-Python parser")
     repository = options.load_records(workspace, paths, cross_checks=cross_checks, cache=cache)
+    if parsed_without_libyaml():
+        terminal.display_warning(
+            "libyaml is not available; the records were read with the slower pure-Python parser"
+        )
     if run_rules:
         from itsm_cli.rules.engine import check_repository
 

@@ -20,20 +20,37 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from itsm_cli.config import DEFAULT_MAX_BYTES
 from itsm_cli.findings import FieldPath, Finding
 from itsm_cli.records import codes
 
-try:
-    _Loader: type = yaml.CSafeLoader
-    LIBYAML = True
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
-    LIBYAML = False
+if TYPE_CHECKING:
+    import yaml
+
+_Loader: type | None = None
+"""PyYAML's loader, found when the first file is parsed: a run whose every file comes from
+the results cache does not import PyYAML (a twentieth of a small repository's start-up)."""
+
+
+def _loader() -> type:
+    global _Loader
+    if _Loader is None:
+        import yaml
+
+        # CSafeLoader is missing when PyYAML was built without libyaml.
+        _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _Loader
+
+
+def parsed_without_libyaml() -> bool:
+    """Whether this process parsed files with PyYAML's pure-Python parser (libyaml missing)."""
+    if _Loader is None:
+        return False
+    import yaml
+
+    return not issubclass(_Loader, getattr(yaml, "CSafeLoader", ()))
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; real records need fewer than ten levels."""
@@ -302,6 +319,8 @@ def _keep_inside_the_text(result: ParsedFile, text: str) -> None:
 
 
 def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFile:
+    import yaml
+
     result = ParsedFile()
     # Explicit local names: this loop is the hot path of every command.
     scalar_event = yaml.ScalarEvent
@@ -387,7 +406,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
     skipping = False
     skip_depth = 0
     try:
-        next_event = _Loader(text).get_event
+        next_event = _loader()(text).get_event
         while (ev := next_event()) is not None:
             cls = type(ev)
             if skipping:
