@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,6 +77,33 @@ def test_every_result_of_the_child_is_its_own(forking: None) -> None:
     assert [data for _, data in results] == [shared_structures(n)[1] for n in range(40)]
     # The second half came from the child, not from the parent's fallback.
     assert {pid for pid, _ in results[20:]} != {os.getpid()}
+
+
+def test_a_caller_that_stops_early_leaves_no_child_behind(
+    forking: None, tmp_path: Path
+) -> None:
+    parent = os.getpid()
+    log = tmp_path / "child.log"
+
+    def work(number: int) -> int:
+        if os.getpid() != parent:
+            with log.open("a") as out:
+                out.write(f"{os.getpid()}\n")
+            time.sleep(0.05)  # the child's half would take two seconds
+        else:
+            for _ in range(200):  # until the child has started
+                if log.exists():
+                    break
+                time.sleep(0.01)
+        return number
+
+    results = load.parallel_imap(work, list(range(80)), parallel=True)
+    assert next(results) == 0
+    results.close()
+    done = log.read_text().split()
+    assert len(done) < 40  # stopped, not waited for
+    with pytest.raises(ProcessLookupError):  # and reaped
+        os.kill(int(done[0]), 0)
 
 
 @pytest.mark.slow
