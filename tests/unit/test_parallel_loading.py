@@ -1,7 +1,7 @@
-"""Large repositories are parsed by two processes (the second half in a forked child) when the
+"""Large repositories are parsed by two processes (the last part in a forked child) when the
 caller asks for it (the CLI does; the Python API does not by default). The result must be
 exactly what one process gives, and anything going wrong with the child must only cost time:
-its half is then parsed by the parent."""
+its part is then parsed by the parent."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_two_processes_give_exactly_what_one_gives(sequential: Any, forking: Non
     assert outcome() == sequential
 
 
-def test_the_child_parses_its_half(
+def test_the_child_parses_its_part(
     sequential: Any, forking: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The parent's own count: what the child parses is counted in the child's copy.
@@ -61,7 +61,7 @@ def test_the_child_parses_its_half(
     found = outcome()
     files = len(found[2])
     assert found == sequential
-    assert len(parsed_here) == files // 2
+    assert len(parsed_here) == int(files * load.PARENT_SHARE)
 
 
 def shared_structures(number: int) -> tuple[int, dict[str, Any]]:
@@ -75,8 +75,8 @@ def shared_structures(number: int) -> tuple[int, dict[str, Any]]:
 def test_every_result_of_the_child_is_its_own(forking: None) -> None:
     results = list(load.parallel_imap(shared_structures, list(range(40)), parallel=True))
     assert [data for _, data in results] == [shared_structures(n)[1] for n in range(40)]
-    # The second half came from the child, not from the parent's fallback.
-    assert {pid for pid, _ in results[20:]} != {os.getpid()}
+    # The last part came from the child, not from the parent's fallback.
+    assert os.getpid() not in {pid for pid, _ in results[int(40 * load.PARENT_SHARE) :]}
 
 
 def test_a_caller_that_stops_early_leaves_no_child_behind(
@@ -89,7 +89,7 @@ def test_a_caller_that_stops_early_leaves_no_child_behind(
         if os.getpid() != parent:
             with log.open("a") as out:
                 out.write(f"{os.getpid()}\n")
-            time.sleep(0.05)  # the child's half would take two seconds
+            time.sleep(0.05)  # the child's part would take two seconds
         else:
             for _ in range(200):  # until the child has started
                 if log.exists():
@@ -112,7 +112,7 @@ def test_a_child_that_fails_costs_only_time(
 ) -> None:
     class Broken(pickle.Pickler):
         def dump(self, obj: Any) -> None:
-            raise RuntimeError("the child cannot send its half")
+            raise RuntimeError("the child cannot send its part")
 
     monkeypatch.setattr(pickle, "Pickler", Broken)  # load.py pickles with this very module
     assert outcome() == sequential
