@@ -1,10 +1,12 @@
 """Atomic, faithful file writes.
 
 A writer never leaves a half-written file behind and never changes more than the text it was
-asked to change: the new content goes to a temporary file in the same folder (same file
-system, so the rename is atomic), which takes the original's permission bits (and owner, when
-allowed) and is then renamed over the original. Any error removes the temporary file and
-leaves the original as it was.
+asked to change: the new content replaces the original atomically (`records/atomic.py`: a
+temporary file in the same folder, with the original's permission bits and owner, renamed
+over it; any error removes the temporary file and leaves the original as it was). On top of
+that this writer refuses what `fmt`, `new` and `init` must not do: overwrite a read-only file,
+a file that changed since it was read, an existing file when creating one, or write through a
+link out of the repository.
 
 `TextStyle` carries what a reformatting must not change about a text file: its line endings
 (LF or CRLF), whether it ends with a newline, and a UTF-8 byte-order mark.
@@ -14,9 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from itsm_cli.records.atomic import TemporaryFileError, replace_file
 
 
 class WriteError(Exception):
@@ -86,13 +89,6 @@ def ensure_inside(path: Path, root: Path, shown: str | None = None) -> None:
         ) from None
 
 
-def _default_mode() -> int:
-    """Permission bits a newly created file gets from the process umask."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def write_atomic(
     path: Path,
     data: bytes,
@@ -101,7 +97,8 @@ def write_atomic(
     expected: bytes | None = None,
     within: Path | None = None,
 ) -> None:
-    """Write `data` to `path` atomically.
+    """Write `data` to `path` atomically (`records.atomic.replace_file`: permission bits and
+    owner kept, flushed to disk, temporaries of killed writers removed).
 
     `exclusive`: refuse when `path` exists (creating a new file; never overwrites).
     `expected`: the bytes the file held when it was read; refuse if it changed since.
@@ -112,7 +109,6 @@ def write_atomic(
     if within is not None:
         ensure_inside(path, within)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
-    folder = target.parent
     try:
         info = target.stat()
     except FileNotFoundError:
@@ -125,43 +121,25 @@ def write_atomic(
         # A rename replaces a read-only file as easily as any other; its mode says to leave
         # it alone, and even root should not rewrite it behind the owner's back.
         raise WriteError(f"{path}: read-only (no write permission); left as is")
-    _remove_stale_temporaries(folder, target.name)
-    try:
-        fd, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.{os.getpid()}.", suffix=TEMPORARY_SUFFIX, dir=folder
-        )
-    except OSError as exc:
-        raise WriteError(f"{path}: cannot write in {folder}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if info is not None:
-            os.chmod(temporary, info.st_mode & 0o7777)
-            if hasattr(os, "chown") and (
-                info.st_uid != os.stat(temporary).st_uid
-                or info.st_gid != os.stat(temporary).st_gid
-            ):
-                with contextlib.suppress(OSError):
-                    os.chown(temporary, info.st_uid, info.st_gid)
-        else:
-            os.chmod(temporary, _default_mode())
-        if expected is not None and target.read_bytes() != expected:
+
+    def move_into_place(temporary: Path, destination: Path) -> None:
+        # Checked with the new content ready, the last moment before the rename: the window
+        # in which another program's save would be lost is as short as it can be.
+        if expected is not None and destination.read_bytes() != expected:
             raise WriteError(f"{path}: changed on disk while it was being rewritten; left as is")
         if exclusive:
-            _link_new(Path(temporary), target, path)
+            _link_new(temporary, destination, path)
         else:
-            os.replace(temporary, target)
-    except WriteError:
-        _remove(temporary)
-        raise
+            os.replace(temporary, destination)
+
+    try:
+        replace_file(target, (data,), move_into_place=move_into_place)
+    except TemporaryFileError as exc:
+        raise WriteError(
+            f"{path}: cannot write in {target.parent}: {exc.strerror or exc}"
+        ) from exc
     except OSError as exc:
-        _remove(temporary)
         raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    except BaseException:
-        _remove(temporary)
-        raise
 
 
 def _link_new(temporary: Path, target: Path, shown: Path) -> None:
@@ -176,41 +154,6 @@ def _link_new(temporary: Path, target: Path, shown: Path) -> None:
             raise WriteError(f"{shown}: already exists") from None
         os.replace(temporary, target)
         return
-    _remove(str(temporary))
-
-
-TEMPORARY_SUFFIX = ".itsm-tmp"
-
-
-def _remove_stale_temporaries(folder: Path, name: str) -> None:
-    """Remove what an earlier writer of `name` left behind when it was killed (kill -9 or a
-    power cut gives it no chance to clean up): temporaries named after a process that no
-    longer runs. A writer still running keeps its own."""
-    prefix = f".{name}."
-    try:
-        entries = [e for e in os.listdir(folder) if e.startswith(prefix)]
-    except OSError:
-        return
-    for entry in entries:
-        if not entry.endswith(TEMPORARY_SUFFIX):
-            continue
-        pid_text = entry[len(prefix) :].split(".", 1)[0]
-        if not pid_text.isdigit() or _process_runs(int(pid_text)):
-            continue
-        _remove(folder / entry)
-
-
-def _process_runs(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return True  # someone else's process (or not ours to judge): leave its file
-    return True
-
-
-def _remove(temporary: str | os.PathLike[str]) -> None:
     with contextlib.suppress(OSError):
         os.unlink(temporary)
 

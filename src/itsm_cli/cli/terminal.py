@@ -110,14 +110,10 @@ def _write(pieces: Iterable[str | bytes], output: Path | None) -> None:
         raise NotADirectoryError(
             exc.errno, f"{exc.filename or output.parent} is a file, not a folder"
         ) from exc
-    temporary = output.with_name(f".{output.name}.itsm-tmp")
-    try:
-        with temporary.open("wb") as stream:
-            for piece in pieces:
-                stream.write(_encoded(piece))
-        os.replace(temporary, output)
-    finally:
-        temporary.unlink(missing_ok=True)
+    # Imported here: only a run with --output needs it (tempfile is no part of start-up).
+    from itsm_cli.records.atomic import replace_file
+
+    replace_file(output, (_encoded(piece) for piece in pieces))
 
 
 def _discard_stdout() -> None:

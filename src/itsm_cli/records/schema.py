@@ -28,9 +28,7 @@ compare the committed `schemas/` with a fresh export byte for byte.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -39,6 +37,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from itsm_cli.records.atomic import TemporaryFileError, replace_file
 from itsm_cli.records.models import KINDS, Record
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
@@ -269,18 +268,12 @@ def export_schemas(directory: Path, write: bool = True) -> list[SchemaFile]:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     try:
-        mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
     except OSError as exc:
         raise ExportError(f"cannot write to {path.parent}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        replace_file(path, (data,))
+    except TemporaryFileError as exc:
+        raise ExportError(f"cannot write to {path.parent}: {exc.strerror or exc}") from exc
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
