@@ -52,30 +52,9 @@ class Duration:
     @classmethod
     def parse(cls, text: str) -> Duration:
         """Raises ValueError with a plain message for anything that is not ISO 8601."""
-        if not isinstance(text, str):
-            raise ValueError(f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)")
+        if not isinstance(text, str):  # before the cache, which would refuse a list unhashed
+            raise ValueError(_not_a_duration(text))
         return _parsed_duration(text)
-
-    @classmethod
-    def _parse(cls, text: str) -> Duration:
-        if not _DURATION.fullmatch(text):
-            raise ValueError(f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)")
-        try:
-            value = isodate.parse_duration(text)
-        except (isodate.ISO8601Error, ValueError, TypeError, OverflowError) as exc:
-            raise ValueError(
-                f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)"
-            ) from exc
-        duration = cls(text, value)
-        # Every date computed from a record must stay within the calendar: a duration of
-        # more than a century is a typo, and would overflow date arithmetic later.
-        try:
-            too_long = duration.approx_timedelta() > MAX_DURATION
-        except (OverflowError, ValueError):
-            too_long = True
-        if too_long:
-            raise ValueError(f"'{text}' is longer than 100 years")
-        return duration
 
     def after(self, day: dt.date) -> dt.date:
         """The date this duration after `day`, by the calendar; the last day of the calendar
@@ -115,11 +94,30 @@ class Duration:
         return self.text
 
 
+def _not_a_duration(text: object) -> str:
+    return f"'{text}' is not an ISO 8601 duration (e.g. P12M, P90D, PT4H)"
+
+
 @functools.lru_cache(maxsize=1024)
 def _parsed_duration(text: str) -> Duration:
     """Durations are immutable and a repository writes few distinct ones (`P12M` in most
     records): each text is parsed once per run, not once per field. Errors are not cached."""
-    return Duration._parse(text)
+    if not _DURATION.fullmatch(text):
+        raise ValueError(_not_a_duration(text))
+    try:
+        value = isodate.parse_duration(text)
+    except (isodate.ISO8601Error, ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(_not_a_duration(text)) from exc
+    duration = Duration(text, value)
+    # Every date computed from a record must stay within the calendar: a duration of more
+    # than a century is a typo, and would overflow date arithmetic later.
+    try:
+        too_long = duration.approx_timedelta() > MAX_DURATION
+    except (OverflowError, ValueError):
+        too_long = True
+    if too_long:
+        raise ValueError(f"'{text}' is longer than 100 years")
+    return duration
 
 
 def parse_date(value: object) -> dt.date:
