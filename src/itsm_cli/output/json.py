@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from itsm_cli.findings import Finding, FindingsReport
@@ -78,28 +79,52 @@ def stream_findings(report: FindingsReport, options: RenderOptions) -> Iterator[
 _string = json.encoder.encode_basestring
 
 
-def _scalar(value: str | int | bool | None) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return _string(value)
-    return int.__repr__(value)
+_FINDING = (
+    "    {\n"
+    '      "rule": %s,\n'
+    '      "severity": %s,\n'
+    '      "message": %s,\n'
+    '      "record": %s,\n'
+    '      "file": %s,\n'
+    '      "line": %s,\n'
+    '      "column": %s,\n'
+    '      "clauses": %s,\n'
+    '      "hint": %s,\n'
+    '      "waived": %s,\n'
+    '      "waivedBy": %s\n'
+    "    }"
+)
+"""`finding_to_json`'s keys in its order, as `dumps` indents them inside the findings list
+(the test of this module compares the two on generated findings)."""
+
+
+@lru_cache(maxsize=1024)
+def _clauses_text(clauses: tuple[str, ...]) -> str:
+    # Findings of one rule share their clauses: a few distinct tuples in a whole run.
+    if not clauses:
+        return "[]"
+    listed = ",\n        ".join(_string(c) for c in clauses)
+    return f"[\n        {listed}\n      ]"
 
 
 def _finding_text(finding: Finding) -> str:
-    """`finding_to_json(finding)` as `dumps` indents it inside the findings list (the test
-    of this module compares the two on generated findings)."""
-    fields = []
-    for key, value in finding_to_json(finding).items():
-        if isinstance(value, list):  # the clauses, the one list of a finding
-            listed = ",\n        ".join(_scalar(v) for v in value)
-            value_text = f"[\n        {listed}\n      ]" if value else "[]"
-        else:
-            value_text = _scalar(value)
-        fields.append(f"      {_string(key)}: {value_text}")
-    return "    {\n" + ",\n".join(fields) + "\n    }"
+    """`finding_to_json(finding)` as `dumps` indents it inside the findings list, one
+    format operation per finding (a run can write a hundred thousand)."""
+    string = _string
+    record, waived_by = finding.record, finding.waived_by
+    return _FINDING % (
+        string(finding.rule),
+        string(finding.severity.value),
+        string(finding.message),
+        "null" if record is None else string(record),
+        string(finding.file),
+        int.__repr__(finding.line),
+        int.__repr__(finding.column),
+        _clauses_text(tuple(finding.clauses)),
+        string(finding.hint),
+        "true" if finding.waived else "false",
+        "null" if waived_by is None else string(waived_by),
+    )
 
 
 def _indented(value: Any, newline: str) -> str:
