@@ -90,6 +90,57 @@ def test_text_table_and_markdown() -> None:
     assert md.count("\n| 20") == 1
 
 
+def test_the_text_table_fits_the_width_and_wraps_the_deadline_under_its_column() -> None:
+    for columns in ("100", "80"):
+        result = cli.run("due", "--today", TODAY, "--no-color", env={"COLUMNS": columns})
+        lines = result.stdout.splitlines()
+        assert lines[0].split() == ["Date", "Days", "Record", "Owner", "Deadline", "Then"]
+        deadline_at = lines[0].index("Deadline")
+        table = lines[: lines.index(next(line for line in lines if "deadlines from" in line))]
+        assert all(len(line) <= int(columns) for line in table)
+        assert all(line == line.rstrip() for line in lines)
+        notice = next(i for i, line in enumerate(lines) if "SUP002" in line)
+        row = lines[notice].split()
+        assert row[:3] == ["2026-12-31", "38", "SUP-HOSTING"]
+        # At 100 columns every owner fits; at 80 the Owner column gives way to Deadline.
+        assert row[3] == ("supplier-manager" if columns == "100" else "supplier-…")
+        assert lines[notice].index("last day to give") == deadline_at
+        # The rest of its text on the lines below, in the Deadline column, nothing else there.
+        wrapped = []
+        for line in lines[notice + 1 :]:
+            if line[:deadline_at].strip():
+                break
+            wrapped.append(line[deadline_at:])
+        assert wrapped, "the deadline should wrap at this width"
+        whole = " ".join([lines[notice][deadline_at:].rsplit("SUP002")[0].strip(), *wrapped])
+        assert whole == (
+            "last day to give notice on contract HOST-2024-7: ends 2027-03-31 − P3M = 2026-12-31"
+        )
+
+
+def test_a_wide_terminal_gets_one_line_per_deadline() -> None:
+    result = cli.run("due", "--today", TODAY, "--no-color", env={"COLUMNS": "200"})
+    rows = [line for line in result.stdout.splitlines() if line[:2] == "20"]
+    assert len(rows) == len(EXPECTED)
+    assert [tuple(row.split()[:3]) for row in rows] == [
+        (d, *_days_and_record(d, r)) for d, _, r, _, _ in EXPECTED
+    ]
+
+
+def _days_and_record(date: str, record: str) -> tuple[str, str]:
+    days = (dt.date.fromisoformat(date) - dt.date.fromisoformat(TODAY)).days
+    return str(days), record
+
+
+def test_days_left_are_red_within_a_week_and_yellow_within_a_month() -> None:
+    result = cli.run("due", "--today", "2026-11-25", env={"FORCE_COLOR": "1", "COLUMNS": "200"})
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line[:2] == "20"}
+    assert "\x1b[1;31m" in rows["2026-12-01"]  # 6 days
+    assert "\x1b[33m" in rows["2026-12-15"]  # 20 days
+    assert "\x1b[" not in rows["2027-03-31"]  # 126 days: no colour
+    assert result.stdout.startswith("\x1b[1mDate")
+
+
 def test_no_deadline_ahead_says_so() -> None:
     code, out = due("--today", "2030-01-01", "--no-color")
     assert code == 0
@@ -103,9 +154,7 @@ def test_ics_reads_back_with_one_all_day_event_per_deadline(tmp_path: Path) -> N
     assert code == 0
     calendar = icalendar.Calendar.from_ical(target.read_bytes())
     events = list(calendar.walk("VEVENT"))
-    got = [
-        (e.decoded("dtstart"), str(e["uid"]), str(e["summary"]).split(":")[0]) for e in events
-    ]
+    got = [(e.decoded("dtstart"), str(e["uid"]), str(e["summary"]).split(":")[0]) for e in events]
     assert [(d.isoformat(), r) for d, _, r in got] == [(x[0], x[2]) for x in EXPECTED]
     assert all(type(e.decoded("dtstart")) is dt.date for e in events)  # all-day
     assert events[0].decoded("dtend") - events[0].decoded("dtstart") == dt.timedelta(days=1)
