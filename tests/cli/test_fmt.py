@@ -350,3 +350,52 @@ def test_keys_keep_their_order_in_a_document_with_aliases(clean: Path) -> None:
         "kind: Service\napiVersion: itsm/v1\nmetadata:\n  owner: &me jane\n  id: SVC-ALIAS\n"
         "  title: Alias\nspec:\n  description: *me\n  lifecycle: live\n  criticality: low\n"
     )
+
+
+def test_two_processes_format_exactly_what_one_formats(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With many files a forked child formats the last part (as the loader parses); what
+    is written, refused and reported is the same as formatting them all in one process."""
+    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        pytest.skip("no fork or one core: fmt always runs in one process")
+    from itsm_cli.authoring import fmt as fmt_module
+    from itsm_cli.records import load
+
+    sequential = tmp_path / "sequential"
+    shutil.copytree(repo, sequential)
+    monkeypatch.setattr(load, "os", _NoFork(os))
+    monkeypatch.chdir(sequential)
+    one = fmt()
+    monkeypatch.undo()
+
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    formatted_here: list[str] = []
+    format_bytes = fmt_module.format_bytes
+
+    def counted(data: bytes, rel: str, max_bytes: int) -> fmt_module.FormatOutcome:
+        formatted_here.append(rel)
+        return format_bytes(data, rel, max_bytes)
+
+    monkeypatch.setattr(fmt_module, "format_bytes", counted)
+    two = fmt()
+    assert two == one and one[0] == 1  # the broken files are refused in both
+    files = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*.yaml"))
+    assert files == sorted(p.relative_to(sequential).as_posix() for p in sequential.rglob("*.yaml"))
+    for rel in files:
+        assert (repo / rel).read_bytes() == (sequential / rel).read_bytes(), rel
+    # The parent formatted only its share; the child did the rest.
+    assert 0 < len(formatted_here) < len(files)
+
+
+class _NoFork:
+    """The `os` module as the loader sees it, without `fork`: one process."""
+
+    def __init__(self, real: object) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> object:
+        if name == "fork":
+            raise AttributeError(name)
+        return getattr(self._real, name)

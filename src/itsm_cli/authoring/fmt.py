@@ -22,6 +22,7 @@ file is refused as an internal error and left alone.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import math
@@ -42,7 +43,7 @@ from itsm_cli.authoring.writer import NotUtf8Error, encode_text, read_text, writ
 from itsm_cli.config import DEFAULT_MAX_BYTES
 from itsm_cli.findings import FieldPath, Finding
 from itsm_cli.records.errors import allowed_keys, model_at
-from itsm_cli.records.load import discover, read_file
+from itsm_cli.records.load import discover, parallel_imap, read_file
 from itsm_cli.records.models import KINDS, Record
 from itsm_cli.records.yamlread import read_yaml_bytes
 
@@ -329,33 +330,47 @@ class FormatRun:
 
 
 def format_paths(
-    paths: Sequence[Path], root: Path, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Sequence[Path],
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    parallel: bool = False,
 ) -> tuple[FormatRun, list[tuple[Path, FormatOutcome]]]:
     """Format every YAML file under `paths` (in memory); returns the run and, for writing,
-    each outcome with its absolute path. Raises `InputError` for a path that does not exist."""
+    each outcome with its absolute path. Raises `InputError` for a path that does not exist.
+    With `parallel` (the CLI sets it), a forked second process formats part of the files
+    when there are many (as the loader parses them)."""
     files, outside = discover(paths, root)
     run = FormatRun(refusals=[Refusal(f.file, f.line, f.column, f"{f.rule} {f.message}")
                               for f in outside])
-    located: list[tuple[Path, FormatOutcome]] = []
+    unique: list[tuple[Path, str]] = []
     seen: set[str] = set()
     for path, rel in files:
         # A link inside the tree to another record file is that file under a second name:
         # formatted, written and counted once.
         real = os.path.realpath(path)
-        if real in seen:
-            continue
-        seen.add(real)
-        data, problem = read_file(path, rel, max_bytes)
-        if data is None:
-            if problem is not None:
-                run.refusals.append(
-                    Refusal(rel, problem.line, problem.column, f"{problem.rule} {problem.message}")
-                )
-            continue
-        outcome = format_bytes(data, rel, max_bytes)
-        run.outcomes.append(outcome)
-        located.append((path, outcome))
+        if real not in seen:
+            seen.add(real)
+            unique.append((path, rel))
+    located: list[tuple[Path, FormatOutcome]] = []
+    results = parallel_imap(lambda file: _format_file(*file, max_bytes), unique, parallel)
+    with contextlib.closing(results):  # closed, the generator waits for a forked child
+        for (path, _), result in zip(unique, results, strict=True):
+            if isinstance(result, FormatOutcome):
+                run.outcomes.append(result)
+                located.append((path, result))
+            elif result is not None:
+                run.refusals.append(result)
     return run, located
+
+
+def _format_file(path: Path, rel: str, max_bytes: int) -> FormatOutcome | Refusal | None:
+    """One file's outcome, or why it could not be read (None: no reason to give)."""
+    data, problem = read_file(path, rel, max_bytes)
+    if data is not None:
+        return format_bytes(data, rel, max_bytes)
+    if problem is None:
+        return None
+    return Refusal(rel, problem.line, problem.column, f"{problem.rule} {problem.message}")
 
 
 def write_outcome(path: Path, outcome: FormatOutcome) -> None:

@@ -216,7 +216,9 @@ def fmt(
         options.require_records_root(workspace)
     targets = list(paths) if paths else [workspace.records_root]
     try:
-        run, located = format_paths(targets, workspace.root, workspace.config.max_file_size)
+        run, located = format_paths(
+            targets, workspace.root, workspace.config.max_file_size, parallel=True
+        )
     except InputError as exc:
         terminal.display_error(str(exc))
         raise typer.Exit(2) from exc
