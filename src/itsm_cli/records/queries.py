@@ -98,12 +98,17 @@ def supported_services(
 
 def slas_by_service(index: RepoIndex) -> dict[str, list[LoadedRecord[SLA]]]:
     """Every SLA that is not retired, by the id of each service it covers (CON005 and the
-    continuity report compare a plan with these)."""
-    by_service: dict[str, list[LoadedRecord[SLA]]] = {}
-    for sla in not_retired(index, SLA):
-        for ref in sla.model.spec.services:
-            by_service.setdefault(ref, []).append(sla)
-    return by_service
+    continuity report compare a plan with these, the suppliers report a contract). Worked
+    out once per index: those reports ask for each plan and each supplier, and a scan of
+    every SLA each time was suppliers × SLAs. The answer is shared: read it, never change it."""
+    known: dict[str, list[LoadedRecord[SLA]]] | None = index.derived.get("slas_by_service")
+    if known is None:
+        known = {}
+        for sla in not_retired(index, SLA):
+            for ref in sla.model.spec.services:
+                known.setdefault(ref, []).append(sla)
+        index.derived["slas_by_service"] = known
+    return known
 
 
 # --- records of one dated event --------------------------------------------------------------
