@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.output.escape import markdown_code, markdown_safe, terminal_safe
+from itsm_cli.output.escape import defuse_links, markdown_code, markdown_safe, terminal_safe
 from tests.helpers import cli
 from tests.helpers.git import commit, fixed_identity, git, new_repository
 from tests.helpers.paths import fixture
@@ -464,6 +467,19 @@ def test_markdown_safe_makes_links_images_mentions_and_html_inert() -> None:
     assert "\\*b\\*" in text and "a\\|b c" in text
     assert markdown_code("a`b") == "`` a`b ``"
     assert markdown_code("www.x|y", in_table=False) == "`www.x|y`"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"wW.:/@ahtps1-+ ", "\u0130", "\u212a"]), max_size=24))
+def test_defusing_links_skips_no_link_it_should_defuse(text: str) -> None:
+    """Text with no `://`, `www.` or `@` is returned as it is without a search; the result
+    is always what the search over the whole text gives."""
+    searched = re.sub(
+        r"(?i)(www)(\.)|([a-z][a-z0-9+.-]*)(:)(//)",
+        lambda m: f"{m[1]}\u200b{m[2]}" if m[1] else f"{m[3]}{m[4]}\u200b{m[5]}",
+        text,
+    ).replace("@", "@\u200b")
+    assert defuse_links(text) == searched
 
 
 def test_diff_text_escapes_a_value_that_holds_no_space(repo: Path) -> None:
