@@ -955,7 +955,7 @@ class _Builder:
             spec["services"] = Flow(rng.sample(self.live, min(len(self.live), rng.randint(1, 3))))
         if state == "done":
             spec["report"] = f"https://intranet.example.com/sms/audits/{aid.lower()}"
-            findings = []
+            findings: list[Flow] = []
             for ncr in (n for n, a in self.raised_by.items() if a == aid):
                 clause, text = NONCONFORMITY_TOPICS[int(ncr[-5:]) % len(NONCONFORMITY_TOPICS)]
                 findings.append(Flow({"id": f"F{len(findings) + 1}", "type": "minor",
