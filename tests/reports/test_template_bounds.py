@@ -326,7 +326,9 @@ def test_ordinary_operators_methods_and_filters_still_work(repo: Path) -> None:
 def test_macro_calling_itself_is_exit_2_with_file_and_line(repo: Path) -> None:
     line = gap_template(repo, "# Gap\n{% macro f(x) %}{{ f(x) }}{% endmacro %}\n{{ f(1) }}\n")
     assert line.startswith("itsm: error: templates/gap.md.j2:")
-    assert line.endswith("RecursionError: maximum recursion depth exceeded")
+    # Python words the error after the frame the limit is met in ("... while calling a
+    # Python object" when it is a call from C): the product only passes it on.
+    assert ": RecursionError: maximum recursion depth exceeded" in line
 
 
 def test_filter_given_an_impossible_argument_is_exit_2(repo: Path) -> None:

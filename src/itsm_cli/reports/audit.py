@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from itsm_cli.clauses.standard import REFERENCE_EDITION, clause_matches, load_catalogue
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import Audit, Nonconformity
-from itsm_cli.reports.finding_rows import findings_of
 
 if TYPE_CHECKING:
     from itsm_cli.reports.registry import ReportInput
@@ -74,7 +73,7 @@ def build(data: ReportInput) -> dict[str, Any]:
             "cause": bool(spec.cause),
             "effective": None if eff is None else eff.effective,
             "checked": eff.date if eff else None,
-            "findings": findings_of(data.check.findings, ncr.id, "NCR"),
+            "findings": data.findings_by_record.rows(ncr.id, "NCR"),
         }
         if spec.state == "closed":
             closed_ncrs.append(row)

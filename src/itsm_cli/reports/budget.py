@@ -16,13 +16,12 @@ from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import Budget, BudgetLine
 from itsm_cli.records.queries import live_services
-from itsm_cli.reports.finding_rows import findings_of
+from itsm_cli.reports.finding_rows import FindingsByRecord
 from itsm_cli.reports.record_rows import service_row
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from itsm_cli.findings import Finding
     from itsm_cli.records.index import RepoIndex
     from itsm_cli.records.load import LoadedRecord
     from itsm_cli.reports.registry import ReportInput
@@ -44,7 +43,7 @@ def build(data: ReportInput) -> dict[str, Any]:
             if b.model.spec.first_day <= last and first <= b.model.spec.last_day
         ]
     current.sort(key=lambda b: (b.model.spec.first_day, b.id))
-    budgets = [_budget(b, index, data.today, threshold, data.check.findings) for b in current]
+    budgets = [_budget(b, index, data.today, threshold, data.findings_by_record) for b in current]
     return {
         "title": "Budgets",
         "today": data.today,
@@ -71,7 +70,7 @@ def _budget(
     index: RepoIndex,
     today: dt.date,
     threshold: Decimal,
-    findings: list[Finding],
+    findings: FindingsByRecord,
 ) -> dict[str, Any]:
     from itsm_cli.records.queries import money, over_threshold, percent_text, variance_percent
     from itsm_cli.reports import charts
@@ -136,7 +135,7 @@ def _budget(
             f"{budget.id} {spec.period}: planned against actual per category",
             currency,
         ),
-        "findings": findings_of(findings, budget.id, "BUD"),
+        "findings": findings.rows(budget.id, "BUD"),
     }
 
 

@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING, Any
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import CapacityPlan, Resource
 from itsm_cli.reports import charts
-from itsm_cli.reports.finding_rows import finding_row, findings_of
+from itsm_cli.reports.finding_rows import FindingsByRecord, finding_row
 from itsm_cli.reports.record_rows import plan_row
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from itsm_cli.findings import Finding
     from itsm_cli.records.index import RepoIndex
     from itsm_cli.records.load import LoadedRecord
     from itsm_cli.reports.registry import ReportInput
@@ -31,7 +30,7 @@ def build(data: ReportInput) -> dict[str, Any]:
     findings = data.check.findings
     everything = index.of_kind(CapacityPlan)
     plans = [
-        _plan(plan, index, data.today, findings)
+        _plan(plan, index, data.today, data.findings_by_record)
         for plan in everything
         if plan.model.metadata.status is not Status.RETIRED
     ]
@@ -57,7 +56,7 @@ def _plan(
     plan: LoadedRecord[CapacityPlan],
     index: RepoIndex,
     today: dt.date,
-    findings: list[Finding],
+    findings: FindingsByRecord,
 ) -> dict[str, Any]:
     spec = plan.model.spec
     until = spec.horizon.after(today)
@@ -78,7 +77,7 @@ def _plan(
         "resources": [_resource(r, until, today) for r in spec.resources],
         "actions": actions,
         "done_actions": sum(1 for a in spec.actions if a.status == "done"),
-        "findings": findings_of(findings, plan.id, "CAP"),
+        "findings": findings.rows(plan.id, "CAP"),
     }
 
 

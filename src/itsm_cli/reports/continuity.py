@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import ContinuityPlan, ContinuityTest
-from itsm_cli.reports.finding_rows import finding_row, findings_of
+from itsm_cli.reports.finding_rows import FindingsByRecord, finding_row
 from itsm_cli.reports.record_rows import plan_row
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from itsm_cli.findings import Finding
     from itsm_cli.records.index import RepoIndex
     from itsm_cli.records.load import LoadedRecord
     from itsm_cli.reports.registry import ReportInput
@@ -29,7 +28,7 @@ def build(data: ReportInput) -> dict[str, Any]:
     findings = data.check.findings
     everything = index.of_kind(ContinuityPlan)
     plans = [
-        _plan(plan, index, data.today, findings)
+        _plan(plan, index, data.today, data.findings_by_record)
         for plan in everything
         if plan.model.metadata.status is not Status.RETIRED
     ]
@@ -57,7 +56,7 @@ def _plan(
     plan: LoadedRecord[ContinuityPlan],
     index: RepoIndex,
     today: dt.date,
-    findings: list[Finding],
+    findings: FindingsByRecord,
 ) -> dict[str, Any]:
     from itsm_cli.dates import latest_dated
     from itsm_cli.records.queries import minutes
@@ -89,7 +88,7 @@ def _plan(
         "next_due": next_due,
         "overdue": overdue,
         "open_actions": _open_actions(plan.model, today),
-        "findings": findings_of(findings, plan.id, "CON"),
+        "findings": findings.rows(plan.id, "CON"),
     }
 
 

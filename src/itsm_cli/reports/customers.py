@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Any
 from itsm_cli.dates import Duration
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import SLA, Complaint, Customer
-from itsm_cli.reports.finding_rows import finding_row, findings_of
+from itsm_cli.reports.finding_rows import FindingsByRecord, finding_row
 from itsm_cli.reports.record_rows import service_row
 from itsm_cli.reports.service import chosen_customer
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from itsm_cli.findings import Finding
     from itsm_cli.records.index import RepoIndex
     from itsm_cli.records.load import LoadedRecord
     from itsm_cli.reports.registry import ReportInput
@@ -39,7 +38,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         # A report for one customer shows no other customer, nor the SLAs of nobody's.
         everything = [only]
     customers = [
-        _customer(c, index, data.today, intervals, data.check.findings)
+        _customer(c, index, data.today, intervals, data.findings_by_record)
         for c in sorted(everything, key=lambda c: c.id)
         if c.model.metadata.status is not Status.RETIRED
     ]
@@ -69,7 +68,7 @@ def _customer(
     index: RepoIndex,
     today: dt.date,
     intervals: tuple[Duration, Duration],
-    findings: list[Finding],
+    findings: FindingsByRecord,
 ) -> dict[str, Any]:
     from itsm_cli.dates import latest_dated, on_or_before
     from itsm_cli.reports import charts
@@ -148,7 +147,7 @@ def _customer(
         ),
         "open_complaints": [c for c in complaints if c["state"] == "open"],
         "closed_complaints": [c for c in complaints if c["state"] == "closed"],
-        "findings": findings_of(findings, customer.id, "CUS"),
+        "findings": findings.rows(customer.id, "CUS"),
     }
 
 

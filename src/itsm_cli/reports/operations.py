@@ -20,7 +20,7 @@ from itsm_cli.records.models import OLA, PROCESS_CLAUSES, SLA, ProcessReport, Ta
 from itsm_cli.records.queries import ISSUE_WORDS, measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
-from itsm_cli.reports.finding_rows import finding_row, findings_of
+from itsm_cli.reports.finding_rows import FindingsByRecord, finding_row
 from itsm_cli.reports.service import actual_text, objective_caption, objective_text, unit_text
 
 if TYPE_CHECKING:
@@ -47,7 +47,9 @@ def build(data: ReportInput) -> dict[str, Any]:
         by_process.setdefault(record.model.spec.process, []).append(record)
     try:
         processes = [
-            _process(name, by_process[name], requested, data.today, findings)
+            _process(
+                name, by_process[name], requested, data.today, findings, data.findings_by_record
+            )
             for name in PROCESS_CLAUSES
             if name in by_process
         ]
@@ -89,6 +91,7 @@ def _process(
     requested: Period | None,
     today: dt.date,
     findings: list[Finding],
+    by_record: FindingsByRecord,
 ) -> dict[str, Any]:
     periods = {Period.parse(r.model.spec.period) for r in reports}
     latest = max(periods, default=None)
@@ -153,7 +156,7 @@ def _process(
         "charts": chart_list,
         "exceptions": exceptions,
         "findings": [
-            row for record_id in sorted(ids) for row in findings_of(findings, record_id, "OPS")
+            row for record_id in sorted(ids) for row in by_record.rows(record_id, "OPS")
         ],
         "missing": [
             finding_row(f) for f in findings if f.rule == "OPS005" and f.record in ids

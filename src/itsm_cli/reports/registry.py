@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.reports.environment import make_environment, render_template
+from itsm_cli.reports.finding_rows import FindingsByRecord
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -142,6 +143,14 @@ class ReportInput:
     customer: str | None = None
     """`--customer ID`: the service report of that customer's agreements alone."""
     _coverage: dict[str, Coverage] = field(default_factory=dict)
+    _by_record: FindingsByRecord | None = None
+
+    @property
+    def findings_by_record(self) -> FindingsByRecord:
+        """The check's findings by record, gathered on first use."""
+        if self._by_record is None:
+            self._by_record = FindingsByRecord(self.check.findings)
+        return self._by_record
 
     def coverage(self, edition: str | None = None) -> Coverage:
         from itsm_cli.clauses.standard import load_catalogue

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records.fields import Status
 from itsm_cli.records.models import Risk
-from itsm_cli.reports.finding_rows import findings_of
 
 if TYPE_CHECKING:
     from itsm_cli.reports.registry import ReportInput
@@ -58,7 +57,7 @@ def build(data: ReportInput) -> dict[str, Any]:
             "actions": len(spec.actions),
             "overdue": overdue,
             "accepted": spec.acceptance.by if spec.acceptance else "",
-            "findings": findings_of(data.check.findings, risk.id, "RSK"),
+            "findings": data.findings_by_record.rows(risk.id, "RSK"),
             "file": risk.file,
         })
     rows.sort(key=lambda r: (-r["score"], -(r["residual"] or 0), r["id"]))
