@@ -53,13 +53,13 @@ def _truncated(text: str, width: int) -> str:
 
 def _widths(rows: Sequence[tuple[str, ...]], width: int) -> list[int]:
     """Each column's width: all as wide as their longest cell when the table fits `width`;
-    otherwise Deadline takes what is left, wrapped, and Owner is cut only to leave Deadline
-    its narrowest."""
+    otherwise Owner and Deadline share what is left, Deadline (wrapped) at least half of it
+    and Owner (cut) the rest."""
     natural = [max(_cells(row[i]) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
     date, days, record, owner, deadline, then = natural
     left = width - (date + days + record + then) - len(_GAP) * (len(HEADERS) - 1)
     if owner + deadline > left:
-        owner = min(owner, max(_MIN_OWNER, left - _MIN_DEADLINE))
+        owner = min(owner, max(_MIN_OWNER, left - max(_MIN_DEADLINE, left // 2)))
         deadline = min(deadline, max(_MIN_DEADLINE, left - owner))
     return [date, days, record, owner, deadline, then]
 
