@@ -118,6 +118,42 @@ def test_the_text_table_fits_the_width_and_wraps_the_deadline_under_its_column()
         )
 
 
+def test_wide_characters_are_measured_in_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Japanese owner is cut and a Japanese action wrapped by the cells they take on the
+    screen (two per character), so no line of the table passes the width."""
+    import shutil
+
+    from rich.cells import cell_len
+
+    repo = tmp_path / "due"
+    shutil.copytree(FIXTURE, repo)
+    records = repo / "records" / "deadlines.yaml"
+    text = records.read_text(encoding="utf-8")
+    text = text.replace("owner: portal-owner", "owner: 山田太郎サービス責任者")
+    action = "ウェブノードを二台追加してロードバランサーの設定を更新する"
+    text = text.replace("Add two web nodes", action)
+    records.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(repo)
+    result = cli.run("due", "--today", TODAY, "--no-color", env={"COLUMNS": "80"})
+    lines = result.stdout.splitlines()
+    table = lines[: next(i for i, line in enumerate(lines) if "deadlines from" in line)]
+    assert max(cell_len(line) for line in table) <= 80
+    portal = next(line for line in table if "SVC-PORTAL" in line)
+    assert "山田太郎" in portal and "…" in portal
+    # The action's row and the lines below it: the Deadline column alone, read back whole.
+    deadline_at = table[0].index("Deadline")
+    first = next(i for i, line in enumerate(table) if "CAP004" in line)
+    rest = table[first + 1 :]
+    rest = rest[: next((i for i, line in enumerate(rest) if line[:2] == "20"), len(rest))]
+    column = [table[first][deadline_at:].replace("CAP004", "").strip()]
+    column += [line[deadline_at:].strip() for line in rest]
+    assert "".join(column) == (
+        f"capacity actiondue: {action}"
+    )
+
+
 def test_a_wide_terminal_gets_one_line_per_deadline() -> None:
     result = cli.run("due", "--today", TODAY, "--no-color", env={"COLUMNS": "200"})
     rows = [line for line in result.stdout.splitlines() if line[:2] == "20"]

@@ -43,12 +43,20 @@ def _truncated(text: str, width: int) -> str:
     """`text` in at most `width` cells, ending with `…` when cut."""
     if _cells(text) <= width:
         return text
-    out = ""
-    for char in text:
-        if _cells(out + char) > width - 1:
-            break
-        out += char
-    return out + "…"
+    from rich.cells import set_cell_size
+
+    return set_cell_size(text, width - 1) + "…"
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells, broken between words where it can be
+    (textwrap counts characters: a line of wide characters is cut again by cells)."""
+    lines = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    if text.isascii():
+        return lines
+    from rich.cells import chop_cells
+
+    return [part for line in lines for part in chop_cells(line, width)]
 
 
 def _widths(rows: Sequence[tuple[str, ...]], width: int) -> list[int]:
@@ -96,7 +104,7 @@ def render_due(result: DueResult, options: RenderOptions) -> str:
     ]
     blank = [" " * date_w, " " * days_w, " " * record_w, " " * owner_w]
     for date, days, record, owner, what, then in rows:
-        parts = textwrap.wrap(what, deadline_w, break_on_hyphens=False) or [""]
+        parts = _wrapped(what, deadline_w)
         lines.append(
             _GAP.join(
                 (
