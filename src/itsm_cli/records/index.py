@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from itsm_cli.records.cache import ResultsCache
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 _CLAUSES = ("7.5.3",)
 
 
@@ -31,9 +32,19 @@ class RepoIndex:
     by_id: dict[str, LoadedRecord[Record]] = field(default_factory=dict)
     by_kind: dict[str, list[LoadedRecord[Record]]] = field(default_factory=dict)
     broken: dict[str, str] = field(default_factory=dict)
-    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """Answers worked out from the records once and kept, by name (`records.queries`); an
-    index is not changed once built."""
+    derived: dict[Callable[..., Any], Any] = field(default_factory=dict, repr=False, compare=False)
+    """What `derive` worked out, by the function that worked it out."""
+
+    def derive(self, question: Callable[[RepoIndex], T]) -> T:
+        """`question(self)`, worked out once per index and kept: an index is not changed once
+        built, and reports ask the same question for each of their records (asked each time,
+        the cost was the product of two sizes). The answer is shared: read it, never change
+        it."""
+        try:
+            return cast(T, self.derived[question])
+        except KeyError:
+            answer = self.derived[question] = question(self)
+            return answer
 
     def of_kind(self, cls: type[R]) -> list[LoadedRecord[R]]:
         """Records of one kind, in file order."""

@@ -98,17 +98,17 @@ def supported_services(
 
 def slas_by_service(index: RepoIndex) -> dict[str, list[LoadedRecord[SLA]]]:
     """Every SLA that is not retired, by the id of each service it covers (CON005 and the
-    continuity report compare a plan with these, the suppliers report a contract). Worked
-    out once per index: those reports ask for each plan and each supplier, and a scan of
-    every SLA each time was suppliers × SLAs. The answer is shared: read it, never change it."""
-    known: dict[str, list[LoadedRecord[SLA]]] | None = index.derived.get("slas_by_service")
-    if known is None:
-        known = {}
-        for sla in not_retired(index, SLA):
-            for ref in sla.model.spec.services:
-                known.setdefault(ref, []).append(sla)
-        index.derived["slas_by_service"] = known
-    return known
+    continuity report compare a plan with these, the suppliers report a contract), worked
+    out once per index."""
+    return index.derive(_slas_by_service)
+
+
+def _slas_by_service(index: RepoIndex) -> dict[str, list[LoadedRecord[SLA]]]:
+    by_service: dict[str, list[LoadedRecord[SLA]]] = {}
+    for sla in not_retired(index, SLA):
+        for ref in sla.model.spec.services:
+            by_service.setdefault(ref, []).append(sla)
+    return by_service
 
 
 # --- records of one dated event --------------------------------------------------------------
@@ -140,25 +140,18 @@ def measurements_by_agreement(index: RepoIndex) -> dict[str, list[LoadedRecord[M
 
 def measurements_by_period(index: RepoIndex, agreement_id: str) -> dict[Period, list[Measurement]]:
     """The Measurements of one agreement that are not retired, by period, in file order."""
-    grouped = _periods_by_agreement(index).get(agreement_id, {})
+    grouped = index.derive(_periods_by_agreement).get(agreement_id, {})
     return {period: list(found) for period, found in grouped.items()}
 
 
 def _periods_by_agreement(index: RepoIndex) -> dict[str, dict[Period, list[Measurement]]]:
-    # Once per index: the service and operations reports ask for every agreement, and a
-    # scan of all Measurements each time was agreements × Measurements.
-    known: dict[str, dict[Period, list[Measurement]]] | None = index.derived.get(
-        "periods_by_agreement"
-    )
-    if known is None:
-        known = {}
-        for agreement, records in measurements_by_agreement(index).items():
-            periods = known[agreement] = {}
-            for record in records:
-                periods.setdefault(Period.parse(record.model.spec.period), []).append(
-                    record.model
-                )
-        index.derived["periods_by_agreement"] = known
+    # Once per index (`derive`): the service and operations reports ask for every agreement,
+    # and a scan of all Measurements each time was agreements × Measurements.
+    known: dict[str, dict[Period, list[Measurement]]] = {}
+    for agreement, records in measurements_by_agreement(index).items():
+        periods = known[agreement] = {}
+        for record in records:
+            periods.setdefault(Period.parse(record.model.spec.period), []).append(record.model)
     return known
 
 

@@ -168,7 +168,7 @@ def _complaint(complaint: Complaint, today: dt.date) -> dict[str, Any]:
 def _slas(customer_id: str, index: RepoIndex, today: dt.date) -> list[dict[str, Any]]:
     """The SLAs whose customerRef names the customer, retired ones left out."""
     rows = []
-    for sla in _slas_by_customer(index).get(customer_id, []):
+    for sla in index.derive(_slas_by_customer).get(customer_id, []):
         model = sla.model
         rows.append(
             {
@@ -185,14 +185,11 @@ def _slas(customer_id: str, index: RepoIndex, today: dt.date) -> list[dict[str, 
 
 
 def _slas_by_customer(index: RepoIndex) -> dict[str, list[LoadedRecord[SLA]]]:
-    # Once per index, by id: a scan and a sort of every SLA for each customer was
-    # customers × SLAs.
-    known: dict[str, list[LoadedRecord[SLA]]] | None = index.derived.get("slas_by_customer")
-    if known is None:
-        known = {}
-        for sla in sorted(index.of_kind(SLA), key=lambda s: s.id):
-            ref = sla.model.spec.customer_ref
-            if ref is not None and sla.model.metadata.status is not Status.RETIRED:
-                known.setdefault(ref, []).append(sla)
-        index.derived["slas_by_customer"] = known
-    return known
+    # Once per index (`derive`), by id: a scan and a sort of every SLA for each customer
+    # was customers × SLAs.
+    by_customer: dict[str, list[LoadedRecord[SLA]]] = {}
+    for sla in sorted(index.of_kind(SLA), key=lambda s: s.id):
+        ref = sla.model.spec.customer_ref
+        if ref is not None and sla.model.metadata.status is not Status.RETIRED:
+            by_customer.setdefault(ref, []).append(sla)
+    return by_customer
