@@ -330,7 +330,7 @@ def test_unknown_edition() -> None:
 
 
 def test_data_file_ships_as_package_data_without_rule_codes() -> None:
-    text = files("itsm_cli.clauses").joinpath("catalogue.yaml").read_text(encoding="utf-8")
+    text = files("itsm_cli.clauses").joinpath("catalogue.py").read_text(encoding="utf-8")
     # Rules declare their clauses in code; the catalogue must not duplicate that mapping.
     assert not re.search(r"\b(E00\d|(CAT|SLM|SUP|CAP|CON|REP|DOC|WVR)\d{3})\b", text)
 

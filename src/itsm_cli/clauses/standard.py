@@ -1,6 +1,6 @@
 """The ISO/IEC 20000-1 clause catalogue: clause numbers, short titles and our own summaries.
 
-The data is `catalogue.yaml` beside this module (package data, shipped in the wheel). The
+The data is `catalogue.py` beside this module (Python, so it is read from bytecode). The
 2018 edition is the reference: it says which clauses call for mandatory documented
 information (which record kinds evidence a clause is declared by the kinds themselves,
 `Record.CLAUSES` in `records/models.py`). The 2011 edition is an outline whose clauses map
@@ -18,19 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib.resources import files
+from functools import cache
 from types import MappingProxyType
 from typing import Any
-
-import yaml
 
 REFERENCE_EDITION = "2018"
 """The edition whose clauses the kinds evidence and that names the mandatory documents;
 the others map onto it."""
 
-_DATA_PACKAGE = "itsm_cli.clauses"
-_DATA_FILE = "catalogue.yaml"
+_DATA_FILE = "catalogue.py"
 _ID_RE = re.compile(r"^[1-9][0-9]*(\.[1-9][0-9]*)*$")
 _KEYS = frozenset(
     {"id", "title", "summary", "mandatory", "document", "document_kind", "note", "maps_to"}
@@ -171,12 +167,10 @@ class Catalogue:
         return tuple(c for c in self.clauses.values() if c.mandatory_document is not None)
 
 
-@lru_cache(maxsize=1)
 def _raw_data() -> dict[str, Any]:
-    text = files(_DATA_PACKAGE).joinpath(_DATA_FILE).read_text(encoding="utf-8")
-    # Trusted package data, so the (C, safe) composer is fine here; user records never
-    # come through this path.
-    data = yaml.load(text, Loader=yaml.CSafeLoader)
+    from itsm_cli.clauses.catalogue import CATALOGUE
+
+    data: object = CATALOGUE
     if not isinstance(data, dict):
         raise CatalogueError(f"{_DATA_FILE}: the top level must be a mapping")
     return data
