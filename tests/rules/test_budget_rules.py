@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from itsm_cli.records.models import BudgetLine
+from itsm_cli.records.kinds.budget import BudgetLine
 
 if TYPE_CHECKING:
     from tests.rules.conftest import LineOf, RunCheck

@@ -14,8 +14,10 @@ import pytest
 
 from itsm_cli.findings import Finding
 from itsm_cli.records.index import load_repository
+from itsm_cli.records.kinds.agreements import OLA, SLA
+from itsm_cli.records.kinds.service import Service
+from itsm_cli.records.kinds.supplier import Supplier
 from itsm_cli.records.load import LoadResult, discover, load_bytes
-from itsm_cli.records.models import OLA, SLA, Service, Supplier
 from itsm_cli.records.workspace import load_workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 from tests.helpers import cli

@@ -6,7 +6,7 @@ The canonical form (see `layout` for how it is computed):
 * `metadata` keys in model order (id, title, owner, status, approved, lastReviewed,
   reviewInterval, clauses, labels), `spec` keys and the keys of nested objects (targets,
   contracts, resources…) in the order of the kind's schema, except where the spec's
-  `KEY_ORDER` (records/models.py) gives a more readable document order (an SLA reads
+  `KEY_ORDER` (records/kinds/) gives a more readable document order (an SLA reads
   customer, services, validFrom, validUntil, serviceHours, workloadLimits, exceptions,
   targets, reporting, signatories);
 * a key that is not in the schema (a typo, say) stays right after the key it followed;

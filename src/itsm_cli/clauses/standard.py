@@ -3,7 +3,7 @@
 The data is `catalogue.py` beside this module (Python, so it is read from bytecode). The
 2018 edition is the reference: it says which clauses call for mandatory documented
 information (which record kinds evidence a clause is declared by the kinds themselves,
-`Record.CLAUSES` in `records/models.py`). The 2011 edition is an outline whose clauses map
+`Record.CLAUSES` in `records/kinds/`). The 2011 edition is an outline whose clauses map
 onto 2018 clauses (`maps_to`), so a gap analysis under 2011 can be derived from the 2018 one.
 
 A clause's parent is implied by its id (`8.3.4.1` → `8.3.4`); a clause without children is a

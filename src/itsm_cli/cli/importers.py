@@ -429,7 +429,7 @@ def tickets(
     from itsm_cli.dates import Period
     from itsm_cli.interop import tickets as exports
     from itsm_cli.interop.record_files import PlannedRecord, write_planned
-    from itsm_cli.records.models import ProcessReport
+    from itsm_cli.records.kinds.process_report import ProcessReport
 
     if profile not in exports.PROFILES:
         raise typer.BadParameter(
@@ -469,7 +469,7 @@ def tickets(
         if found is None:
             terminal.display_error(f"--agreement {agreement}: no SLA or OLA with that id")
             raise typer.Exit(2)
-        from itsm_cli.records.models import Agreement
+        from itsm_cli.records.kinds.agreements import Agreement
 
         model: Agreement = found.model  # type: ignore[assignment]
         targets = list(model.spec.targets)
@@ -540,7 +540,7 @@ def tickets(
         )
     ]
     if agreement is not None and figures.values:
-        from itsm_cli.records.models import Measurement
+        from itsm_cli.records.kinds.measurement import Measurement
 
         measured = next(
             (r for r in index.of_kind(Measurement)

@@ -32,7 +32,8 @@ from itsm_cli.findings import Finding
 from itsm_cli.interop.record_files import PlannedRecord
 from itsm_cli.interop.source_files import SourceError, objects, yaml_files
 from itsm_cli.records.index import RepoIndex
-from itsm_cli.records.models import SLA, Service
+from itsm_cli.records.kinds.agreements import SLA
+from itsm_cli.records.kinds.service import Service
 
 API_VERSIONS = ("backstage.io/v1alpha1", "backstage.io/v1beta1")
 SERVICE_KINDS = ("component", "resource", "system")

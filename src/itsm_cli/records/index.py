@@ -13,7 +13,7 @@ from itsm_cli.findings import Finding
 from itsm_cli.records import codes
 from itsm_cli.records.errors import suggest
 from itsm_cli.records.load import LoadedRecord, LoadResult, Omission, discover, load_files
-from itsm_cli.records.models import OLA, SLA, Measurement, Record, Supplier
+from itsm_cli.records.models import Record
 from itsm_cli.records.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -120,33 +120,53 @@ def _references(index: RepoIndex) -> Iterator[Finding]:
 
 
 def _kind_specific(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[Finding]:
+    # Told apart by `KIND` before any class is named, so that a run meeting no Measurement
+    # and no OLA never imports their models.
+    kind = record.model.KIND
+    if kind == "Measurement":
+        yield from _unknown_targets(record, index)
+    elif kind == "OLA":
+        yield from _provider_not_internal(record, index)
+
+
+def _unknown_targets(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[Finding]:
+    from itsm_cli.records.kinds.agreements import OLA, SLA
+    from itsm_cli.records.kinds.measurement import Measurement
+
     model = record.model
-    if isinstance(model, Measurement):
-        agreement = index.by_id.get(model.spec.agreement)
-        if agreement is None or not isinstance(agreement.model, (SLA, OLA)):
-            return
-        target_ids = [t.id for t in agreement.model.spec.targets]
-        for key in model.spec.values:
-            if key not in target_ids:
-                guess = suggest(key, target_ids)
-                tip = f" (did you mean '{guess}'?)" if guess else ""
-                yield record.record_code_finding(
-                    codes.E004,
-                    f"{agreement.id} has no target '{key}'{tip}",
-                    ("spec", "values", key),
-                    "Targets of that agreement: " + ", ".join(target_ids) + ".",
-                )
-    elif isinstance(model, OLA):
-        provider = index.by_id.get(model.spec.provider)
-        if provider is not None and not (
-            isinstance(provider.model, Supplier) and provider.model.spec.type == "internal"
-        ):
+    assert isinstance(model, Measurement)
+    agreement = index.by_id.get(model.spec.agreement)
+    if agreement is None or not isinstance(agreement.model, (SLA, OLA)):
+        return
+    target_ids = [t.id for t in agreement.model.spec.targets]
+    for key in model.spec.values:
+        if key not in target_ids:
+            guess = suggest(key, target_ids)
+            tip = f" (did you mean '{guess}'?)" if guess else ""
             yield record.record_code_finding(
                 codes.E004,
-                f"provider '{provider.id}' is a {provider.kind}, not a Supplier of type internal",
-                ("spec", "provider"),
-                codes.E004_INTERNAL_PROVIDER,
+                f"{agreement.id} has no target '{key}'{tip}",
+                ("spec", "values", key),
+                "Targets of that agreement: " + ", ".join(target_ids) + ".",
             )
+
+
+def _provider_not_internal(record: LoadedRecord[Record], index: RepoIndex) -> Iterator[Finding]:
+    from itsm_cli.records.kinds.agreements import OLA
+    from itsm_cli.records.kinds.supplier import Supplier
+
+    model = record.model
+    assert isinstance(model, OLA)
+    provider = index.by_id.get(model.spec.provider)
+    if provider is not None and not (
+        isinstance(provider.model, Supplier) and provider.model.spec.type == "internal"
+    ):
+        yield record.record_code_finding(
+            codes.E004,
+            f"provider '{provider.id}' is a {provider.kind}, not a Supplier of type internal",
+            ("spec", "provider"),
+            codes.E004_INTERNAL_PROVIDER,
+        )
 
 
 def build_index(

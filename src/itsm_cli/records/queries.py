@@ -20,21 +20,18 @@ from typing import TypeVar
 from itsm_cli.dates import Duration, Period
 from itsm_cli.records.fields import Criticality, Lifecycle, Status
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.kinds.agreements import SLA
+from itsm_cli.records.kinds.audit import Audit
+from itsm_cli.records.kinds.budget import BudgetLine
+from itsm_cli.records.kinds.capacity_plan import CapacityPlan
+from itsm_cli.records.kinds.continuity_plan import ContinuityPlan
+from itsm_cli.records.kinds.management_review import ManagementReview
+from itsm_cli.records.kinds.measurement import Measurement
+from itsm_cli.records.kinds.service import Service
+from itsm_cli.records.kinds.supplier import Supplier
+from itsm_cli.records.kinds.waiver import Waiver
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import (
-    SLA,
-    Audit,
-    BudgetLine,
-    CapacityPlan,
-    ContinuityPlan,
-    ManagementReview,
-    Measurement,
-    Record,
-    Service,
-    Supplier,
-    Target,
-    Waiver,
-)
+from itsm_cli.records.models import Record, Target
 
 R = TypeVar("R", bound=Record)
 Plan = TypeVar("Plan", CapacityPlan, ContinuityPlan)

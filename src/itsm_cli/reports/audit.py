@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from itsm_cli.clauses.standard import REFERENCE_EDITION, clause_matches, load_catalogue
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import Audit, Nonconformity
+from itsm_cli.records.kinds.audit import Audit
+from itsm_cli.records.kinds.nonconformity import Nonconformity
 
 if TYPE_CHECKING:
     from itsm_cli.reports.registry import ReportInput

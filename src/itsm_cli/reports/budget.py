@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import Budget, BudgetLine
+from itsm_cli.records.kinds.budget import Budget, BudgetLine
 from itsm_cli.records.queries import live_services
 from itsm_cli.reports.finding_rows import FindingsByRecord
 from itsm_cli.reports.record_rows import service_row

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import CapacityPlan, Resource
+from itsm_cli.records.kinds.capacity_plan import CapacityPlan, Resource
 from itsm_cli.reports import charts
 from itsm_cli.reports.finding_rows import FindingsByRecord, finding_row
 from itsm_cli.reports.record_rows import plan_row

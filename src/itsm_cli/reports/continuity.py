@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import ContinuityPlan, ContinuityTest
+from itsm_cli.records.kinds.continuity_plan import ContinuityPlan, ContinuityTest
 from itsm_cli.reports.finding_rows import FindingsByRecord, finding_row
 from itsm_cli.reports.record_rows import plan_row
 

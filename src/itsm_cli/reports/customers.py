@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from itsm_cli.dates import Duration
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import SLA, Complaint, Customer
+from itsm_cli.records.kinds.agreements import SLA
+from itsm_cli.records.kinds.customer import Complaint, Customer
 from itsm_cli.reports.finding_rows import FindingsByRecord, finding_row
 from itsm_cli.reports.record_rows import service_row
 from itsm_cli.reports.service import chosen_customer

@@ -261,7 +261,7 @@ def _mandatory_documents(
 def _waivers_in_force(data: ReportInput, findings: list[Finding]) -> list[dict[str, Any]]:
     """Waivers that suppress findings today, with how many they suppress and the last day
     they apply (`expires`, or approval + waivers.maxTerm when earlier)."""
-    from itsm_cli.records.models import Waiver
+    from itsm_cli.records.kinds.waiver import Waiver
     from itsm_cli.records.queries import applies_until
     from itsm_cli.rules import all_rules
     from itsm_cli.rules.waivers import in_force
@@ -295,7 +295,7 @@ def _waivers_waiving_nothing(data: ReportInput) -> list[dict[str, Any]]:
     """Waivers that are not retired yet waive nothing today: not approved (WVR004), or naming
     a rule that cannot be waived or does not exist (WVR002). An auditor must not mistake them
     for accepted deviations. Expired ones are left out: they are history (WVR001)."""
-    from itsm_cli.records.models import Waiver
+    from itsm_cli.records.kinds.waiver import Waiver
     from itsm_cli.records.queries import not_approved
     from itsm_cli.rules import all_rules
     from itsm_cli.rules.waivers import waivable
@@ -352,7 +352,7 @@ def _scope_evidence(
 ) -> tuple[str | None, str | None]:
     """The title and description of the first approved Evidence satisfying the scope of
     the SMS (4.3), and its id; (None, None) when there is none."""
-    from itsm_cli.records.models import Evidence
+    from itsm_cli.records.kinds.evidence import Evidence
 
     for document in documents:
         if document["clause"] != SCOPE_CLAUSE or not document["satisfied"]:

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from itsm_cli.dates import Period
 from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import OLA, PROCESS_CLAUSES, SLA, ProcessReport, Target
+from itsm_cli.records.kinds.agreements import OLA, SLA
+from itsm_cli.records.kinds.process_report import PROCESS_CLAUSES, ProcessReport
+from itsm_cli.records.models import Target
 from itsm_cli.records.queries import ISSUE_WORDS, measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError

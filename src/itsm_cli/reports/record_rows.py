@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from itsm_cli.records.models import Service
+from itsm_cli.records.kinds.service import Service
 
 if TYPE_CHECKING:
     from itsm_cli.records.index import RepoIndex
+    from itsm_cli.records.kinds.capacity_plan import CapacityPlan
+    from itsm_cli.records.kinds.continuity_plan import ContinuityPlan
     from itsm_cli.records.load import LoadedRecord
-    from itsm_cli.records.models import CapacityPlan, ContinuityPlan
 
 
 def service_titles(index: RepoIndex, ids: Iterable[str]) -> list[dict[str, str]]:

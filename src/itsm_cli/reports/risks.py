@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import Risk
+from itsm_cli.records.kinds.risk import Risk
 
 if TYPE_CHECKING:
     from itsm_cli.reports.registry import ReportInput

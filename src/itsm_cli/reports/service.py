@@ -31,7 +31,10 @@ from typing import TYPE_CHECKING, Any, cast
 from itsm_cli.dates import Period
 from itsm_cli.findings import figure
 from itsm_cli.records.fields import Status
-from itsm_cli.records.models import OLA, SLA, Agreement, Customer, Measurement, Target
+from itsm_cli.records.kinds.agreements import OLA, SLA, Agreement
+from itsm_cli.records.kinds.customer import Customer
+from itsm_cli.records.kinds.measurement import Measurement
+from itsm_cli.records.models import Target
 from itsm_cli.records.queries import measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError

@@ -20,7 +20,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.records import queries
-from itsm_cli.records.models import Supplier, Target
+from itsm_cli.records.kinds.supplier import Supplier
+from itsm_cli.records.models import Target
 from itsm_cli.reports import charts
 from itsm_cli.reports.record_rows import service_titles
 from itsm_cli.reports.service import objective_text

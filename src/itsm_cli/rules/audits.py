@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from itsm_cli.clauses.standard import REFERENCE_EDITION, clause_matches, load_catalogue
 from itsm_cli.findings import Finding, Severity
+from itsm_cli.records.kinds.audit import Audit
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import Audit
 from itsm_cli.records.queries import held_by, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from itsm_cli.findings import Finding, Severity, figure
-from itsm_cli.records.models import Budget, BudgetLine
+from itsm_cli.records.kinds.budget import Budget, BudgetLine
 from itsm_cli.records.queries import (
     live_services,
     money,

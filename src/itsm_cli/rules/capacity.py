@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 from itsm_cli.dates import latest_dated, on_or_before
 from itsm_cli.findings import Finding, Severity, figure, rounded
+from itsm_cli.records.kinds.capacity_plan import CapacityPlan, Resource
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import CapacityPlan, Resource
 from itsm_cli.records.queries import critical_services_without, not_retired
 from itsm_cli.records.trend import MIN_POINTS, predicted_crossing
 from itsm_cli.rules.registry import RuleContext, rule

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 
 from itsm_cli.dates import latest_dated
 from itsm_cli.findings import Finding, Severity, figure, rounded
+from itsm_cli.records.kinds.continuity_plan import ContinuityPlan, ContinuityTest
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import ContinuityPlan, ContinuityTest, Target
+from itsm_cli.records.models import Target
 from itsm_cli.records.queries import (
     allowed_downtime,
     critical_services_without,

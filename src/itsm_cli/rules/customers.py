@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 from itsm_cli.dates import Duration, latest_dated, on_or_before
 from itsm_cli.findings import Finding, Severity
-from itsm_cli.records.models import SLA, Customer
+from itsm_cli.records.kinds.agreements import SLA
+from itsm_cli.records.kinds.customer import Customer
 from itsm_cli.records.queries import not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import prose

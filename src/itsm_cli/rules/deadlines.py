@@ -23,22 +23,19 @@ from itsm_cli.dates import Duration, latest_dated, on_or_before
 from itsm_cli.findings import FieldPath
 from itsm_cli.records.fields import Criticality
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.kinds.agreements import OLA, SLA
+from itsm_cli.records.kinds.audit import Audit
+from itsm_cli.records.kinds.budget import Budget
+from itsm_cli.records.kinds.capacity_plan import CapacityPlan
+from itsm_cli.records.kinds.continuity_plan import ContinuityPlan
+from itsm_cli.records.kinds.customer import Customer
+from itsm_cli.records.kinds.management_review import ManagementReview
+from itsm_cli.records.kinds.nonconformity import Nonconformity
+from itsm_cli.records.kinds.risk import Risk
+from itsm_cli.records.kinds.supplier import Supplier
+from itsm_cli.records.kinds.waiver import Waiver
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import (
-    OLA,
-    SLA,
-    Audit,
-    Budget,
-    CapacityPlan,
-    ContinuityPlan,
-    Customer,
-    ManagementReview,
-    Nonconformity,
-    PlanAction,
-    Risk,
-    Supplier,
-    Waiver,
-)
+from itsm_cli.records.models import PlanAction
 from itsm_cli.records.queries import not_retired
 
 DEADLINE_KINDS: dict[str, str] = {

@@ -48,8 +48,9 @@ from itsm_cli.dates import Duration
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.kinds.evidence import Evidence
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import Evidence, Record
+from itsm_cli.records.models import Record
 from itsm_cli.rules.registry import RuleContext, rule
 
 _IO = ("7.5.3",)

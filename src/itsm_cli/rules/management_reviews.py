@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsm_cli.findings import Finding, Severity
+from itsm_cli.records.kinds.management_review import ManagementReview
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import ManagementReview
 from itsm_cli.records.queries import held_by, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import overdue_actions

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 
 from itsm_cli.dates import Period
 from itsm_cli.findings import Finding, Severity
+from itsm_cli.records.kinds.process_report import ProcessReport
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import ProcessReport
 from itsm_cli.records.queries import ISSUE_WORDS, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import prose

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itsm_cli.findings import Finding, Severity
+from itsm_cli.records.kinds.risk import Risk, RiskSpec
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import Risk, RiskSpec
 from itsm_cli.records.queries import not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import overdue_actions

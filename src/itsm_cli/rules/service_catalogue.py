@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Criticality
-from itsm_cli.records.models import Service
+from itsm_cli.records.kinds.service import Service
 from itsm_cli.records.queries import is_retired, live_services
 from itsm_cli.rules.registry import RuleContext, rule
 

@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from itsm_cli.findings import Finding, Severity, figure
 from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.kinds.agreements import OLA, SLA
+from itsm_cli.records.kinds.service import Service
+from itsm_cli.records.kinds.supplier import Supplier
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import OLA, SLA, Record, Service, Supplier, Target
+from itsm_cli.records.models import Record, Target
 from itsm_cli.records.queries import is_live, live_services, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
 

@@ -38,8 +38,10 @@ from dataclasses import dataclass
 from itsm_cli.dates import Period
 from itsm_cli.findings import Finding, Severity, figure
 from itsm_cli.records.fields import Status
+from itsm_cli.records.kinds.agreements import OLA, SLA
+from itsm_cli.records.kinds.measurement import Measurement
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import OLA, SLA, Measurement, Target
+from itsm_cli.records.models import Target
 from itsm_cli.records.queries import measurements_by_agreement, worse
 from itsm_cli.rules.registry import RuleContext, rule
 

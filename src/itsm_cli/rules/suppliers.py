@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from itsm_cli.dates import latest_dated, on_or_before
 from itsm_cli.findings import FieldPath, Finding, Severity
 from itsm_cli.records.fields import Criticality
+from itsm_cli.records.kinds.service import Service
+from itsm_cli.records.kinds.supplier import Supplier
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import Service, Supplier
 from itsm_cli.records.queries import dependants, is_live, not_retired, supported_services
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import not_counted, prose

@@ -18,8 +18,8 @@ from itsm_cli.dates import Duration
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.fields import Status
 from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.kinds.waiver import Waiver
 from itsm_cli.records.load import LoadedRecord
-from itsm_cli.records.models import Waiver
 from itsm_cli.records.queries import applies_until, not_approved, term_cap
 from itsm_cli.rules.registry import REGISTRY, Rule, area_of, register, selected
 
