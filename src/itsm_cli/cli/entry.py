@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import types
 
 
 def tolerant_streams() -> None:
@@ -20,18 +21,32 @@ def tolerant_streams() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def skip_plugin_lookup() -> None:
+    """Pydantic looks for plugins in every installed distribution's entry points the first
+    time it builds a validator. The command line runs none (`PYDANTIC_DISABLE_PLUGINS`,
+    unless the user set it), but the module that would look imports `importlib.metadata`
+    (and with it the `email` package) before reading that setting: a tenth of a one-record
+    run's start-up. With plugins disabled, its one function answers "none" whatever is
+    installed, so that answer stands in for the module. A program using the package from
+    Python keeps its plugins; so does a user who sets `PYDANTIC_DISABLE_PLUGINS` otherwise."""
+    name = "pydantic.plugin._loader"
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") != "__all__" or name in sys.modules:
+        return
+    loader = types.ModuleType(name, "No Pydantic plugins: PYDANTIC_DISABLE_PLUGINS=__all__.")
+    loader.get_plugins = tuple  # type: ignore[attr-defined]
+    sys.modules[name] = loader
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     tolerant_streams()
-    # Pydantic looks for plugins in every installed distribution's entry points the first
-    # time it builds a validator (a tenth of a one-record run's start-up). The command line
-    # runs none; a program using the package from Python keeps its own plugins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if args in (["--version"], ["-V"]):
         from itsm_cli import __version__
 
         print(f"itsm {__version__}")
         return
+    skip_plugin_lookup()
     try:
         from itsm_cli.cli.main import run
     except KeyboardInterrupt:  # Ctrl-C while the application is still being imported
