@@ -349,3 +349,28 @@ def test_the_schemas_readme_lists_every_schema_file() -> None:
     text = (ROOT / "schemas" / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `([a-z]+\.schema\.json)` \| (\w+) \|$", text, re.MULTILINE)
     assert rows == [(file_name(kind), kind) for kind in KINDS]
+
+
+def test_every_kind_module_is_where_kind_modules_says() -> None:
+    """A kind added to `records/kinds/` but not to `KIND_MODULES` would never be imported,
+    so never known: every module there defines exactly the kinds the table places in it."""
+    import importlib
+    import pkgutil
+
+    from itsm_cli.records import kinds
+    from itsm_cli.records.models import KIND_MODULES
+
+    defined: dict[str, str] = {}
+    for info in pkgutil.iter_modules(kinds.__path__):
+        module = importlib.import_module(f"{kinds.__name__}.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Record)
+                and value.__module__ == module.__name__
+                and value.KIND
+            ):
+                defined[value.KIND] = info.name
+    assert defined == KIND_MODULES
+    assert list(KINDS)[: len(KIND_MODULES)] == list(KIND_MODULES)
+    assert all(KINDS[kind].__module__.endswith(f".{name}") for kind, name in defined.items())
