@@ -73,10 +73,36 @@ def shared_structures(number: int) -> tuple[int, dict[str, Any]]:
 
 
 def test_every_result_of_the_child_is_its_own(forking: None) -> None:
-    results = list(load.parallel_imap(shared_structures, list(range(40)), parallel=True))
+    results = list(
+        load.parallel_imap(shared_structures, list(range(40)), parallel=True, parent_share=0.25)
+    )
     assert [data for _, data in results] == [shared_structures(n)[1] for n in range(40)]
     # The last part came from the child, not from the parent's fallback.
-    assert os.getpid() not in {pid for pid, _ in results[int(40 * load.PARENT_SHARE) :]}
+    assert {pid for pid, _ in results[:10]} == {os.getpid()}
+    assert os.getpid() not in {pid for pid, _ in results[10:]}
+
+
+def test_the_parent_takes_the_child_s_results_while_the_child_is_still_working(
+    forking: None, tmp_path: Path
+) -> None:
+    """The parent does not wait for the child's end: it reads each result as it is written."""
+    parent = os.getpid()
+    finished = tmp_path / "child-finished"
+
+    def work(number: int) -> tuple[int, bool]:
+        if os.getpid() != parent:
+            time.sleep(0.02)
+            if number == 39:
+                finished.touch()
+        return number, finished.exists()
+
+    results = load.parallel_imap(work, list(range(40)), parallel=True, parent_share=0.25)
+    seen = [next(results) for _ in range(11)]  # the parent's ten, then the child's first
+    assert [number for number, _ in seen] == list(range(11))
+    assert not finished.exists()  # the child is still at work on the rest
+    rest = list(results)
+    assert [number for number, _ in rest] == list(range(11, 40))
+    assert finished.exists()
 
 
 def test_a_caller_that_stops_early_leaves_no_child_behind(
