@@ -1,8 +1,6 @@
 """The CapacityPlan kind: its spec, the models inside it and its record class."""
 
-# No `from __future__ import annotations`: the annotations are objects as each class is
-# defined, where pydantic would otherwise evaluate every one of them from its text, a fifth
-# of the cost of defining the models at start-up.
+# No `from __future__ import annotations`, as in `records/models.py` (start-up time).
 
 from collections.abc import Iterator
 from typing import Annotated, Literal
