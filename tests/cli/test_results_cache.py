@@ -272,6 +272,24 @@ def test_two_writers_at_once_cost_only_time(tmp_path: Path) -> None:
     assert again.misses == 0
 
 
+def test_the_salt_covers_every_module_that_reads_or_validates_records() -> None:
+    """Every file of the record and clause packages, subpackages (the kinds) included, is
+    in the code fingerprint: a changed kind must start a new cache, not reuse the old."""
+    import itsm_cli
+
+    package = Path(itsm_cli.__file__).parent
+    expected = {
+        path.relative_to(package).as_posix()
+        for folder in ("records", "clauses")
+        for path in (package / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+    salted = {name for name, _ in results.salted_files()}
+    assert "records/kinds/service.py" in salted
+    assert expected <= salted
+    assert {"findings.py", "dates.py", "config.py"} <= salted
+
+
 def test_another_configuration_is_another_cache(tmp_path: Path) -> None:
     """The settings are part of the salt: a smaller max-file-size must refuse a file the
     warm cache holds as read."""

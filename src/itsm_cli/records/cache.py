@@ -37,12 +37,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from itsm_cli import __version__
 from itsm_cli.findings import FieldPath, Finding, Severity
 from itsm_cli.records.atomic import replace_file
 from itsm_cli.records.yamlread import Document, ParsedFile, Position
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 CACHE_DIR = ".itsm_cache"
 """The cache folder, at the repository root unless `--cache-dir` or `ITSM_CACHE_DIR` say."""
@@ -90,17 +93,31 @@ class CachedRead:
     text_ids: tuple[str, ...]
 
 
-def code_fingerprint() -> str:
-    """SHA-256 of the modules and data files that reading and validation depend on."""
-    digest = hashlib.sha256(__version__.encode())
+def salted_files() -> list[tuple[str, Traversable]]:
+    """The modules and data files that reading and validation depend on, each with its
+    path inside the package (`records/kinds/service.py`), subpackages included: the kinds
+    live in one."""
     top = resources.files("itsm_cli")
-    entries = [top / name for name in _SALTED_MODULES]
-    for package in _SALTED_PACKAGES:
-        entries.extend(sorted(resources.files(package).iterdir(), key=lambda e: e.name))
-    for entry in entries:
-        if entry.is_file() and not entry.name.endswith((".pyc", ".pyo")):
-            digest.update(entry.name.encode() + b"\0")
-            digest.update(entry.read_bytes())
+    found = [(name, top / name) for name in _SALTED_MODULES]
+    todo = [(package.removeprefix("itsm_cli.").replace(".", "/"), resources.files(package))
+            for package in _SALTED_PACKAGES]
+    while todo:
+        prefix, folder = todo.pop(0)
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    todo.append((f"{prefix}/{entry.name}", entry))
+            elif entry.is_file() and not entry.name.endswith((".pyc", ".pyo")):
+                found.append((f"{prefix}/{entry.name}", entry))
+    return found
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of the files of `salted_files()`, names and bytes."""
+    digest = hashlib.sha256(__version__.encode())
+    for name, entry in salted_files():
+        digest.update(name.encode() + b"\0")
+        digest.update(entry.read_bytes())
     return digest.hexdigest()
 
 
