@@ -142,6 +142,11 @@ def test_doc001_an_evidence_with_a_missing_location_satisfies_nothing() -> None:
     assert change["hint"].startswith(
         "EV-CHANGE-POLICY would count but its location does not exist in the repository"
     )
+    assert change["message"] == (
+        "mandatory document 'Change management policy' (8.5.1.1): no approved Evidence "
+        "names clause 8.5.1.1 in metadata.clauses: EV-CHANGE-POLICY does, but its location "
+        "does not exist in the repository"
+    )
     assert "8.7.3.1" not in missing  # EV-SECURITY-POLICY's file exists
 
 
@@ -220,18 +225,33 @@ def test_the_binder_s_clauses_are_partial_with_the_reason() -> None:
 def test_a_missing_location_makes_the_clauses_of_the_evidence_partial() -> None:
     got = clauses()["8.5.1.1"]
     assert got["status"] == "partial"
-    assert got["evidence"] == ["EV-TRANSITION-MANUAL", "EV-CHANGE-POLICY"]
+    assert got["evidence"] == ["EV-TRANSITION-MANUAL", "EV-CHANGE-POLICY", "OPS-CHANGE-2026-10"]
     assert got["findings"] == ["DOC001", "DOC003"]
     assert got["reason"] == "Evidence location missing (DOC003); open findings: DOC001"
 
 
 def test_a_clause_a_kind_evidences_needs_a_record_of_that_kind() -> None:
     got = clauses()
+    # A ContinuityPlan evidences 8.7.1 and 8.7.2, and so does a Risk of category
+    # availability or continuity: either shows the process operating.
     assert (got["8.7.1"]["status"], got["8.7.1"]["reason"]) == (
-        "partial", "no approved ContinuityPlan record"
+        "partial", "no approved ContinuityPlan or Risk record"
     )
     assert got["8.7.1"]["findings"] == []  # partial for no finding at all
-    assert got["8.7.2"]["reason"] == "no approved ContinuityPlan record; open findings: DOC001"
+    assert got["8.7.2"]["reason"] == (
+        "no approved ContinuityPlan or Risk record; open findings: DOC001"
+    )
+    # A kind whose clause depends on its fields: the change ProcessReport evidences 8.5.1
+    # (so every clause under it), but neither 8.5.3 (release) nor 8.6.1 (incident), which
+    # Evidence alone only documents.
+    for leaf in ("8.5.3", "8.6.1"):
+        assert (got[leaf]["status"], got[leaf]["reason"]) == (
+            "partial", "no approved ProcessReport record"
+        ), leaf
+    for leaf in ("8.5.1.2", "8.5.1.3"):
+        assert (got[leaf]["status"], got[leaf]["evidence"]) == (
+            "covered", ["EV-TRANSITION-MANUAL", "OPS-CHANGE-2026-10"]
+        ), leaf
     # Near miss: the approved CapacityPlan beside the procedure.
     assert (got["8.4.3"]["status"], got["8.4.3"]["evidence"]) == (
         "covered", ["CAP-WEB", "EV-CAPACITY-PROCEDURE"]
@@ -262,7 +282,10 @@ def test_a_plan_of_that_kind_mends_it(tmp_path: Path) -> None:
 
 def test_records_of_past_events_are_never_overdue_evidence() -> None:
     got = clauses()
-    assert (got["8.6.1"]["status"], got["9.4"]["status"]) == ("covered", "covered")
+    # Evidence of type record (8.6.1) and the Measurements (9.4) are never overdue: 8.6.1 is
+    # partial only for want of a ProcessReport.
+    assert got["8.6.1"]["reason"] == "no approved ProcessReport record"
+    assert got["9.4"]["status"] == "covered"
     assert (got["8.7.3.1"]["status"], got["8.7.3.1"]["reason"]) == (
         "partial", "only evidence overdue for review"
     )
@@ -284,8 +307,8 @@ def test_edition_2011_rolls_up_the_same_way() -> None:
     got = clauses("--edition", "2011")
     assert got["6.3.1"]["status"] == "partial"  # → 8.7.1 and 8.7.2, both partial
     assert got["6.3.1"]["reason"] == (
-        "2018 8.7.1 partial (no approved ContinuityPlan record); "
-        "2018 8.7.2 partial (no approved ContinuityPlan record, open findings: DOC001)"
+        "2018 8.7.1 partial (no approved ContinuityPlan or Risk record); "
+        "2018 8.7.2 partial (no approved ContinuityPlan or Risk record, open findings: DOC001)"
     )
     assert got["4.2"]["status"] == "partial"  # → 8.2.3 and 8.1 covered, 8.3.4.2 missing
     assert got["4.2"]["reason"] == (
@@ -303,8 +326,8 @@ def test_score() -> None:
     leaves = [c for c in data["clauses"]
               if not any(o["id"].startswith(c["id"] + ".") for o in data["clauses"])]
     counts = [sum(c["status"] == s for c in leaves) for s in ("covered", "partial", "missing")]
-    assert counts == [19, 16, 22]
-    assert data["score"] == round((19 + 16 / 2) / 57 * 100, 1) == 47.4
+    assert counts == [17, 18, 22]
+    assert data["score"] == round((17 + 18 / 2) / 57 * 100, 1) == 45.6
 
 
 def test_json_reason_and_last_audited_on_every_clause() -> None:
@@ -326,7 +349,7 @@ def test_text_shows_the_reason_of_each_clause() -> None:
     row(r"\s+4\.1\s+Understanding the organization and its context\s+partial\s+EV-SMS-BINDER"
         r"\s+binder Evidence naming more than 8 leaf clauses \(DOC005\)")
     row(r"\s+8\.7\.1\s+Service availability management\s+partial\s+EV-CONTINUITY-PROCEDURE"
-        r"\s+no approved ContinuityPlan record")
+        r"\s+no approved ContinuityPlan or Risk record")
     row(r"\s+8\.5\.1\.1\s+Change management policy\s+partial\s+EV-TRANSITION-MANUAL"
         r"\s+Evidence location missing \(DOC003\)")
     row(r"\s+open findings: DOC001")

@@ -121,6 +121,11 @@ def test_rules_ignore_the_future_entries(
     assert doc001["hint"].startswith(
         "EV-CHANGE-POLICY is approved only from 2027-01-10, after today"
     )
+    assert doc001["message"] == (
+        "mandatory document 'Change management policy' (8.5.1.1): no approved Evidence "
+        "names clause 8.5.1.1 in metadata.clauses: EV-CHANGE-POLICY does, but is approved "
+        "only from 2027-01-10"
+    )
     # The future entries would fire these if they counted (see the next test).
     for code in ("CON003", "CON004", "SUP004", "SUP005", "CAP002", "CAP003"):
         assert not [f for f in findings if f["rule"] == code], code

@@ -355,9 +355,13 @@ class Record(RecordModel):
     FOLDER: ClassVar[str] = ""
     """The conventional folder under the records root (`itsm new`, `itsm init`)."""
     CLAUSES: ClassVar[tuple[str, ...]] = ()
-    """Clauses every approved record of this kind evidences (2018 edition): the clause map of
-    `kinds_evidencing` and of the coverage. A kind whose clauses depend on its fields says so
-    in `kind_clauses`."""
+    """Clauses an approved record of this kind evidences (2018 edition). A kind whose clauses
+    depend on its fields says so in `kind_clauses`, and names the others it may evidence in
+    `CLAUSES_BY_FIELDS`; together they are the clause map of `kinds_evidencing` and of the
+    coverage (the kind column of the README's table of kinds)."""
+    CLAUSES_BY_FIELDS: ClassVar[Mapping[str, str]] = {}
+    """Clauses only some records of this kind evidence, each with the field that decides,
+    in words (a Risk evidences 8.7.3.2 with `category: security`)."""
     REVIEWED: ClassVar[bool] = False
     """Whether records of this kind are documents under planned review (DOC002); the others
     record past events: kept, not reviewed."""
@@ -432,6 +436,18 @@ class Record(RecordModel):
         """Clauses this record evidences by its kind alone."""
         return self.CLAUSES
 
+    @classmethod
+    def clauses_of_kind(cls) -> tuple[str, ...]:
+        """Every clause some record of this kind evidences by its kind alone."""
+        return (*cls.CLAUSES, *cls.CLAUSES_BY_FIELDS)
+
+    @classmethod
+    def evidencing(cls, clause_id: str) -> str:
+        """`Risk record` or `Risk record (category: security)`: what evidences the clause,
+        as advice names it."""
+        condition = cls.CLAUSES_BY_FIELDS.get(clause_id)
+        return f"{cls.KIND} record" + (f" ({condition})" if condition else "")
+
     def is_reviewed_document(self) -> bool:
         """Whether the record is a document whose review can fall due (DOC002, and the
         "only evidence overdue for review" of coverage): `REVIEWED` of its kind."""
@@ -468,7 +484,7 @@ class Record(RecordModel):
 
 
 def kinds_evidencing(clause_id: str, edition: str | None = None) -> tuple[str, ...]:
-    """The kinds that evidence a clause by their kind alone (those whose `CLAUSES` name it),
+    """The kinds that evidence a clause by their kind alone (`Record.clauses_of_kind`),
     in `KINDS` order: the clause map that `itsm clauses` and the gap analysis show. Kinds
     evidence clauses of the reference edition (2018, the default) only: another edition's
     clauses map onto those."""
@@ -476,4 +492,4 @@ def kinds_evidencing(clause_id: str, edition: str | None = None) -> tuple[str, .
 
     if edition not in (None, REFERENCE_EDITION):
         return ()
-    return tuple(kind for kind, cls in KINDS.items() if clause_id in cls.CLAUSES)
+    return tuple(kind for kind, cls in KINDS.items() if clause_id in cls.clauses_of_kind())

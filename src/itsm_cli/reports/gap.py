@@ -463,6 +463,17 @@ def _kinds(clause_id: str, catalogue: Catalogue, reference: Catalogue) -> list[s
     return kinds
 
 
+def _evidencing(kind: str, clause_id: str, catalogue: Catalogue) -> str:
+    """`Risk record (category: security)`: the kind, with the field that makes a record
+    of it evidence a 2018 clause (of another edition's clause, just the kind)."""
+    from itsm_cli.clauses.standard import REFERENCE_EDITION
+    from itsm_cli.records.models import KINDS
+
+    if catalogue.edition != REFERENCE_EDITION:
+        return f"{kind} record"
+    return KINDS[kind].evidencing(clause_id)
+
+
 def _actions(
     clause: ClauseCoverage,
     findings: list[Finding],
@@ -478,7 +489,8 @@ def _actions(
         out.append(f"Write and approve the {missing_documents[clause.id]}.")
     if clause.status == "missing" and clause.id not in missing_documents:
         out.append(
-            f"Add an approved {' or '.join(kinds)} record that evidences it."
+            f"Add an approved {' or '.join(_evidencing(k, clause.id, catalogue) for k in kinds)}"
+            " that evidences it."
             if kinds
             else "Add an approved record that evidences it "
             f"(an Evidence record naming {clause.id} in `metadata.clauses` will do)."

@@ -217,13 +217,13 @@ class _Leaves:
 
 def kinds_by_leaf(reference: Catalogue) -> dict[str, tuple[str, ...]]:
     """2018 leaf → the kinds that evidence it by their kind: every kind whose own clauses
-    (`Record.CLAUSES`) hold it, at it or above it."""
+    (`Record.clauses_of_kind`) hold it, at it or above it."""
     from itsm_cli.records.models import KINDS
 
     under = _Leaves(reference)
     out: dict[str, dict[str, None]] = {leaf.id: {} for leaf in reference.leaves()}
     for kind, cls in KINDS.items():
-        for clause_id in cls.CLAUSES:
+        for clause_id in cls.clauses_of_kind():
             for leaf in under(clause_id):
                 out[leaf][kind] = None
     return {leaf: tuple(kinds) for leaf, kinds in out.items()}

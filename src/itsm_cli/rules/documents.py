@@ -281,12 +281,23 @@ def find_missing_mandatory_documents(ctx: RuleContext) -> Iterator[Finding]:
                 f"{names} names only a clause above {clause.id}, which does not make it this "
                 f"document: name {clause.id} in the record that is the document."
             )
+        # The message says why a record that names the clause does not count, so it never
+        # reads as "none names it" when one does.
+        but = ""
+        if pending:
+            but = "; ".join(f"{i} does, but is approved only from {d}" for i, d in pending)
+        elif document.unavailable:
+            names = ", ".join(r.id for r in document.unavailable)
+            if len(document.unavailable) == 1:
+                but = f"{names} does, but its location does not exist in the repository"
+            else:
+                but = f"{names} do, but their locations do not exist in the repository"
         yield Finding(
             rule=ctx.rule.code,
             severity=ctx.rule.severity,
             message=(
                 f"mandatory document '{clause.mandatory_document}' ({clause.id}): "
-                f"no {_wanted(clause)}"
+                f"no {_wanted(clause)}" + (f": {but}" if but else "")
             ),
             file=anchor,
             line=1,

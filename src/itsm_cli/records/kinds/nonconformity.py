@@ -75,6 +75,7 @@ class Nonconformity(Record):
     KIND = "Nonconformity"
     FOLDER = "nonconformities"
     CLAUSES = ("10.1",)
+    CLAUSES_BY_FIELDS = {"10.2": "severity: opportunity"}
     kind: Literal["Nonconformity"]
     """Always Nonconformity."""
     spec: NonconformitySpec

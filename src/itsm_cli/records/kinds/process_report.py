@@ -97,6 +97,9 @@ class ProcessReport(Record):
 
     KIND = "ProcessReport"
     FOLDER = "operations"
+    CLAUSES_BY_FIELDS = {
+        clause: f"process: {process}" for process, clause in PROCESS_CLAUSES.items()
+    }
     kind: Literal["ProcessReport"]
     """Always ProcessReport."""
     spec: ProcessReportSpec

@@ -87,6 +87,11 @@ class Risk(Record):
     FOLDER = "risks"
     REVIEWED = True
     CLAUSES = ("6.1",)
+    CLAUSES_BY_FIELDS = {
+        "8.7.3.2": "category: security",
+        "8.7.1": "category: availability or continuity",
+        "8.7.2": "category: availability or continuity",
+    }
     kind: Literal["Risk"]
     """Always Risk."""
     spec: RiskSpec

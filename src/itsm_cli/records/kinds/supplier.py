@@ -100,12 +100,13 @@ class SupplierSpec(Spec):
 
 class Supplier(Record):
     """A supplier and its contract (ISO/IEC 20000-1:2018 8.3.4.1; 8.3.4.2 for internal
-    suppliers)."""
+    suppliers and customers acting as a supplier)."""
 
     KIND = "Supplier"
     FOLDER = "suppliers"
     REVIEWED = True
     CLAUSES = ("8.3.4.1",)
+    CLAUSES_BY_FIELDS = {"8.3.4.2": "type: internal or customer-as-supplier"}
     kind: Literal["Supplier"]
     """Always Supplier."""
     spec: SupplierSpec
@@ -113,4 +114,6 @@ class Supplier(Record):
 
     @property
     def kind_clauses(self) -> tuple[str, ...]:
-        return ("8.3.4.2",) if self.spec.type == "internal" else ("8.3.4.1",)
+        # 8.3.4.2 is about internal suppliers and customers acting as a supplier: neither
+        # is the external supplier under contract of 8.3.4.1 (nor its mandatory document).
+        return ("8.3.4.1",) if self.spec.type == "external" else ("8.3.4.2",)
