@@ -65,6 +65,14 @@ def test_aud003_and_aud004_messages(found: list[dict[str, Any]]) -> None:
     )
 
 
+def test_aud003_the_day_after_the_end(run_check: RunCheck) -> None:
+    _, found = run_check(FIXTURE, "--select", "AUD003", today="2026-10-07")
+    assert [f["message"] for f in found if f["record"] == "AUD-SUPPLIER-OCT"] == [
+        "AUD-SUPPLIER-OCT is still planned, but its end 2026-10-06 has passed (1 day before "
+        "today)"
+    ]
+
+
 def test_aud002_when_the_cycle_has_passed(
     run_check: RunCheck, by_rule_and_record: ByRuleAndRecord
 ) -> None:

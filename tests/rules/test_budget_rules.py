@@ -178,3 +178,16 @@ def test_a_year_written_as_a_number_is_a_period(tmp_path: Path, run_check: RunCh
     assert sorted((f["rule"], f["record"]) for f in findings) == [
         ("BUD001", "SVC-BACKUP"), ("BUD001", "SVC-HOSTING"), ("BUD001", "SVC-MAIL"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("percent", "shown"),
+    [("12", "+12.0 %"), ("-10", "-10.0 %"), ("10.04", "+10.04 %"), ("10.001", "+10.001 %"),
+     ("-10.0004", "-10.0004 %")],
+)
+def test_a_variance_over_the_threshold_never_reads_as_the_threshold(
+    percent: str, shown: str
+) -> None:
+    from itsm_cli.records.queries import percent_text
+
+    assert percent_text(Decimal(percent), Decimal(10)) == shown

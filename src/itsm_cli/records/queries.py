@@ -226,11 +226,13 @@ def over_threshold(line: BudgetLine, threshold: Decimal) -> bool:
 
 
 def percent_text(percent: Decimal, threshold: Decimal) -> str:
-    """A variance as `+12.0 %`; two decimals where one would round a variance over the
-    threshold onto it (10.04 % is not "10.0 % over the 10 % allowed")."""
+    """A variance as `+12.0 %`; as many more decimals as it takes when one would round a
+    variance over the threshold onto it (10.04 % is not "10.0 % over the 10 % allowed")."""
     shown = f"{percent:+.1f}"
-    if abs(percent) > threshold >= abs(Decimal(shown)):
-        shown = f"{percent:+.2f}"
+    places = 1
+    while abs(percent) > threshold >= abs(Decimal(shown)) and places < 12:
+        places += 1  # 10.001 % is not "10.00 % over the 10 % allowed" either
+        shown = f"{percent:+.{places}f}"
     return f"{shown} %"
 
 

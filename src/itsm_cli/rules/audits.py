@@ -18,6 +18,7 @@ from itsm_cli.records.kinds.audit import Audit
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.queries import held_by, not_retired
 from itsm_cli.rules.registry import RuleContext, rule
+from itsm_cli.rules.wording import days
 
 _AUD = ("9.2",)
 
@@ -180,7 +181,7 @@ def find_stale_planned_audits(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 audit,
                 f"{audit.id} is still planned, but its {field} {spec.last_day.isoformat()} "
-                f"has passed ({(ctx.today - spec.last_day).days} days before today)",
+                f"has passed ({days((ctx.today - spec.last_day).days)} before today)",
                 ("spec", "state"),
             )
 

@@ -18,7 +18,7 @@ from itsm_cli.records.kinds.agreements import SLA
 from itsm_cli.records.kinds.customer import Customer
 from itsm_cli.records.queries import not_retired
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.wording import prose
+from itsm_cli.rules.wording import days, prose
 
 _CUS = ("8.3.2",)
 
@@ -147,7 +147,7 @@ def find_old_complaints(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 customer,
                 f"complaint {complaint.id} of {customer.id} received {complaint.date} has "
-                f"been open {age} days{escalated}, longer than {within} "
+                f"been open {days(age)}{escalated}, longer than {within} "
                 f"(to be closed by {limit}): {prose(complaint.summary)}",
                 ("spec", "complaints", i, "state"),
             )

@@ -14,7 +14,7 @@ from itsm_cli.records.kinds.nonconformity import Nonconformity
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.queries import not_retired
 from itsm_cli.rules.registry import RuleContext, rule
-from itsm_cli.rules.wording import overdue_actions
+from itsm_cli.rules.wording import days, overdue_actions
 
 _NCR = ("10.1",)
 
@@ -149,7 +149,7 @@ def find_late_major_nonconformities(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 ncr,
                 f"major nonconformity {ncr.id}: {arithmetic}, but it was closed only "
-                f"{spec.closed.isoformat()} ({(spec.closed - due).days} days late)",
+                f"{spec.closed.isoformat()} ({days((spec.closed - due).days)} late)",
                 ("spec", "closed"),
             )
 

@@ -16,6 +16,11 @@ def prose(text: str) -> str:
     return " ".join(text.split())
 
 
+def days(count: int) -> str:
+    """`1 day`, `3 days`."""
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def not_counted(count: int, what: str) -> str:
     """` (its 2 tests dated after today do not count)`, or nothing when `count` is 0: a
     reader who sees entries in the record must learn why the finding ignores them (DOC004
@@ -35,8 +40,7 @@ def overdue_actions(
     for k, action in enumerate(actions):
         if action.status == "open" and action.due < today:
             late = (today - action.due).days
-            days = "day" if late == 1 else "days"
             yield k, action, (
                 f"action '{prose(action.description)}' (owner {prose(action.owner)}) was due "
-                f"{action.due.isoformat()} and is still open, {late} {days} late"
+                f"{action.due.isoformat()} and is still open, {days(late)} late"
             )
