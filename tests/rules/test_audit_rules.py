@@ -100,3 +100,15 @@ def test_gap_shows_last_audited_and_an_audit_evidences_9_2_only(
     assert "AUD001" in clauses["9.2"]["findings"]
     # the scope is what was audited, not what the audit evidences
     assert (clauses["8.3.3"]["status"], clauses["8.3.3"]["evidence"]) == ("missing", [])
+
+
+def test_gap_2011_parents_carry_the_latest_audit_of_their_subclauses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(FIXTURE)
+    result = cli.run("gap", "-f", "json", "--today", "2026-11-23", "--edition", "2011")
+    clauses = {c["id"]: c for c in json.loads(result.stdout)["clauses"]}
+    for parent in ("4", "4.1", "6"):
+        children = [c for i, c in clauses.items() if i.rpartition(".")[0] == parent]
+        dates = [c["lastAudited"] for c in children if c["lastAudited"]]
+        assert dates and clauses[parent]["lastAudited"] == max(dates), parent

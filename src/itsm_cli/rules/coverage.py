@@ -372,7 +372,10 @@ def compute_coverage(
             children = [done[c] for c in clause.children]
             status, reason = roll_up(c.status for c in children), _parent_reason(children)
             parts = [p for leaf in catalogue.leaves_under(clause.id) for p in leaf_parts[leaf.id]]
-            last = None
+            # As for its leaves, through the mapping: an audit whose scope holds a 2018
+            # clause under it (2018 parents are named in scopes; 2011 ones never are).
+            dates = [c.last_audited for c in children if c.last_audited is not None]
+            last = max(dates, default=None)
         done[clause.id] = _merge(clause, parts, status, reason, last, mapped=True)
     return _scored(catalogue, [done[c.id] for c in catalogue], base)
 
