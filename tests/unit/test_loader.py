@@ -197,6 +197,7 @@ def test_fields_left_out_get_an_empty_value_of_their_own() -> None:
     )
     result = load_text(text.format(id="SVC-A") + "---\n" + text.format(id="SVC-B"))
     first, second = (r.model for r in result.records)
+    assert isinstance(first, Service) and isinstance(second, Service)
     assert first.spec.depends_on == [] and first.metadata.labels == {}
     assert first.spec.depends_on is not second.spec.depends_on
     assert first.metadata.labels is not second.metadata.labels
