@@ -17,7 +17,7 @@ from tests.helpers import cli
 from tests.helpers.paths import fixture
 
 TODAY = dt.date(2026, 11, 23).isoformat()
-NAMES = [name for name, _, _ in cli_main.COMMANDS]
+NAMES = [command.name for command in cli_main.COMMANDS]
 
 
 def _invoke(application: typer.Typer, args: list[str]) -> tuple[int, str]:
@@ -66,6 +66,59 @@ def test_which_arguments_build_one_command(args: list[str], expected: str | None
 def test_completion_builds_every_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("_ITSM_COMPLETE", "complete_bash")
     assert cli_main._chosen_command(["check"]) is None
+    assert not cli_main._root_help(["--help"])
+
+
+@pytest.mark.parametrize(
+    ("args", "root_help"),
+    [([], True), (["--help"], True), (["-h"], True), (["--debug", "--help"], True),
+     (["-h", "check"], True), (["check", "--help"], False), (["check"], False),
+     (["validat"], False), (["--install-completion"], False)],
+)
+def test_which_arguments_ask_for_the_root_help_alone(args: list[str], root_help: bool) -> None:
+    assert cli_main._root_help(args) is root_help
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "200"])
+def test_the_root_help_from_the_listing_is_the_whole_applications(columns: str) -> None:
+    """The summaries of the table are what each command's own help begins with: at any
+    width, Click shortens them the same way."""
+    for args in (["--help"], []):
+        listed = CliRunner().invoke(cli_main.build_listing(), args, prog_name="itsm",
+                                    env={"COLUMNS": columns})
+        whole = CliRunner().invoke(cli_main.app, args, prog_name="itsm",
+                                   env={"COLUMNS": columns})
+        assert (listed.exit_code, listed.output) == (whole.exit_code, whole.output)
+        assert "validate  Check YAML syntax" in listed.output
+
+
+def test_each_summary_is_the_first_paragraph_of_the_commands_help() -> None:
+    import inspect
+
+    whole = typer.main.get_command(cli_main.app)
+    for command in cli_main.COMMANDS:
+        own = whole.commands[command.name].help or ""  # type: ignore[attr-defined]
+        first = inspect.cleandoc(own).split("\n\n")[0]
+        assert " ".join(first.split()) == command.summary, command.name
+
+
+@pytest.mark.slow
+def test_the_root_help_imports_no_command_module(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from itsm_cli.cli.main import run\n"
+        "try:\n"
+        "    run(['--help'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print(sorted(m for m in sys.modules if m.startswith('itsm_cli.cli.')), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert "Commands:" in done.stdout and "validate" in done.stdout
+    for module in ("validate", "check", "report", "authoring", "git_commands", "importers"):
+        assert f"'itsm_cli.cli.{module}'" not in done.stderr
 
 
 def test_a_misspelt_command_is_still_answered_with_a_suggestion(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated, NamedTuple, NoReturn
 
 import typer
 
@@ -67,26 +67,52 @@ def root(
         ctx.call_on_close(lambda: options.DEBUG.reset(token))
 
 
+class Command(NamedTuple):
+    """One command of the application: where it lives, and the first paragraph of its help
+    (what `itsm --help` lists; a test holds it equal to the command's own)."""
+
+    name: str
+    module: str
+    function: str | None
+    """The function in `module`; None for a `Typer` of its own (a group of sub-commands)."""
+    summary: str
+
+
 # In the order a newcomer meets them: check the records, see the gaps, report, review
-# changes, write records, then the reference commands. Each is (name, module, function);
-# a `Typer` of its own (a group of sub-commands) when the function is None.
-COMMANDS: tuple[tuple[str, str, str | None], ...] = (
-    ("validate", "validate", "validate"),
-    ("check", "check", "check"),
-    ("gap", "gap", "gap"),
-    ("report", "report", "report"),
-    ("due", "due", "due"),
-    ("export", "export", "export"),
-    ("diff", "git_commands", "diff"),
-    ("history", "git_commands", "history"),
-    ("init", "authoring", "init"),
-    ("new", "authoring", "new"),
-    ("fmt", "authoring", "fmt"),
-    ("rules", "reference", "rules"),
-    ("explain", "reference", "explain"),
-    ("clauses", "reference", "clauses"),
-    ("schema", "schema", None),
-    ("import", "importers", None),
+# changes, write records, then the reference commands.
+COMMANDS: tuple[Command, ...] = (
+    Command("validate", "validate", "validate",
+            "Check YAML syntax, the record schemas, duplicate ids and references."),
+    Command("check", "check", "check", "Validate the records and run every compliance rule."),
+    Command("gap", "gap", "gap", "Show clause coverage of ISO/IEC 20000-1 and the score."),
+    Command("report", "report", "report",
+            "Render a report a consultant can hand over or a service owner can send."),
+    Command("due", "due", "due", "List every deadline ahead, soonest first."),
+    Command("export", "export", "export",
+            "Export the gap analysis, findings, inventory and deadlines as spreadsheets."),
+    Command("diff", "git_commands", "diff",
+            "Show what a change does to the records and to compliance."),
+    Command("history", "git_commands", "history",
+            "Show the commits that changed one record, with the fields each changed."),
+    Command("init", "authoring", "init",
+            "Scaffold a records repository: itsm.toml, the record folders with one example "
+            "record per kind, JSON Schemas, a pre-commit configuration, a CI workflow and a "
+            "README."),
+    Command("new", "authoring", "new",
+            "Write a new record from its kind's template into its conventional folder "
+            "(records/services/, records/agreements/, ...), named after its id."),
+    Command("fmt", "authoring", "fmt",
+            "Rewrite records in the canonical layout, keeping every comment and value as "
+            "written."),
+    Command("rules", "reference", "rules", "List every rule, by process area."),
+    Command("explain", "reference", "explain",
+            "Explain one rule, with a failing and a passing example."),
+    Command("clauses", "reference", "clauses", "Show the clause catalogue of ISO/IEC 20000-1."),
+    Command("schema", "schema", None,
+            "JSON Schemas of the record kinds, for editor completion and other tools."),
+    Command("import", "importers", None,
+            "Write draft records from other tools' files: Backstage catalogues, OpenSLO, "
+            "sloth and pyrra SLOs."),
 )
 
 
@@ -96,15 +122,43 @@ def build_app(only: str | None = None) -> typer.Typer:
     it runs any, and importing a command's module imports what it needs, so a run builds
     just the command it was asked for."""
     application = _new_app()
-    for name, module_name, function in COMMANDS:
-        if only is not None and name != only:
+    for command in COMMANDS:
+        if only is not None and command.name != only:
             continue
-        module = importlib.import_module(f"itsm_cli.cli.{module_name}")
-        if function is None:
-            application.add_typer(module.app, name=name)
+        module = importlib.import_module(f"itsm_cli.cli.{command.module}")
+        if command.function is None:
+            application.add_typer(module.app, name=command.name)
         else:
-            application.command(name)(getattr(module, function))
+            application.command(command.name)(getattr(module, command.function))
     return application
+
+
+def build_listing() -> typer.Typer:
+    """The application as `itsm --help` shows it: every command by its name and summary,
+    none imported or built (that is most of the time the root help took)."""
+    application = _new_app()
+    for command in COMMANDS:
+        application.command(command.name, help=command.summary)(_listed_only)
+    return application
+
+
+def _listed_only() -> None:
+    """Never run: `build_listing` serves the root help alone."""
+    raise AssertionError("a listed command was run from the root help's listing")
+
+
+def _root_help(args: list[str]) -> bool:
+    """Whether these arguments ask for the root help only (`itsm`, `itsm --help`,
+    `itsm -h check`): the root's own flags take no value, and its help option is eager.
+    Not for shell completion, which lists every command with all it knows."""
+    if "_ITSM_COMPLETE" in os.environ:
+        return False
+    for arg in args:
+        if arg in ("-h", "--help"):
+            return True
+        if not arg.startswith("-"):
+            return False
+    return not args
 
 
 def _chosen_command(args: list[str]) -> str | None:
@@ -118,7 +172,7 @@ def _chosen_command(args: list[str]) -> str | None:
             if arg in ("-h", "--help"):
                 return None
             continue  # the root's flags take no value
-        return arg if arg in {name for name, _, _ in COMMANDS} else None
+        return arg if arg in {command.name for command in COMMANDS} else None
     return None
 
 
@@ -140,7 +194,7 @@ def run(args: list[str]) -> None:
         args = [a for a in args if a != "--debug"]
     token = options.DEBUG.set(debug)
     try:
-        application = build_app(_chosen_command(args))
+        application = build_listing() if _root_help(args) else build_app(_chosen_command(args))
         status = application(args=args, prog_name="itsm", standalone_mode=False)
     except KeyboardInterrupt:
         _interrupted()
