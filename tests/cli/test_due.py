@@ -194,7 +194,7 @@ def test_ics_reads_back_with_one_all_day_event_per_deadline(tmp_path: Path) -> N
     assert [(d.isoformat(), r) for d, _, r in got] == [(x[0], x[2]) for x in EXPECTED]
     assert all(type(e.decoded("dtstart")) is dt.date for e in events)  # all-day
     assert events[0].decoded("dtend") - events[0].decoded("dtstart") == dt.timedelta(days=1)
-    assert str(events[2]["uid"]) == "sup-hosting-notice@itsm-cli"
+    assert str(events[2]["uid"]) == "sup-hosting.notice@itsm-cli"
     assert "SUP002" in str(events[2]["description"])
     assert len({str(e["uid"]) for e in events}) == len(events)
 
@@ -209,8 +209,8 @@ def test_ics_is_the_same_byte_for_byte_and_keeps_its_uids(tmp_path: Path) -> Non
     later = tmp_path / "later.ics"
     cli.run("due", "--today", "2026-12-02", "-f", "ics", "-o", str(later))
     uids = [line for line in later.read_text().splitlines() if line.startswith("UID:")]
-    assert "UID:svc-portal-review@itsm-cli" not in uids
-    assert "UID:sup-hosting-notice@itsm-cli" in uids
+    assert "UID:svc-portal.review@itsm-cli" not in uids
+    assert "UID:sup-hosting.notice@itsm-cli" in uids
 
 
 def test_ics_without_the_extra_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -226,3 +226,15 @@ def test_a_bad_within_is_a_usage_error() -> None:
     result = cli.run("due", "--within", "60 days")
     assert result.exit_code == 2
     assert "not an ISO 8601 duration such as P60D" in result.stderr
+
+
+def test_uids_of_different_deadlines_never_meet() -> None:
+    """`SUP-X`'s supplier review and `SUP-X-SUPPLIER`'s review: an id never holds a dot."""
+    from itsm_cli.rules.deadlines import Deadline
+
+    def uid(record: str, deadline: str) -> str:
+        day = dt.date(2027, 1, 1)
+        return Deadline(day, deadline, "", record, "Supplier", "o", None, "f", 1, 1).uid
+
+    assert uid("SUP-X", "supplier-review") == "sup-x.supplier-review@itsm-cli"
+    assert uid("SUP-X", "supplier-review") != uid("SUP-X-SUPPLIER", "review")

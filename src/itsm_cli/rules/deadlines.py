@@ -86,8 +86,10 @@ class Deadline:
     def uid(self) -> str:
         """Stable across runs and edits of other records: a calendar that imports the file
         again updates the event instead of adding a second one."""
+        # "." never occurs in a record id, so `SUP-X` + `supplier-review` and
+        # `SUP-X-SUPPLIER` + `review` cannot meet in one UID.
         parts = [self.record, self.deadline, *([self.item] if self.item else [])]
-        return "-".join(parts).lower() + "@itsm-cli"
+        return ".".join(parts).lower() + "@itsm-cli"
 
     @property
     def sort_key(self) -> tuple[dt.date, str, str, str]:
@@ -123,6 +125,8 @@ def _deadline(
 def _reviews(index: RepoIndex, config: Config, today: dt.date) -> Iterator[Deadline]:
     for record in index.records:
         model = record.model
+        if not model.is_reviewed_document():
+            continue  # a record of a past event is kept, not reviewed (DOC002 skips it too)
         meta = model.metadata
         last = model.last_reviewed_on(today)
         if not model.approved_on(today) or last is None:
