@@ -204,3 +204,45 @@ def test_drift_rules_are_explained() -> None:
     result = cli.run("explain", "DRF004")
     assert result.exit_code == 0
     assert "dependsOn differs from its catalogue entity" in result.stdout
+
+
+def test_a_resource_or_system_with_a_lifecycle_is_mapped_by_it(repo: Path) -> None:
+    """Backstage defines no lifecycle for Resources and Systems (they become live), but a
+    catalogue that gives one anyway is followed, as a Component's is."""
+    (repo / "catalog" / "lifecycles.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: cache-exp}\n"
+        "spec: {type: cache, owner: team-payments, lifecycle: experimental}\n"
+        "---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: queue-beta}\n"
+        "spec: {type: queue, owner: team-payments, lifecycle: beta}\n"
+        "---\napiVersion: backstage.io/v1alpha1\nkind: System\nmetadata: {name: ledger}\n"
+        "spec: {owner: team-payments, lifecycle: deprecated}\n"
+    )
+    code, out, err = run("catalog")
+    assert code == 0, out + err
+    lifecycles = {
+        sid: record(repo, sid)["spec"]["lifecycle"]  # type: ignore[index]
+        for sid in ("SVC-CACHE-EXP", "SVC-QUEUE-BETA", "SVC-LEDGER", "SVC-PAY-DB")
+    }
+    assert lifecycles == {
+        "SVC-CACHE-EXP": "pipeline", "SVC-QUEUE-BETA": "pipeline", "SVC-LEDGER": "live",
+        "SVC-PAY-DB": "live",  # a Resource without one
+    }
+    assert "lifecycle 'beta': imported as pipeline" in out
+    assert "lifecycle deprecated: imported as live; plan its retirement" in out
+    drift = cli.run("import", "backstage", "catalog", "--drift", "-f", "json")
+    messages = [f["message"] for f in json.loads(drift.stdout)["findings"]]
+    assert any("resource:default/pay-db is in production" in m for m in messages)
+    assert not any("cache-exp" in m or "queue-beta" in m for m in messages)
+
+
+def test_a_name_too_long_for_a_file_is_refused_in_one_line(repo: Path) -> None:
+    name = "a" * 300  # Backstage caps names at 63 characters; a file name at 255 bytes
+    (repo / "catalog" / "long.yaml").write_text(
+        f"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: {name}}}\n"
+        "spec: {type: service, lifecycle: production, owner: team-payments}\n"
+    )
+    code, out, err = run("catalog")
+    assert code == 1, out + err
+    assert "Traceback" not in out + err and "internal error" not in err
+    assert f"SVC-{name.upper()}" in out and "File name too long; not written" in out
+    assert "6 created, 0 updated, 0 unchanged, 1 refused" in out

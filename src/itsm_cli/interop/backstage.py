@@ -12,7 +12,8 @@ Entities of `backstage.io/v1alpha1` and `v1beta1`:
   Service depend on it;
 * lifecycle production → live, experimental → pipeline, deprecated → live (reported as
   deprecated), any other value → pipeline (reported). Systems and Resources carry no
-  lifecycle in Backstage: they become live Services;
+  lifecycle in Backstage: they become live Services, unless the catalogue gives them one
+  anyway, which then counts as a Component's;
 * ids derived from the entity reference (`component:default/pay-api` → `SVC-PAY-API`; a
   namespace other than `default` is prefixed: `SVC-OPS-PAY-API`), clashes reported.
 
@@ -254,7 +255,7 @@ def map_catalogue(catalogue: Catalogue, index: RepoIndex | None = None) -> Mappe
 
 def _plan(sid: str, entity: Entity, depends_on: list[str], catalogue: Catalogue) -> PlannedRecord:
     notes: list[str] = []
-    if entity.kind == "component":
+    if _has_lifecycle(entity):
         raw = str(entity.spec.get("lifecycle", "")).strip()
         lifecycle = LIFECYCLES.get(raw.lower(), "pipeline")
         if raw.lower() == "deprecated":
@@ -316,10 +317,17 @@ def _plan(sid: str, entity: Entity, depends_on: list[str], catalogue: Catalogue)
 # --- drift --------------------------------------------------------------------------------
 
 
+def _has_lifecycle(entity: Entity) -> bool:
+    """Whether the entity's lifecycle decides its Service's: always for a Component; for a
+    System or Resource (whose kinds define none) only when the catalogue gives one anyway."""
+    return entity.kind == "component" or "lifecycle" in entity.spec
+
+
 def in_production(entity: Entity) -> bool:
-    """Components in production, and Systems and Resources (which carry no lifecycle)."""
-    if entity.kind == "component":
-        return str(entity.spec.get("lifecycle", "")).lower() == "production"
+    """Entities in production: by their lifecycle (`_has_lifecycle`), else Systems and
+    Resources."""
+    if _has_lifecycle(entity):
+        return str(entity.spec.get("lifecycle", "")).strip().lower() == "production"
     return entity.kind in ("system", "resource")
 
 

@@ -273,12 +273,19 @@ def write_planned(
             continue
         path = workspace.records_root / planned.folder / f"{planned.id.lower()}.yaml"
         rel = Path(os.path.relpath(path, workspace.root)).as_posix()
-        if path.is_file() and not path.is_symlink() and _is_ours(path, planned):
+        try:
+            ours = path.is_file() and not path.is_symlink() and _is_ours(path, planned)
+            taken = path.exists() or path.is_symlink()
+        except OSError as exc:  # a name too long for the file system, a folder not readable
+            why = f"cannot use {rel}: {exc.strerror or exc}; not written"
+            outcomes.append(WriteOutcome(planned.id, rel, "refused", why))
+            continue
+        if ours:
             # Our own draft from an earlier import that does not validate yet (placeholders
             # still to fill in), so the index does not hold it: update it all the same.
             outcomes.append(_update_file(path, rel, planned, dry_run))
             continue
-        if path.exists() or path.is_symlink():
+        if taken:
             outcomes.append(
                 WriteOutcome(planned.id, rel, "refused",
                              f"{rel} exists and holds other records; not overwritten")
