@@ -127,24 +127,37 @@ def test_into_an_existing_agreement_keeping_a_person_s_work(repo: Path) -> None:
     path.write_text(SLA)
     code, out, _ = run("openslo", "slo/openslo-v1.yaml", "--agreement", "SLA-ACME")
     assert code == 0, out
-    assert "updated records/acme.yaml (SLA-ACME, 2 targets)" in out
+    assert "updated records/acme.yaml (SLA-ACME, 1 target)" in out
+    assert "target checkout-success: not added to SLA-ACME, whose window is yours" in out
     text = path.read_text()
     assert text.startswith("# not mapped: SLO checkout-success")
     assert "# The agreement with ACME, kept by the service level manager.\n" in text
     assert "- id: support-response      # agreed in the contract, not an SLO\n" in text
+    assert FILL not in text  # the agreement still validates, so the next import finds it
     data = read_yaml_bytes(path.read_bytes(), "acme.yaml").documents[0].data
-    assert [t["id"] for t in data["spec"]["targets"]] == [
-        "support-response", "web-availability", "checkout-success",
-    ]
-    # A person decides the 28d window; the SLO's objective changes upstream.
-    decided = text.replace(FILL, "rolling-30d")
+    assert [t["id"] for t in data["spec"]["targets"]] == ["support-response", "web-availability"]
+    assert "E002" not in cli.run("validate", "--no-cache").stdout  # (E004: no SVC-WEB-SHOP)
+    code, out, _ = run("openslo", "slo/openslo-v1.yaml", "--agreement", "SLA-ACME")
+    assert "unchanged records/acme.yaml" in out and path.read_text() == text
+    # A person adds the 28d SLO with the window they decide; objectives change upstream.
+    decided = text + (
+        "    - id: checkout-success\n"
+        "      metric: availability\n"
+        "      objective: 99\n"
+        "      comparator: '>='\n"
+        "      unit: percent\n"
+        "      window: rolling-30d   # 28d upstream: we agreed on 30 days\n"
+    )
     path.write_text(decided)
     source = repo / "slo" / "openslo-v1.yaml"
-    source.write_text(source.read_text().replace("target: 0.995", "target: 0.998"))
+    source.write_text(source.read_text().replace("target: 0.995", "target: 0.998")
+                      .replace("targetPercent: 99\n", "targetPercent: 99.5\n"))
     code, out, _ = run("openslo", "slo/openslo-v1.yaml", "--agreement", "SLA-ACME")
     assert code == 0
     after = path.read_text()
-    assert after == decided.replace("objective: 99.5", "objective: 99.8")
+    assert after == decided.replace("objective: 99.5", "objective: 99.8").replace(
+        "objective: 99\n", "objective: 99.5\n"
+    )
     # And once more: nothing left to change.
     code, out, _ = run("openslo", "slo/openslo-v1.yaml", "--agreement", "SLA-ACME")
     assert "unchanged records/acme.yaml" in out

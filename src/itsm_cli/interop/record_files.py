@@ -47,6 +47,10 @@ class PlannedRecord:
     is added or has its figures updated; targets a person added stay."""
     adopt: bool = False
     """Update this record whatever its source (the user named it: `--agreement ID`)."""
+    undecided_targets: list[dict[str, Any]] = field(default_factory=list)
+    """Targets whose window is for a person to choose, into an existing agreement: never
+    added there with a placeholder (the agreement would stop validating, and the next import
+    could not find it), only kept up to date in a target of the same id a person added."""
 
     @property
     def folder(self) -> str:
@@ -150,7 +154,9 @@ TARGET_FIGURES = ("metric", "objective", "comparator", "unit", "window")
 """What an SLO import owns of a target it wrote; a window left to a person stays theirs."""
 
 
-def _merge_targets(doc: Any, imported: list[dict[str, Any]]) -> bool:
+def _merge_targets(
+    doc: Any, imported: list[dict[str, Any]], undecided: list[dict[str, Any]]
+) -> bool:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     spec = doc.setdefault("spec", CommentedMap())
@@ -158,10 +164,12 @@ def _merge_targets(doc: Any, imported: list[dict[str, Any]]) -> bool:
     if not isinstance(targets, list):
         targets = spec["targets"] = CommentedSeq()
     changed = False
-    for target in imported:
+    for target in [*imported, *undecided]:
         existing = next(
             (t for t in targets if isinstance(t, dict) and t.get("id") == target["id"]), None
         )
+        if existing is None and target in undecided:
+            continue  # for a person to add, with the window they choose
         if existing is None:
             item = _ruamel(target)
             item.fa.set_flow_style()
@@ -198,7 +206,9 @@ def _update(path: Path, record_id: str, planned: PlannedRecord) -> tuple[bytes, 
             if _plain(_get(doc, owned)) != new:
                 _set(doc, owned, new)
                 changed = True
-        if planned.targets and _merge_targets(doc, planned.targets):
+        if (planned.targets or planned.undecided_targets) and _merge_targets(
+            doc, planned.targets, planned.undecided_targets
+        ):
             changed = True
     missing_notes = [n for n in planned.notes if f"not mapped: {n}" not in text]
     if not changed and not missing_notes:

@@ -362,11 +362,22 @@ def plan_agreements(
         notes = [n for o in group for n in o.notes]
         services = sorted({o.service for o in group})
         if agreement is not None:
+            # A window to decide would be a placeholder in an agreement that validates
+            # today (most often approved): its checks would stop, and so would the next
+            # import into it. Such a target is left to a person, with a note.
+            undecided = [t for t in targets if t.get("window") == WINDOW_PLACEHOLDER]
+            notes += [
+                f"target {t['id']}: not added to {record_id}, whose window is yours to "
+                f"choose: add a target {t['id']} with it, and later imports keep its "
+                "objective up to date"
+                for t in undecided
+            ]
             plans.append(
                 PlannedRecord(
                     kind=agreement[0], id=record_id,
                     source=f"{fmt}:{','.join(services)}", data={}, owned=(), notes=notes,
-                    targets=targets, adopt=True,
+                    targets=[t for t in targets if t not in undecided], adopt=True,
+                    undecided_targets=undecided,
                 )
             )
             continue
