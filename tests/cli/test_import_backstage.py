@@ -246,3 +246,25 @@ def test_a_name_too_long_for_a_file_is_refused_in_one_line(repo: Path) -> None:
     assert "Traceback" not in out + err and "internal error" not in err
     assert f"SVC-{name.upper()}" in out and "File name too long; not written" in out
     assert "6 created, 0 updated, 0 unchanged, 1 refused" in out
+
+
+def test_fields_of_a_shape_the_import_cannot_read_are_listed(repo: Path) -> None:
+    (repo / "catalog" / "shapes.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+        "metadata: {name: odd, title: {a: 1}, description: [1, 2]}\n"
+        "spec: {type: service, lifecycle: production, owner: {x: 1},\n"
+        "       dependsOn: ['resource:pay-db', null, {a: b}]}\n"
+    )
+    code, out, err = run("catalog")
+    assert code == 0, out + err
+    for note in (
+        "metadata.title a mapping is not text; left out",
+        "metadata.description a list is not text; left out",
+        "spec.owner a mapping is not an entity reference; left out",
+        "spec.dependsOn[1] (empty) is not an entity reference; left out",
+        "spec.dependsOn[2] a mapping is not an entity reference; left out",
+    ):
+        assert f"  not mapped: {note}" in out, note
+    text = (repo / "records" / "services" / "svc-odd.yaml").read_text()
+    assert "# not mapped: spec.owner a mapping is not an entity reference" in text
+    assert record(repo, "SVC-ODD")["spec"]["dependsOn"] == ["SVC-PAY-DB"]  # type: ignore[index]

@@ -253,8 +253,38 @@ def map_catalogue(catalogue: Catalogue, index: RepoIndex | None = None) -> Mappe
     return mapped
 
 
+_REF_FIELDS = ("dependsOn", "dependencyOf", "subcomponentOf", "system")
+
+
+def _shape_notes(entity: Entity) -> list[str]:
+    """What the entity holds in a shape the importer cannot read (an owner that is a table,
+    a dependsOn entry that is empty), each left out: said, never dropped without a word."""
+    from itsm_cli.records.errors import show
+
+    notes = []
+    for name in ("title", "description"):
+        value = entity.metadata.get(name)
+        if value is not None and not isinstance(value, str):
+            notes.append(f"metadata.{name} {show(value)} is not text; left out")
+    owner = entity.spec.get("owner")
+    if owner is not None and not isinstance(owner, str):
+        notes.append(f"spec.owner {show(owner)} is not an entity reference; left out")
+    for name in _REF_FIELDS:
+        value = entity.spec.get(name)
+        entries = value if isinstance(value, list) else [value]
+        for i, entry in enumerate(entries):
+            if entry is not None and isinstance(entry, (str, int, float)):
+                continue
+            if entry is None and not isinstance(value, list):
+                continue  # the field is simply not there
+            where = f"spec.{name}[{i}]" if isinstance(value, list) else f"spec.{name}"
+            shown = "(empty)" if entry is None else show(entry)
+            notes.append(f"{where} {shown} is not an entity reference; left out")
+    return notes
+
+
 def _plan(sid: str, entity: Entity, depends_on: list[str], catalogue: Catalogue) -> PlannedRecord:
-    notes: list[str] = []
+    notes: list[str] = _shape_notes(entity)
     if _has_lifecycle(entity):
         raw = str(entity.spec.get("lifecycle", "")).strip()
         lifecycle = LIFECYCLES.get(raw.lower(), "pipeline")
