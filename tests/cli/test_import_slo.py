@@ -79,6 +79,21 @@ def test_sloth_both_forms(repo: Path) -> None:
     assert "taken as `other`" in out
 
 
+def test_a_metric_a_person_chose_for_an_other_target_stays(repo: Path) -> None:
+    """`other` is the import saying it cannot tell: a person's metric survives re-imports,
+    while the figures the SLO does say (the objective) still follow it."""
+    run("sloth", "slo/sloth-k8s.yaml")
+    path = repo / "records" / "agreements" / "sla-home-wifi.yaml"
+    path.write_text(path.read_text().replace("metric: other", "metric: satisfaction"))
+    source = repo / "slo" / "sloth-k8s.yaml"
+    source.write_text(source.read_text().replace("objective: 95", "objective: 96"))
+    code, out, _ = run("sloth", "slo/sloth-k8s.yaml")
+    assert code == 0, out
+    assert targets(agreement(repo, "SLA-HOME-WIFI")) == [
+        ("good-wifi-client-satisfaction", "satisfaction", 96, ">=", "percent", "rolling-30d"),
+    ]
+
+
 def test_pyrra(repo: Path) -> None:
     code, out, _ = run("pyrra", "slo/pyrra.yaml")
     assert code == 0

@@ -151,7 +151,8 @@ def _existing(index: RepoIndex, planned: PlannedRecord) -> tuple[str, str] | Non
 
 
 TARGET_FIGURES = ("metric", "objective", "comparator", "unit", "window")
-"""What an SLO import owns of a target it wrote; a window left to a person stays theirs."""
+"""What an SLO import owns of a target it wrote; a window left to a person stays theirs, and
+so does the metric of a target the import could only call `other`."""
 
 
 def _merge_targets(
@@ -182,6 +183,8 @@ def _merge_targets(
                 continue
             if key == "window" and str(value).startswith("<fill in") and existing.get(key):
                 continue
+            if key == "metric" and value == "other" and existing.get(key):
+                continue  # `other` is the import's "cannot tell": a person's metric stays
             if existing.get(key) != value:
                 existing[key] = value
                 changed = True
