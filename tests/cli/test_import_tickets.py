@@ -99,14 +99,66 @@ def test_agreement_values_attainment_and_longest_time(repo: Path) -> None:
     code, out, _ = run(*SNOW, "--agreement", "SLA-ACME", "-f", "json")
     assert code == 0, out
     data = json.loads(out)
-    assert data["values"] == {"p1-resolution": 66.67, "p2-resolution": 72.0}
+    assert data["values"] == {"p1-resolution": 66.66, "p2-resolution": 72.0}
     assert data["counts"]["breached"] == 3
     meas = record(repo / "records" / "measurements" / "meas-acme-2026-10.yaml")
     assert meas["spec"] == {
         "agreement": "SLA-ACME", "period": "2026-10",
-        "values": {"p1-resolution": 66.67, "p2-resolution": 72.0},
+        "values": {"p1-resolution": 66.66, "p2-resolution": 72.0},
     }
     assert cli.run("validate", "--today", "2026-11-23").exit_code == 0
+
+
+ROUNDING_SLA = """\
+apiVersion: itsm/v1
+kind: SLA
+metadata: {id: SLA-EDGE, title: Edges, owner: o}
+spec:
+  customer: ACME Retail
+  services: [SVC-HOSTING]
+  validFrom: 2026-01-01
+  validUntil: 2027-12-31
+  targets:
+    - {id: p1-share, metric: resolution-time, objective: 4, unit: h, window: per-incident,
+       priority: P1, attainment: 99.5}
+    - {id: p1-worst, metric: resolution-time, objective: 4, unit: h, window: per-incident,
+       priority: P1}
+    - {id: p1-worst-min, metric: resolution-time, objective: 240, unit: min,
+       window: per-incident, priority: P1}
+"""
+
+
+def test_values_are_rounded_towards_the_breach_and_a_ticket_breaches_once(repo: Path) -> None:
+    """397 of 399 P1 tickets within 4 h is 99.4987 %: written 99.49, short of the 99.5
+    attained only by rounding; the worst, 4 h 0 min 1 s, is 4.01 h (240.02 min), over
+    the 4 h. The two late tickets miss three targets each, and are two breached tickets."""
+    (repo / "records" / "edge.yaml").write_text(ROUNDING_SLA)
+    rows = ["number,priority,opened_at,resolved_at"]
+    rows += [f"T{i},1 - Critical,2026-10-10 00:00:00,2026-10-10 03:00:00" for i in range(397)]
+    rows += ["L1,1 - Critical,2026-10-11 00:00:00,2026-10-11 04:00:01",
+             "L2,1 - Critical,2026-10-12 00:00:00,2026-10-12 04:00:00.5"]
+    (repo / "exports" / "edge.csv").write_text("\n".join(rows) + "\n")
+    code, out, err = run("exports/edge.csv", "--profile", "servicenow-incident",
+                         "--period", "2026-10", "--agreement", "SLA-EDGE", "-f", "json")
+    assert code == 0, out + err
+    data = json.loads(out)
+    assert data["values"] == {"p1-share": 99.49, "p1-worst": 4.01, "p1-worst-min": 240.02}
+    assert data["counts"]["breached"] == 2
+    check = cli.run("check", "--today", "2026-11-23", "--select", "REP002", "-f", "json",
+                    "--no-cache")
+    breached = [f["message"] for f in json.loads(check.stdout)["findings"]]
+    assert any("p1-share" in m for m in breached) and any("p1-worst" in m for m in breached)
+
+
+def test_with_an_agreement_the_priority_column_is_required(repo: Path) -> None:
+    (repo / "exports" / "noprio.csv").write_text(
+        "number,opened_at,resolved_at\nA1,2026-10-10 00:00:00,2026-10-10 02:00:00\n"
+    )
+    args = ("exports/noprio.csv", "--profile", "servicenow-incident", "--period", "2026-10")
+    code, _, err = run(*args, "--agreement", "SLA-ACME")
+    assert code == 2
+    assert "no column 'priority' (field priority); name the column with --map priority=" in err
+    assert run(*args, "--dry-run")[0] == 0  # without --agreement it is not needed
 
 
 def test_jira_with_repeated_labels_and_its_date_format(repo: Path) -> None:
@@ -121,7 +173,7 @@ def test_jira_with_repeated_labels_and_its_date_format(repo: Path) -> None:
     assert [(e["ref"], e["issue"]) for e in data["exceptions"]] == [
         ("OPS-3", "major-without-review")
     ]
-    assert data["values"]["p1-resolution"] == 66.67
+    assert data["values"]["p1-resolution"] == 66.66
     assert data["values"]["p2-resolution"] == 24.0
     assert data["unreadable"] == []
 
@@ -170,7 +222,7 @@ def test_an_existing_measurement_gets_only_its_values_updated(repo: Path) -> Non
     text = (repo / "records" / "meas.yaml").read_text()
     assert text.startswith("# October, filled in by hand\n")
     data = record(repo / "records" / "meas.yaml")
-    assert data["spec"]["values"] == {"p2-resolution": 72.0, "p1-resolution": 66.67}
+    assert data["spec"]["values"] == {"p2-resolution": 72.0, "p1-resolution": 66.66}
     assert data["spec"]["notes"] == "Workload within limits."
     assert not (repo / "records" / "measurements").exists()
 

@@ -482,7 +482,7 @@ def tickets(
         try:
             export = exports.read_export(
                 files, {f: str(f) for f in files}, profile, fields, date_format, chosen,
-                on_rows=rows_read,
+                on_rows=rows_read, by_priority=agreement is not None,
             )
         except exports.TicketError as exc:
             terminal.display_error(f"{exc}; nothing written")

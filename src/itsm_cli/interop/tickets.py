@@ -17,9 +17,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -259,12 +261,15 @@ def read_export(
     date_format: str | None,
     process: str,
     on_rows: Callable[[int], None] = lambda _n: None,
+    by_priority: bool = False,
 ) -> Export:
-    """Every ticket of the exports, reduced to the last row per ref."""
+    """Every ticket of the exports, reduced to the last row per ref. `by_priority`: the
+    values of per-priority targets are wanted (`--agreement`), so the priority column is
+    required too (without it, every target would silently get no value)."""
     _, defaults = PROFILES[profile]
     wanted = {**defaults, **mapping}
     belongs = RESOLVED_BY.get(process, "closed")
-    required = ("ref", "opened", belongs)
+    required = ("ref", "opened", belongs, *(("priority",) if by_priority else ()))
     read_date = date_reader(date_format)
     export = Export()
     for path in paths:
@@ -461,7 +466,7 @@ def _exceptions(
 
 
 def _attainment(mine: list[Ticket], targets: Sequence[Target], figures: Figures) -> None:
-    breached = 0
+    breaching: set[str] = set()
     counted = False
     for target in targets:
         if target.window != "per-incident" or not target.priority:
@@ -472,9 +477,9 @@ def _attainment(mine: list[Ticket], targets: Sequence[Target], figures: Figures)
                 f"target {target.id}: unit {target.unit} is not a duration; no value"
             )
             continue
-        limit = target.objective * seconds
+        limit = dt.timedelta(seconds=target.objective * seconds)
         durations = [
-            (t.resolved - t.opened).total_seconds()
+            (t.ref, t.resolved - t.opened)
             for t in mine
             if t.priority == target.priority.upper() and t.resolved is not None
         ]
@@ -483,12 +488,18 @@ def _attainment(mine: list[Ticket], targets: Sequence[Target], figures: Figures)
                 f"target {target.id}: no {target.priority} ticket resolved in the period; no value"
             )
             continue
-        within = sum(1 for d in durations if d <= limit)
+        within = sum(1 for _, d in durations if d <= limit)
         counted = True
-        breached += len(durations) - within
+        breaching.update(ref for ref, d in durations if d > limit)
+        # Two decimals, rounded towards the breach: 397 of 399 tickets is 99.49 % (not
+        # 99.5 %, which would meet an attainment of 99.5), and 4 h 0 min 1 s is 4.01 h.
         if target.attainment is not None:
-            figures.values[target.id] = round(100 * within / len(durations), 2)
+            share = math.floor(Fraction(10_000 * within, len(durations)))
+            figures.values[target.id] = share / 100
         else:
-            figures.values[target.id] = round(max(durations) / seconds, 2)
+            worst = max(d for _, d in durations) // dt.timedelta(microseconds=1)
+            hundredths = math.ceil(Fraction(100 * worst, seconds * 1_000_000))
+            figures.values[target.id] = hundredths / 100
+    breached = len(breaching)
     if counted:
         figures.breached = breached
