@@ -308,3 +308,22 @@ def test_a_running_row_count_on_a_terminal(repo: Path) -> None:
         repo, {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": "xterm"}, stream="stderr",
     )
     assert "Reading the exports: rows" in shown
+
+
+def test_a_check_the_export_cannot_support_is_said_not_passed_over(repo: Path) -> None:
+    """No approval column is no evidence that every change was approved."""
+    (repo / "exports" / "changes.csv").write_text(
+        "number,type,opened_at,closed_at,close_code\n"
+        "CHG1,Normal,2026-10-01 09:00:00,2026-10-02 09:00:00,Successful\n"
+    )
+    code, out, err = run("exports/changes.csv", "--profile", "servicenow-change",
+                         "--period", "2026-10", "--dry-run", "-f", "json")
+    assert code == 0, out + err
+    assert json.loads(out)["notes"] == [
+        "implemented-before-approval not checked: no column for the field approved nor start "
+        "(--map approved=COLUMN names it)",
+        "emergency-without-review not checked: no column for the field reviewed "
+        "(--map reviewed=COLUMN names it)",
+        "failed-without-review not checked: no column for the field reviewed "
+        "(--map reviewed=COLUMN names it)",
+    ]

@@ -587,6 +587,7 @@ def _report_tickets(
             "counts": counts,
             "exceptions": figures.exceptions,
             "values": figures.values,
+            "notes": figures.value_notes,
             "unreadable": [
                 {"file": u.file, "row": u.row, "column": u.column, "value": u.value,
                  "problem": u.why}
