@@ -228,3 +228,24 @@ def test_input_that_breaks_its_format_writes_nothing(
     assert code == 2
     assert message in err and "nothing written" in err
     assert list((repo / "records").rglob("*.yaml")) == []
+
+
+@pytest.mark.parametrize(
+    ("objective", "percent"),
+    [("target: 0.999", 99.9), ("target: 0.9995", 99.95), ("target: 0.123456789", 12.3456789),
+     ("targetPercent: 99.123456789", 99.123456789), ("target: 1", 100)],
+)
+def test_objectives_keep_every_digit_and_gain_no_float_noise(
+    repo: Path, objective: str, percent: float
+) -> None:
+    (repo / "slo" / "one.yaml").write_text(
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: uptime}\nspec:\n"
+        "  service: shop\n  description: Availability of the shop.\n"
+        "  timeWindow:\n    - {duration: 1M, isRolling: false}\n"
+        f"  objectives: [{{{objective}}}]\n"
+    )
+    code, out, err = run("openslo", "slo/one.yaml")
+    assert code == 0, out + err
+    assert targets(agreement(repo, "SLA-SHOP"))[0][2] == percent
+    text = (repo / "records" / "agreements" / "sla-shop.yaml").read_text()
+    assert f"objective: {percent}" in text

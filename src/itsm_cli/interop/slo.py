@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +90,14 @@ def target_id(name: str) -> str:
 
 
 def _percent(value: float) -> float:
-    """A percentage as written: 99.9, not 99.90000000000001."""
-    rounded = round(value, 6)
-    return int(rounded) if rounded == int(rounded) and abs(rounded) < 1e15 else rounded
+    """A percentage as written (99.9; 99 for 99.0), every digit kept: never rounded."""
+    return int(value) if value == int(value) and abs(value) < 1e15 else value
+
+
+def _ratio_percent(ratio: float) -> float:
+    """A ratio (0.999) in percent as a person writes it, 99.9: the decimal point moved, so
+    neither float noise (99.90000000000001) nor a rounding to hide it."""
+    return float(Decimal(repr(ratio)) * 100)
 
 
 def _number(value: Any, where: str, what: str) -> float:
@@ -160,7 +166,7 @@ def _openslo_objective(
                 f"{where}: target {figure(ratio)} is a ratio between 0 and 1 (write targetPercent "
                 "for a percentage)"
             )
-        percent = ratio * 100
+        percent = _ratio_percent(ratio)
     else:
         raise SloError(f"{where}: an objective needs a target or a targetPercent")
     return _percent(percent), "value" in item or "op" in item
