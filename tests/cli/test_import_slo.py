@@ -202,6 +202,12 @@ def test_an_unknown_agreement_is_a_usage_error(repo: Path) -> None:
             "bad.yaml:1: target 1.5 is a ratio between 0 and 1",
         ),
         (
+            "openslo",
+            "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: both}\nspec:\n  service: s\n"
+            "  timeWindow: [{duration: 1M}]\n  objectives: [{target: 0.99, targetPercent: 99.5}]\n",
+            "bad.yaml:1: target 0.99 and targetPercent 99.5 disagree; give one of them",
+        ),
+        (
             "pyrra",
             "apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\nmetadata: {name: x}\n"
             "spec: {target: ninety-nine, window: 30d}\n",
@@ -233,7 +239,8 @@ def test_input_that_breaks_its_format_writes_nothing(
 @pytest.mark.parametrize(
     ("objective", "percent"),
     [("target: 0.999", 99.9), ("target: 0.9995", 99.95), ("target: 0.123456789", 12.3456789),
-     ("targetPercent: 99.123456789", 99.123456789), ("target: 1", 100)],
+     ("targetPercent: 99.123456789", 99.123456789), ("target: 1", 100),
+     ("target: 0.995, targetPercent: 99.5", 99.5)],
 )
 def test_objectives_keep_every_digit_and_gain_no_float_noise(
     repo: Path, objective: str, percent: float

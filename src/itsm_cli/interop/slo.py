@@ -159,6 +159,13 @@ def _openslo_objective(
         percent = _number(item["targetPercent"], where, "targetPercent")
         if not 0 <= percent <= 100:
             raise SloError(f"{where}: targetPercent {figure(percent)} is not between 0 and 100")
+        if "target" in item:
+            ratio = _number(item["target"], where, "target")
+            if _ratio_percent(ratio) != percent:
+                raise SloError(
+                    f"{where}: target {figure(ratio)} and targetPercent {figure(percent)} "
+                    "disagree; give one of them"
+                )
     elif "target" in item:
         ratio = _number(item["target"], where, "target")
         if not 0 <= ratio <= 1:
