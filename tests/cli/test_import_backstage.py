@@ -268,3 +268,34 @@ def test_fields_of_a_shape_the_import_cannot_read_are_listed(repo: Path) -> None
     text = (repo / "records" / "services" / "svc-odd.yaml").read_text()
     assert "# not mapped: spec.owner a mapping is not an entity reference" in text
     assert record(repo, "SVC-ODD")["spec"]["dependsOn"] == ["SVC-PAY-DB"]  # type: ignore[index]
+
+
+def test_a_supplier_a_person_added_to_depends_on_stays(repo: Path) -> None:
+    """No catalogue names Suppliers: a re-import keeps one a person added to `dependsOn`,
+    and still owns the Service dependencies (one the catalogue dropped goes)."""
+    (repo / "records" / "suppliers").mkdir()
+    (repo / "records" / "suppliers" / "sup-cloud.yaml").write_text(
+        "apiVersion: itsm/v1\nkind: Supplier\nmetadata: {id: SUP-CLOUD, title: Cloud, owner: o}\n"
+        "spec:\n  type: external\n  criticality: high\n  supports: [SVC-PAY-API]\n"
+        "  contract: {reference: C-1, start: 2026-01-01, end: 2027-12-31}\n"
+    )
+    run("catalog")
+    path = repo / "records" / "services" / "svc-pay-api.yaml"
+    text = path.read_text()
+    assert "dependsOn: [SVC-FRAUD-CHECK, SVC-PAY-DB]" in text
+    path.write_text(text.replace("dependsOn: [SVC-FRAUD-CHECK, SVC-PAY-DB]",
+                                 "dependsOn: [SVC-FRAUD-CHECK, SVC-PAY-DB, SUP-CLOUD]"))
+    code, out, _ = run("catalog")
+    assert code == 0 and "unchanged records/services/svc-pay-api.yaml" in out
+    catalogue = repo / "catalog" / "catalog-info.yaml"
+    catalogue.write_text(
+        catalogue.read_text()
+        .replace("dependsOn: [resource:pay-db, component:default/fraud-check]",
+                 "dependsOn: [resource:pay-db]")
+        .replace("  subcomponentOf: pay-api\n", "")
+    )
+    code, out, _ = run("catalog")
+    assert code == 0, out
+    assert record(repo, "SVC-PAY-API")["spec"]["dependsOn"] == [  # type: ignore[index]
+        "SVC-PAY-DB", "SUP-CLOUD",
+    ]

@@ -35,6 +35,7 @@ from itsm_cli.interop.source_files import SourceError, objects, yaml_files
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.kinds.agreements import SLA
 from itsm_cli.records.kinds.service import Service
+from itsm_cli.records.kinds.supplier import Supplier
 
 API_VERSIONS = ("backstage.io/v1alpha1", "backstage.io/v1beta1")
 SERVICE_KINDS = ("component", "resource", "system")
@@ -223,6 +224,9 @@ def map_catalogue(catalogue: Catalogue, index: RepoIndex | None = None) -> Mappe
         )
         return None
 
+    suppliers = frozenset(
+        r.id for r in (index.of_kind(Supplier) if index is not None else ())
+    )
     depends: dict[str, list[str]] = {sid: [] for sid in mapped.entities}
     unresolved: dict[str, list[str]] = {}
 
@@ -248,6 +252,8 @@ def map_catalogue(catalogue: Catalogue, index: RepoIndex | None = None) -> Mappe
     mapped.depends = {sid: sorted(deps) for sid, deps in depends.items()}
     for sid, entity in mapped.entities.items():
         plan = _plan(sid, entity, mapped.depends[sid], catalogue)
+        # A Supplier a person added to dependsOn is kept: no catalogue names Suppliers.
+        plan.kept_entries[("spec", "dependsOn")] = suppliers
         plan.notes.extend(unresolved.get(entity.ref, []))
         mapped.plans.append(plan)
     return mapped
