@@ -327,3 +327,21 @@ def test_a_check_the_export_cannot_support_is_said_not_passed_over(repo: Path) -
         "failed-without-review not checked: no column for the field reviewed "
         "(--map reviewed=COLUMN names it)",
     ]
+
+
+def test_a_ticket_resolved_before_it_was_opened_is_skipped_and_listed(repo: Path) -> None:
+    (repo / "exports" / "backwards.csv").write_text(
+        "number,priority,opened_at,resolved_at\n"
+        "A1,1 - Critical,2026-10-10 10:00:00,2026-10-10 08:00:00\n"
+        "A2,1 - Critical,2026-10-11 10:00:00,2026-10-11 12:00:00\n"
+    )
+    code, out, err = run("exports/backwards.csv", "--profile", "servicenow-incident",
+                         "--period", "2026-10", "--agreement", "SLA-ACME", "-f", "json")
+    assert code == 0, out + err
+    data = json.loads(out)
+    assert data["unreadable"] == [{
+        "file": "exports/backwards.csv", "row": 2, "column": "resolved_at",
+        "value": "2026-10-10 08:00:00",
+        "problem": "before the ticket was opened (2026-10-10 10:00:00)",
+    }]
+    assert data["tickets"] == 1 and data["values"] == {"p1-resolution": 100.0}

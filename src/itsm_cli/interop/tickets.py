@@ -329,6 +329,15 @@ def _ticket(
     if opened is None:
         unreadable.append(Unreadable(file, number, wanted["opened"], "", "no opening date"))
         return None
+    for name in ("resolved", "closed"):
+        done = dates[name]
+        if done is not None and done < opened:
+            # Not guessed either way: a negative resolution time would count as met.
+            unreadable.append(
+                Unreadable(file, number, wanted[name], str(_cell(row, columns, name)),
+                           f"before the ticket was opened ({_cell(row, columns, 'opened')})")
+            )
+            return None
     major_cells = [str(row[i]) for i in columns.get("major", []) if i < len(row)]
     if wanted.get("major", "").lower() == "labels":
         labels = {p.strip().lower() for cell in major_cells for p in re.split(r"[ ,;]+", cell)}
