@@ -175,4 +175,13 @@ def test_merges_and_subjects_that_look_like_log_output(repo: Path) -> None:
     assert data["commits"][0]["changes"][0]["new"] == 99.8
     code, out = history("--", "-SLA-WEB")
     assert code == 2
-    assert "no record with id '-SLA-WEB'" in out
+    assert "'-SLA-WEB' is not a record id" in out  # never passed to git as an option
+
+
+@pytest.mark.parametrize(("given", "tip"), [("", ""), ("-S", ""),
+                                            ("sla-acme", " (did you mean SLA-ACME?)")])
+def test_an_argument_that_is_no_record_id_is_a_usage_error(given: str, tip: str) -> None:
+    result = cli.run("history", "--", given)
+    assert result.exit_code == 2
+    assert f"'{given}' is not a record id: capitals, digits and hyphens" in result.output
+    assert tip in result.output and "switch" not in result.output

@@ -162,9 +162,20 @@ def history(
       itsm history SLA-ACME-HOSTING
       itsm history SUP-MERIDIAN-COLO -f json
     """
+    import re
+
     from itsm_cli.gitops.git import GitError
     from itsm_cli.gitops.history import record_history
+    from itsm_cli.records.fields import ID_PATTERN
 
+    if not re.match(ID_PATTERN, record_id):
+        upper = record_id.strip().upper()
+        tip = f" (did you mean {upper}?)" if upper and re.match(ID_PATTERN, upper) else ""
+        raise typer.BadParameter(
+            f"'{record_id}' is not a record id: capitals, digits and hyphens, e.g. "
+            f"SLA-ACME-HOSTING{tip}",
+            param_hint="'ID'",
+        )
     workspace = options.open_workspace(None, config)
     options.refuse_record_output(output, workspace)
     options.require_records_root(workspace, takes_paths=False)
