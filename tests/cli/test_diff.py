@@ -371,6 +371,26 @@ def test_record_invalid_at_head_is_changed_not_removed(repo: Path) -> None:
     assert "~ SLA-WEB (SLA) changed (invalid at head: E002)" in text
 
 
+@pytest.mark.parametrize(
+    ("tail", "code"),
+    [("spec: [unclosed\n", "E001"), ("extra: !!python/name:os.system x\n", "E006")],
+)
+def test_record_whose_file_stops_parsing_is_changed_not_removed(
+    repo: Path, tail: str, code: str
+) -> None:
+    """The parser gives no record at all, but the file's text names it: changed and
+    invalid at head (as for E002), never removed."""
+    path = repo / "records/agreements/sla-web.yaml"
+    path.write_text(path.read_text() + tail)
+    _exit, out = run_diff("--base", "base", "-f", "json")
+    document = json.loads(out)
+    [record] = document["records"]
+    assert (record["id"], record["kind"], record["status"]) == ("SLA-WEB", "SLA", "changed")
+    assert record["invalid"] == {"base": [], "head": [code]}
+    assert record["changes"] == []  # nothing to compare with a file that did not parse
+    assert {f["rule"] for f in document["introduced"] if f["rule"].startswith("E")} == {code}
+
+
 def test_valid_records_say_nothing_of_validity(repo: Path) -> None:
     edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.5")
     _code, out = run_diff("--base", "base", "-f", "json")

@@ -8,7 +8,7 @@ record, field path), never by line, so moving a record is not a new finding.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from itsm_cli.config import Config
@@ -142,7 +142,11 @@ def _record_changes(before: Snapshot, after: Snapshot) -> list[RecordChange]:
                 )
             )
             continue
-        fields = tuple(diff_values(previous.data, record.data))
+        # A side whose file did not parse has no data to compare, nor a kind of its own.
+        unknown = previous.data is None or record.data is None
+        fields = () if unknown else tuple(diff_values(previous.data, record.data))
+        if not record.kind:
+            record = replace(record, kind=previous.kind)
         invalid = {"invalid_base": previous.errors, "invalid_head": record.errors}
         if previous.file != record.file:
             changes.append(

@@ -166,7 +166,8 @@ class InvalidRecord:
     kind: str
     file: str
     line: int
-    data: dict[str, Any]
+    data: dict[str, Any] | None
+    """None when the file did not parse and only its text named the id."""
 
 
 @dataclass(slots=True)
@@ -685,8 +686,13 @@ def _add(read: _ReadFile, result: LoadResult, keep_data: bool = True) -> None:
                     result.invalid.append(InvalidRecord(raw_id, kind, file, doc.line, doc.data))
     if records == 0 and not parsed.findings:
         result.findings.append(_empty_file(file))
+    documented = {record.id for record in result.invalid if record.file == file}
     for raw_id in read.text_ids:
         result.broken.setdefault(raw_id, "")
+        if raw_id not in documented:
+            # Known only from the text of a file that did not parse: `itsm diff` shows the
+            # record as changed and invalid, not as removed. Its kind and data are unknown.
+            result.invalid.append(InvalidRecord(raw_id, "", file, 1, None))
 
 
 def load_bytes(data: bytes, file: str, result: LoadResult, max_bytes: int) -> None:
