@@ -178,10 +178,9 @@ def test_merges_and_subjects_that_look_like_log_output(repo: Path) -> None:
     assert "'-SLA-WEB' is not a record id" in out  # never passed to git as an option
 
 
-@pytest.mark.parametrize(("given", "tip"), [("", ""), ("-S", ""),
-                                            ("sla-acme", " (did you mean SLA-ACME?)")])
-def test_an_argument_that_is_no_record_id_is_a_usage_error(given: str, tip: str) -> None:
+@pytest.mark.parametrize("given", ["", " ", "-S"])
+def test_an_argument_git_could_misread_is_a_usage_error(given: str) -> None:
     result = cli.run("history", "--", given)
     assert result.exit_code == 2
     assert f"'{given}' is not a record id: capitals, digits and hyphens" in result.output
-    assert tip in result.output and "switch" not in result.output
+    assert "switch" not in result.output
