@@ -116,6 +116,82 @@ def test_an_id_no_commit_ever_held_is_still_unknown(repo: Path) -> None:
     assert "no record with id 'SUP-DCC' in the working tree or its Git history" in out
 
 
+def test_a_record_invalid_in_the_working_tree_is_there_not_deleted(repo: Path) -> None:
+    """A schema error (E002) is a change to a record that still exists; a file that no
+    longer parses (E006) too, though its fields cannot be compared."""
+    supplier = repo / "records/suppliers/sup-dc.yaml"
+    edit(supplier, "criticality: medium", "criticality: severe")
+    data = history_json("SUP-DC")
+    assert (data["deleted"], data["deletedIn"], data["invalid"]) == (False, None, ["E002"])
+    assert [(c["message"], c["status"]) for c in data["commits"]] == [
+        ("uncommitted changes", "changed"),
+        ("Initial records", "added"),
+    ]
+    assert data["commits"][0]["changes"][0]["new"] == "severe"
+    code, text = history("SUP-DC", "--no-color")
+    assert code == 0
+    assert text.splitlines()[0] == (
+        "History of SUP-DC (records/suppliers/sup-dc.yaml), invalid in the working tree (E002)"
+    )
+    assert "deleted" not in text
+
+    supplier.write_text(supplier.read_text() + "  extra: [unclosed\n")
+    data = history_json("SUP-DC")
+    assert data["deleted"] is False
+    assert data["invalid"] == ["E001"]
+    first = data["commits"][0]
+    assert (first["message"], first["status"], first["changes"]) == (
+        "uncommitted changes", "changed", [],
+    )
+
+
+def test_a_record_moved_into_another_file_keeps_its_earlier_commits(repo: Path) -> None:
+    """Git sees a file deleted and another changed, not a rename: the record is followed."""
+    edit(repo / "records/suppliers/sup-dc.yaml", "criticality: medium", "criticality: high")
+    git(repo, "commit", "-qam", "Supplier is more critical")
+    supplier = repo / "records/suppliers/sup-dc.yaml"
+    services = repo / "records/services/svc-web.yaml"
+    services.write_text(services.read_text() + "---\n" + supplier.read_text())
+    git(repo, "rm", "-q", "records/suppliers/sup-dc.yaml")
+    git(repo, "commit", "-qam", "Keep the supplier with its service")
+    edit(services, "reference: CT-100", "reference: CT-200")
+    git(repo, "commit", "-qam", "New contract")
+    data = history_json("SUP-DC")
+    assert data["file"] == "records/services/svc-web.yaml"
+    assert [(c["message"], c["status"], c["oldFile"]) for c in data["commits"]] == [
+        ("New contract", "changed", None),
+        ("Keep the supplier with its service", "moved", "records/suppliers/sup-dc.yaml"),
+        ("Supplier is more critical", "changed", None),
+        ("Initial records", "added", None),
+    ]
+    assert data["commits"][1]["changes"] == []
+    code, text = history("SUP-DC", "--no-color")
+    assert code == 0
+    assert (
+        "Keep the supplier with its service "
+        "[moved: records/suppliers/sup-dc.yaml → records/services/svc-web.yaml]"
+    ) in text
+
+
+def test_a_record_copied_into_another_file_keeps_the_original_commits(repo: Path) -> None:
+    """A copy (an E003 duplicate while the original lives on) is followed to the original,
+    whose later commits are the duplicate's, not the record's."""
+    edit(repo / "records/suppliers/sup-dc.yaml", "criticality: medium", "criticality: high")
+    git(repo, "commit", "-qam", "Supplier is more critical")
+    supplier = repo / "records/suppliers/sup-dc.yaml"
+    services = repo / "records/services/svc-web.yaml"
+    services.write_text(services.read_text() + "---\n" + supplier.read_text())
+    git(repo, "commit", "-qam", "Copy the supplier")
+    git(repo, "rm", "-q", "records/suppliers/sup-dc.yaml")
+    git(repo, "commit", "-qm", "Drop the original")
+    data = history_json("SUP-DC")
+    assert [(c["message"], c["status"], c["oldFile"]) for c in data["commits"]] == [
+        ("Copy the supplier", "copied", "records/suppliers/sup-dc.yaml"),
+        ("Supplier is more critical", "changed", None),
+        ("Initial records", "added", None),
+    ]
+
+
 # --- what commit metadata may hold ---------------------------------------------------------
 
 

@@ -106,26 +106,13 @@ class _Side:
     """E00x codes that make it invalid on this side (empty when it is valid)."""
 
 
-_VALIDATION_CODES = frozenset({"E001", "E002", "E003", "E004", "E005", "E006"})
-
-
 def _sides(snapshot: Snapshot) -> dict[str, _Side]:
-    codes: dict[str, set[str]] = {}
-    in_file: dict[str, set[str]] = {}  # for a finding that names no record
-    for finding in snapshot.repository.findings:
-        if finding.rule in _VALIDATION_CODES:
-            in_file.setdefault(finding.file, set()).add(finding.rule)
-            if finding.record:
-                codes.setdefault(finding.record, set()).add(finding.rule)
     sides = {
         record_id: _Side(record.kind, record.file, record.line, _data(record), ())
         for record_id, record in snapshot.repository.index.by_id.items()
     }
-    for record_id, broken in snapshot.invalid.items():
-        if record_id not in sides:
-            found = codes.get(record_id) or in_file.get(broken.file) or {"E002"}
-            errors = tuple(sorted(found))
-            sides[record_id] = _Side(broken.kind, broken.file, broken.line, broken.data, errors)
+    for record_id, (broken, errors) in snapshot.repository.invalid_records().items():
+        sides[record_id] = _Side(broken.kind, broken.file, broken.line, broken.data, errors)
     return sides
 
 

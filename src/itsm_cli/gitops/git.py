@@ -146,10 +146,14 @@ class GitRepo:
         data: bytes = self._repo.odb.stream(bytes.fromhex(sha)).read()
         return data
 
-    def log_file(self, path: str, follow: bool = True) -> Iterator[FileChange]:
+    def log_file(
+        self, path: str, follow: bool = True, until: str | None = None
+    ) -> Iterator[FileChange]:
         """Commits touching `path` (newest first), following renames, with the blobs the
-        file had before and after each."""
+        file had before and after each; from `until` back (default: HEAD)."""
         args = ["-M", "--follow"] if follow else ["-M"]
+        if until is not None:
+            args += ["--end-of-options", until]
         yield from self._log_changes(*args, "--", path)
 
     def log_text(self, text: str, prefix: str) -> Iterator[FileChange]:
@@ -211,9 +215,13 @@ class GitRepo:
         return [p.removeprefix(head) for p in out.split("\0") if p]
 
     def blob_at(self, commit: str, path: str) -> bytes | None:
+        sha = self.blob_sha_at(commit, path)
+        return self.read_blob(sha) if sha else None
+
+    def blob_sha_at(self, commit: str, path: str) -> str | None:
+        """The blob `path` has at `commit`; None when it is no file there."""
         entries = self.tree(commit, path)
-        match = next((e for e in entries if e.path == path), None)
-        return self.read_blob(match.sha) if match else None
+        return next((e.sha for e in entries if e.path == path), None)
 
 
 def blob_sha(data: bytes) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from itsm_cli.gitops.changes import FieldChange, diff_values
-from itsm_cli.gitops.git import CommitInfo, GitError, GitRepo, relative_to_root
+from itsm_cli.gitops.git import CommitInfo, FileChange, GitError, GitRepo, relative_to_root
 from itsm_cli.records.errors import suggest
 from itsm_cli.records.workspace import Workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
@@ -22,8 +22,11 @@ class HistoryEntry:
     file: str
     """Path relative to the Git repository root, in that commit."""
     status: str
-    """added | changed | renamed | removed"""
+    """added | changed | renamed | moved or copied (from another file, which no longer or
+    still holds it) | removed"""
     changes: tuple[FieldChange, ...]
+    old_file: str | None = None
+    """For renamed and moved: the path before the commit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,9 @@ class RecordHistory:
     deleted_in: str | None = None
     """For a record no longer in the working tree: the sha of the commit that deleted it,
     or "" when it is deleted in the working tree only (not yet committed)."""
+    invalid: tuple[str, ...] = ()
+    """The E00x codes that make the record invalid in the working tree (empty when it is
+    valid or deleted): such a record is still there, not deleted."""
 
     @property
     def deleted(self) -> bool:
@@ -105,18 +111,26 @@ def _last_path(repo: GitRepo, workspace: Workspace, record_id: str) -> tuple[str
 
 def record_history(workspace: Workspace, record_id: str) -> RecordHistory:
     """Every commit that changed `record_id`, newest first. A record no longer in the
-    working tree has its history up to and including the commit that deleted it."""
+    working tree has its history up to and including the commit that deleted it; a record
+    moved or copied from another file (as one of its documents) has that file's commits
+    before it."""
     from itsm_cli.records.index import load_repository
 
     repository = load_repository(workspace)
     record = repository.index.by_id.get(record_id)
+    broken = repository.invalid_records().get(record_id) if record is None else None
     repo = GitRepo(workspace.root)
     head = repo.head_sha()
     deleted_in: str | None = None
+    invalid: tuple[str, ...] = ()
+    there: tuple[str, Any] | None = None  # (file, data) in the working tree
     if record is not None:
-        path = (workspace.root / record.file).resolve().relative_to(repo.root).as_posix()
-        shown_file = record.file
-        current = record.document.data
+        there = record.file, record.document.data
+    elif broken is not None:
+        there, invalid = (broken[0].file, broken[0].data), broken[1]
+    if there is not None:
+        shown_file, current = there
+        path = (workspace.root / shown_file).resolve().relative_to(repo.root).as_posix()
     else:
         found = _last_path(repo, workspace, record_id)
         if found is None:
@@ -128,38 +142,86 @@ def record_history(workspace: Workspace, record_id: str) -> RecordHistory:
     entries: list[HistoryEntry] = []
 
     committed = _record_data(repo.blob_at(head, path), record_id, path) if head else None
-    if committed != current:
-        changes: tuple[FieldChange, ...]
-        if current is None:
-            status, changes = "removed", ()
-        elif committed is None:
-            status, changes = "added", ()
-        else:
-            status, changes = "changed", tuple(diff_values(committed, current))
-        entries.append(HistoryEntry(None, path, status, changes))
+    uncommitted = _uncommitted(committed, current, unparsed=broken is not None)
+    if uncommitted is not None:
+        entries.append(HistoryEntry(None, path, *uncommitted))
     if head is None:
-        return RecordHistory(record_id, shown_file, entries)
+        return RecordHistory(record_id, shown_file, entries, invalid=invalid)
 
     blobs = _Blobs(repo, record_id)
-    for change in repo.log_file(path):
-        after = blobs.record(change.blob, change.path)
-        before = None
-        if change.parent and change.old_path:
-            before = blobs.record(change.old_blob, change.old_path)
-        if after is None and before is None:
+    prefix = relative_to_root(repo.root, workspace.records_root)
+    segment: tuple[str, str | None] | None = (path, None)
+    while segment is not None:
+        segment_path, until = segment
+        segment = None
+        for change in repo.log_file(segment_path, until=until):
+            after = blobs.record(change.blob, change.path)
+            before = None
+            if change.parent and change.old_path:
+                before = blobs.record(change.old_blob, change.old_path)
+            if after is None and before is None:
+                continue
+            old_file = change.old_path if change.old_path != change.path else None
+            if before is None and change.parent:
+                origin = _moved_from(repo, blobs, change, record_id, prefix)
+                if origin is not None:
+                    status, old_file, before = origin
+                    changes = tuple(diff_values(before, after))
+                    entries.append(
+                        HistoryEntry(change.commit, change.path, status, changes, old_file)
+                    )
+                    segment = (old_file, change.parent)
+                    break
+            if before is None:
+                status = "added"
+            elif after is None:
+                status = "removed"
+            elif old_file is not None:
+                status = "renamed"
+            else:
+                status = "changed"
+            changes = tuple(diff_values(before, after)) if before and after else ()
+            if status == "changed" and not changes:
+                continue  # the commit changed another record in the same file
+            if status == "removed" and current is None and deleted_in is None and not invalid:
+                deleted_in = change.commit.sha
+            entries.append(HistoryEntry(change.commit, change.path, status, changes, old_file))
+    return RecordHistory(record_id, shown_file, entries, deleted_in, invalid)
+
+
+def _uncommitted(
+    committed: Any, current: Any, unparsed: bool
+) -> tuple[str, tuple[FieldChange, ...]] | None:
+    """The working tree's change to the record against HEAD (status, field changes), or
+    None when there is none. `unparsed`: the record is invalid in the working tree, and
+    `current` None means its file did not parse (changed, but not field by field)."""
+    if unparsed and current is None:
+        return ("changed", ()) if committed is not None else ("added", ())
+    if committed == current:
+        return None
+    if current is None:
+        return "removed", ()
+    if committed is None:
+        return "added", ()
+    return "changed", tuple(diff_values(committed, current))
+
+
+def _moved_from(
+    repo: GitRepo, blobs: _Blobs, change: FileChange, record_id: str, prefix: str
+) -> tuple[str, str, Any] | None:
+    """Where the record was before `change` added it to its file, when it came from another
+    file: `moved` (that file no longer holds it after the commit) or `copied` (it still does,
+    an E003 duplicate for a while), that file's path and the record's data there; None when
+    the commit created it."""
+    assert change.parent is not None
+    copied: tuple[str, str, Any] | None = None
+    for other in repo.files_containing(change.parent, record_id, prefix):
+        if other == change.path:
             continue
-        if before is None:
-            status = "added"
-        elif after is None:
-            status = "removed"
-        elif change.old_path != change.path:
-            status = "renamed"
-        else:
-            status = "changed"
-        changes = tuple(diff_values(before, after)) if before and after else ()
-        if status == "changed" and not changes:
-            continue  # the commit changed another record in the same file
-        if status == "removed" and record is None and deleted_in is None:
-            deleted_in = change.commit.sha
-        entries.append(HistoryEntry(change.commit, change.path, status, changes))
-    return RecordHistory(record_id, shown_file, entries, deleted_in)
+        data = blobs.record(repo.blob_sha_at(change.parent, other), other)
+        if data is None:
+            continue
+        if blobs.record(repo.blob_sha_at(change.commit.sha, other), other) is None:
+            return "moved", other, data
+        copied = copied or ("copied", other, data)
+    return copied

@@ -12,7 +12,6 @@ from itsm_cli.gitops.git import GitRepo, TreeEntry, blob_sha, relative_to_root
 from itsm_cli.records.index import Repository, build_index
 from itsm_cli.records.load import (
     YAML_SUFFIXES,
-    InvalidRecord,
     LoadResult,
     broken_link_finding,
     discover,
@@ -64,17 +63,13 @@ class Snapshot:
     repository: Repository
     exists: bool
     """False when the records root did not exist in that snapshot."""
-    invalid: dict[str, InvalidRecord] = field(default_factory=dict)
-    """Records that failed validation, by id (the first, when an id is written twice)."""
 
 
 def _finish(workspace: Workspace, loaded: LoadResult, label: str, exists: bool) -> Snapshot:
     index, cross = build_index(loaded)
     findings = [*loaded.findings, *cross]
-    invalid: dict[str, InvalidRecord] = {}
-    for record in loaded.invalid:
-        invalid.setdefault(record.id, record)
-    return Snapshot(label, Repository(workspace, index, findings, loaded.files), exists, invalid)
+    repository = Repository(workspace, index, findings, loaded.files, invalid=loaded.invalid)
+    return Snapshot(label, repository, exists)
 
 
 @dataclass(frozen=True, slots=True)

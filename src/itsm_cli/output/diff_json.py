@@ -72,6 +72,7 @@ def render_history(history: RecordHistory, options: RenderOptions) -> str:
             "file": history.file,
             "deleted": history.deleted,
             "deletedIn": history.deleted_in or None,
+            "invalid": list(history.invalid),
             "commits": [
                 {
                     "commit": e.commit.sha if e.commit else None,
@@ -80,6 +81,7 @@ def render_history(history: RecordHistory, options: RenderOptions) -> str:
                     "date": e.commit.date if e.commit else None,
                     "message": e.commit.subject if e.commit else "uncommitted changes",
                     "file": e.file,
+                    "oldFile": e.old_file,
                     "status": e.status,
                     "changes": [change_to_json(c) for c in e.changes],
                 }

@@ -77,6 +77,8 @@ def render_history(history: RecordHistory, options: RenderOptions) -> str:
         title += f", deleted in {history.deleted_in[:8]}"
     elif history.deleted:
         title += ", deleted in the working tree (not committed yet)"
+    elif history.invalid:
+        title += f", invalid in the working tree ({', '.join(history.invalid)})"
     lines = [paint(title, "1")]
     if not history.entries:
         lines.append("  no commit has changed this record yet")
@@ -92,7 +94,10 @@ def render_history(history: RecordHistory, options: RenderOptions) -> str:
         status = entry.status
         if status == "removed" and history.deleted:
             status = paint("deleted", "31")
-        lines.append(f"{head} [{status}: {terminal_safe(entry.file)}]")
+        where = terminal_safe(entry.file)
+        if entry.old_file is not None:
+            where = f"{terminal_safe(entry.old_file)} → {where}"
+        lines.append(f"{head} [{status}: {where}]")
         for change in entry.changes:
             lines.append(
                 "    "

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from itsm_cli.findings import Finding
 from itsm_cli.records import codes
 from itsm_cli.records.errors import suggest
-from itsm_cli.records.load import LoadedRecord, LoadResult, Omission, discover, load_files
+from itsm_cli.records.load import (
+    InvalidRecord,
+    LoadedRecord,
+    LoadResult,
+    Omission,
+    discover,
+    load_files,
+)
 from itsm_cli.records.models import Record
 from itsm_cli.records.workspace import Workspace
 
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 _CLAUSES = ("7.5.3",)
+_VALIDATION_CODES = frozenset({"E001", "E002", "E003", "E004", "E005", "E006"})
 
 
 @dataclass(slots=True)
@@ -196,6 +204,28 @@ class Repository:
     left_out: list[Omission] = field(default_factory=list)
     """What is in no rule's or report's view, and why: files not read, records that failed
     validation, the second record of a duplicate id."""
+    invalid: list[InvalidRecord] = field(default_factory=list)
+    """The records with an id that failed validation, as written (`history` and `diff`
+    follow them too)."""
+
+    def invalid_records(self) -> dict[str, tuple[InvalidRecord, tuple[str, ...]]]:
+        """Each record that failed validation and is not also a valid record (the first,
+        when an id is written twice), with the E00x codes that made it invalid: its own
+        findings' codes, else those of its file (a file that did not parse names no record)."""
+        own: dict[str, set[str]] = {}
+        in_file: dict[str, set[str]] = {}
+        for finding in self.findings:
+            if finding.rule in _VALIDATION_CODES:
+                in_file.setdefault(finding.file, set()).add(finding.rule)
+                if finding.record:
+                    own.setdefault(finding.record, set()).add(finding.rule)
+        found: dict[str, tuple[InvalidRecord, tuple[str, ...]]] = {}
+        for record in self.invalid:
+            if record.id in found or record.id in self.index.by_id:
+                continue
+            codes_found = own.get(record.id) or in_file.get(record.file) or {"E002"}
+            found[record.id] = (record, tuple(sorted(codes_found)))
+        return found
 
     def in_focus(self, findings: Iterable[Finding]) -> list[Finding]:
         """The findings about the named files (all of them when no path was named)."""
@@ -271,7 +301,7 @@ def load_repository(
     left_out.extend(duplicates_left_out(index))
     findings.extend(loaded.findings)
     findings.extend(cross)
-    return Repository(workspace, index, findings, loaded.files, focus, left_out)
+    return Repository(workspace, index, findings, loaded.files, focus, left_out, loaded.invalid)
 
 
 def duplicates_left_out(index: RepoIndex) -> list[Omission]:
