@@ -84,14 +84,19 @@ class Finding:
     waived_by: str | None = None
     related: tuple[str, ...] = field(default=())
     """Other locations (`file:line`) that explain the finding, e.g. a duplicate's first place."""
+    path_key: str = ""
+    """`path` as the fingerprint holds it when it goes through a list: each item named by
+    what identifies it (`spec.reviews[date=2026-03-01]`, `records.identity`), so that an
+    item added above it does not make the finding new. Empty: the path as it is."""
 
     @property
     def fingerprint(self) -> str:
-        """rule + record id (or file) + field path; never a line number. A finding about no
+        """rule + record id (or file) + field path (list items by what identifies them,
+        `path_key`); never a line number. A finding about no
         record (a file that is not valid YAML, a missing mandatory document) adds its
         message, with any line number it quotes left out, to tell findings apart."""
         anchor = self.record if self.record else self.file
-        raw = f"{self.rule}\x1f{anchor}\x1f{format_path(self.path)}\x1f"
+        raw = f"{self.rule}\x1f{anchor}\x1f{self.path_key or format_path(self.path)}\x1f"
         if not self.record:
             raw += _LINE_NUMBER.sub("line", self.message)
         return hashlib.sha256(text_bytes(raw)).hexdigest()[:32]

@@ -418,3 +418,28 @@ def test_debug_reaches_the_rules_of_both_sides(
     assert json.loads(out)["introduced"] == []  # the same crash on both sides
     with pytest.raises(ZeroDivisionError):
         cli_main.run(["diff", "--base", "base", "--today", TODAY, "--debug"])
+
+
+def test_an_older_review_added_above_the_latest_changes_no_finding(repo: Path) -> None:
+    """SUP004 points at the latest review; the fingerprint names that review by its date,
+    not its place in the list, so writing an earlier review above it introduces nothing."""
+    supplier = repo / "records/suppliers/sup-dc.yaml"
+    original = supplier.read_text()
+
+    def with_reviews(*reviews: str) -> None:
+        block = "".join(f"    - {{{review}}}\n" for review in reviews)
+        supplier.write_text(original.replace("spec:\n", "spec:\n  reviews:\n" + block, 1))
+
+    with_reviews("date: 2026-06-30, outcome: fails")
+    git(repo, "commit", "-qam", "A failed review")
+    with_reviews("date: 2026-01-15, outcome: meets", "date: 2026-06-30, outcome: fails")
+    code, out = run_diff("--base", "HEAD", "-f", "json")
+    data = json.loads(out)
+    assert [c["status"] for c in data["records"]] == ["changed"]
+    assert (data["introduced"], data["resolved"]) == ([], [])
+    assert code == 0
+    # A later failed review is another finding: the old one resolved, the new introduced.
+    with_reviews("date: 2026-06-30, outcome: fails", "date: 2026-07-01, outcome: fails")
+    data = json.loads(run_diff("--base", "HEAD", "-f", "json")[1])
+    assert [f["rule"] for f in data["introduced"]] == ["SUP004"]
+    assert [f["rule"] for f in data["resolved"]] == ["SUP004"]

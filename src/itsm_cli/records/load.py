@@ -32,6 +32,7 @@ from itsm_cli.findings import (
     more_findings,
 )
 from itsm_cli.records import codes, errors
+from itsm_cli.records.identity import keyed_path
 from itsm_cli.records.models import API_VERSION, KINDS, Record
 from itsm_cli.records.yamlread import (
     Document,
@@ -106,6 +107,7 @@ class LoadedRecord(Generic[R]):
             path=path,
             clauses=tuple(clauses),
             hint=hint,
+            path_key=keyed_path(self.model, path),
         )
 
     def record_code_finding(
@@ -113,9 +115,11 @@ class LoadedRecord(Generic[R]):
     ) -> Finding:
         """A finding of a record-level code (E003, E004) about this record."""
         line, column = self.position(path)
-        return code.finding(
+        found = code.finding(
             one_line(message), self.file, line, column, hint=hint, record=self.id, path=path
         )
+        key = keyed_path(self.model, path)
+        return found.with_changes(path_key=key) if key else found
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,10 +418,12 @@ def _doc_finding(
     while at not in positions and at:
         at = at[:-1]
     line, column = positions.get(at, (doc.line, doc.column))
-    return codes.record_finding(
+    found = codes.record_finding(
         # An empty hint (a schema error with no advice of its own) takes the code's.
         rule, one_line(message), file, line, column, hint=hint or None, record=record, path=path
     )
+    key = keyed_path(doc.data, path)
+    return found.with_changes(path_key=key) if key else found
 
 
 PLACEHOLDER = "<fill in"
@@ -514,7 +520,7 @@ def validate_document(
             if path in marked:
                 continue  # the placeholder finding says it better
             finding = _doc_finding("E002", message, file, doc, report_at, record_id, hint)
-            found.append(finding.with_changes(path=path))
+            found.append(finding.with_changes(path=path, path_key=keyed_path(doc.data, path)))
         if room is not None and len(found) > room:
             hidden = len(found) - room + exc.error_count() - len(described)
             found[room:] = [more_findings(found[room], hidden)]
