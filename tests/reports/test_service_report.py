@@ -280,3 +280,34 @@ def test_two_measurements_of_one_period_show_the_worse_and_a_running_period_coun
         "satisfaction": "100.0 % (1 of 1 period met)",
     }
     assert "not ended: the period is still running" in html
+
+
+OUTSIDE_VALIDITY = Path(__file__).parent / "outside_validity"
+
+
+def test_measurements_outside_the_agreement_are_shown_but_never_judged(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SLA-SHORT is in force 2026-03-01 … 2026-09-15 (tests/reports/outside_validity): its
+    February and September Measurements would breach, but the agreement's targets did not
+    hold (wholly) then, so neither is a breach nor counted."""
+    monkeypatch.chdir(OUTSIDE_VALIDITY)
+    text = reports.ok("service", today="2026-12-01")
+    assert "| 2026-02 | outside agreement | 97.5 |" in text
+    assert "| 2026-09 | outside agreement | 98.1 |" in text
+    assert "✗" not in text.split("### Last 12 periods")[1].split("### Breaches")[0].replace(
+        "✗ breached ·", ""
+    )
+    assert "16.7 % (1 of 6 periods met, 5 not measured)" in text
+    assert "No breaches in the last 12 periods." in text
+    february = reports.ok("service", "--period", "2026-02", today="2026-12-01")
+    assert (
+        "- **Result:** none: the period is not wholly within the agreement's validity, so its "
+        "targets were not in force"
+    ) in february
+    assert "breached" not in february.split("### Targets")[1].split("### Last")[0]
+    html = reports.ok("service", "--period", "2026-02", fmt="html", today="2026-12-01")
+    history = reports.tables(html)["history-SLA-SHORT"]
+    assert history.row("2026-02") == {
+        "Period": "2026-02", "State": "outside agreement", "availability": "97.5",
+    }

@@ -276,6 +276,9 @@ def _agreement(
         inside = _inside(p, spec.valid_from, spec.valid_until)
         if not p.complete(today):
             state, found = NOT_ENDED, []  # REP003: a running period has no result yet
+        elif not inside:
+            # Its targets were not (wholly) in force: values shown, never judged or counted.
+            state = OUTSIDE
         elif found:
             state = MEASURED
         elif p.quarterly and all(month in measured for month in p.months()):
@@ -283,15 +286,17 @@ def _agreement(
             # combined into the quarter's, so the period shows none.
             state = BY_MONTH
             found = [m for month in p.months() for m in measured[month]]
-        elif inside:
-            state = NOT_MEASURED
         else:
-            state = OUTSIDE
-        due.append(inside and state in (MEASURED, NOT_MEASURED))
-        merged = _worst_values(spec.targets, found) if state == MEASURED else {}
+            state = NOT_MEASURED
+        due.append(state in (MEASURED, NOT_MEASURED))
+        merged = _worst_values(spec.targets, found) if state in (MEASURED, OUTSIDE) else {}
         cells = []
         for target in spec.targets:
             actual = merged.get(target.id)
+            if state == OUTSIDE:
+                values[target.id].append(None)
+                cells.append(_outside_cell(actual))
+                continue
             values[target.id].append(actual)
             cells.append(_cell(target, actual) if state != BY_MONTH else _months(target, found))
         periods.append(
@@ -310,7 +315,8 @@ def _agreement(
         )
 
     targets = [
-        _target(record.id, target, window, values[target.id], due) for target in spec.targets
+        _target(record.id, target, window, values[target.id], due, periods[-1]["state"])
+        for target in spec.targets
     ]
     breaches = [
         {
@@ -376,6 +382,12 @@ def _cell(target: Target, actual: float | None) -> dict[str, Any]:
     return {"value": actual, "text": figure(actual), "status": status, "css": CSS[status]}
 
 
+def _outside_cell(actual: float | None) -> dict[str, Any]:
+    """A value measured while the agreement was not (wholly) in force: shown, not judged."""
+    text = "–" if actual is None else figure(actual)
+    return {"value": None, "text": text, "status": OUTSIDE, "css": CSS[OUTSIDE]}
+
+
 def _months(target: Target, measurements: list[Measurement]) -> dict[str, Any]:
     """The monthly values of a quarter, shown but not counted in the attainment."""
     shown = [
@@ -391,7 +403,9 @@ def _target(
     window: list[Period],
     values: list[float | None],
     due: list[bool],
+    state: str,
 ) -> dict[str, Any]:
+    """One target over the window; `state` is the reported (last) period's."""
     labels = [str(p) for p in window]
     met = [None if v is None else target.is_met(v) for v in values]
     measured = sum(1 for m in met if m is not None)
@@ -410,9 +424,13 @@ def _target(
         "unit": unit_text(target),
         "window": target.window,
         "actual": actual,
-        "actual_text": "not measured" if actual is None else actual_text(target, actual),
-        "status": _cell(target, actual)["status"],
-        "css": _cell(target, actual)["css"],
+        "actual_text": (
+            OUTSIDE if state == OUTSIDE
+            else "not measured" if actual is None
+            else actual_text(target, actual)
+        ),
+        "status": OUTSIDE if state == OUTSIDE else _cell(target, actual)["status"],
+        "css": CSS[OUTSIDE] if state == OUTSIDE else _cell(target, actual)["css"],
         "measured": measured,
         "due": due_count,
         "met": met_count,
