@@ -110,3 +110,43 @@ def test_service_report_shows_the_share_against_the_attainment(ops: Reports) -> 
     html = ops.ok("service", fmt="html")
     assert "96.2 % of P1 incidents within 4 h, target 95 %" in html
     assert "≥ 95 % within 4 h" in html
+
+
+SHARED_PERIODS = Path(__file__).parent / "shared_periods"
+
+
+def test_two_reports_of_one_period_are_both_shown_and_added_up_in_the_charts(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/reports/shared_periods: November 2026 has a report per service; neither is
+    dropped, and the trends add them up (opened 10 + 3, backlog 4 + none given)."""
+    monkeypatch.chdir(SHARED_PERIODS)
+    html = reports.ok("operations", fmt="html", today="2026-12-01")
+    body = reports.tables(html)["counts-incident"].body
+    assert [row for row in body if row[0] == "2026-11"] == [
+        ["2026-11", "PR-INC-WEB-2026-11", "10", "9", "4"],
+        ["2026-11", "PR-INC-MAIL-2026-11", "3", "2", "–"],
+    ]
+    assert "added up in the charts: 2026-11 (PR-INC-WEB-2026-11, PR-INC-MAIL-2026-11)" in html
+    bars = {
+        reports.svg_label(svg): [t.text for t in svg.iter(f"{SVG}title")][1:]
+        for svg in reports.svgs(html)
+    }
+    assert bars["incident opened: 2025-12 to 2026-11"] == ["Oct: 26", "Nov: 13"]
+    assert bars["incident backlog: 2025-12 to 2026-11"] == ["Oct: 2", "Nov: 4"]
+    text = reports.ok("operations", today="2026-12-01")
+    assert "Several reports of one period, added up in the trends: 2026-11" in text
+
+
+def test_per_incident_values_outside_the_agreement_are_not_counted(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/reports/outside_validity: SLA-SHORT's response was 45 and 50 min in periods
+    its targets were not (wholly) in force; only 2026-03 (20 min) counts, as in the
+    service report."""
+    monkeypatch.chdir(Path(__file__).parent / "outside_validity")
+    text = reports.ok("operations", today="2026-12-01")
+    assert (
+        "| response | – | ≤ 30 | min | 2026-03: 20 | 1 of 1 measured | "
+        "`– – – 20 – – – – – – – –` |"
+    ) in text

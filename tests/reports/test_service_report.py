@@ -310,4 +310,5 @@ def test_measurements_outside_the_agreement_are_shown_but_never_judged(
     history = reports.tables(html)["history-SLA-SHORT"]
     assert history.row("2026-02") == {
         "Period": "2026-02", "State": "outside agreement", "availability": "97.5",
+        "response": "45",
     }

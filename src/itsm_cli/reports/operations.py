@@ -5,8 +5,9 @@ agreement, its per-incident targets against the Measurement values of the same p
 
 It reads the records the way the OPS and REP rules do: retired ProcessReports and
 Measurements are withdrawn and not shown; a process is quarterly when its latest report is
-for a quarter (OPS005); where two reports share a period the later in file order is shown
-(counts cannot be merged), where two Measurements do, the worse value (REP002).
+for a quarter (OPS005); where two reports share a period (one per service, say) each is a
+row of the table and the charts add their counts up, saying so; where two Measurements share
+a period, the worse value counts (REP002).
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from itsm_cli.records.queries import ISSUE_WORDS, measurements_by_period, worse
 from itsm_cli.reports import charts
 from itsm_cli.reports.environment import ReportError
 from itsm_cli.reports.finding_rows import FindingsByRecord, finding_row
-from itsm_cli.reports.service import actual_text, objective_caption, objective_text, unit_text
+from itsm_cli.reports.service import (
+    actual_text,
+    objective_caption,
+    objective_text,
+    unit_text,
+    within_validity,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -99,29 +106,35 @@ def _process(
     latest = max(periods, default=None)
     quarterly = latest is not None and latest.quarterly
     window = _window(_end(requested, today, quarterly))
-    shown: dict[Period, LoadedRecord[ProcessReport]] = {}
-    for record in reports:  # the later in file order wins
-        shown[Period.parse(record.model.spec.period)] = record
+    shown: dict[Period, list[LoadedRecord[ProcessReport]]] = {}
+    for report in reports:
+        shown.setdefault(Period.parse(report.model.spec.period), []).append(report)
     rows: list[dict[str, Any]] = []
+    series: dict[str, list[float | None]] = {c: [] for c in COUNTS}
     for period in window:
-        found = shown.get(period)
-        counts = found.model.spec.counts if found is not None else None
-        values: dict[str, int | None] = {c: getattr(counts, c) if counts else None for c in COUNTS}
-        rows.append(
-            {
-                "period": str(period),
-                "report": found.id if found is not None else None,
-                "counts": values,
-            }
-        )
-    used = [c for c in COUNTS if any(row["counts"][c] is not None for row in rows)]
+        found = shown.get(period, [])
+        listed: list[LoadedRecord[ProcessReport] | None] = [*found] or [None]
+        for entry in listed:
+            counts = entry.model.spec.counts if entry is not None else None
+            rows.append(
+                {
+                    "period": str(period),
+                    "report": entry.id if entry is not None else None,
+                    "counts": {c: getattr(counts, c) if counts else None for c in COUNTS},
+                }
+            )
+        for count in COUNTS:
+            given = [getattr(r.model.spec.counts, count) for r in found]
+            known = [value for value in given if value is not None]
+            series[count].append(float(sum(known)) if known else None)
+    used = [c for c in COUNTS if any(value is not None for value in series[c])]
     labels = [p.short_label(first=i == 0) for i, p in enumerate(window)]
     chart_list = [
         {
             "count": count,
             "chart": charts.bar_chart(
                 labels,
-                [_as_float(row["counts"][count]) for row in rows],
+                series[count],
                 f"{name} {count}: {window[0]} to {window[-1]}",
                 low=0.0,
             ),
@@ -154,6 +167,12 @@ def _process(
         "last": str(window[-1]),
         "reports": len(reports),
         "rows": rows,
+        "series": series,
+        "shared": [
+            {"period": str(period), "reports": [r.id for r in shown[period]]}
+            for period in window
+            if len(shown.get(period, [])) > 1
+        ],
         "counts": used,
         "charts": chart_list,
         "exceptions": exceptions,
@@ -165,10 +184,6 @@ def _process(
         ],
         "sources": sorted({r.model.spec.source for r in reports}),
     }
-
-
-def _as_float(value: int | None) -> float | None:
-    return None if value is None else float(value)
 
 
 def _agreements(
@@ -188,7 +203,7 @@ def _agreements(
             continue
         quarterly = model.spec.reporting_frequency == "quarterly"
         window = _window(_end(requested, today, quarterly))
-        values = _values(index, record.id, targets, window)
+        values = _values(index, record, targets, window)
         found.append(
             {
                 "id": record.id,
@@ -203,18 +218,25 @@ def _agreements(
 
 
 def _values(
-    index: RepoIndex, agreement_id: str, targets: list[Target], window: list[Period]
+    index: RepoIndex,
+    agreement: LoadedRecord[SLA] | LoadedRecord[OLA],
+    targets: list[Target],
+    window: list[Period],
 ) -> dict[str, list[float | None]]:
     """Each target's value per period of the window: the worse where two Measurements share
-    a period; retired ones and periods not ended count for nothing."""
-    by_period = measurements_by_period(index, agreement_id)
+    a period; retired ones, periods not ended and periods not wholly within the agreement's
+    validity (its targets were not in force: the service report's reading) count for
+    nothing."""
+    by_period = measurements_by_period(index, agreement.id)
+    spec = agreement.model.spec
     values: dict[str, list[float | None]] = {}
     for target in targets:
         series: list[float | None] = []
         for period in window:
+            inside = within_validity(period, spec.valid_from, spec.valid_until)
             shared = [
                 m.spec.values[target.id]
-                for m in by_period.get(period, [])
+                for m in (by_period.get(period, []) if inside else [])
                 if target.id in m.spec.values
             ]
             series.append(worse(target, shared) if shared else None)

@@ -239,7 +239,7 @@ def _worst_values(targets: list[Target], found: list[Measurement]) -> dict[str, 
     return merged
 
 
-def _inside(period: Period, start: dt.date | None, end: dt.date | None) -> bool:
+def within_validity(period: Period, start: dt.date | None, end: dt.date | None) -> bool:
     """Whether the period lies wholly within the agreement's validity: only then is a missing
     Measurement a gap (REP001's rule; a period the agreement only partly covers is not)."""
     return (start is None or start <= period.start) and (end is None or period.end <= end)
@@ -273,7 +273,7 @@ def _agreement(
     due: list[bool] = []
     for p in window:
         found = measured.get(p, [])
-        inside = _inside(p, spec.valid_from, spec.valid_until)
+        inside = within_validity(p, spec.valid_from, spec.valid_until)
         if not p.complete(today):
             state, found = NOT_ENDED, []  # REP003: a running period has no result yet
         elif not inside:
