@@ -123,3 +123,41 @@ def test_period_shows_the_budgets_that_overlap_it(here: Reports) -> None:
         "## BUD-HOSTING-2026: Managed hosting budget 2026",
         "## BUD-MAIL-2026-Q3: Hosted mail budget 2026-Q3",
     ]
+
+
+CATEGORIES = Path(__file__).parent / "budget_categories"
+
+
+def test_lines_of_one_category_are_added_up(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tests/reports/budget_categories: two people and two licences lines make one bar pair
+    and one row each per category, summed exactly."""
+    monkeypatch.chdir(CATEGORIES)
+    html = reports.ok("budget", fmt="html", today="2026-12-01")
+    rows = reports.tables(html)["categories-BUD-DESK-2026"].records()
+    assert rows == [
+        {"Category": "people", "Lines": "2", "Planned": "0.30 EUR", "Actual": "0.30 EUR",
+         "Variance": "+0.0 %"},
+        {"Category": "licences", "Lines": "2", "Planned": "2,000.00 EUR",
+         "Actual": "2,200.01 EUR", "Variance": "+10.0005 %"},
+    ]
+    chart = next(
+        svg for svg in reports.svgs(html)
+        if reports.svg_label(svg) == "BUD-DESK-2026 2026: planned against actual per category"
+    )
+    assert [t.text for t in chart.iter(f"{SVG}title")][1:] == [
+        "people: planned 0.30 EUR", "people: actual 0.30 EUR",
+        "licences: planned 2,000 EUR", "licences: actual 2,200 EUR",
+    ]
+    md = reports.ok("budget", today="2026-12-01")
+    assert "| licences | 2 | 2,000.00 EUR | 2,200.01 EUR | **+10.0005 %** |" in md
+
+
+def test_budgets_outside_the_period_are_not_called_retired(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(CATEGORIES)
+    md = reports.ok("budget", "--period", "2026-11", today="2026-12-01")
+    assert "Budgets: 1 (1 outside 2026-11, not shown) ·" in md
+    assert "retired" not in md.split("## ")[0]

@@ -32,6 +32,7 @@ def build(data: ReportInput) -> dict[str, Any]:
     threshold = Decimal(str(data.workspace.config.budget.variance))
     everything = index.of_kind(Budget)
     current = [b for b in everything if b.model.metadata.status is not Status.RETIRED]
+    retired = len(everything) - len(current)
     if data.period is not None:
         from itsm_cli.dates import Period
 
@@ -50,7 +51,8 @@ def build(data: ReportInput) -> dict[str, Any]:
         "period": data.period,
         "threshold": figure(threshold),
         "budgets": budgets,
-        "retired": len(everything) - len(budgets),
+        "retired": retired,
+        "outside_period": len(everything) - retired - len(budgets),
         "services": _by_service(budgets, index),
         "summary": {
             "budgets": len(budgets),
@@ -90,14 +92,9 @@ def _budget(
                 "variance": "–" if percent is None else percent_text(percent, threshold),
                 "over": over_threshold(line, threshold),
                 "note": line.note or "",
-                "chart": (
-                    line.category,
-                    float(line.planned),
-                    None if line.actual is None else float(line.actual),
-                    over_threshold(line, threshold),
-                ),
             }
         )
+    categories = _categories(spec.lines, currency, threshold)
     planned = sum((line.planned for line in spec.lines), Decimal(0))
     actuals = [line.actual for line in spec.lines if line.actual is not None]
     actual = sum(actuals, Decimal(0)) if actuals else None
@@ -119,6 +116,8 @@ def _budget(
         "services": [service_row(ref, index) for ref in spec.services],
         "whole_sms": not spec.services,
         "lines": lines,
+        "categories": categories,
+        "shared_categories": len(categories) < len(lines),
         "planned_total": money(planned, currency),
         "planned_value": float(planned),
         "actual_value": None if actual is None else float(actual),
@@ -131,12 +130,53 @@ def _budget(
         ),
         "variances": [row for row in lines if row["over"]],
         "chart": charts.planned_actual_bars(
-            [row["chart"] for row in lines],
+            [row["chart"] for row in categories],
             f"{budget.id} {spec.period}: planned against actual per category",
             currency,
         ),
         "findings": findings.rows(budget.id, "BUD"),
     }
+
+
+def _categories(
+    lines: list[BudgetLine], currency: str, threshold: Decimal
+) -> list[dict[str, Any]]:
+    """Planned against actual per category, in the order categories first appear: the
+    lines of a category added up (a category's actual is the sum of the actuals given, as
+    for the budget's total), its variance read as BUD002 reads a line's."""
+    from itsm_cli.records.queries import money, over_threshold, percent_text, variance_percent
+
+    grouped: dict[str, list[BudgetLine]] = {}
+    for line in lines:
+        grouped.setdefault(line.category, []).append(line)
+    rows = []
+    for category, members in grouped.items():
+        actuals = [line.actual for line in members if line.actual is not None]
+        total = BudgetLine.model_construct(
+            category=members[0].category,
+            planned=sum((line.planned for line in members), Decimal(0)),
+            actual=sum(actuals, Decimal(0)) if actuals else None,
+        )
+        percent = variance_percent(total)
+        over = over_threshold(total, threshold)
+        rows.append(
+            {
+                "category": category,
+                "lines": len(members),
+                "planned": money(total.planned, currency),
+                "actual": money(total.actual, currency) if total.actual is not None else "–",
+                "actual_lines": len(actuals),
+                "variance": "–" if percent is None else percent_text(percent, threshold),
+                "over": over,
+                "chart": (
+                    category,
+                    float(total.planned),
+                    None if total.actual is None else float(total.actual),
+                    over,
+                ),
+            }
+        )
+    return rows
 
 
 def _expected(line: BudgetLine, ended: bool) -> Decimal:

@@ -431,7 +431,10 @@ def score_bars(
 
 
 def _amount_text(value: float) -> str:
-    """An amount on a chart label: 134,400 (no cents; the tables give them)."""
+    """An amount on a chart label: 134,400 (no cents, the tables give them), but 0.30 for an
+    amount under 100 that has cents (it is not 0)."""
+    if abs(value) < 100 and value != round(value):
+        return f"{value:,.2f}"
     return f"{value:,.0f}"
 
 
