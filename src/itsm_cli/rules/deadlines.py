@@ -296,10 +296,13 @@ def _pdca(index: RepoIndex, config: Config) -> Iterator[Deadline]:
     """Audits planned, risk reassessments and actions, management review and corrective
     actions, and the day a major nonconformity must be closed by."""
     for audit in not_retired(index, Audit):
-        if audit.model.spec.state == "planned":
+        planned = audit.model.spec
+        if planned.state == "planned":
+            # Its last day, the day after which AUD003 reports it still planned.
+            days = f"{planned.date} to {planned.end}" if planned.end else f"{planned.date}"
             yield _deadline(
-                audit, audit.model.spec.date, "audit",
-                f"{audit.model.spec.type} audit planned", "AUD003", ("spec", "date"),
+                audit, planned.last_day, "audit", f"{planned.type} audit planned, {days}",
+                "AUD003", ("spec", "end" if planned.end is not None else "date"),
             )
     interval = config.risk.interval
     for risk in not_retired(index, Risk):
