@@ -145,3 +145,24 @@ def test_html_charts_rto_against_achieved_and_the_next_test_due(reports: Reports
     desk = next(r for r in timeline.iter(f"{SVG}rect")
                 if (r.findtext(f"{SVG}title") or "").startswith("CON-DESK"))
     assert desk.get("fill") == "#d62728"
+
+
+def test_a_partial_test_without_actions_is_named_not_called_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reports: Reports
+) -> None:
+    """CON-DESK passed on 2026-03-01; a partial test after it that records no action is what
+    CON003 reports, so "Open actions" names it rather than saying there was no such test."""
+    repo = tmp_path / "sms"
+    shutil.copytree(reports.fixture, repo)
+    plan = repo / "records/continuity/con-desk.yaml"
+    plan.write_text(plan.read_text().replace(
+        "    - {date: 2026-03-01, type: tabletop, result: pass}\n",
+        "    - {date: 2026-03-01, type: tabletop, result: pass}\n"
+        "    - {date: 2026-05-31, type: tabletop, result: partial}\n",
+    ))
+    monkeypatch.chdir(repo)
+    out = reports.ok("continuity")
+    desk = out.split("## CON-DESK")[1].split("\n## ")[0]
+    actions = desk.split("### Open actions")[1].split("###")[0]
+    assert actions.strip() == "None recorded: the partial test of 2026-05-31 records no action."
+    assert "CON003" in desk

@@ -88,6 +88,10 @@ def _plan(
         "next_due": next_due,
         "overdue": overdue,
         "open_actions": _open_actions(plan.model, today),
+        "unactioned": [
+            {"date": t.date, "result": t.result} for t in _since_last_pass(plan.model, today)
+            if not t.actions
+        ],
         "findings": findings.rows(plan.id, "CON"),
     }
 
@@ -181,19 +185,25 @@ def _tests(plan: ContinuityPlan, today: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
-def _open_actions(plan: ContinuityPlan, today: dt.date) -> list[dict[str, Any]]:
-    """Actions recorded by failed or partial tests since the latest passing test (a later
-    pass shows the plan working again, so the actions before it are taken as done). Tests
-    dated after today have not happened and count for nothing."""
+def _since_last_pass(plan: ContinuityPlan, today: dt.date) -> list[ContinuityTest]:
+    """The failed and partial tests since the latest passing one, newest first (a later
+    pass shows the plan working again, so what came before it is taken as dealt with).
+    Tests dated after today have not happened and count for nothing."""
     from itsm_cli.dates import on_or_before
 
     held = [t for _, t in on_or_before(plan.spec.tests, today)]
     last_pass: dt.date | None = max((t.date for t in held if t.result == "pass"), default=None)
-    rows = []
     tests: list[ContinuityTest] = sorted(held, key=lambda t: t.date, reverse=True)
-    for test in tests:
-        if test.result == "pass" or (last_pass is not None and test.date <= last_pass):
-            continue
-        for action in test.actions:
-            rows.append({"date": test.date, "result": test.result, "action": action})
-    return rows
+    return [
+        t for t in tests
+        if t.result != "pass" and (last_pass is None or t.date > last_pass)
+    ]
+
+
+def _open_actions(plan: ContinuityPlan, today: dt.date) -> list[dict[str, Any]]:
+    """Actions recorded by the failed or partial tests since the latest passing test."""
+    return [
+        {"date": test.date, "result": test.result, "action": action}
+        for test in _since_last_pass(plan, today)
+        for action in test.actions
+    ]
