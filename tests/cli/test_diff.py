@@ -443,3 +443,17 @@ def test_an_older_review_added_above_the_latest_changes_no_finding(repo: Path) -
     data = json.loads(run_diff("--base", "HEAD", "-f", "json")[1])
     assert [f["rule"] for f in data["introduced"]] == ["SUP004"]
     assert [f["rule"] for f in data["resolved"]] == ["SUP004"]
+
+
+def test_a_copy_of_a_record_in_a_new_file_is_a_duplicate_not_a_rename(repo: Path) -> None:
+    """The copy sorts first (`records/agreements/` before `records/suppliers/`), so the
+    index holds it; the diff still compares the record where it was and reports E003."""
+    copy = (repo / "records/suppliers/sup-dc.yaml").read_text().replace(
+        "criticality: medium", "criticality: high"
+    )
+    (repo / "records/agreements/sup-dc-copy.yaml").write_text(copy)
+    code, out = run_diff("--base", "base", "-f", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert [(c["id"], c["status"]) for c in data["records"]] == []
+    assert "E003" in [f["rule"] for f in data["introduced"]]

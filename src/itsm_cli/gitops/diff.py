@@ -106,18 +106,35 @@ class _Side:
     """E00x codes that make it invalid on this side (empty when it is valid)."""
 
 
-def _sides(snapshot: Snapshot) -> dict[str, _Side]:
+def _sides(snapshot: Snapshot, files: dict[str, str] | None = None) -> dict[str, _Side]:
+    """Each record of the snapshot by id. An id written twice (E003) is the record the index
+    holds (the first in file order), but with `files` (where the other side has each id)
+    the one in the same file as on the other side: a copy added elsewhere is then E003
+    introduced, not the record renamed and changed."""
+    index = snapshot.repository.index
     sides = {
         record_id: _Side(record.kind, record.file, record.line, _data(record), ())
-        for record_id, record in snapshot.repository.index.by_id.items()
+        for record_id, record in index.by_id.items()
     }
+    if files:
+        for record in index.records:
+            first = index.by_id.get(record.id)
+            if (
+                first is not None
+                and first is not record
+                and files.get(record.id) == record.file != first.file
+            ):
+                sides[record.id] = _Side(
+                    record.kind, record.file, record.line, _data(record), ()
+                )
     for record_id, (broken, errors) in snapshot.repository.invalid_records().items():
         sides[record_id] = _Side(broken.kind, broken.file, broken.line, broken.data, errors)
     return sides
 
 
 def _record_changes(before: Snapshot, after: Snapshot) -> list[RecordChange]:
-    old, new = _sides(before), _sides(after)
+    old = _sides(before)
+    new = _sides(after, {record_id: side.file for record_id, side in old.items()})
     changes: list[RecordChange] = []
     for record_id, record in new.items():
         previous = old.get(record_id)
