@@ -126,8 +126,12 @@ def test_two_reports_of_one_period_are_both_shown_and_added_up_in_the_charts(
     assert [row for row in body if row[0] == "2026-11"] == [
         ["2026-11", "PR-INC-WEB-2026-11", "10", "9", "4"],
         ["2026-11", "PR-INC-MAIL-2026-11", "3", "2", "–"],
+        ["2026-11", "PR-INC-DESK-2026-11", "–", "–", "–"],
     ]
-    assert "added up in the charts: 2026-11 (PR-INC-WEB-2026-11, PR-INC-MAIL-2026-11)" in html
+    assert (
+        "added up in the charts: 2026-11 (PR-INC-WEB-2026-11, PR-INC-MAIL-2026-11, "
+        "PR-INC-DESK-2026-11)"
+    ) in html
     bars = {
         reports.svg_label(svg): [t.text for t in svg.iter(f"{SVG}title")][1:]
         for svg in reports.svgs(html)

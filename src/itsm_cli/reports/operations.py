@@ -124,7 +124,7 @@ def _process(
                 }
             )
         for count in COUNTS:
-            given = [getattr(r.model.spec.counts, count) for r in found]
+            given = [getattr(r.model.spec.counts, count, None) for r in found]
             known = [value for value in given if value is not None]
             series[count].append(float(sum(known)) if known else None)
     used = [c for c in COUNTS if any(value is not None for value in series[c])]
