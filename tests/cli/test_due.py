@@ -238,3 +238,23 @@ def test_uids_of_different_deadlines_never_meet() -> None:
 
     assert uid("SUP-X", "supplier-review") == "sup-x.supplier-review@itsm-cli"
     assert uid("SUP-X", "supplier-review") != uid("SUP-X-SUPPLIER", "review")
+
+
+def test_ics_takes_a_deadline_on_the_last_day_a_date_can_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SLA valid until 9999-12-31: the day after it has no date, so the event has no
+    DTEND (a DATE event without one lasts its day); it was an internal error."""
+    icalendar = pytest.importorskip("icalendar")
+    (tmp_path / "itsm.toml").write_text('records = "records"\n')
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "deadlines.yaml").write_text(
+        (FIXTURE / "records" / "deadlines.yaml").read_text()
+        .replace("validUntil: 2027-06-30", "validUntil: 9999-12-31")
+    )
+    monkeypatch.chdir(tmp_path)
+    result = cli.run("due", "--today", TODAY, "-f", "ics")
+    assert result.exit_code == 0, result.output
+    events = list(icalendar.Calendar.from_ical(result.stdout).walk("VEVENT"))
+    last = next(e for e in events if e.decoded("dtstart") == dt.date.max)
+    assert "dtend" not in last

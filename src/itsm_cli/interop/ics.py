@@ -38,7 +38,8 @@ def render_due(result: DueResult, options: RenderOptions) -> str:
         event.add("uid", d.uid)
         event.add("dtstamp", stamp)
         event.add("dtstart", d.date)
-        event.add("dtend", d.date + dt.timedelta(days=1))
+        if d.date < dt.date.max:  # without DTEND a DATE event lasts its day (RFC 5545)
+            event.add("dtend", d.date + dt.timedelta(days=1))
         event.add("summary", f"{d.record}: {d.what}")
         rule = f"Once passed, itsm check reports {d.rule}." if d.rule else ""
         event.add(
