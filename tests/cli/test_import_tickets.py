@@ -345,3 +345,38 @@ def test_a_ticket_resolved_before_it_was_opened_is_skipped_and_listed(repo: Path
         "problem": "before the ticket was opened (2026-10-10 10:00:00)",
     }]
     assert data["tickets"] == 1 and data["values"] == {"p1-resolution": 100.0}
+
+
+def test_an_update_keeps_a_person_s_comments(repo: Path) -> None:
+    """Run again on an export with one more major incident without review: the counts and
+    exceptions change, but the comment on the existing exception and the one at the end of
+    the file stay where they were written."""
+    run(*SNOW)
+    path = repo / "records" / "operations" / "ops-incident-2026-10.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "note: major incident with no review",
+            "note: major incident with no review  # PIR booked for 2 Nov",
+        )
+        + "# Reviewed at the November ops meeting.\n"
+    )
+    export = repo / "exports" / "servicenow-incidents.csv"
+    export.write_text(
+        export.read_text()
+        + "INC0010099,1 - Critical,2026-10-20 08:00:00,2026-10-20 09:00:00,"
+        "2026-10-21 09:00:00,0,accepted,,Printing down\n"
+    )
+    code, out, _ = run(*SNOW)
+    assert code == 0, out
+    assert "updated records/operations/ops-incident-2026-10.yaml" in out
+    text = path.read_text()
+    assert "      note: major incident with no review  # PIR booked for 2 Nov\n" in text
+    assert text.endswith("      note: major incident with no review\n"
+                         "# Reviewed at the November ops meeting.\n")
+    assert text.count("#") == 3  # the header, and the two comments once each
+    assert [e["ref"] for e in record(path)["spec"]["exceptions"]] == [
+        "INC0010002", "INC0010099",
+    ]
+    assert record(path)["spec"]["counts"]["opened"] == 8
+    code, out, _ = run(*SNOW)
+    assert "unchanged records/operations/ops-incident-2026-10.yaml" in out

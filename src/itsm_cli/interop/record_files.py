@@ -114,7 +114,65 @@ def _set(tree: Any, path: FieldPath, value: Any) -> None:
         if key not in node or not isinstance(node[key], dict):
             node[key] = CommentedMap()
         node = node[key]
-    node[path[-1]] = _ruamel(value)
+    key = path[-1]
+    node[key] = _merged(node[key], value) if key in node else _ruamel(value)
+
+
+_ITEM_KEYS = ("id", "ref", "name", "category", "date")
+"""What tells the entries of an owned list apart, so a person's comment on one stays with it."""
+
+
+def _item_key(value: Any) -> tuple[str, Any] | None:
+    if isinstance(value, dict):
+        for key in _ITEM_KEYS:
+            if key in value and not isinstance(value[key], (dict, list)):
+                return key, _plain(value[key])
+    return None
+
+
+def _merged(current: Any, new: Any) -> Any:
+    """`current` (a node read from the file) made equal to `new` in place where their shapes
+    agree, so that the comments ruamel keeps on its maps, lists and entries stay with what
+    they were written next to; an entry of a list is matched by its id (or ref, name,
+    category, date), else by equal value. What no longer exists goes, with its comments."""
+    if _plain(current) == new:
+        return current
+    if isinstance(current, dict) and isinstance(new, dict):
+        for key in [k for k in current if k not in new]:
+            del current[key]
+        for key, value in new.items():
+            current[key] = _merged(current[key], value) if key in current else _ruamel(value)
+        return current
+    if isinstance(current, list) and isinstance(new, list):
+        return _merged_list(current, new)
+    return _ruamel(new)
+
+
+def _merged_list(current: Any, new: list[Any]) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    if not isinstance(current, CommentedSeq):
+        return _ruamel(new)
+    unused = list(range(len(current)))
+    chosen: list[tuple[int | None, Any]] = []
+    for value in new:
+        key = _item_key(value)
+        match = next((i for i in unused if _plain(current[i]) == value), None)
+        if match is None and key is not None:
+            match = next((i for i in unused if _item_key(_plain(current[i])) == key), None)
+        if match is None:
+            chosen.append((None, _ruamel(value)))
+        else:
+            unused.remove(match)
+            chosen.append((match, _merged(current[match], value)))
+    comments = dict(current.ca.items)
+    del current[:]
+    current.ca.items.clear()
+    for position, (was, item) in enumerate(chosen):
+        current.append(item)
+        if was is not None and was in comments:
+            current.ca.items[position] = comments[was]
+    return current
 
 
 def _yaml() -> Any:
@@ -200,7 +258,8 @@ def _update(path: Path, record_id: str, planned: PlannedRecord) -> tuple[bytes, 
     original = path.read_bytes()
     text = original.decode("utf-8-sig")
     yaml = _yaml()
-    documents = list(yaml.load_all(text))
+    head, tail = _split_tail(text)
+    documents = list(yaml.load_all(head))
     changed = False
     for doc in documents:
         if not isinstance(doc, dict) or _get(doc, ("metadata", "id")) != record_id:
@@ -228,10 +287,25 @@ def _update(path: Path, record_id: str, planned: PlannedRecord) -> tuple[bytes, 
         yaml.dump(documents[0], out)
     else:
         yaml.dump_all(documents, out)
-    body = out.getvalue()
+    body = out.getvalue() + tail
     new_text = _comment_block([f"not mapped: {n}" for n in missing_notes]) + body
     bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
     return original, bom + new_text.encode("utf-8")
+
+
+def _split_tail(text: str) -> tuple[str, str]:
+    """The file's text before the comment lines it ends with (after its last value), and
+    those lines. ruamel would keep them on the last node it read, which an update may
+    replace or follow with new entries; they are set aside and written back at the end."""
+    lines = text.split("\n")
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    start = end
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    tail = "\n".join(lines[start:]).rstrip("\n")
+    return "\n".join(lines[:end]) + "\n", (tail + "\n" if tail else "")
 
 
 def _is_ours(path: Path, planned: PlannedRecord) -> bool:

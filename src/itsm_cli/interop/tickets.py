@@ -377,9 +377,11 @@ def _ticket(
 def period_span(period: str) -> tuple[dt.datetime, dt.datetime]:
     """[first instant, first instant of the next period) of `2026-10` or `2026-Q4`."""
     parsed = Period.parse(period)
-    return dt.datetime.combine(parsed.start, dt.time()), dt.datetime.combine(
-        parsed.next.start, dt.time()
-    )
+    try:
+        end = dt.datetime.combine(parsed.next.start, dt.time())
+    except ValueError:  # 9999-12: no period follows it
+        end = dt.datetime.max
+    return dt.datetime.combine(parsed.start, dt.time()), end
 
 
 @dataclass
