@@ -614,6 +614,32 @@ def test_a_clause_the_standard_does_not_have_is_an_error() -> None:
     ]
 
 
+def test_an_audit_or_nonconformity_naming_a_clause_the_standard_lacks_is_an_error() -> None:
+    """An audit scope of `10.9` would claim an audit of nothing; a nonconformity against it,
+    or an audit finding at it, points nowhere."""
+    audit = load_text(
+        "apiVersion: itsm/v1\nkind: Audit\nmetadata: {id: AUD-A, title: t, owner: o}\n"
+        "spec:\n  type: internal\n  state: done\n  date: 2026-10-01\n  auditor: a\n"
+        '  scope: ["9.2", "10.9"]\n'
+        '  findings: [{id: F1, type: observation, clause: "8.3.3.9", description: d}]\n'
+    )
+    assert audit.records == []
+    assert [(f.line, f.path, f.message) for f in audit.findings] == [
+        (9, ("spec", "scope", 1),
+         "'10.9' is not a clause of ISO/IEC 20000-1:2018 (10 has 10.1, 10.2)"),
+        (10, ("spec", "findings", 0, "clause"),
+         "'8.3.3.9' is not a clause of ISO/IEC 20000-1:2018 (8.3.3 has no subclauses)"),
+    ]
+    nonconformity = load_text(
+        "apiVersion: itsm/v1\nkind: Nonconformity\nmetadata: {id: NCR-A, title: t, owner: o}\n"
+        "spec:\n  source: audit\n  raised: 2026-10-01\n  severity: minor\n"
+        '  clauses: ["4.4.4"]\n  description: d\n  state: open\n'
+    )
+    assert [(f.rule, f.line, f.path) for f in nonconformity.findings] == [
+        ("E002", 8, ("spec", "clauses", 0)),
+    ]
+
+
 def test_messages_quoting_input_stay_on_one_line(tmp_path: Path) -> None:
     """A finding is one `file:line:col: CODE message` line, whatever the input quoted."""
     assert read_yaml_bytes(b'"a\\nb": 1\n"a\\nb": 2\n', "f.yaml").findings[0].message == (

@@ -240,9 +240,12 @@ class PlanAction(RecordModel):
 RULE_CODE_PATTERN = r"^[A-Z]+[0-9]{3}$"
 
 
-def _unknown_clauses(clauses: list[str]) -> Iterator[Problem]:
+def unknown_clauses(
+    clauses: Sequence[str], path: FieldPath = ("metadata", "clauses")
+) -> Iterator[Problem]:
     """Clause numbers of the right form that ISO/IEC 20000-1:2018 does not have (`8.3.9`):
-    they would evidence nothing, silently."""
+    they would evidence nothing, silently (or, in an audit's scope, claim an audit of
+    nothing). `path`: the list they are in, each problem at its entry."""
     from itsm_cli.clauses.standard import REFERENCE_EDITION, load_catalogue
 
     catalogue = load_catalogue(REFERENCE_EDITION)
@@ -258,7 +261,7 @@ def _unknown_clauses(clauses: list[str]) -> Iterator[Problem]:
             tip = f" ({parent} has {', '.join(children)})"
         else:
             tip = f" ({parent} has no subclauses)"
-        yield ("metadata", "clauses", i), (
+        yield (*path, i), (
             f"'{clause}' is not a clause of ISO/IEC 20000-1:{REFERENCE_EDITION}{tip}"
         )
 
@@ -465,7 +468,7 @@ class Record(RecordModel):
                 "status is approved but `approved: {by, date}` is missing"
             )
         if meta.clauses:
-            yield from _unknown_clauses(meta.clauses)
+            yield from unknown_clauses(meta.clauses)
         for path, message in self.spec.problems():
             yield ("spec", *path), message
 

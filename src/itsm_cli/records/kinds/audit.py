@@ -9,7 +9,16 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from itsm_cli.records.fields import ClauseRef, IsoDate, RecordId, RecordModel, Text
-from itsm_cli.records.models import Event, Problem, Record, Reference, Spec, refs, unique_ids
+from itsm_cli.records.models import (
+    Event,
+    Problem,
+    Record,
+    Reference,
+    Spec,
+    refs,
+    unique_ids,
+    unknown_clauses,
+)
 
 
 class AuditFinding(RecordModel):
@@ -50,6 +59,10 @@ class AuditSpec(Spec):
     """What the audit found."""
 
     def problems(self) -> Iterator[Problem]:
+        yield from unknown_clauses(self.scope, ("scope",))
+        for i, finding in enumerate(self.findings):
+            for _, message in unknown_clauses([finding.clause]):
+                yield ("findings", i, "clause"), message
         yield from unique_ids(self.findings, ("findings",))
         if self.end is not None and self.end < self.date:
             yield ("end",), f"end {self.end} is before date {self.date}"

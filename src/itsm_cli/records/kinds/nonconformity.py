@@ -8,7 +8,15 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from itsm_cli.records.fields import ClauseRef, IsoDate, RecordId, RecordModel, Text
-from itsm_cli.records.models import Event, PlanAction, Problem, Record, Reference, Spec
+from itsm_cli.records.models import (
+    Event,
+    PlanAction,
+    Problem,
+    Record,
+    Reference,
+    Spec,
+    unknown_clauses,
+)
 
 
 class Effectiveness(RecordModel):
@@ -51,6 +59,7 @@ class NonconformitySpec(Spec):
     """When the nonconformity was closed (required when state is closed)."""
 
     def problems(self) -> Iterator[Problem]:
+        yield from unknown_clauses(self.clauses, ("clauses",))
         if self.state == "closed" and self.closed is None:
             yield ("state",), "state is closed but the `closed` date is missing"
         if self.closed is not None and self.closed < self.raised:
