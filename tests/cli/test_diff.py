@@ -457,3 +457,38 @@ def test_a_copy_of_a_record_in_a_new_file_is_a_duplicate_not_a_rename(repo: Path
     assert code == 1
     assert [(c["id"], c["status"]) for c in data["records"]] == []
     assert "E003" in [f["rule"] for f in data["introduced"]]
+
+
+def test_each_side_is_read_with_its_own_records_root(repo: Path) -> None:
+    """A change that points the records root at an empty folder removes every record (and
+    fails); one that moves the records with it renames them and introduces nothing."""
+    config = repo / "itsm.toml"
+    edit(config, 'records = "records"', 'records = "elsewhere"')
+    code, out = run_diff("--base", "base", "-f", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert {c["status"] for c in data["records"]} == {"removed"}
+    assert len(data["records"]) == 3
+    assert data["coverage"]["after"] < data["coverage"]["before"]
+
+    git(repo, "mv", "records", "elsewhere")
+    code, out = run_diff("--base", "base", "-f", "json")
+    data = json.loads(out)
+    assert code == 0, out
+    assert {c["status"] for c in data["records"]} == {"renamed"}
+    assert (data["introduced"], data["resolved"]) == ([], [])
+    git(repo, "commit", "-qam", "Move the records")
+    code, out = run_diff("--base", "base", "--head", "HEAD", "-f", "json")
+    assert code == 0
+    assert {c["status"] for c in json.loads(out)["records"]} == {"renamed"}
+
+
+def test_a_setting_changed_in_the_change_shows_in_its_findings(repo: Path) -> None:
+    """Turning a rule off in itsm.toml resolves its findings in the diff, in plain view,
+    rather than hiding them on both sides."""
+    edit(repo / "records/agreements/sla-web.yaml", "services: [SVC-WEB]", "services: []")
+    git(repo, "commit", "-qam", "An SLA for no service")
+    git(repo, "tag", "broken")
+    (repo / "itsm.toml").write_text('ignore = ["SLM001"]\n' + (repo / "itsm.toml").read_text())
+    data = json.loads(run_diff("--base", "broken", "-f", "json")[1])
+    assert "SLM001" in [f["rule"] for f in data["resolved"]]

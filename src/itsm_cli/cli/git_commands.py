@@ -107,7 +107,7 @@ def diff(
     try:
         result = diff_repository(
             workspace, base, head, day, settings, debug=options.debug_requested(),
-            parallel=True,
+            parallel=True, config_per_commit=config is None,
         )
     except GitError as exc:
         terminal.display_error(str(exc))

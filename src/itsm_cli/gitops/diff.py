@@ -15,7 +15,13 @@ from itsm_cli.config import Config
 from itsm_cli.findings import Finding, Severity
 from itsm_cli.gitops.changes import FieldChange, diff_values
 from itsm_cli.gitops.git import GitRepo
-from itsm_cli.gitops.snapshot import ParseCache, Snapshot, load_commit, load_working_tree
+from itsm_cli.gitops.snapshot import (
+    ParseCache,
+    Snapshot,
+    load_commit,
+    load_working_tree,
+    workspace_at,
+)
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.models import Record
 from itsm_cli.records.workspace import Workspace
@@ -198,31 +204,45 @@ def diff_repository(
     edition: str | None = None,
     debug: bool = False,
     parallel: bool = False,
+    config_per_commit: bool = True,
 ) -> DiffResult:
     """Compare the records at `base_ref` with `head_ref` (default: the working tree).
     `debug`: a crashing rule raises instead of becoming a finding. `parallel`: parse many
-    files in two processes."""
+    files in two processes. `config_per_commit`: read each commit with the configuration
+    file it held (its records root, its rule settings), so that a change to the records
+    root, a rule's severity or its selection shows as what it does to the findings; off,
+    `config` (and the workspace's records root) holds for both sides (a `--config FILE`
+    the user chose)."""
     from itsm_cli.clauses.standard import load_catalogue
     from itsm_cli.rules.coverage import compute_coverage
     from itsm_cli.rules.engine import check_repository
 
     repo = GitRepo(workspace.root)
     base_sha = repo.resolve(base_ref)
+    head_sha = None if head_ref is None else repo.resolve(head_ref)
     cache = ParseCache(parallel=parallel)
-    if head_ref is None:
-        after = load_working_tree(workspace, cache)
+    base_side = head_side = workspace
+    base_config = head_config = config
+    if config_per_commit:
+        base_side = workspace_at(repo, workspace, base_sha, base_ref)
+        base_config = base_side.config
+        if head_sha is not None and head_ref is not None:
+            head_side = workspace_at(repo, workspace, head_sha, head_ref)
+            head_config = head_side.config
+    if head_sha is None:
+        after = load_working_tree(head_side, cache)
     else:
-        after = load_commit(repo, workspace, repo.resolve(head_ref), cache, head_ref)
-    before = load_commit(repo, workspace, base_sha, cache, base_ref)
+        after = load_commit(repo, head_side, head_sha, cache, head_ref or "")
+    before = load_commit(repo, base_side, base_sha, cache, base_ref)
 
-    checked_before = check_repository(before.repository, today, config, debug)
-    checked_after = check_repository(after.repository, today, config, debug)
+    checked_before = check_repository(before.repository, today, base_config, debug)
+    checked_after = check_repository(after.repository, today, head_config, debug)
     catalogue = load_catalogue(edition or config.edition)
     coverage_before = compute_coverage(
-        before.repository.index, checked_before.findings, catalogue, today, config
+        before.repository.index, checked_before.findings, catalogue, today, base_config
     )
     coverage_after = compute_coverage(
-        after.repository.index, checked_after.findings, catalogue, today, config
+        after.repository.index, checked_after.findings, catalogue, today, head_config
     )
     status_before = {c.id: c.status for c in coverage_before.clauses}
     moves = [

@@ -276,6 +276,27 @@ def _records_prefix(repo_root: Path, workspace_prefix: str, workspace: Workspace
     return "" if prefix == "." else prefix
 
 
+def workspace_at(repo: GitRepo, workspace: Workspace, commit: str, where: str) -> Workspace:
+    """The workspace as `commit` had it: the configuration file it held at the workspace's
+    root (itsm.toml, else a pyproject.toml with `[tool.itsm]`), or the defaults when it held
+    none. A change that moves the records root is then read as moving the records, not as
+    a base without records."""
+    from dataclasses import replace
+
+    from itsm_cli.config import CONFIG_FILE, Config
+    from itsm_cli.records.workspace import config_from_bytes, has_tool_itsm
+
+    prefix = relative_to_root(repo.root, workspace.root)
+    for name in (CONFIG_FILE, "pyproject.toml"):
+        raw = repo.blob_at(commit, f"{prefix}/{name}" if prefix else name)
+        if raw is None or (name == "pyproject.toml" and not has_tool_itsm(raw)):
+            continue
+        path = workspace.root / name
+        config = config_from_bytes(raw, path, workspace.root, where)
+        return replace(workspace, config=config, config_file=path)
+    return replace(workspace, config=Config(), config_file=None)
+
+
 def load_commit(
     repo: GitRepo, workspace: Workspace, commit: str, cache: ParseCache, ref: str = ""
 ) -> Snapshot:

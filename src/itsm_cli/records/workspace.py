@@ -31,27 +31,25 @@ def _has_tool_itsm(pyproject: Path) -> bool:
     """Whether a pyproject.toml has a `[tool.itsm]` entry (of any shape: a wrong one is
     reported when the file is read as the configuration)."""
     try:
-        tool = _load_toml(pyproject).get("tool", {})
-    except (OSError, ValueError, RecursionError):
+        return has_tool_itsm(pyproject.read_bytes())
+    except OSError:
+        return False
+
+
+def has_tool_itsm(raw: bytes) -> bool:
+    """`_has_tool_itsm` of a pyproject.toml's bytes."""
+    try:
+        tool = tomllib.loads(raw.decode("utf-8-sig")).get("tool", {})
+    except (ValueError, RecursionError):
         # Not TOML: ours to judge only if it means to configure us, so that a broken
         # [tool.itsm] table is an error rather than a configuration silently ignored.
-        try:
-            text = pyproject.read_bytes().decode("utf-8-sig", errors="replace")
-        except OSError:
-            return False
-        return _TOOL_ITSM_HEADER.search(text) is not None
+        return _TOOL_ITSM_HEADER.search(raw.decode("utf-8-sig", errors="replace")) is not None
     return isinstance(tool, dict) and "itsm" in tool
 
 
 _TOOL_ITSM_HEADER = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*itsm\b", re.MULTILINE)
 _MAX_NAME_BYTES = 255
 _MAX_PATH_BYTES = 4095
-
-
-def _load_toml(path: Path) -> dict[str, Any]:
-    """A TOML file as a table; a UTF-8 byte-order mark (Windows editors write one) is
-    allowed. Raises OSError, UnicodeDecodeError or TOMLDecodeError."""
-    return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
 
 
 def _label(path: Path) -> str:
@@ -76,11 +74,18 @@ def find_root(start: Path) -> Path:
 
 
 def _read_table(path: Path) -> dict[str, Any]:
-    label = _label(path)
     try:
-        data = _load_toml(path)
+        data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{label}: cannot read: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{_label(path)}: cannot read: {exc.strerror or exc}") from exc
+    return _table_of(data, _label(path), path.name)
+
+
+def _table_of(raw: bytes, label: str, name: str) -> dict[str, Any]:
+    """The settings in a configuration file's bytes (`name`: itsm.toml or pyproject.toml,
+    whose `[tool.itsm]` table they are)."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         before = exc.object[: exc.start]
         line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
@@ -94,7 +99,7 @@ def _read_table(path: Path) -> dict[str, Any]:
             f"{label}: invalid TOML: values nested too deeply to read; "
             "the configuration needs only tables of plain values"
         ) from exc
-    if path.name == "pyproject.toml":
+    if name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("itsm", {}) if isinstance(tool, dict) else None
         if not isinstance(table, dict):
@@ -125,22 +130,35 @@ def load_workspace(start: Path, config_file: Path | None = None) -> Workspace:
                 break
     if path is None:
         return Workspace(root, Config(), None)
-    config = parse_config(_read_table(path), _label(path), list(KINDS))
+    label = _label(path)
+    config = _checked(parse_config(_read_table(path), label, list(KINDS)), root, label)
+    _check_logo(path, root, config.report.logo)
+    return Workspace(root, config, path)
+
+
+def config_from_bytes(raw: bytes, path: Path, root: Path, where: str) -> Config:
+    """The configuration a file had elsewhere (at a commit: `where` says which), checked as
+    `load_workspace` checks it but for the logo, which is read from the working tree only
+    (reports are rendered there)."""
+    label = f"{_label(path)} at {where}"
+    return _checked(parse_config(_table_of(raw, label, path.name), label, list(KINDS)), root, label)
+
+
+def _checked(config: Config, root: Path, label: str) -> Config:
     records = Path(os.path.normpath(root / config.records))
     if len(os.fsencode(records)) > _MAX_PATH_BYTES or any(
         len(os.fsencode(part)) > _MAX_NAME_BYTES for part in Path(config.records).parts
     ):
         raise ConfigError(
-            f"{_label(path)}: setting 'records': the path is longer than file systems allow; "
+            f"{label}: setting 'records': the path is longer than file systems allow; "
             'give the records folder\'s path, e.g. records = "records"'
         )
     if records != root and root not in records.parents:
         raise ConfigError(
-            f"{_label(path)}: setting 'records': '{config.records}' is outside the repository; "
+            f"{label}: setting 'records': '{config.records}' is outside the repository; "
             'give a folder inside it, e.g. records = "records"'
         )
-    _check_logo(path, root, config.report.logo)
-    return Workspace(root, config, path)
+    return config
 
 
 def _check_logo(path: Path, root: Path, logo: str | None) -> None:
