@@ -380,3 +380,21 @@ def test_an_update_keeps_a_person_s_comments(repo: Path) -> None:
     assert record(path)["spec"]["counts"]["opened"] == 8
     code, out, _ = run(*SNOW)
     assert "unchanged records/operations/ops-incident-2026-10.yaml" in out
+
+
+def test_a_measurement_in_a_file_that_does_not_parse_is_not_written_again(repo: Path) -> None:
+    """The Measurement of the period exists, in a file with a YAML error: the import refuses
+    (a second file with the id would be an E003 once the first is fixed) and says where."""
+    broken = repo / "records" / "meas.yaml"
+    broken.write_text(
+        "apiVersion: itsm/v1\nkind: Measurement\nmetadata:\n  id: MEAS-ACME-2026-10\n"
+        "  title: ACME October\n  owner: slm\nspec:\n  agreement: SLA-ACME\n"
+        "  period: 2026-10\n  values: {p2-resolution: 10\n"
+    )
+    code, out, _ = run(*SNOW, "--agreement", "SLA-ACME")
+    assert code == 1
+    assert (
+        "refused records/meas.yaml (MEAS-ACME-2026-10): MEAS-ACME-2026-10 is written in "
+        "records/meas.yaml, which does not validate (E001"
+    ) in out
+    assert not (repo / "records" / "measurements").exists()

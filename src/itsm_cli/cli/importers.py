@@ -144,7 +144,7 @@ def backstage(
             raise typer.Exit(1)
         return
     mapped = map_catalogue(catalogue, repository.index)
-    outcomes = write_planned(workspace, repository.index, mapped.plans, dry_run)
+    outcomes = write_planned(workspace, repository, mapped.plans, dry_run)
     notes = {plan.id: plan.notes for plan in mapped.plans}
     sources = {plan.id: plan.source for plan in mapped.plans}
     if output_format == "json":
@@ -235,7 +235,7 @@ def _import_slos(
             raise typer.Exit(2)
         target_agreement = (found.kind, found.id)
     plans, skipped = plan_agreements(slos, fmt, target_agreement)
-    outcomes = write_planned(workspace, repository.index, plans, dry_run)
+    outcomes = write_planned(workspace, repository, plans, dry_run)
     notes = {plan.id: plan.notes for plan in plans}
     counts = {plan.id: len(plan.targets) for plan in plans}
     if output_format == "json":
@@ -568,7 +568,7 @@ def tickets(
                 adopt=True,
             )
         )
-    outcomes = write_planned(workspace, index, plans, dry_run)
+    outcomes = write_planned(workspace, repository, plans, dry_run)
     _report_tickets(export, figures, counts, outcomes, dry_run, output_format, display, quiet)
     if any(o.action == "refused" for o in outcomes):
         raise typer.Exit(1)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from itsm_cli.authoring.writer import WriteError, write_atomic
-from itsm_cli.records.index import RepoIndex
+from itsm_cli.records.index import RepoIndex, Repository
 from itsm_cli.records.workspace import Workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
 
@@ -340,9 +340,13 @@ def _update_file(
 
 
 def write_planned(
-    workspace: Workspace, index: RepoIndex, plans: Sequence[PlannedRecord], dry_run: bool
+    workspace: Workspace, repository: Repository, plans: Sequence[PlannedRecord], dry_run: bool
 ) -> list[WriteOutcome]:
-    """Create or update each planned record; a dry run reports what would happen."""
+    """Create or update each planned record; a dry run reports what would happen. A record
+    whose id is written in a file that fails validation is not written again elsewhere
+    (that would be a second record of the id, E003, once the file is fixed)."""
+    index = repository.index
+    invalid = repository.invalid_records()
     outcomes: list[WriteOutcome] = []
     for planned in plans:
         found = _existing(index, planned)
@@ -378,6 +382,15 @@ def write_planned(
             # Our own draft from an earlier import that does not validate yet (placeholders
             # still to fill in), so the index does not hold it: update it all the same.
             outcomes.append(_update_file(path, rel, planned, dry_run))
+            continue
+        if planned.id in invalid:
+            broken, errors = invalid[planned.id]
+            why = (
+                f"{planned.id} is written in {broken.file}, which does not validate "
+                f"({', '.join(errors)}: `itsm validate` says where); fix it, then import "
+                "again; not written"
+            )
+            outcomes.append(WriteOutcome(planned.id, broken.file, "refused", why))
             continue
         if taken:
             outcomes.append(
