@@ -299,3 +299,42 @@ def test_a_supplier_a_person_added_to_depends_on_stays(repo: Path) -> None:
     assert record(repo, "SVC-PAY-API")["spec"]["dependsOn"] == [  # type: ignore[index]
         "SVC-PAY-DB", "SUP-CLOUD",
     ]
+
+
+def test_an_id_the_catalogue_does_not_decide_on_stays_in_depends_on(repo: Path) -> None:
+    """A Service the catalogue does not list (a legacy host with no record yet) and a Supplier
+    with no record yet: both are a person's, kept by a re-import."""
+    run("catalog")
+    path = repo / "records" / "services" / "svc-pay-api.yaml"
+    path.write_text(path.read_text().replace(
+        "dependsOn: [SVC-FRAUD-CHECK, SVC-PAY-DB]",
+        "dependsOn: [SVC-FRAUD-CHECK, SVC-PAY-DB, SVC-MAINFRAME, SUP-CLOUDHOST]",
+    ))
+    code, out, _ = run("catalog")
+    assert code == 0, out
+    assert "unchanged records/services/svc-pay-api.yaml" in out
+    assert record(repo, "SVC-PAY-API")["spec"]["dependsOn"] == [  # type: ignore[index]
+        "SVC-FRAUD-CHECK", "SVC-PAY-DB", "SVC-MAINFRAME", "SUP-CLOUDHOST",
+    ]
+
+
+def test_a_service_a_person_renamed_is_depended_on_under_its_new_id(repo: Path) -> None:
+    """SVC-PAY-DB renamed SVC-PAYMENTS-DB, its `labels.source` kept: the import finds it by
+    its source and writes the new id into the records that depend on it."""
+    run("catalog")
+    services = repo / "records" / "services"
+    old = services / "svc-pay-db.yaml"
+    (services / "svc-payments-db.yaml").write_text(
+        old.read_text().replace("id: SVC-PAY-DB", "id: SVC-PAYMENTS-DB")
+    )
+    old.unlink()
+    for path in services.glob("*.yaml"):
+        path.write_text(path.read_text().replace("SVC-PAY-DB", "SVC-PAYMENTS-DB"))
+    code, out, _ = run("catalog")
+    assert code == 0, out
+    assert not old.exists()
+    assert record(repo, "SVC-PAY-API")["spec"]["dependsOn"] == [  # type: ignore[index]
+        "SVC-FRAUD-CHECK", "SVC-PAYMENTS-DB",
+    ]
+    assert cli.run("validate").exit_code in (0, 1)
+    assert "E004" not in cli.run("validate").stdout

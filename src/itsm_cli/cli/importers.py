@@ -145,8 +145,10 @@ def backstage(
         return
     mapped = map_catalogue(catalogue, repository.index)
     outcomes = write_planned(workspace, repository, mapped.plans, dry_run)
-    notes = {plan.id: plan.notes for plan in mapped.plans}
-    sources = {plan.id: plan.source for plan in mapped.plans}
+    # One outcome per plan, in order; its id is the record's (which a person may have
+    # renamed), so what it came from is the plan's.
+    notes = {o.record: plan.notes for o, plan in zip(outcomes, mapped.plans, strict=True)}
+    sources = {o.record: plan.source for o, plan in zip(outcomes, mapped.plans, strict=True)}
     if output_format == "json":
         document = {
             "version": 1,

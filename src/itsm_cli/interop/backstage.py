@@ -35,7 +35,6 @@ from itsm_cli.interop.source_files import SourceError, objects, yaml_files
 from itsm_cli.records.index import RepoIndex
 from itsm_cli.records.kinds.agreements import SLA
 from itsm_cli.records.kinds.service import Service
-from itsm_cli.records.kinds.supplier import Supplier
 
 API_VERSIONS = ("backstage.io/v1alpha1", "backstage.io/v1beta1")
 SERVICE_KINDS = ("component", "resource", "system")
@@ -224,14 +223,16 @@ def map_catalogue(catalogue: Catalogue, index: RepoIndex | None = None) -> Mappe
         )
         return None
 
-    suppliers = frozenset(
-        r.id for r in (index.of_kind(Supplier) if index is not None else ())
-    )
     depends: dict[str, list[str]] = {sid: [] for sid in mapped.entities}
     unresolved: dict[str, list[str]] = {}
 
+    # The record imported from an entity before, under the id a person may have given it.
+    current_id = {sid: known.get(e.ref, sid) for sid, e in mapped.entities.items()}
+
     def add(owner_sid: str, dep: str | None) -> None:
-        if dep is not None and dep != owner_sid and dep not in depends[owner_sid]:
+        if dep is not None and dep != owner_sid:
+            dep = current_id.get(dep, dep)
+        if dep is not None and dep != current_id[owner_sid] and dep not in depends[owner_sid]:
             depends[owner_sid].append(dep)
 
     for sid, entity in mapped.entities.items():
@@ -250,10 +251,12 @@ def map_catalogue(catalogue: Catalogue, index: RepoIndex | None = None) -> Mappe
             if system is not None and system in depends:
                 add(system, sid)
     mapped.depends = {sid: sorted(deps) for sid, deps in depends.items()}
+    # The catalogue decides on the Services it maps and those imported from it before; any
+    # other id a person put in dependsOn (a Supplier, a Service it does not list) stays.
+    decided = frozenset({*mapped.entities, *known.values()})
     for sid, entity in mapped.entities.items():
         plan = _plan(sid, entity, mapped.depends[sid], catalogue)
-        # A Supplier a person added to dependsOn is kept: no catalogue names Suppliers.
-        plan.kept_entries[("spec", "dependsOn")] = suppliers
+        plan.source_entries[("spec", "dependsOn")] = decided
         plan.notes.extend(unresolved.get(entity.ref, []))
         mapped.plans.append(plan)
     return mapped

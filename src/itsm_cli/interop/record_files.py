@@ -47,9 +47,10 @@ class PlannedRecord:
     is added or has its figures updated; targets a person added stay."""
     adopt: bool = False
     """Update this record whatever its source (the user named it: `--agreement ID`)."""
-    kept_entries: dict[FieldPath, frozenset[str]] = field(default_factory=dict)
-    """Entries of an owned list that a re-import keeps when a person wrote them: what the
-    source cannot know (a catalogue knows no Suppliers, so a Supplier in `dependsOn`)."""
+    source_entries: dict[FieldPath, frozenset[str]] = field(default_factory=dict)
+    """For an owned list: the entries the source decides on (each there or not as the source
+    says). Any other entry a person wrote is kept by a re-import: what the source cannot know
+    (a catalogue knows no Suppliers, nor a Service it does not list)."""
     undecided_targets: list[dict[str, Any]] = field(default_factory=list)
     """Targets whose window is for a person to choose, into an existing agreement: never
     added there with a placeholder (the agreement would stop validating, and the next import
@@ -269,9 +270,9 @@ def _update(path: Path, record_id: str, planned: PlannedRecord) -> tuple[bytes, 
             if new is _MISSING:
                 continue
             current = _plain(_get(doc, owned))
-            kept = planned.kept_entries.get(owned)
-            if kept and isinstance(new, list) and isinstance(current, list):
-                new = [*new, *(e for e in current if e in kept and e not in new)]
+            decided = planned.source_entries.get(owned)
+            if decided is not None and isinstance(new, list) and isinstance(current, list):
+                new = [*new, *(e for e in current if e not in decided and e not in new)]
             if current != new:
                 _set(doc, owned, new)
                 changed = True
