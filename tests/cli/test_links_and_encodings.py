@@ -543,3 +543,48 @@ def test_github_plain_lines_never_become_workflow_commands() -> None:
     plain = [line for line in out.splitlines() if not line.startswith("::error ")]
     assert plain[0] == "\u200b::warning::9.yaml:1:1: E001 bad"
     assert not any(line.startswith("::warning") for line in out.splitlines())
+
+
+def test_a_link_to_a_file_that_is_no_record_is_left_alone(repo: Path, tmp_path: Path) -> None:
+    """Only YAML files are read: a README or notes file linked from outside the repository
+    is not a record, so not a finding either (a YAML one still is, E006)."""
+    outside = tmp_path / "shared-notes.txt"
+    outside.write_text("notes\n")
+    symlink(repo / "records" / "README.md", outside)
+    symlink(repo / "records" / "notes.txt", outside)
+    _, out = invoke("validate")
+    assert "E006" not in out, out
+    symlink(repo / "records" / "notes.yaml", outside)
+    code, out = invoke("validate")
+    assert code == 1
+    assert [line.split(":")[0] for line in lines_with(out, "E006")] == ["records/notes.yaml"]
+
+
+def test_one_file_named_two_ways_is_one_file(repo: Path) -> None:
+    service(repo, "records/services/svc-extra.yaml", "SVC-EXTRA")
+    _, out = invoke(
+        "validate", "records/services/svc-extra.yaml",
+        "./records/services/../services/svc-extra.yaml",
+    )
+    assert "E003" not in out, out
+    assert "1 record in 1 file" in out
+
+
+def test_a_file_named_in_a_plain_folder_is_read_among_its_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No itsm.toml and no Git: the current folder is the repository, so the Service the
+    named SLA covers is found (it was a false E004) and paths are the folder's."""
+    import shutil
+
+    plain = tmp_path / "plain"
+    shutil.copytree(FIXTURE / "records", plain / "records")
+    monkeypatch.chdir(plain)
+    result = cli.run("validate", "records/agreements/sla-web.yaml", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["findings"] == []
+    broken = plain / "records" / "agreements" / "sla-web.yaml"
+    broken.write_text(broken.read_text().replace("services: [SVC-WEB]", "services: [SVC-WEBB]"))
+    result = cli.run("validate", "records/agreements/sla-web.yaml", "-f", "json")
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["file"]) == ("E004", "records/agreements/sla-web.yaml")

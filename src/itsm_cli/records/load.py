@@ -234,6 +234,12 @@ def discover(paths: Sequence[Path], root: Path) -> tuple[list[tuple[Path, str]],
     findings: list[Finding] = []
     for given in paths:
         absolute = given if given.is_absolute() else Path.cwd() / given
+        normal = Path(os.path.normpath(absolute))
+        # `./a/../a/x.yaml` is `a/x.yaml` (never a second file of the same records), unless
+        # a link in the way makes `..` lead elsewhere.
+        with contextlib.suppress(OSError):
+            if normal != absolute and os.path.samefile(normal, absolute):
+                absolute = normal
         if not absolute.exists() and not absolute.is_symlink():
             raise InputError(f"path not found: {given}")
         rel = relative(absolute, root)
@@ -281,6 +287,8 @@ def _walk(
             entry_rel = f"{prefix}/{name}" if prefix else name
             try:
                 if entry.is_symlink():
+                    if not name.endswith(YAML_SUFFIXES) and not entry.is_dir():
+                        continue  # a link to a file that is no record: not ours to judge
                     problem = _link_problem(Path(entry.path), entry_rel, root)
                     if problem is not None:
                         findings.append(problem)

@@ -58,7 +58,9 @@ def _label(path: Path) -> str:
 
 
 def find_root(start: Path) -> Path:
-    """The nearest folder upwards with itsm.toml, [tool.itsm] or .git; else `start`.
+    """The nearest folder upwards with itsm.toml, [tool.itsm] or .git; else the current
+    folder when `start` is inside it (`itsm validate records/services/x.yaml` in a plain
+    folder is about that folder's records), else `start`.
 
     A symbolic link named as `start` is not followed: the search begins at the folder that
     holds it, so a link leading out of a repository cannot make its target the root."""
@@ -70,6 +72,9 @@ def find_root(start: Path) -> Path:
             return folder.resolve()
         if (folder / "pyproject.toml").is_file() and _has_tool_itsm(folder / "pyproject.toml"):
             return folder.resolve()
+    here = Path.cwd()
+    if start == here or here in start.parents:
+        return here.resolve()
     return start.resolve()
 
 
