@@ -169,6 +169,11 @@ def test_refuses_a_bad_set(repo: Path) -> None:
     code, _, err = new("service", "SVC-X", "--no-input", "--set", "metadata.id=SVC-Y")
     assert code == 2
     assert "fixed by `itsm new KIND ID`" in err
+    # the whole envelope part holding the id may not be replaced either
+    code, _, err = new("service", "SVC-X", "--no-input", "--set", "metadata=5")
+    assert code == 2
+    assert "--set metadata: this field is fixed by `itsm new KIND ID`" in err
+    assert not (repo / "records" / "services" / "svc-x.yaml").exists()
     code, _, err = new("service", "SVC-X", "--no-input", "--set", "spec.lifecycle")
     assert code == 2
     assert "write it as path=value" in err

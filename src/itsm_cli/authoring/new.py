@@ -160,7 +160,8 @@ def _is_list(annotation: Any) -> bool:
 def check_set_path(kind: str, path: Sequence[str | int], shown: str) -> None:
     """Refuse a path the schema does not have (with a suggestion), or the envelope's
     fixed fields."""
-    if tuple(path) in (("apiVersion",), ("kind",), ("metadata", "id")):
+    if tuple(path) in (("apiVersion",), ("kind",), ("metadata", "id"), ("metadata",), ()):
+        # `metadata` whole would replace the id too
         raise NewError(f"--set {shown}: this field is fixed by `itsm new KIND ID`")
     for depth, part in enumerate(path):
         if isinstance(part, int):
