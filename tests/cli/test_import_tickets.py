@@ -398,3 +398,9 @@ def test_a_measurement_in_a_file_that_does_not_parse_is_not_written_again(repo: 
         "records/meas.yaml, which does not validate (E001"
     ) in out
     assert not (repo / "records" / "measurements").exists()
+
+
+def test_a_folder_given_as_an_export_says_so(repo: Path) -> None:
+    code, _, err = run("exports", "--profile", "servicenow-incident", "--period", "2026-10")
+    assert code == 2
+    assert "exports: is a folder; give the export files (CSV or XLSX) themselves" in err

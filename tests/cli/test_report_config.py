@@ -98,3 +98,17 @@ def test_a_logo_too_large_is_refused_with_its_size(tmp_path: Path) -> None:
         "setting 'report.logo': 'big.png' is 1,000,001 bytes; a logo may have 1,000,000"
         in stderr
     )
+
+
+def test_a_templates_folder_the_configuration_names_must_exist(tmp_path: Path) -> None:
+    """Named but missing (or a file), its templates would be ignored without a word."""
+    repo = _repo(tmp_path, 'templates = "brand-templates"\n')
+    code, err = _error(repo)
+    assert code == 2
+    assert "itsm.toml: setting 'templates': 'brand-templates' not found" in err
+    (repo / "brand-templates").write_text("not a folder\n")
+    code, err = _error(repo)
+    assert (code, "'brand-templates' is not a folder" in err) == (2, True)
+    (repo / "brand-templates").unlink()
+    (repo / "brand-templates").mkdir()
+    assert _error(repo)[0] == 0

@@ -478,7 +478,11 @@ def tickets(
         owner = found.model.metadata.owner
     for file in files:
         if not file.is_file():
-            terminal.display_error(f"{file}: not found")
+            what = (
+                "is a folder; give the export files (CSV or XLSX) themselves"
+                if file.is_dir() else "not found" if not file.exists() else "is not a file"
+            )
+            terminal.display_error(f"{file}: {what}")
             raise typer.Exit(2)
     with terminal.counting("Reading the exports: rows", quiet) as rows_read:
         try:

@@ -227,6 +227,16 @@ def _render(
         customer=customer,
     )
     user_templates = workspace.root / workspace.config.templates
+    if "templates" in workspace.config.model_fields_set and not user_templates.is_dir():
+        # The default folder may be absent (the built-in templates serve); a folder the
+        # configuration names must exist, or its templates would be ignored unsaid.
+        label = workspace.config_file.name if workspace.config_file else "configuration"
+        what = "is not a folder" if user_templates.exists() else "not found"
+        terminal.display_error(
+            f"{label}: setting 'templates': '{workspace.config.templates}' {what}; "
+            "give the folder of your report templates, or remove the setting"
+        )
+        raise typer.Exit(2)
     progress = terminal.progress(len(names), "Rendering reports", quiet or no_color)
     try:
         with progress as starting:
