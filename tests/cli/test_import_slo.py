@@ -256,3 +256,25 @@ def test_objectives_keep_every_digit_and_gain_no_float_noise(
     assert targets(agreement(repo, "SLA-SHOP"))[0][2] == percent
     text = (repo / "records" / "agreements" / "sla-shop.yaml").read_text()
     assert f"objective: {percent}" in text
+
+
+@pytest.mark.parametrize(
+    ("tool", "file", "old", "new", "said"),
+    [
+        ("pyrra", "pyrra.yaml", "pyrra.dev/v1alpha1", "pyrra.dev/v9",
+         "apiVersion 'pyrra.dev/v9' is not one this import knows (pyrra.dev/v1alpha1); skipped"),
+        ("openslo", "openslo-v1.yaml", "openslo/v1", "openslo/v9",
+         "apiVersion 'openslo/v9' is not OpenSLO; skipped"),
+    ],
+)
+def test_an_unknown_version_is_skipped_with_a_note(
+    repo: Path, tool: str, file: str, old: str, new: str, said: str
+) -> None:
+    """A version this import was not written for is skipped and said, never read as if it
+    were the known one (nor half read into a misleading error)."""
+    path = repo / "slo" / file
+    path.write_text(path.read_text().replace(f"apiVersion: {old}\n", f"apiVersion: {new}\n"))
+    _, out, err = run(tool, f"slo/{file}")
+    assert said in out + err
+    assert "timeWindow" not in out + err
+    assert not (repo / "records" / "agreements").exists()

@@ -38,6 +38,9 @@ from itsm_cli.interop.source_files import SourceError, objects, yaml_files
 WINDOW_PLACEHOLDER = "<fill in: calendar-month | calendar-quarter | calendar-year | rolling-30d>"
 _AVAILABILITY_WORDS = re.compile(r"availab|uptime|error|success", re.IGNORECASE)
 
+OPENSLO_VERSIONS = ("openslo/v1", "openslo/v1alpha")
+PYRRA_VERSION = "pyrra.dev/v1alpha1"
+
 
 class SloError(SourceError):
     """A file that breaks its own format; the message names the file and line."""
@@ -322,7 +325,7 @@ def read_slos(fmt: str, paths: Sequence[Path], shown: dict[Path, str]) -> SloFil
     for item, where in items:
         api = str(item.get("apiVersion") or item.get("version") or "")
         if fmt == "openslo":
-            if api not in ("openslo/v1", "openslo/v1alpha"):
+            if api not in OPENSLO_VERSIONS:
                 result.notes.append(f"{where}: apiVersion {api!r} is not OpenSLO; skipped")
             elif item.get("kind") not in ("SLO", "SLI", "Service"):
                 result.notes.append(f"{where}: OpenSLO {item.get('kind')} is not mapped")
@@ -333,13 +336,18 @@ def read_slos(fmt: str, paths: Sequence[Path], shown: dict[Path, str]) -> SloFil
                 _read_sloth(item, where, result)
             else:
                 result.notes.append(f"{where}: not a sloth prometheus/v1 spec; skipped")
-        elif api.startswith("pyrra.dev/") and item.get("kind") == "ServiceLevelObjective":
+        elif api == PYRRA_VERSION and item.get("kind") == "ServiceLevelObjective":
             _read_pyrra(item, where, result)
+        elif api.startswith("pyrra.dev/") and item.get("kind") == "ServiceLevelObjective":
+            result.notes.append(
+                f"{where}: apiVersion {api!r} is not one this import knows ({PYRRA_VERSION}); "
+                "skipped"
+            )
         else:
             result.notes.append(f"{where}: not a pyrra ServiceLevelObjective; skipped")
     if fmt == "openslo":
         _read_openslo(
-            [(i, w) for i, w in items if str(i.get("apiVersion", "")).startswith("openslo/")],
+            [(i, w) for i, w in items if str(i.get("apiVersion", "")) in OPENSLO_VERSIONS],
             result,
         )
     return result
