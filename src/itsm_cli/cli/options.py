@@ -166,11 +166,16 @@ class Display:
 def open_workspace(paths: list[Path] | None, config_file: Path | None) -> Workspace:
     """The workspace around the first path (or the current folder); exit 2 on bad config."""
     from itsm_cli.config import ConfigError
-    from itsm_cli.records.workspace import load_workspace
+    from itsm_cli.records.workspace import load_workspace, marked_root
 
-    start = paths[0] if paths else Path.cwd()
+    here = Path.cwd()
+    start = paths[0] if paths else here
     if not start.exists():
-        start = Path.cwd()
+        start = here
+    elif marked_root(start) is None and here in Path(os.path.abspath(start)).parents:
+        # A plain folder (no itsm.toml, no Git): `itsm validate records/services/x.yaml`
+        # is about the records of the folder the command runs in, not of x.yaml's folder.
+        start = here
     try:
         return load_workspace(start, config_file)
     except ConfigError as exc:

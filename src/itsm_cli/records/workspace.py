@@ -58,12 +58,22 @@ def _label(path: Path) -> str:
 
 
 def find_root(start: Path) -> Path:
-    """The nearest folder upwards with itsm.toml, [tool.itsm] or .git; else the current
-    folder when `start` is inside it (`itsm validate records/services/x.yaml` in a plain
-    folder is about that folder's records), else `start`.
+    """The nearest folder upwards with itsm.toml, [tool.itsm] or .git; else `start`.
 
     A symbolic link named as `start` is not followed: the search begins at the folder that
     holds it, so a link leading out of a repository cannot make its target the root."""
+    found = marked_root(start)
+    if found is not None:
+        return found
+    start = Path(os.path.abspath(start))
+    while start.is_symlink() or start.is_file():
+        start = start.parent
+    return start.resolve()
+
+
+def marked_root(start: Path) -> Path | None:
+    """The nearest folder upwards from `start` with itsm.toml, [tool.itsm] or .git; None
+    when there is none."""
     start = Path(os.path.abspath(start))
     while start.is_symlink() or start.is_file():
         start = start.parent
@@ -72,10 +82,7 @@ def find_root(start: Path) -> Path:
             return folder.resolve()
         if (folder / "pyproject.toml").is_file() and _has_tool_itsm(folder / "pyproject.toml"):
             return folder.resolve()
-    here = Path.cwd()
-    if start == here or here in start.parents:
-        return here.resolve()
-    return start.resolve()
+    return None
 
 
 def _read_table(path: Path) -> dict[str, Any]:
