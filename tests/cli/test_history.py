@@ -147,11 +147,13 @@ def test_a_record_invalid_in_the_working_tree_is_there_not_deleted(repo: Path) -
 
 def test_a_record_moved_into_another_file_keeps_its_earlier_commits(repo: Path) -> None:
     """Git sees a file deleted and another changed, not a rename: the record is followed."""
+    services = repo / "records/services/svc-web.yaml"
+    supplier_text = (repo / "records/suppliers/sup-dc.yaml").read_text().replace(
+        "criticality: medium", "criticality: high"
+    )
     edit(repo / "records/suppliers/sup-dc.yaml", "criticality: medium", "criticality: high")
     git(repo, "commit", "-qam", "Supplier is more critical")
-    supplier = repo / "records/suppliers/sup-dc.yaml"
-    services = repo / "records/services/svc-web.yaml"
-    services.write_text(services.read_text() + "---\n" + supplier.read_text())
+    services.write_text(services.read_text() + "---\n" + supplier_text)
     git(repo, "rm", "-q", "records/suppliers/sup-dc.yaml")
     git(repo, "commit", "-qam", "Keep the supplier with its service")
     edit(services, "reference: CT-100", "reference: CT-200")
@@ -173,15 +175,22 @@ def test_a_record_moved_into_another_file_keeps_its_earlier_commits(repo: Path) 
     ) in text
 
 
-def test_a_record_copied_into_another_file_keeps_the_original_commits(repo: Path) -> None:
-    """A copy (an E003 duplicate while the original lives on) is followed to the original,
-    whose later commits are the duplicate's, not the record's."""
+def _supplier_into_the_service_file(repo: Path, subject: str) -> Path:
+    """A change to SUP-DC, then SUP-DC written into the Service's file as a second document
+    (committed with `subject`): the file it is in now."""
     edit(repo / "records/suppliers/sup-dc.yaml", "criticality: medium", "criticality: high")
     git(repo, "commit", "-qam", "Supplier is more critical")
     supplier = repo / "records/suppliers/sup-dc.yaml"
     services = repo / "records/services/svc-web.yaml"
     services.write_text(services.read_text() + "---\n" + supplier.read_text())
-    git(repo, "commit", "-qam", "Copy the supplier")
+    git(repo, "commit", "-qam", subject)
+    return services
+
+
+def test_a_record_copied_into_another_file_keeps_the_original_commits(repo: Path) -> None:
+    """A copy (an E003 duplicate while the original lives on) is followed to the original,
+    whose later commits are the duplicate's, not the record's."""
+    _supplier_into_the_service_file(repo, "Copy the supplier")
     git(repo, "rm", "-q", "records/suppliers/sup-dc.yaml")
     git(repo, "commit", "-qm", "Drop the original")
     data = history_json("SUP-DC")
