@@ -51,7 +51,7 @@ class EvidenceSettings(SettingsModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    max_leaf_clauses: int = Field(default=8, gt=0, alias="maxLeafClauses")
+    max_leaf_clauses: int = Field(default=8, gt=0, alias="maxLeafClauses", strict=True)
     """Leaf clauses an Evidence record's `metadata.clauses` may expand to before DOC005
     calls it a binder."""
 
@@ -169,7 +169,7 @@ class RiskSettings(SettingsModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    high: int = Field(default=12, ge=1, le=25)
+    high: int = Field(default=12, ge=1, le=25, strict=True)
     """Score (likelihood × impact, 1–25) from which a risk is high (RSK001, RSK005)."""
     assessment_interval: str = Field(default="P12M", alias="assessmentInterval")
     """Longest time between two assessments of a risk (RSK004; ISO 8601)."""
@@ -268,7 +268,7 @@ class Config(SettingsModel):
     """Lowest unwaived severity that makes `check` exit 1."""
     templates: str = "templates"
     """Folder of report templates overriding the built-in ones."""
-    max_file_size: int = Field(default=DEFAULT_MAX_BYTES, gt=0)
+    max_file_size: int = Field(default=DEFAULT_MAX_BYTES, gt=0, strict=True)
     """Largest record file read, in bytes."""
     evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
     """`maxLeafClauses`: leaf clauses one Evidence record may name before DOC005 calls it

@@ -112,3 +112,21 @@ def test_a_templates_folder_the_configuration_names_must_exist(tmp_path: Path) -
     (repo / "brand-templates").unlink()
     (repo / "brand-templates").mkdir()
     assert _error(repo)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        ("[risk]\nhigh = true\n", "setting 'risk.high': must be a whole number"),
+        ("max-file-size = 1.5\n", "setting 'max-file-size': must be a whole number"),
+        ("[evidence]\nmaxLeafClauses = false\n",
+         "setting 'evidence.maxLeafClauses': must be a whole number"),
+    ],
+)
+def test_a_whole_number_setting_takes_no_boolean_or_fraction(
+    tmp_path: Path, table: str, said: str
+) -> None:
+    """`true` is 1 to Python, not to a person writing a threshold."""
+    code, err = _error(_repo(tmp_path, table))
+    assert code == 2
+    assert f"itsm.toml: {said}" in err
