@@ -265,8 +265,11 @@ def test_fail_under_exits_1_below_the_threshold(threshold: str, exit_code: int) 
         assert f"score 13.2 is below {threshold}" in err
 
 
-def test_fail_under_outside_0_to_100_is_a_usage_error() -> None:
-    assert gap("--fail-under", "101")[0] == 2
+@pytest.mark.parametrize("score", ["101", "-1", "nan", "inf"])
+def test_fail_under_outside_0_to_100_is_a_usage_error(score: str) -> None:
+    code, _, err = gap("--fail-under", score)
+    assert code == 2
+    assert "is not a score from 0 to 100" in err
 
 
 # --- text ---------------------------------------------------------------------------------

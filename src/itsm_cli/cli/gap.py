@@ -36,6 +36,13 @@ EditionOption = Annotated[
 ]
 
 
+def _score(value: float | None) -> float | None:
+    """A --fail-under score: a number from 0 to 100 (`nan` compares with nothing)."""
+    if value is not None and not 0 <= value <= 100:
+        raise typer.BadParameter(f"{value:g} is not a score from 0 to 100")
+    return value
+
+
 def gap(
     paths: options.Paths = None,
     edition: EditionOption = None,
@@ -48,8 +55,7 @@ def gap(
         typer.Option(
             "--fail-under",
             help="Exit 1 when the score is below SCORE (0-100), for CI.",
-            min=0,
-            max=100,
+            callback=_score,
             metavar="SCORE",
             show_default=False,
         ),
