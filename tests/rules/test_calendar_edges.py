@@ -24,7 +24,9 @@ def test_no_rule_fails_at_the_ends_of_the_calendar(run_check: RunCheck, today: s
 def test_findings_beside_dates_at_the_ends_of_the_calendar(
     run_check: RunCheck, by_rule_and_record: ByRuleAndRecord, records_at: RecordsAt
 ) -> None:
-    _, findings = run_check(REPO, "--ignore", "DOC001")
+    # Repository-wide findings (DOC001, and AUD002 and MRV001: no audit, no review) are not
+    # what this fixture is about.
+    _, findings = run_check(REPO, "--ignore", "DOC001,AUD002,MRV001")
     found = by_rule_and_record(findings)
     # Events dated 9999-12-31 lie after today: DOC004 each, and they count for nothing
     # (DOC002, SUP003 and CON002 fire as if they were not there; no CON004).

@@ -39,6 +39,9 @@ def test_exactly_the_expected_findings(
     got = sorted((f["rule"], f["record"] or "", f["file"], f["line"]) for f in findings)
     assert got == sorted([
         ("DOC001", "", "itsm.toml", 1),
+        # No Audit and no ManagementReview record: none done, none held.
+        ("AUD002", "", "itsm.toml", 1),
+        ("MRV001", "", "itsm.toml", 1),
         ("DOC004", "SVC-DESK", *at("services/services", "date: 2027-02-01")),
         ("CAT001", "SVC-DESK", *at("services/services", "date: 2027-02-01")),
         ("DOC004", "SLA-SHOP", *at("agreements/agreements", "date: 2026-12-01")),

@@ -57,3 +57,20 @@ def test_inputs_and_interval_come_from_the_configuration(
     keyed = by_rule_and_record(found)
     assert keyed["MRV002", "MRV-2026"]["message"].endswith("lacks 1 input: resources")
     assert keyed["MRV001", "MRV-2026"]["message"].endswith("2026-06-12 + P3M = 2026-09-12")
+
+
+def test_only_retired_reviews_are_no_review_held(run_check: RunCheck, tmp_path: Path) -> None:
+    """A retired review is history: approved or not, it is no review within the interval."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo)
+    reviews = repo / "records" / "reviews" / "reviews.yaml"
+    approved = [d for d in reviews.read_text().split("\n---\n") if "status: approved" in d]
+    reviews.write_text("\n---\n".join(approved).replace("status: approved", "status: retired"))
+    code, found = run_check(repo, "--select", "MRV001")
+    assert code == 1
+    assert [(f["rule"], f["record"]) for f in found] == [("MRV001", None)]
+    assert "holds no ManagementReview record (a retired one counts for nothing)" in (
+        found[0]["message"]
+    )

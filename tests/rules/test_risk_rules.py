@@ -84,8 +84,17 @@ def test_thresholds_come_from_the_configuration(
     assert ("RSK004", "RSK-STALE") not in keyed
 
 
-def test_a_repository_without_audits_or_reviews_has_no_aud002_or_mrv001(
-    run_check: RunCheck,
-) -> None:
+def test_a_repository_without_audits_or_reviews_has_held_none(run_check: RunCheck) -> None:
+    """No Audit and no ManagementReview record at all: no internal audit was done and no
+    management review held (AUD002, MRV001), each said once about the repository, on the
+    file DOC001 findings are placed on."""
     code, found = run_check(FIXTURE, "--select", "AUD,MRV")
-    assert (code, found) == (0, [])
+    assert code == 1
+    assert [(f["rule"], f["record"], f["file"], f["line"]) for f in found] == [
+        ("AUD002", None, "itsm.toml", 1),
+        ("MRV001", None, "itsm.toml", 1),
+    ]
+    assert found[0]["message"] == (
+        "no internal audit done within audit.cycle P12M: the repository holds no Audit "
+        "record (a retired one counts for nothing)"
+    )

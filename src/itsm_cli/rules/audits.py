@@ -3,8 +3,8 @@
 An Audit retired as a record is history and counts for nothing. Otherwise an audit counts
 by its lifecycle (`spec.state`), not its document status: an internal audit that was done is
 done whether or not its report record has been approved. An audit dated after today has not
-happened (DOC004). AUD002 (and AUD001) speak only in a repository that keeps Audit records:
-without any, `itsm gap` shows 9.2 missing (or partial: "no approved Audit record").
+happened (DOC004). A repository with no Audit record at all has done no internal audit:
+AUD002 says so once, about the repository (AUD001 then has no audit to compare with).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.kinds.audit import Audit
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.queries import held_by, not_retired
+from itsm_cli.rules.documents import repository_finding
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import days
 
@@ -128,10 +129,15 @@ def find_no_recent_internal_audit(ctx: RuleContext) -> Iterator[Finding]:
     that it conforms (9.2): internal audit is how it finds its own nonconformities first.
     External and certification audits do not count: they are someone else's programme."""
     audits = current_audits(ctx)
+    cycle = ctx.config.audit.period
     if not audits:
+        yield repository_finding(
+            ctx,
+            f"no internal audit done within audit.cycle {cycle}: the repository holds no "
+            "Audit record (a retired one counts for nothing)"
+        )
         return
     done = internal_done(ctx)
-    cycle = ctx.config.audit.period
     if done and in_cycle(ctx, done[0].model.spec.date):
         return
     if done:

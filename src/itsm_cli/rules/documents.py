@@ -216,6 +216,22 @@ def document_anchor(ctx: RuleContext) -> str:
     return README_NAMES[0]
 
 
+def repository_finding(ctx: RuleContext, message: str) -> Finding:
+    """A finding about the repository as a whole (no record to place it on: it is the
+    record it lacks), on line 1 of the file DOC001 findings are placed on."""
+    return Finding(
+        rule=ctx.rule.code,
+        severity=ctx.rule.severity,
+        message=message,
+        file=document_anchor(ctx),
+        line=1,
+        column=1,
+        record=None,
+        clauses=ctx.rule.clauses,
+        hint=ctx.rule.hint,
+    )
+
+
 @rule(
     "DOC001", Severity.ERROR,
     tuple(c.id for c in mandatory_documents()),

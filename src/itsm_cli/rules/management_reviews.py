@@ -2,9 +2,9 @@
 
 A ManagementReview retired as a record is history and counts for nothing. MRV001 counts only
 approved reviews (the minutes agreed); MRV002 looks at the latest review on or before today
-whatever its document status; a review dated after today has not happened (DOC004). MRV001
-speaks only in a repository that keeps ManagementReview records: without any, `itsm gap`
-shows 9.3 missing (or partial: "no approved ManagementReview record").
+whatever its document status; a review dated after today has not happened (DOC004). A
+repository with no ManagementReview record at all has held none: MRV001 says so once, about
+the repository.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from itsm_cli.findings import Finding, Severity
 from itsm_cli.records.kinds.management_review import ManagementReview
 from itsm_cli.records.load import LoadedRecord
 from itsm_cli.records.queries import held_by, not_retired
+from itsm_cli.rules.documents import repository_finding
 from itsm_cli.rules.registry import RuleContext, rule
 from itsm_cli.rules.wording import overdue_actions
 
@@ -50,9 +51,15 @@ def find_no_recent_management_review(ctx: RuleContext) -> Iterator[Finding]:
     what the audits, nonconformities, risks and performance say, and what to change. A
     review that is not approved is not yet the agreed record of one."""
     everything = list(not_retired(ctx.index, ManagementReview))
-    if not everything:
-        return
     interval = ctx.config.management_review.period
+    if not everything:
+        yield repository_finding(
+            ctx,
+            f"no approved management review within managementReview.interval {interval}: "
+            "the repository holds no ManagementReview record (a retired one counts for "
+            "nothing)"
+        )
+        return
     held = held_reviews(ctx)
     approved = [r for r in held if r.model.approved_on(ctx.today)]
     if approved:
