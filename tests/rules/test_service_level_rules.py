@@ -117,6 +117,9 @@ def test_ceiling_shows_three_decimals_when_two_would_hide_the_gap() -> None:
     assert format_ceiling(99.8700297, 99.95) == "99.87"
     assert format_ceiling(99.8996, 99.9) == "99.899"
     assert format_ceiling(99.9695, 99.97) == "99.969"
+    # Two suppliers at 99.9 % give 99.8001 %: an objective of 99.8002 % is above that, and
+    # "above 99.80 %" would not say why 99.8001 % passes.
+    assert format_ceiling(99.9 * 99.9 / 100, 99.8002) == "99.8001"
 
 
 def test_example_records_only_miss_exceptions_in_contoso(

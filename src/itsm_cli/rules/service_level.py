@@ -309,11 +309,17 @@ class CeilingCalculator:
 
 
 def format_ceiling(percent: float, objective: float) -> str:
-    """The ceiling in percent with 2 decimals, or 3 (rounded down) when 2 would make it look
-    equal to or above the objective it is compared with."""
+    """The ceiling in percent with 2 decimals; rounded down with as many more as it takes
+    (up to 9) when 2 would make it look equal to or above the objective it is compared with
+    (99.8002 % is above 99.8001 %, not "above 99.80 %", which 99.8001 % would pass)."""
     shown = f"{percent:.2f}"
-    if float(shown) >= objective:
-        shown = f"{math.floor(percent * 1000) / 1000:.3f}"
+    if float(shown) < objective and f"{objective:.2f}" != shown:
+        return shown
+    for places in range(3, 10):
+        # A hair over the float error of the product (99.9 × 99.9 = 99.80009999…).
+        shown = f"{math.floor(percent * 10**places + 1e-6) / 10**places:.{places}f}"
+        if f"{objective:.{places}f}" != shown:
+            break
     return shown
 
 
