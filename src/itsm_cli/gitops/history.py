@@ -26,7 +26,7 @@ class HistoryEntry:
     still holds it) | removed"""
     changes: tuple[FieldChange, ...]
     old_file: str | None = None
-    """For renamed and moved: the path before the commit."""
+    """For renamed, moved and copied: the path before the commit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +142,7 @@ def record_history(workspace: Workspace, record_id: str) -> RecordHistory:
     entries: list[HistoryEntry] = []
 
     committed = _record_data(repo.blob_at(head, path), record_id, path) if head else None
-    uncommitted = _uncommitted(committed, current, unparsed=broken is not None)
+    uncommitted = _uncommitted(committed, current, invalid_now=broken is not None)
     if uncommitted is not None:
         entries.append(HistoryEntry(None, path, *uncommitted))
     if head is None:
@@ -190,12 +190,12 @@ def record_history(workspace: Workspace, record_id: str) -> RecordHistory:
 
 
 def _uncommitted(
-    committed: Any, current: Any, unparsed: bool
+    committed: Any, current: Any, invalid_now: bool
 ) -> tuple[str, tuple[FieldChange, ...]] | None:
     """The working tree's change to the record against HEAD (status, field changes), or
-    None when there is none. `unparsed`: the record is invalid in the working tree, and
-    `current` None means its file did not parse (changed, but not field by field)."""
-    if unparsed and current is None:
+    None when there is none. `invalid_now`: the record is invalid in the working tree, and
+    `current` None then means its file did not parse (changed, but not field by field)."""
+    if invalid_now and current is None:
         return ("changed", ()) if committed is not None else ("added", ())
     if committed == current:
         return None

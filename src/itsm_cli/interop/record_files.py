@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from itsm_cli.authoring.writer import WriteError, write_atomic
+from itsm_cli.records.identity import IDENTITY_KEYS
 from itsm_cli.records.index import RepoIndex, Repository
 from itsm_cli.records.workspace import Workspace
 from itsm_cli.records.yamlread import read_yaml_bytes
@@ -119,13 +120,11 @@ def _set(tree: Any, path: FieldPath, value: Any) -> None:
     node[key] = _merged(node[key], value) if key in node else _ruamel(value)
 
 
-_ITEM_KEYS = ("id", "ref", "name", "category", "date")
-"""What tells the entries of an owned list apart, so a person's comment on one stays with it."""
-
-
 def _item_key(value: Any) -> tuple[str, Any] | None:
+    """What tells an entry of an owned list apart (as a fingerprint tells it), so that a
+    person's comment on it stays with it."""
     if isinstance(value, dict):
-        for key in _ITEM_KEYS:
+        for key in IDENTITY_KEYS:
             if key in value and not isinstance(value[key], (dict, list)):
                 return key, _plain(value[key])
     return None
@@ -134,7 +133,7 @@ def _item_key(value: Any) -> tuple[str, Any] | None:
 def _merged(current: Any, new: Any) -> Any:
     """`current` (a node read from the file) made equal to `new` in place where their shapes
     agree, so that the comments ruamel keeps on its maps, lists and entries stay with what
-    they were written next to; an entry of a list is matched by its id (or ref, name,
+    they were written next to; an entry of a list is matched by its id (or name, ref,
     category, date), else by equal value. What no longer exists goes, with its comments."""
     if _plain(current) == new:
         return current

@@ -1,7 +1,7 @@
 """Names for list items that survive an insertion above them, for fingerprints.
 
 A finding's fingerprint holds its field path (rule, record id, field path, never a line
-line number). A path through a list names an item by its position, which changes when a
+number). A path through a list names an item by its position, which changes when a
 person adds an older review above the latest or a target at the top; the finding would then
 show in `itsm diff` as resolved and introduced again. So the fingerprint names each item by
 what identifies it instead: its `id`, else its `name`, `ref`, `category` or `date` (the first

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
 _CLAUSES = ("7.5.3",)
-_VALIDATION_CODES = frozenset({"E001", "E002", "E003", "E004", "E005", "E006"})
 
 
 @dataclass(slots=True)
@@ -215,7 +214,7 @@ class Repository:
         own: dict[str, set[str]] = {}
         in_file: dict[str, set[str]] = {}
         for finding in self.findings:
-            if finding.rule in _VALIDATION_CODES:
+            if finding.rule in codes.RECORD_CODES:
                 in_file.setdefault(finding.file, set()).add(finding.rule)
                 if finding.record:
                     own.setdefault(finding.record, set()).add(finding.rule)

@@ -419,10 +419,12 @@ def _raw_id(data: dict[str, Any]) -> str | None:
 
 def _doc_finding(
     rule: str, message: str, file: str, doc: Document, path: FieldPath, record: str | None,
-    hint: str | None = None,
+    hint: str | None = None, report_at: FieldPath | None = None,
 ) -> Finding:
+    """A finding about `path` of a document, placed where `report_at` (default: `path`), or
+    its nearest written parent, is."""
     positions = doc.positions
-    at = path
+    at = path if report_at is None else report_at
     while at not in positions and at:
         at = at[:-1]
     line, column = positions.get(at, (doc.line, doc.column))
@@ -527,8 +529,9 @@ def validate_document(
         for path, report_at, message, hint in described:
             if path in marked:
                 continue  # the placeholder finding says it better
-            finding = _doc_finding("E002", message, file, doc, report_at, record_id, hint)
-            found.append(finding.with_changes(path=path, path_key=keyed_path(doc.data, path)))
+            found.append(
+                _doc_finding("E002", message, file, doc, path, record_id, hint, report_at)
+            )
         if room is not None and len(found) > room:
             hidden = len(found) - room + exc.error_count() - len(described)
             found[room:] = [more_findings(found[room], hidden)]
