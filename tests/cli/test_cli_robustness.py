@@ -634,8 +634,8 @@ def test_diff_with_a_base_where_a_record_was_not_yaml(
     # And the other way round: the broken commit as head introduces both, and fails.
     result = cli.run("diff", "--base", "HEAD~1", "--head", "HEAD", "--today", TODAY)
     assert result.exit_code == 1
-    # The error at the end of the text is placed after its last character (line 14).
-    assert "records/services/svc-web.yaml:14:12: E001 YAML syntax error" in result.stdout
+    # The list the file ends inside is reported at its `[` (line 14, column 11).
+    assert "records/services/svc-web.yaml:14:11: E001 YAML syntax error" in result.stdout
 
 
 @needs_git

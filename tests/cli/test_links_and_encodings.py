@@ -408,7 +408,7 @@ def test_a_file_name_that_is_not_utf8_does_not_break_the_diff(undecodable: Path)
             path.unlink()
     code, out = invoke("diff", "--base", "HEAD")
     assert code == 0
-    assert "  - records/services/caf\\xe9.yaml:1:5: E001 YAML syntax error" in out
+    assert "  - records/services/caf\\xe9.yaml:1:4: E001 YAML syntax error" in out
     code, out = invoke("diff", "--base", "HEAD", "-f", "markdown")
     assert "`records/services/caf\\xe9.yaml:1`" in out
 
@@ -524,7 +524,7 @@ def test_fmt_names_a_file_with_controls_escaped(repo: Path) -> None:
     (repo / "records/services/x\x1b[2Jy.yaml").write_bytes(b"a: [\n")
     result = cli.run("fmt", "--check")
     assert result.exit_code == 1
-    assert "records/services/x\\x1b[2Jy.yaml:1:5: E001" in result.stderr
+    assert "records/services/x\\x1b[2Jy.yaml:1:4: E001" in result.stderr
     assert "\x1b" not in result.stderr
 
 

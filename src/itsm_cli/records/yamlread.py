@@ -197,8 +197,28 @@ def _error(rule: str, message: str, file: str, pos: Position, hint: str) -> Find
     return codes.record_finding(rule, one_line(message), file, pos[0], pos[1], hint=hint)
 
 
-def _syntax_finding(exc: yaml.YAMLError, file: str, text: str) -> Finding:
+def _syntax_finding(
+    exc: yaml.YAMLError, file: str, text: str, open_flow: Any, document_start: int
+) -> Finding:
+    """The finding for a syntax error; `open_flow` is the start mark of the innermost flow
+    collection still open when the error came, `document_start` where its document's text
+    begins."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    unclosed = _never_closed(exc, text, open_flow)
+    where = unclosed[0] if unclosed is not None else mark
+    if where is not None:
+        separator = _unquoted_separator(text, document_start, where.index + 1)
+        if separator is not None:
+            return _separator_finding(text, separator, file)
+    if unclosed is not None:
+        opened, what = unclosed
+        return _error(
+            "E001",
+            f"YAML syntax error: {what} is never closed (the file ends first)",
+            file,
+            (opened.line + 1, opened.column + 1),
+            codes.E001_SYNTAX,
+        )
     if mark is not None:
         pos = (mark.line + 1, mark.column + 1)
     elif isinstance(getattr(exc, "position", None), int):
@@ -218,6 +238,111 @@ def _syntax_finding(exc: yaml.YAMLError, file: str, text: str) -> Finding:
         message += "; the line holds a tab character"
         hint = codes.E001_TABS
     return _error("E001", message.replace("\n", " "), file, pos, hint)
+
+
+# What the file can end inside of, by the character that opens it.
+_OPENERS = {
+    '"': "the double-quoted value opened here",
+    "'": "the single-quoted value opened here",
+    "[": "the list opened here with '['",
+    "{": "the mapping opened here with '{'",
+}
+_UNCLOSED_CONTEXTS = frozenset({
+    "while scanning a quoted scalar",
+    "while parsing a flow sequence",
+    "while parsing a flow mapping",
+    "while parsing a flow node",
+})
+
+
+def _never_closed(exc: yaml.YAMLError, text: str, open_flow: Any) -> tuple[Any, str] | None:
+    """Where the quoted value or flow collection the file ends inside was opened, and what
+    it is; None for any other error.
+
+    libyaml reports such an error at the end of the file, where nothing can be fixed: the
+    opening quote or bracket is what the reader must find. A flow collection ended by the
+    file right after `[` or `,` comes with no useful context mark ("while parsing a flow
+    node" at the end too); the event loop's innermost open collection is that opening.
+    """
+    problem = getattr(exc, "problem_mark", None)
+    if problem is None or problem.index < len(text):
+        return None
+    if getattr(exc, "context", None) not in _UNCLOSED_CONTEXTS:
+        return None
+    for mark in (getattr(exc, "context_mark", None), open_flow):
+        if mark is not None and 0 <= mark.index < len(text) and text[mark.index] in _OPENERS:
+            return mark, _OPENERS[text[mark.index]]
+    return None
+
+
+def _innermost_open_flow(stack: list[list[Any]], text: str) -> Any:
+    for frame in reversed(stack):
+        mark = frame[5]
+        if 0 <= mark.index < len(text) and text[mark.index] in "[{":
+            return mark
+    return None
+
+
+# YAML 1.1 parsers (libyaml, PyYAML) break lines at these; to Git and an editor each is one
+# character of its line. Inside quotes a break can only change the value's text; outside them
+# it changes what the parser sees of the record's structure (a line the author never wrote),
+# so there the character itself is the finding, not the syntax error it leads to.
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+_SEPARATOR_NAMES = {
+    "\x85": ("a NEL", "U+0085", "\\N"),
+    "\u2028": ("an LS", "U+2028", "\\L"),
+    "\u2029": ("a PS", "U+2029", "\\P"),
+}
+# A character every reading takes as part of the text around it, where a separator was.
+_STAND_IN = "x"
+
+
+def _quoted_spans(text: str) -> tuple[list[int], list[int]]:
+    """The starts and ends of the quoted scalars of `text`, up to its first syntax error."""
+    import yaml
+
+    starts: list[int] = []
+    ends: list[int] = []
+    scalar_token = yaml.ScalarToken
+    try:
+        next_token = _loader()(text).get_token
+        while (token := next_token()) is not None:
+            if type(token) is scalar_token and token.style in ('"', "'"):
+                starts.append(token.start_mark.index)
+                ends.append(token.end_mark.index)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError, MemoryError):
+        pass
+    return starts, ends
+
+
+def _unquoted_separator(text: str, start: int, end: int) -> int | None:
+    """The index of the first NEL, LS or PS in text[start:end] outside quotes, if any."""
+    first = _SEPARATOR.search(text, start, end)
+    if first is None:
+        return None
+    # Quotes as the author sees them: where no separator breaks a line. Where libyaml breaks
+    # one, a `'` or `"` after the break can open a quoted scalar the author never wrote.
+    starts, ends = _quoted_spans(_SEPARATOR.sub(_STAND_IN, text))
+    for found in _SEPARATOR.finditer(text, first.start(), end):
+        i = bisect_right(starts, found.start()) - 1
+        if i < 0 or found.start() >= ends[i]:
+            return found.start()
+    return None
+
+
+def _separator_finding(text: str, index: int, file: str) -> Finding:
+    name, code, escape = _SEPARATOR_NAMES[text[index]]
+    # libyaml's own line and column, as every other finding here: parse_yaml converts them.
+    breaks = list(_LIBYAML_BREAKS.finditer(text, 0, index))
+    line_start = breaks[-1].end() if breaks else 0
+    return _error(
+        "E001",
+        f"the line holds {name} ({code}) character, which YAML parsers read as a line "
+        f'break: write it as "{escape}" inside double quotes, or remove it',
+        file,
+        (len(breaks) + 1, index - line_start + 1),
+        codes.E001_SYNTAX,
+    )
 
 
 _LIBRARY_DEPTH_PROBLEM = "exceeded maximum nesting depth"
@@ -310,7 +435,8 @@ def _count_lines_as_git_does(result: ParsedFile, text: str) -> None:
 def _keep_inside_the_text(result: ParsedFile, text: str) -> None:
     """An error at the end of the text is placed after its last character, not on a line
     the file does not have (Git and code-scanning annotations know no such line)."""
-    body = text[:-1] if text.endswith("\n") else text
+    # The CR of a final CRLF is part of the line ending, not a column of the last line.
+    body = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
     lines = body.count("\n") + 1
     end = (lines, len(body) - (body.rfind("\n") + 1) + 1)
     for i, f in enumerate(result.findings):
@@ -332,7 +458,8 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
     document_start = yaml.DocumentStartEvent
     document_end = yaml.DocumentEndEvent
 
-    # One frame per open collection: [container, path, pending key, anchor, node count]
+    # One frame per open collection:
+    # [container, path, pending key, anchor, node count, start mark]
     stack: list[list[Any]] = []
     positions: dict[FieldPath, Position] = {}
     anchors: dict[str, tuple[Any, int]] = {}
@@ -403,6 +530,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
         )
 
     ev: Any = None
+    document_text_start = 0
     skipping = False
     skip_depth = 0
     try:
@@ -413,6 +541,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                 if cls is document_end:
                     skipping = False
                     stack.clear()
+                    document_text_start = ev.end_mark.index
                 elif cls is mapping_start or cls is sequence_start:
                     skip_depth += 1
                     if skip_depth > MAX_DEPTH:
@@ -485,7 +614,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                         else:
                             path = parent[1] + (parent[2],)
                     add(container, pos, 0)
-                    stack.append([container, path, _NO_KEY, ev.anchor, 1])
+                    stack.append([container, path, _NO_KEY, ev.anchor, 1, mark])
                 elif cls is mapping_end or cls is sequence_end:
                     frame = stack.pop()
                     if stack:
@@ -531,6 +660,7 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                         result.documents.append(Document(root, positions, *doc_pos, doc_index))
                     doc_index += 1
                     stack.clear()
+                    document_text_start = ev.end_mark.index
             except _Refused as exc:
                 result.findings.append(exc.finding)
                 refused = True
@@ -548,7 +678,11 @@ def _parse_events(text: str, file: str, *, retry_depth_limit: bool) -> ParsedFil
                 return refusal
             result.findings.append(_library_depth_finding(exc, file))
         else:
-            result.findings.append(_syntax_finding(exc, file, text))
+            result.findings.append(
+                _syntax_finding(
+                    exc, file, text, _innermost_open_flow(stack, text), document_text_start
+                )
+            )
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
         # libyaml's binding can raise plain Python errors on exotic input (e.g. NUL bytes).
         mark = getattr(ev, "start_mark", None)
