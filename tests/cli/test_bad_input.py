@@ -75,6 +75,12 @@ BAD_INPUT: dict[str, list[Expected]] = {
         ("E002", 17, 7, "spec.targets[0].objective: must be a number, not 'high'"),
         ("E002", 19, 7, "spec.targets[0].window: must be 'calendar-month'"),
     ],
+    "values-not-as-written.yaml": [
+        ("E002", 22, 3, "spec.likelihood: must be a whole number, not '3'"),
+        ("E002", 23, 3, "spec.impact: must be a whole number, not true"),
+        ("E002", 25, 5, "spec.residual.likelihood: must be a whole number, not 1.0"),
+        ("E002", 41, 5, "spec.effectiveness.effective: must be true or false, not 'yes'"),
+    ],
     "bad-id.yaml": [
         ("E002", 6, 3, "metadata.id: 'svc_web_2' is not a valid id"),
         ("E002", 11, 15, "spec.dependsOn[0]: 'sup-dc' is not a valid id"),

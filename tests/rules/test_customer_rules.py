@@ -146,7 +146,10 @@ spec:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("escalated: true", "escalated: yes"), "spec.complaints[0].escalated: must be a valid"),
+        (
+            ("escalated: true", "escalated: yes"),
+            "spec.complaints[0].escalated: must be true or false, not 'yes'",
+        ),
         (("responses: 2", "responses: 3"), "responses 3 is more than the 2 asked"),
         (("score: 4", "score: 6"), "score 6 is above the scale's maximum 5"),
         (("closed: 2026-01-02", "closed: 2025-12-31"),

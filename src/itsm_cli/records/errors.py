@@ -83,8 +83,13 @@ def show(value: Any) -> str:
     """A value as a message quotes it: text in quotes, collections by their shape."""
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
+    if value is None or isinstance(value, bool):
+        return _YAML_WORDS[value]  # as the record writes them, not Python's True and None
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_YAML_WORDS = {None: "null", True: "true", False: "false"}
 
 
 def describe(error: Any, model: type[BaseModel]) -> tuple[FieldPath, FieldPath, str, str]:
@@ -135,8 +140,14 @@ def describe(error: Any, model: type[BaseModel]) -> tuple[FieldPath, FieldPath, 
         elif kind in ("string_type",):
             detail = f"must be text, not {show(value)}"
             hint = "Quote the value if it is meant as text."
+        elif kind in ("bool_parsing", "bool_type"):
+            detail = f"must be true or false, not {show(value)}"
+            hint = "Write `true` or `false`: only these two are booleans in YAML 1.2."
         elif kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
-            detail = f"must be a number, not {show(value)}"
+            number = "a whole number" if kind.startswith("int") else "a number"
+            detail = f"must be {number}, not {show(value)}"
+            if isinstance(value, str):
+                hint = "Write the number without quotes: quoted, it is text."
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
             detail = f"must be a mapping of fields, not {show(value)}"
         elif kind == "list_type":

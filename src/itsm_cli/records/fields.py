@@ -82,7 +82,16 @@ IsoDuration = Annotated[
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["P12M", "PT4H"]}),
 ]
-Percent = Annotated[float, Field(ge=0, le=100)]
+# Numbers and booleans are taken only as YAML 1.2 writes them (README, "Records"): the
+# text "99.9", `yes` or `on` (strings to the reader) are wrong types, never coerced, and a
+# boolean is no number. Pydantic's lax mode would read "3" as 3 and `yes` as true.
+Number = Annotated[float, Field(strict=True)]
+"""A number (`99.9`, `4`): text that looks like one and booleans are refused."""
+Count = Annotated[int, Field(strict=True, ge=0)]
+"""A whole number of things, 0 or more (`3`, not `3.0` or "3")."""
+Flag = Annotated[bool, Field(strict=True)]
+"""`true` or `false` only: `yes`, `on`, `1` and "true" are refused."""
+Percent = Annotated[float, Field(strict=True, ge=0, le=100)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 ClauseRef = Annotated[
     str,

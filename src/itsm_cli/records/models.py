@@ -25,6 +25,8 @@ from itsm_cli.records.fields import (
     ClauseRef,
     IsoDate,
     IsoDuration,
+    Number,
+    Percent,
     RecordId,
     RecordModel,
     Status,
@@ -112,7 +114,7 @@ class Target(RecordModel):
     """Unique within the agreement; Measurement values use it."""
     metric: Metric
     """availability | response-time | resolution-time | throughput | satisfaction | other."""
-    objective: float
+    objective: Number
     """The number to meet, in `unit`."""
     comparator: Literal[">=", "<="] | None = None
     """">=" or "<="; default ">=" for availability/satisfaction/throughput, "<=" otherwise."""
@@ -124,7 +126,7 @@ class Target(RecordModel):
     """Period over which the objective is measured."""
     priority: str | None = None
     """Incident priority the target applies to (e.g. P1)."""
-    attainment: Annotated[float, Field(ge=0, le=100)] | None = None
+    attainment: Percent | None = None
     """Only with window per-incident: the share of items, in percent, that must meet the
     objective ("95 % of P1 incidents within 4 h" is objective 4, unit h, attainment 95).
     A Measurement value is then the achieved share in percent, met when >= attainment."""

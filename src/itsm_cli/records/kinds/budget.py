@@ -22,6 +22,9 @@ def _money(value: Any) -> Any:
         return value  # refused by the Decimal validator, not read as 1 or 0
     if isinstance(value, float | int):
         return Decimal(str(value))
+    if isinstance(value, str):
+        # A quoted amount is text (YAML 1.2), refused as every other number field does.
+        raise ValueError(f"must be a number, not '{value}'")
     return value
 
 

@@ -7,14 +7,22 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from itsm_cli.records.fields import IsoDate, IsoDuration, Percent, RecordId, RecordModel, Text
+from itsm_cli.records.fields import (
+    IsoDate,
+    IsoDuration,
+    Number,
+    Percent,
+    RecordId,
+    RecordModel,
+    Text,
+)
 from itsm_cli.records.models import Event, PlanAction, Record, Reference, Spec, dated, refs
 
 
 class Usage(RecordModel):
     date: IsoDate
     """When the usage was observed."""
-    value: float
+    value: Number
     """Observed usage, in the resource's unit."""
 
 
@@ -25,7 +33,7 @@ class Resource(RecordModel):
     """human | technical | information | financial."""
     unit: Text
     """Free text: TB, vCPU, FTE…"""
-    capacity: Annotated[float, Field(gt=0)]
+    capacity: Annotated[Number, Field(gt=0)]
     """Total capacity, in `unit`."""
     threshold: Percent
     """Percentage of capacity at which action is needed."""

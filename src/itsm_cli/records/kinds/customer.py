@@ -8,7 +8,15 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from itsm_cli.findings import figure
-from itsm_cli.records.fields import IsoDate, RecordId, RecordModel, Text
+from itsm_cli.records.fields import (
+    Count,
+    Flag,
+    IsoDate,
+    Number,
+    RecordId,
+    RecordModel,
+    Text,
+)
 from itsm_cli.records.models import (
     Contact,
     Event,
@@ -36,13 +44,13 @@ class SatisfactionSurvey(RecordModel):
     """When customer satisfaction was measured."""
     method: Literal["survey", "interview", "other"]
     """survey | interview | other."""
-    asked: Annotated[int, Field(ge=0)] | None = None
+    asked: Count | None = None
     """How many people were asked."""
-    responses: Annotated[int, Field(ge=0)] | None = None
+    responses: Count | None = None
     """How many answered (at most `asked`)."""
-    score: Annotated[float, Field(ge=0)] | None = None
+    score: Annotated[Number, Field(ge=0)] | None = None
     """The satisfaction score, from 0 to `scaleMax`."""
-    scale_max: Annotated[float, Field(gt=0)] | None = None
+    scale_max: Annotated[Number, Field(gt=0)] | None = None
     """The best score on the scale used (e.g. 5 or 10)."""
 
     @property
@@ -64,7 +72,7 @@ class Complaint(RecordModel):
     """open | closed."""
     closed: IsoDate | None = None
     """When the complaint was closed."""
-    escalated: Annotated[bool, Field(strict=True)] = False
+    escalated: Flag = False
     """Whether the complaint was escalated (true or false; `yes` is text, not a boolean)."""
 
 

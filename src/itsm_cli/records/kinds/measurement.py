@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from itsm_cli.dates import PERIOD_PATTERN
-from itsm_cli.records.fields import RecordId
+from itsm_cli.records.fields import Number, RecordId
 from itsm_cli.records.models import Problem, Record, Reference, Spec
 
 
@@ -17,7 +17,7 @@ class MeasurementSpec(Spec):
     """Id of the SLA or OLA measured."""
     period: Annotated[str, Field(pattern=PERIOD_PATTERN)]
     """A month (2026-10) or a quarter (2026-Q4)."""
-    values: dict[str, float]
+    values: dict[str, Number]
     """Actual value per target id of the agreement."""
     notes: str | None = None
     """Context: workload against limits, incidents, explanations of breaches."""

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from itsm_cli.records.fields import ClauseRef, IsoDate, RecordId, RecordModel, Text
+from itsm_cli.records.fields import ClauseRef, Flag, IsoDate, RecordId, RecordModel, Text
 from itsm_cli.records.models import (
     Event,
     PlanAction,
@@ -26,7 +26,7 @@ class Effectiveness(RecordModel):
     """When effectiveness was checked (YYYY-MM-DD)."""
     by: Text
     """Who checked."""
-    effective: bool
+    effective: Flag
     """Whether the action was effective (true or false)."""
     notes: str | None = None
     """What was looked at."""

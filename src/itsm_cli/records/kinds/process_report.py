@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from itsm_cli.dates import PERIOD_PATTERN
-from itsm_cli.records.fields import RecordId, RecordModel, Text
+from itsm_cli.records.fields import Count, RecordId, RecordModel, Text
 from itsm_cli.records.models import Problem, Record, Reference, Spec, refs
 
 PROCESS_CLAUSES: dict[str, str] = {
@@ -35,22 +35,22 @@ ExceptionIssue = Literal[
 class ProcessCounts(RecordModel):
     """Ticket counts of the period, computed from the export."""
 
-    opened: Annotated[int, Field(ge=0)] | None = None
+    opened: Count | None = None
     """Tickets opened in the period, however they ended."""
-    closed: Annotated[int, Field(ge=0)] | None = None
+    closed: Count | None = None
     """Tickets that belong to the period: resolved (incidents, requests) or closed (problems,
     changes) in it."""
-    breached: Annotated[int, Field(ge=0)] | None = None
+    breached: Count | None = None
     """Tickets of the period that missed their resolution objective."""
-    reopened: Annotated[int, Field(ge=0)] | None = None
+    reopened: Count | None = None
     """Tickets of the period reopened at least once."""
-    major: Annotated[int, Field(ge=0)] | None = None
+    major: Count | None = None
     """Major incidents among the period's tickets."""
-    emergency: Annotated[int, Field(ge=0)] | None = None
+    emergency: Count | None = None
     """Emergency changes among the period's tickets."""
-    failed: Annotated[int, Field(ge=0)] | None = None
+    failed: Count | None = None
     """Changes or releases of the period that failed (unsuccessful or backed out)."""
-    backlog: Annotated[int, Field(ge=0)] | None = None
+    backlog: Count | None = None
     """Tickets opened before the period's end and not yet resolved or closed at its end."""
 
 

@@ -17,7 +17,7 @@ RISK_CATEGORY_CLAUSES: dict[str, tuple[str, ...]] = {
 }
 """The clauses a Risk evidences beyond 6.1, by its category."""
 
-Score = Annotated[int, Field(ge=1, le=5)]
+Score = Annotated[int, Field(strict=True, ge=1, le=5)]
 
 
 class ResidualScore(RecordModel):
