@@ -161,8 +161,6 @@ def test_a_folder_link_to_a_folder_elsewhere_in_the_repository_is_walked_on_both
     repo: Path,
 ) -> None:
     service(repo, "common/svc-common.yaml", "SVC-COMMON")
-    (repo / "common/deeper").mkdir()
-    symlink(repo / "common/deeper/up", "..")  # back to a folder already walked: once only
     commit(repo, "Records")
     symlink(repo / "records/common", "../common")
     code, out = invoke("validate", "-f", "json")
@@ -310,6 +308,36 @@ def test_a_looping_link_named_on_the_command_line_is_an_e001(repo: Path) -> None
     )
 
 
+def test_a_folder_link_back_to_a_folder_that_holds_it_is_an_e001(repo: Path) -> None:
+    """Following `services/again -> ../services` (or `records/here -> .`) would walk the same
+    folders forever: each such link is a finding at its own path, and the records behind it
+    are read once, where they are; at a commit as in the working tree."""
+    commit(repo, "Records")
+    symlink(repo / "records/services/again", "../services")
+    symlink(repo / "records/here", ".")
+    code, out = invoke("validate")
+    assert code == 1
+    loops = lines_with(out, "E001")
+    assert [line.split(":")[0] for line in loops] == ["records/here", "records/services/again"]
+    assert "its target '../services' is a folder that holds the link" in loops[1]
+    assert "E003" not in out, out  # no record was read twice
+    commit(repo, "Links back")
+    code, out = invoke("diff", "--base", "HEAD~1", "--head", "HEAD", "-f", "json")
+    introduced = json.loads(out)["introduced"]
+    assert sorted((f["rule"], f["file"]) for f in introduced) == [
+        ("E001", "records/here"), ("E001", "records/services/again"),
+    ]
+    code, out = invoke("diff", "--base", "HEAD")
+    assert "Findings introduced: 0" in out, out  # the same findings at the commit
+
+
+def test_a_folder_link_to_a_sibling_folder_is_no_loop(repo: Path) -> None:
+    symlink(repo / "records/services/more", "../agreements")
+    _, out = invoke("validate")
+    assert "link loop" not in out, out
+    assert "E003" not in out, out
+
+
 # --- writing through links out of the repository -------------------------------------------
 
 
@@ -392,8 +420,12 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(
         }
         assert uris == {"records/services/caf%E9.yaml"}  # the name's own bytes
     elif fmt in ("json", "gitlab"):
-        assert "caf\\udce9.yaml" in out
-        json.loads(out)
+        out.encode("utf-8")  # valid Unicode: no lone surrogate, raw or escaped
+        assert "udce9" not in out, out
+        document = json.loads(out)
+        found = document["findings"] if fmt == "json" else document
+        files = {f["file"] if fmt == "json" else f["location"]["path"] for f in found}
+        assert files == {"records/services/caf\\xe9.yaml"}  # as the text output shows it
     else:
         assert "caf\\xe9.yaml" in out
 

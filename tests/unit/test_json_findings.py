@@ -58,7 +58,26 @@ def test_the_findings_document_is_what_json_dumps_writes(findings: list[Finding]
     report = FindingsReport(findings, records=3, files=2, command="check")
     text = render_findings(report, RenderOptions())
     assert text == _reference(report)
-    assert [f["message"] for f in json.loads(text)["findings"]] == [f.message for f in findings]
+    text.encode("utf-8")  # valid Unicode, whatever the file names were
+    assert [f["message"] for f in json.loads(text)["findings"]] == [
+        shown(f.message) for f in findings
+    ]
+
+
+def shown(text: str) -> str:
+    """What a reader of the JSON gets for `text`: itself, with each undecodable byte of a
+    file name (a lone surrogate) as the `\\xff` the text output shows."""
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
+def test_an_undecodable_byte_is_written_as_the_text_output_shows_it() -> None:
+    finding = Finding(
+        rule="E001", severity=Severity.ERROR, message="see caf\udce9.yaml", file="caf\udce9.yaml",
+        line=1, column=1,
+    )
+    text = render_findings(FindingsReport([finding], records=0, files=1), RenderOptions())
+    [found] = json.loads(text.encode("utf-8"))["findings"]
+    assert (found["file"], found["message"]) == ("caf\\xe9.yaml", "see caf\\xe9.yaml")
 
 
 def test_no_findings_is_an_empty_list() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,6 +9,7 @@ import typer
 
 from itsm_cli.cli import options, terminal
 from itsm_cli.findings import FailOn, figure
+from itsm_cli.output.json import dumps
 
 if TYPE_CHECKING:
     from itsm_cli.records.index import Repository
@@ -161,7 +161,7 @@ def backstage(
             "problems": mapped.problems,
             "notMapped": catalogue.notes,
         }
-        terminal.write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        terminal.write_output(dumps(document),
                               display.output)
     else:
         lines = []
@@ -251,7 +251,7 @@ def _import_slos(
             ],
             "notMapped": [*skipped, *slos.notes],
         }
-        terminal.write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        terminal.write_output(dumps(document),
                               display.output)
     else:
         lines = []
@@ -601,7 +601,7 @@ def _report_tickets(
             ],
             "records": [{"id": o.record, "file": o.file, "action": o.action} for o in outcomes],
         }
-        terminal.write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        terminal.write_output(dumps(document),
                               display.output)
         return
     lines = [f"{_action(o.action, dry_run)} {o.file} ({o.record})"

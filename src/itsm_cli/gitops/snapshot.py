@@ -4,6 +4,7 @@ untouched) or in the working tree, parsing each distinct file content only once.
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from itsm_cli.records.load import (
     LoadResult,
     broken_link_finding,
     discover,
+    folder_loop_finding,
     load_bytes,
     load_pieces,
     loop_finding,
@@ -239,6 +241,10 @@ class _CommitWalk:
             if named:
                 self.findings.append(broken_link_finding(rel, tree.target(entry)))
         elif followed.outcome == "folder":
+            if _under(posixpath.dirname(entry.path), followed.path):
+                # To its own folder or one above it, as on disk: never followed.
+                self.findings.append(folder_loop_finding(rel, tree.target(entry)))
+                return
             self._folder(followed.path, seen_as)
 
     def root_behind_link(self) -> bool:

@@ -30,6 +30,18 @@ def _escape_control(match: re.Match[str]) -> str:
     return f"\\u{code:04x}"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_safe(text: str) -> str:
+    """JSON `text` with each lone surrogate (an undecodable byte of a file name, as `os`
+    gives it) written as the escape the text output shows (`\\xff`): a JSON document must
+    be valid Unicode, and one raw surrogate makes strict readers refuse the whole of it."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda m: _escape_control(m).replace("\\", "\\\\"), text)
+
+
 def terminal_safe(text: str) -> str:
     """`text` with every control character (and the other characters above) shown as an
     escape, so printing it cannot change the terminal; printable text is unchanged."""

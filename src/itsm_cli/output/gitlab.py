@@ -10,12 +10,12 @@ deviations and are left out.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import TYPE_CHECKING, Any
 
 from itsm_cli.findings import Finding, FindingsReport, Severity
 from itsm_cli.output import RenderOptions
 from itsm_cli.output.diff_findings import diff_renderer
+from itsm_cli.output.json import dumps
 
 if TYPE_CHECKING:
     pass
@@ -48,7 +48,7 @@ def render_findings(report: FindingsReport, options: RenderOptions) -> str:
         if repeat:  # GitLab needs unique fingerprints: number the repeats, in file order
             fingerprint = hashlib.sha256(f"{fingerprint}#{repeat}".encode()).hexdigest()[:32]
         issues.append(issue(finding, fingerprint))
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return dumps(issues)
 
 
 # `itsm diff` in this format: the findings the change introduces.

@@ -9,6 +9,7 @@ from typing import Any
 
 from itsm_cli.findings import Finding, FindingsReport
 from itsm_cli.output import RenderOptions
+from itsm_cli.output.escape import json_safe
 
 SCHEMA_VERSION = 1
 
@@ -29,8 +30,9 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+def dumps(document: Any) -> str:
+    """`document` as indented JSON text, valid Unicode whatever file names it holds."""
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 STREAMED = "\x00itsm: the streamed list\x00"
@@ -49,7 +51,8 @@ def stream_dumps(document: dict[str, Any], items: Iterable[Any]) -> Iterator[str
     inner = "\n" + pad + "  "
     before = head + "["
     for item in items:
-        yield before + inner + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", inner)
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", inner)
+        yield before + inner + json_safe(text)
         before = ","
     yield (head + "[]" if before != "," else "\n" + pad + "]") + tail
 
@@ -70,7 +73,7 @@ def stream_findings(report: FindingsReport, options: RenderOptions) -> Iterator[
     yield f'{{\n  "version": {SCHEMA_VERSION},\n  "findings": [\n'
     separator = ""
     for finding in report.findings:
-        yield separator + _finding_text(finding)
+        yield separator + json_safe(_finding_text(finding))
         separator = ",\n"
     yield f'\n  ],\n  "summary": {summary}\n}}\n'
 

@@ -298,7 +298,13 @@ def _walk(
                         findings.append(_special(Path(entry.path), entry_rel))
                     elif entry.is_dir():
                         real = os.path.realpath(entry.path)
-                        if not any(_within(real, done) for done in walked):
+                        if _within(os.path.realpath(current), real):
+                            # A link to its own folder or one above it: following it would
+                            # walk the same folders again and again.
+                            findings.append(
+                                folder_loop_finding(entry_rel, _link_target(Path(entry.path)))
+                            )
+                        elif not any(_within(real, done) for done in walked):
                             walked.append(real)
                             pending.append((entry.path, entry_rel))
                     continue
@@ -356,6 +362,19 @@ def loop_finding(rel: str, target: str) -> Finding:
     return _file_finding(
         "E001",
         f"link loop: following its target '{target}' never ends (a cycle of links); not read",
+        rel,
+        codes.E001_LINK_LOOP,
+    )
+
+
+def folder_loop_finding(rel: str, target: str) -> Finding:
+    """E001: the folder link at `rel` (to `target`) leads to the folder that holds it, or
+    one above it."""
+    return _file_finding(
+        "E001",
+        f"link loop: its target '{target}' is a folder that holds the link, "
+        "so following it never ends; not followed (the records there are read once, where "
+        "they are)",
         rel,
         codes.E001_LINK_LOOP,
     )
