@@ -365,3 +365,32 @@ def test_example_records_score_between_50_and_90(monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 0, result.output
     score = json.loads(result.stdout)["score"]
     assert 50 <= score <= 90
+
+
+def test_rules_the_configuration_leaves_out_are_named_after_the_table() -> None:
+    # The fixture runs E*, CAT001, SLM003 and WVR* only: every other clause-mapped rule, from
+    # CAT002 on, did not run, and a covered clause must not be read as checked by them.
+    code, out, err = gap()
+    assert code == 0
+    assert "By the configuration, CAT002, CAT003, SLM001, SLM002, SLM004, SLM005," in err
+    assert "did not run (select/ignore): the clauses they test can show as covered" in err
+    assert "By the configuration" not in out  # standard output stays the table alone
+    _, _, quiet = gap("--quiet")
+    assert "By the configuration" not in quiet
+
+
+def test_a_rule_set_to_info_is_named_as_not_counted(tmp_path: Path) -> None:
+    config = tmp_path / "itsm.toml"
+    config.write_text('records = "records"\n[severity]\nDOC003 = "info"\n', encoding="utf-8")
+    _, _, err = gap("-f", "json", "--config", str(config), str(FIXTURE / "records"))
+    assert err.strip().endswith(
+        "By the configuration, DOC003 was set to info (not counted): the clauses it tests can "
+        "show as covered without that rule."
+    )
+
+
+def test_every_rule_counting_adds_no_note(tmp_path: Path) -> None:
+    config = tmp_path / "itsm.toml"
+    config.write_text('records = "records"\n[severity]\nSLM003 = "error"\n', encoding="utf-8")
+    _, _, err = gap("-f", "json", "--config", str(config), str(FIXTURE / "records"))
+    assert "By the configuration" not in err

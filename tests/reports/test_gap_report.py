@@ -296,3 +296,27 @@ def test_html_clause_table_says_why(reports: Reports) -> None:
     assert table.column("Why") == [c["reason"] or "" for c in gap.values()]
     assert table.row("5.2.1")["Why"] == "only evidence overdue for review"
     assert table.row("5")["Why"] == "0 of 3 subclauses covered; partial: 5.2; missing: 5.1, 5.3"
+
+
+def test_method_names_the_rules_the_configuration_leaves_out(
+    reports: Reports, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ignored rule, or one lowered to info, cannot make a clause partial: the method
+    section says so, so that "covered" is not read as checked by it."""
+    assert "By the configuration" not in reports.ok("gap")
+    copy = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixture", copy)
+    config = copy / "itsm.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text('ignore = ["SLM003"]\n' + text + '\n[severity]\nDOC003 = "info"\n',
+                      encoding="utf-8")
+    monkeypatch.chdir(copy)
+    sentence = (
+        "By the configuration, SLM003 did not run (select/ignore) and DOC003 was set to info "
+        "(not counted): the clauses they test can show as covered without those rules."
+    )
+    md = cli.run("report", "gap", "-f", "md", "--today", "2026-11-23").stdout
+    method = md.split("## Method and its limits")[1].split("## Recommendations")[0]
+    assert f"each needing an approved record. **{sentence}**" in method
+    html = cli.run("report", "gap", "-f", "html", "--today", "2026-11-23").stdout
+    assert f"each needing an approved record. <strong>{sentence}</strong></p>" in html

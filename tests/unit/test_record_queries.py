@@ -156,6 +156,7 @@ RULE_RESULTS = {
     "itsm_cli.rules.documents": {"mandatory_document_status"},
     "itsm_cli.rules.engine": {"CheckResult"},
     "itsm_cli.rules.registry": {"Rule", "area_of"},
+    "itsm_cli.rules.scope": {"rule_scope"},
     "itsm_cli.rules.waivers": {"in_force", "waivable"},
 }
 """What the layers above the rules may take from them: the rules themselves, their results

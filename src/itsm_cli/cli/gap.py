@@ -76,7 +76,9 @@ def gap(
     all its evidence is overdue for review, or no approved record of the kind that shows it
     operating evidences it, covered otherwise; a parent is covered when all its children
     are, missing when all are, partial otherwise.
-    Score = (covered + ½ partial) / leaf clauses × 100. The report never fails on its own:
+    Score = (covered + ½ partial) / leaf clauses × 100. Rules the configuration does not
+    run, or sets to info, cannot make a clause partial: a note names them.
+    The report never fails on its own:
     exit status 0, or 1 with --fail-under when the score is below it; 2 on a usage error.
 
     Examples:
@@ -90,6 +92,7 @@ def gap(
     from itsm_cli.clauses.standard import load_catalogue
     from itsm_cli.rules.coverage import compute_coverage
     from itsm_cli.rules.engine import check_repository
+    from itsm_cli.rules.scope import SHOWN, rule_scope
 
     day = options.parse_today(today)
     workspace = options.open_workspace(paths, config)
@@ -107,6 +110,9 @@ def gap(
     )
     text = GAP.renderer(output_format.value)(coverage, display.render_options())
     terminal.write_output(text, display.output)
+    scope = rule_scope(settings)
+    if not quiet and not scope.complete:
+        terminal.display_note(scope.sentence(limit=SHOWN))
     if fail_under is not None and coverage.score < fail_under:
         if not quiet:
             terminal.display_note(f"failing: score {coverage.score:.1f} is below {fail_under:g}")

@@ -42,6 +42,7 @@ _MISSING_MANDATORY, _ERRORS, _MISSING, _WARNINGS, _OTHER = range(5)
 
 def build(data: ReportInput) -> dict[str, Any]:
     from itsm_cli.clauses.standard import REFERENCE_EDITION, clause_sort_key, load_catalogue
+    from itsm_cli.rules.scope import rule_scope
 
     coverage = data.coverage()
     catalogue = load_catalogue(coverage.edition)
@@ -68,6 +69,7 @@ def build(data: ReportInput) -> dict[str, Any]:
         "recommendations": _recommendations(
             data, coverage, catalogue, reference, severity, missing_documents
         ),
+        "rule_scope": rule_scope(data.workspace.config).sentence(),
         "title": f"Gap analysis against {coverage.standard}",
         "standard": coverage.standard,
         "score": coverage.score,
