@@ -80,6 +80,7 @@ BAD_INPUT: dict[str, list[Expected]] = {
         ("E002", 23, 3, "spec.impact: must be a whole number, not true"),
         ("E002", 25, 5, "spec.residual.likelihood: must be a whole number, not 1.0"),
         ("E002", 41, 5, "spec.effectiveness.effective: must be true or false, not 'yes'"),
+        ("E002", 53, 26, "spec.lines[0].planned: must be a number, not '100'"),
     ],
     "bad-id.yaml": [
         ("E002", 6, 3, "metadata.id: 'svc_web_2' is not a valid id"),
@@ -548,3 +549,12 @@ def test_a_yaml_library_limit_below_ours_is_still_one_e006() -> None:
         "nesting deeper than the YAML library's limit is refused; the rest of the file is not read"
     )
     assert "Fix the YAML syntax" not in finding.hint
+
+
+def test_a_quoted_amount_gets_the_hint_every_quoted_number_gets(tmp_path: Path) -> None:
+    repo = load(repo_with_case(tmp_path, "values-not-as-written.yaml"))
+    hints = {f.message.split(":")[0]: f.hint for f in repo.findings}
+    assert hints["spec.lines[0].planned"] == hints["spec.likelihood"]
+    assert hints["spec.lines[0].planned"] == (
+        "Write the number without quotes: quoted, it is text."
+    )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from itsm_cli.dates import BUDGET_PERIOD_PATTERN, Period
 from itsm_cli.records.fields import RecordId, RecordModel
@@ -23,8 +24,9 @@ def _money(value: Any) -> Any:
     if isinstance(value, float | int):
         return Decimal(str(value))
     if isinstance(value, str):
-        # A quoted amount is text (YAML 1.2), refused as every other number field does.
-        raise ValueError(f"must be a number, not '{value}'")
+        # A quoted amount is text (YAML 1.2), refused as every other number field is: the
+        # same error type, so the same message and the "without quotes" hint.
+        raise PydanticCustomError("float_type", "Input should be a valid number")
     return value
 
 
