@@ -172,6 +172,9 @@ def test_sigint_in_a_real_process_is_one_line_and_status_130(tmp_path: Path) -> 
     ("target", "message"),
     [
         ("/proc/no-such-process/out.txt", "cannot write /proc/no-such-process/out.txt: "),
+        # The file exists, but its folder takes no new file: the error says which step failed.
+        ("/proc/version", "cannot write /proc/version: no new file can be made in its folder "
+         "/proc (No such file or directory)"),
         ("records/services/svc-web.yaml/out.txt", "records/services/svc-web.yaml is a file, "
          "not a folder"),
     ],

@@ -67,8 +67,15 @@ def write_output(text: str | bytes | Iterable[str], output: Path | None) -> None
     except BrokenPipeError:
         _discard_stdout()
     except OSError as exc:
+        from itsm_cli.records.atomic import TemporaryFileError
+
         where = "standard output" if output is None else str(output)
-        display_error(f"cannot write {where}: {exc.strerror or exc}")
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, TemporaryFileError) and output is not None:
+            # The file is written beside itself first; the error names that step, not the
+            # file, which may well exist (`-o /proc/version`: "No such file or directory").
+            reason = f"no new file can be made in its folder {output.parent} ({reason})"
+        display_error(f"cannot write {where}: {reason}")
         raise typer.Exit(2) from exc
 
 
