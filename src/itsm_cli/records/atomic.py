@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -59,6 +58,8 @@ def replace_file(
     if info is not None and not stat.S_ISREG(info.st_mode):
         info = None  # a folder or a device has no bits a regular file should copy
     _remove_stale_temporaries(folder, target.name)
+    import tempfile  # here: every run imports this module (the cache), few write a file
+
     try:
         handle, name = tempfile.mkstemp(
             prefix=f".{target.name}.{os.getpid()}.", suffix=TEMPORARY_SUFFIX, dir=folder

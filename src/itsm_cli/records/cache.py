@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 import zlib
 from array import array
@@ -485,6 +484,8 @@ class ResultsCache:
     def store(self, rel: str, key: FileKey, entry: bytes) -> None:
         try:
             if self._spool is None:
+                import tempfile  # only a run that stores an entry needs it
+
                 self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by save()
                 self._spooled = 0
             self._spool.write(entry)
@@ -514,6 +515,8 @@ class ResultsCache:
     def _write(self) -> None:
         """The entries go to a temporary body file as they are checked, the header (which
         holds their offsets) then leads the results file: never the whole cache in memory."""
+        import tempfile
+
         with contextlib.suppress(OSError):
             self._prepare_folder()
             with tempfile.TemporaryFile(dir=self.directory) as body:

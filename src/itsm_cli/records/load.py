@@ -11,10 +11,8 @@ import errno
 import gc
 import io
 import os
-import pickle
 import re
 import signal
-import tempfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -785,6 +783,10 @@ def parallel_imap(
     ):
         yield from (func(item) for item in items)
         return
+    # Imported here: only a repository of PARALLEL_FROM files or more forks a reader.
+    import pickle
+    import tempfile
+
     middle = int(len(items) * parent_share)
     try:
         # A file, not a pipe: the child never waits for the parent to make room. The pipe
