@@ -82,6 +82,10 @@ BAD_INPUT: dict[str, list[Expected]] = {
         ("E002", 41, 5, "spec.effectiveness.effective: must be true or false, not 'yes'"),
         ("E002", 53, 26, "spec.lines[0].planned: must be a number, not '100'"),
     ],
+    "exception-of-another-process.yaml": [
+        ("E002", 12, 25, "'implemented-before-approval' is an exception "
+         "of change reports, not of this incident report"),
+    ],
     "bad-id.yaml": [
         ("E002", 6, 3, "metadata.id: 'svc_web_2' is not a valid id"),
         ("E002", 11, 15, "spec.dependsOn[0]: 'sup-dc' is not a valid id"),
@@ -100,6 +104,7 @@ BAD_INPUT: dict[str, list[Expected]] = {
     "missing-reference.yaml": [
         ("E004", 9, 7, "'SVC-WEBB' names no Service (did you mean 'SVC-WEB'?)")
     ],
+    "review-input-unknown-record.yaml": [("E004", 14, 21, "'RSK-NOPE' names no record")],
     "wrong-kind-reference.yaml": [
         ("E004", 8, 14, "'SUP-DC' is a Supplier, but a Service is expected here")
     ],

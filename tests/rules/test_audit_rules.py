@@ -88,6 +88,38 @@ def test_aud002_when_the_cycle_has_passed(
     assert keyed["AUD002", "AUD-2026-INTERNAL"]["severity"] == "error"
 
 
+def _audit(id_: str, date: str, scope: str) -> str:
+    return (
+        f"apiVersion: itsm/v1\nkind: Audit\nmetadata: {{id: {id_}, title: {id_}, owner: qm}}\n"
+        f"spec: {{type: internal, state: done, date: {date}, auditor: QA, scope: [{scope}]}}\n"
+    )
+
+
+def test_aud001_since_is_the_first_day_in_the_cycle_at_a_month_end(
+    run_check: RunCheck, tmp_path: Path
+) -> None:
+    """On 2024-02-29, 2024-02-29 less P12M is 2023-02-28, but an audit of 2023-02-28 is out
+    of the cycle (2023-02-28 + P12M = 2024-02-28, before today). The message's "since" is the
+    first day that is in it, 2023-03-01, as the verdict on the two audits shows."""
+    (tmp_path / "itsm.toml").write_text('records = "records"\n', encoding="utf-8")
+    audits = tmp_path / "records" / "audits"
+    audits.mkdir(parents=True)
+    (audits / "audits.yaml").write_text(
+        _audit("AUD-FEB", "2023-02-28", '"8.7"') + "---\n"
+        + _audit("AUD-MAR", "2023-03-01", '"4", "5", "6", "7", "8.1", "8.2", "8.3", "8.4", '
+                 '"8.5", "8.6", "9", "10"'),
+        encoding="utf-8",
+    )
+    _, found = run_check(tmp_path, "--select", "AUD001", today="2024-02-29")
+    messages = [f["message"] for f in found if f["rule"] == "AUD001"]
+    assert [m.split(" (")[0] for m in messages] == [f"clause {c}" for c in UNAUDITED]
+    assert messages[0] == (
+        "clause 8.7.1 (Service availability management) is in the scope of no internal "
+        "audit done within audit.cycle P12M (since 2023-03-01): audited last 2023-02-28 + "
+        "P12M = 2024-02-28"
+    )
+
+
 def test_gap_shows_last_audited_and_an_audit_evidences_9_2_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

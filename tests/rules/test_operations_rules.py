@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 FIXTURE = Path(__file__).parent / "operations"
 CHANGES = "records/operations/changes.yaml"
+RELEASES = "records/operations/releases.yaml"
 
 
 @pytest.fixture
@@ -37,8 +38,8 @@ def test_ops001_one_error_per_unapproved_change(findings: list[Any], line_of: Li
         ("OPS-CHANGE-2026-10", CHANGES, line_of(FIXTURE, CHANGES, "ref: CHG0030011"),
          "change CHG0030011 in 2026-10: implemented before it was approved "
          "(implemented-before-approval): approved the day after the start"),
-        ("OPS-CHANGE-2026-10", CHANGES, line_of(FIXTURE, CHANGES, "ref: CHG0030012"),
-         "change CHG0030012 in 2026-10: released without approval (release-without-approval)"),
+        ("OPS-RELEASE-2026-Q4", RELEASES, line_of(FIXTURE, RELEASES, "ref: RLS0000012"),
+         "release RLS0000012 in 2026-Q4: released without approval (release-without-approval)"),
     ]
     assert {f["severity"] for f in findings if f["rule"] == "OPS001"} == {"error"}
     assert {tuple(f["clauses"]) for f in findings if f["rule"] == "OPS001"} == {

@@ -44,6 +44,24 @@ def in_cycle(ctx: RuleContext, day: dt.date) -> bool:
     return not ctx.config.audit.period.after(day) < ctx.today
 
 
+def cycle_start(ctx: RuleContext) -> dt.date:
+    """The first day an audit can be dated and still be in the cycle (`in_cycle`). Today
+    minus the cycle is not always that day: months end on different days (2024-02-29 less
+    P12M is 2023-02-28, yet 2023-02-28 + P12M = 2024-02-28 is before 2024-02-29)."""
+    start = ctx.config.audit.period.before(ctx.today)
+    # Calendar clamping moves the answer by a few days at most; the bounds only keep a
+    # degenerate cycle (P0D, the calendar's ends) from looping long.
+    for _ in range(31):
+        if in_cycle(ctx, start) or start >= ctx.today:
+            break
+        start += dt.timedelta(days=1)
+    for _ in range(31):
+        if start == dt.date.min or not in_cycle(ctx, start - dt.timedelta(days=1)):
+            break
+        start -= dt.timedelta(days=1)
+    return start
+
+
 @rule(
     "AUD001", Severity.WARNING, _AUD,
     summary="A leaf clause was in the scope of no internal Audit done within audit.cycle "
@@ -80,7 +98,7 @@ def find_clauses_not_audited(ctx: RuleContext) -> Iterator[Finding]:
         return
     anchor = recent[0]
     cycle = ctx.config.audit.period
-    since = cycle.before(ctx.today)
+    since = cycle_start(ctx)
     scoped = [s for a in recent for s in a.model.spec.scope]
     for clause in load_catalogue(REFERENCE_EDITION).leaves():
         if any(clause_matches(s, clause.id) for s in scoped):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from itsm_cli.records.fields import IsoDate, Text
-from itsm_cli.records.models import Event, PlanAction, Record, Spec
+from itsm_cli.records.models import Event, PlanAction, Record, Reference, Spec
 
 
 class ManagementReviewSpec(Spec):
@@ -26,6 +26,14 @@ class ManagementReviewSpec(Spec):
 
     def events(self) -> Iterator[Event]:
         yield ("date",), self.date
+
+    def references(self) -> Iterator[Reference]:
+        # A list input names the records considered, of any kind: one that names no record
+        # claims an input nobody can look up.
+        for name, value in self.inputs.items():
+            if isinstance(value, list):
+                for i, ref in enumerate(value):
+                    yield ("inputs", name, i), ref, ()
 
 
 class ManagementReview(Record):

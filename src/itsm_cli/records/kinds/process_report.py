@@ -31,6 +31,18 @@ ExceptionIssue = Literal[
     "no-root-cause",
 ]
 
+ISSUE_PROCESSES: dict[str, tuple[str, ...]] = {
+    "implemented-before-approval": ("change",),
+    "emergency-without-review": ("change",),
+    "failed-without-review": ("change", "release"),
+    "release-without-approval": ("release",),
+    "major-without-review": ("incident", "security-incident"),
+    "no-root-cause": ("problem",),
+}
+"""The processes whose tickets can raise each exception issue. A change cannot be a major
+incident without review, so the issue in a report of another process is a wrong value. A
+security incident is an incident: a major one unreviewed is the same exception."""
+
 
 class ProcessCounts(RecordModel):
     """Ticket counts of the period, computed from the export."""
@@ -84,6 +96,14 @@ class ProcessReportSpec(Spec):
     def problems(self) -> Iterator[Problem]:
         if self.period.startswith("0000-"):
             yield ("period",), f"'{self.period}' is not a period: the calendar has no year 0000"
+        for index, exception in enumerate(self.exceptions):
+            processes = ISSUE_PROCESSES[exception.issue]
+            if self.process not in processes:
+                yield (
+                    ("exceptions", index, "issue"),
+                    f"'{exception.issue}' is an exception of {' and '.join(processes)} reports,"
+                    f" not of this {self.process} report",
+                )
 
     def references(self) -> Iterator[Reference]:
         return refs(self.services, "services", ("Service",))
