@@ -43,7 +43,10 @@ def test_rules_lists_every_registered_rule_with_severity_clauses_and_summary() -
     lines = out.splitlines()
     for entry in all_rules().values():
         # A long clause list wraps inside its column: the first clause starts the line.
-        first_clause = entry.clauses[0] if entry.clauses else "—"
+        first_clause = (
+            entry.clauses[0] if entry.clauses
+            else "its" if entry.clauses_of_record else "—"
+        )
         pattern = rf"\s+{entry.code}\s+{entry.severity.value}\s+{re.escape(first_clause)}(?:,|\s).*"
         matching = [line for line in lines if re.fullmatch(pattern, line)]
         assert len(matching) == 1, entry.code
@@ -76,8 +79,13 @@ def test_rules_json() -> None:
         "severity": "error",
         "area": "records",
         "clauses": ["7.5.3"],
+        "clausesOfRecord": None,
         "summary": all_rules()["E001"].summary,
     }
+    ncr004 = next(r for r in data["rules"] if r["code"] == "NCR004")
+    assert (ncr004["clauses"], ncr004["clausesOfRecord"]) == (
+        [], "the clauses in its spec.clauses"
+    )
     assert {r["code"] for r in data["rules"]} >= {"E001", "E006", "WVR001", "WVR002", "WVR003"}
 
 
@@ -112,7 +120,20 @@ def test_explain_is_case_insensitive_and_knows_rules_without_clauses() -> None:
     code, out, _ = run("explain", "wvr001", "--no-color")
     assert code == 0
     assert out.startswith("WVR001 · warning · waivers\n")
-    assert "Clauses\n  none" in out
+    assert "Clauses\n  none: its findings make no clause partial\n" in out
+
+
+def test_rules_whose_findings_take_their_records_clauses_are_listed_under_none() -> None:
+    """NCR004's findings are on the nonconformity's own `spec.clauses` (DOC005's on the
+    Evidence's): the catalogue must not file them under 10.1 (or any fixed clause)."""
+    _, out, _ = run("explain", "NCR004", "--no-color")
+    assert "Clauses\n  none of its own: each finding is on the clauses in its spec.clauses\n" in out
+    _, rules, _ = run("rules", "--no-color")
+    row = next(line for line in rules.splitlines() if line.strip().startswith("NCR004"))
+    assert row.split()[2:4] == ["its", "record's"]
+    _, clauses, _ = run("clauses", "--no-color")
+    assert "NCR004" not in clauses
+    assert "NCR001–NCR003" in clauses
 
 
 @pytest.mark.parametrize("code", list(all_rules()))
@@ -161,6 +182,7 @@ def test_explain_json() -> None:
         "severity": "error",
         "area": "records",
         "clauses": [{"id": "7.5.3", "title": "Control of documented information"}],
+        "clausesOfRecord": None,
         "summary": entry.summary,
         "rationale": entry.rationale,
         "hint": entry.hint,

@@ -19,6 +19,7 @@ def rule_to_json(entry: Rule, full: bool = False) -> dict[str, Any]:
         "severity": entry.severity.value,
         "area": entry.area,
         "clauses": list(entry.clauses),
+        "clausesOfRecord": entry.clauses_of_record or None,
         "summary": entry.summary,
     }
     if full:

@@ -101,7 +101,8 @@ def render_rules(rules: Mapping[str, Rule], options: RenderOptions) -> str:
             table.add_row(
                 Text(f"  {entry.code}", style="bold"),
                 Text(entry.severity.value, style=SEVERITY_STYLE[entry.severity]),
-                clause_list(entry.clauses),
+                clause_list(entry.clauses) if entry.clauses or not entry.clauses_of_record
+                else "its record's",
                 entry.summary,
             )
         console.print(table)
@@ -157,9 +158,10 @@ def render_explain(entry: Rule, catalogue: Catalogue, options: RenderOptions) ->
             clause = catalogue.get(clause_id)
             title = clause.title if clause else ""
             console.print(f"  {clause_id}  {title}".rstrip())
+    elif entry.clauses_of_record:
+        console.print(f"  none of its own: each finding is on {entry.clauses_of_record}")
     else:
-        # DOC005 maps each finding to the clauses its Evidence names; WVR* to none.
-        console.print("  none of its own: a finding is mapped to the clauses of its record, if any")
+        console.print("  none: its findings make no clause partial")
     heading("Why it matters")
     console.print(_paragraphs(entry.rationale, width))
     heading("How to fix")

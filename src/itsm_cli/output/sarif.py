@@ -57,6 +57,9 @@ def _help(rule: Rule) -> dict[str, str]:
         clauses = ", ".join(rule.clauses)
         text.append(f"{EDITION} clauses: {clauses}.")
         markdown.append(f"{EDITION} clauses: {clauses}.")
+    elif rule.clauses_of_record:
+        text.append(f"{EDITION} clauses: {rule.clauses_of_record}.")
+        markdown.append(f"{EDITION} clauses: {rule.clauses_of_record}.")
     if rule.failing:
         text.append(f"Fails:\n{rule.failing}")
         markdown.append(f"Fails:\n\n```yaml\n{rule.failing}\n```")

@@ -495,6 +495,7 @@ def leaf_clauses(named: Iterable[str]) -> frozenset[str]:
 
 @rule(
     "DOC005", Severity.WARNING, (),
+    clauses_of_record="the clauses the Evidence names",
     summary="An Evidence record's clauses expand to more than evidence.maxLeafClauses "
     "(default 8) leaf clauses (the finding is on the clauses it names).",
     hint="Split the binder into one Evidence record per document, each naming the clauses "

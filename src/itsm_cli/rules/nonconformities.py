@@ -155,7 +155,8 @@ def find_late_major_nonconformities(ctx: RuleContext) -> Iterator[Finding]:
 
 
 @rule(
-    "NCR004", Severity.WARNING, _NCR,
+    "NCR004", Severity.WARNING, (),
+    clauses_of_record="the clauses in its spec.clauses",
     summary="A major or minor nonconformity is not closed (so the clauses in its "
     "spec.clauses are partial until it is).",
     hint="Carry the corrective action to closure: cause, actions done, effectiveness "

@@ -68,6 +68,9 @@ class Rule:
     passing: str = ""
     """The same snippet, mended."""
     check: Callable[[RuleContext], Iterable[Finding]] | None = None
+    clauses_of_record: str = ""
+    """For a rule without clauses of its own whose findings take their record's clauses
+    (DOC005, NCR004): which ones, in words ("the clauses in its spec.clauses")."""
 
     @property
     def area(self) -> str:
@@ -99,6 +102,7 @@ def rule(
     hint: str,
     failing: str = "",
     passing: str = "",
+    clauses_of_record: str = "",
 ) -> Callable[[RuleCheck], RuleCheck]:
     """Register a compliance rule; the decorated function's docstring is its rationale."""
 
@@ -114,6 +118,7 @@ def rule(
                 failing=inspect.cleandoc(failing) if failing else "",
                 passing=inspect.cleandoc(passing) if passing else "",
                 check=func,
+                clauses_of_record=clauses_of_record,
             )
         )
         return func

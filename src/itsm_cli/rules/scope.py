@@ -53,7 +53,7 @@ def rule_scope(config: Config) -> RuleScope:
     left_out: list[str] = []
     not_counted: list[str] = []
     for code, rule in all_rules().items():
-        if not rule.clauses:
+        if not rule.clauses and not rule.clauses_of_record:
             continue
         # E001–E006 are hidden only by `ignore` (a broken record stays in view).
         select = config.select if rule.check is not None else ()
