@@ -131,6 +131,11 @@ def test_rules_whose_findings_take_their_records_clauses_are_listed_under_none()
     _, rules, _ = run("rules", "--no-color")
     row = next(line for line in rules.splitlines() if line.strip().startswith("NCR004"))
     assert row.split()[2:4] == ["its", "record's"]
+    _, doc003, _ = run("explain", "DOC003", "--no-color")
+    assert (
+        "Clauses\n  7.5.3  Control of documented information\n"
+        "  and, for each finding, the clauses the Evidence names\n"
+    ) in doc003
     _, clauses, _ = run("clauses", "--no-color")
     assert "NCR004" not in clauses
     assert "NCR001–NCR003" in clauses

@@ -26,6 +26,12 @@ def clause_list(clauses: tuple[str, ...]) -> str:
     return ", ".join(clauses) if clauses else "—"
 
 
+def _clause_cell(entry: Rule) -> str:
+    if not entry.clauses_of_record:
+        return clause_list(entry.clauses)
+    return ", ".join((*entry.clauses, "its record's"))
+
+
 def code_ranges(codes: tuple[str, ...]) -> str:
     """`E001, E002, E003, SLM004` → `E001–E003, SLM004` (runs of three or more)."""
     parts: list[str] = []
@@ -101,8 +107,7 @@ def render_rules(rules: Mapping[str, Rule], options: RenderOptions) -> str:
             table.add_row(
                 Text(f"  {entry.code}", style="bold"),
                 Text(entry.severity.value, style=SEVERITY_STYLE[entry.severity]),
-                clause_list(entry.clauses) if entry.clauses or not entry.clauses_of_record
-                else "its record's",
+                _clause_cell(entry),
                 entry.summary,
             )
         console.print(table)
@@ -158,6 +163,8 @@ def render_explain(entry: Rule, catalogue: Catalogue, options: RenderOptions) ->
             clause = catalogue.get(clause_id)
             title = clause.title if clause else ""
             console.print(f"  {clause_id}  {title}".rstrip())
+        if entry.clauses_of_record:
+            console.print(f"  and, for each finding, {entry.clauses_of_record}")
     elif entry.clauses_of_record:
         console.print(f"  none of its own: each finding is on {entry.clauses_of_record}")
     else:

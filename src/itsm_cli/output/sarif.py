@@ -55,6 +55,8 @@ def _help(rule: Rule) -> dict[str, str]:
     markdown = [rule.hint]
     if rule.clauses:
         clauses = ", ".join(rule.clauses)
+        if rule.clauses_of_record:
+            clauses += f" and {rule.clauses_of_record}"
         text.append(f"{EDITION} clauses: {clauses}.")
         markdown.append(f"{EDITION} clauses: {clauses}.")
     elif rule.clauses_of_record:

@@ -447,6 +447,7 @@ def location_problem(location: str, root: Path) -> str | None:
 
 @rule(
     "DOC003", Severity.WARNING, _IO,
+    clauses_of_record="the clauses the Evidence names",
     summary="An Evidence location is a path that does not exist in the repo.",
     hint="Correct the path (relative to the repository root), add the file, or give the "
     "document's URL with its scheme (https://…).",

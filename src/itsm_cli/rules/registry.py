@@ -69,8 +69,8 @@ class Rule:
     """The same snippet, mended."""
     check: Callable[[RuleContext], Iterable[Finding]] | None = None
     clauses_of_record: str = ""
-    """For a rule without clauses of its own whose findings take their record's clauses
-    (DOC005, NCR004): which ones, in words ("the clauses in its spec.clauses")."""
+    """For a rule whose findings also (DOC003) or only (DOC005, NCR004) take their record's
+    clauses: which ones, in words ("the clauses in its spec.clauses")."""
 
     @property
     def area(self) -> str:
