@@ -260,6 +260,40 @@ def test_usage_errors(repo: Path, args: list[str], message: str) -> None:
     assert message in err
 
 
+def test_an_export_of_another_process_is_refused_by_its_ticket_numbers(repo: Path) -> None:
+    """Changes read as problems would write change figures over the problem report: the
+    columns cannot tell (most are optional), the CHG numbers can. Nothing is written."""
+    code, out, err = run("exports/servicenow-changes.csv", "--profile", "servicenow-problem",
+                         "--period", "2026-10")
+    assert code == 2, out
+    assert err.strip().splitlines() == [
+        "itsm: error: exports/servicenow-changes.csv: the tickets are numbered as change "
+        "tickets (CHG0001), not as problem tickets (PRB… or PTASK…): use --profile "
+        "servicenow-change; nothing written"
+    ]
+    assert not (repo / "records" / "operations").exists()
+    code, _, err = run(SNOW[0], "--profile", "servicenow-change", "--period", "2026-10")
+    assert code == 2
+    assert "numbered as incident tickets (INC0010001)" in err
+
+
+def test_a_response_time_target_gets_no_resolution_time(repo: Path) -> None:
+    """The exports hold resolution times only: a per-incident response-time target is
+    left without a value, with a note, not given the resolution time."""
+    sla = SLA.replace(
+        "  targets:\n",
+        "  targets:\n    - {id: p1-response, metric: response-time, objective: 15, unit: min,\n"
+        "       window: per-incident, priority: P1}\n",
+    )
+    (repo / "records" / "acme.yaml").write_text(sla)
+    code, out, _ = run(*SNOW, "--agreement", "SLA-ACME", "-f", "json", "--dry-run")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["values"] == {"p1-resolution": 66.66, "p2-resolution": 72.0}
+    assert "target p1-response: response-time is not in the export (resolution times only); " \
+        "no value" in data["notes"]
+
+
 def test_problems_open_too_long_without_a_root_cause(repo: Path) -> None:
     args = ("exports/servicenow-problems.csv", "--profile", "servicenow-problem",
             "--period", "2026-10", "-f", "json", "--dry-run")

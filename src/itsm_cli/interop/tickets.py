@@ -291,7 +291,47 @@ def read_export(
                 export.tickets.pop(ticket.ref, None)
                 export.tickets[ticket.ref] = ticket
     on_rows(export.rows)
+    if profile.startswith("servicenow-"):
+        _refuse_another_process(export, process, ", ".join(shown.get(p, str(p)) for p in paths))
     return export
+
+
+SERVICENOW_NUMBERS: dict[str, tuple[str, ...]] = {
+    "incident": ("INC",),
+    "request": ("RITM", "REQ", "SCTASK"),
+    "problem": ("PRB", "PTASK"),
+    "change": ("CHG", "CTASK"),
+    "security-incident": ("SIR",),
+}
+"""The prefixes ServiceNow numbers each process's tickets with (INC0010023, CHG0030011)."""
+
+
+def _numbered_for(ref: str) -> str | None:
+    match = re.fullmatch(r"([A-Za-z]+)\d+", ref)
+    if match is None:
+        return None
+    prefix = match.group(1).upper()
+    return next((p for p, own in SERVICENOW_NUMBERS.items() if prefix in own), None)
+
+
+def _refuse_another_process(export: Export, process: str, files: str) -> None:
+    """An export of changes read as problems would write change figures over the problem
+    report of the period, and the columns alone cannot tell (most are optional): the ticket
+    numbers can. Refused only when no ticket is numbered for `process` and some are numbered
+    for one other process; numbers of another form (a renumbered instance) say nothing."""
+    found = {_numbered_for(ref) for ref in export.tickets} - {None}
+    if process in found or len(found) != 1:
+        return
+    other = found.pop()
+    assert other is not None
+    example = next(ref for ref in export.tickets if _numbered_for(ref) == other)
+    message = (
+        f"{files}: the tickets are numbered as {other} tickets ({example}), not as {process} "
+        f"tickets ({' or '.join(p + '…' for p in SERVICENOW_NUMBERS[process])})"
+    )
+    if f"servicenow-{other}" in PROFILES:
+        message += f": use --profile servicenow-{other}"
+    raise TicketError(message)
 
 
 def _cell(row: Sequence[Any], columns: dict[str, list[int]], name: str) -> Any:
@@ -518,6 +558,14 @@ def _attainment(mine: list[Ticket], targets: Sequence[Target], figures: Figures)
         if seconds is None:
             figures.value_notes.append(
                 f"target {target.id}: unit {target.unit} is not a duration; no value"
+            )
+            continue
+        if target.metric == "response-time":
+            # The exports hold when a ticket was resolved, not when it was first answered:
+            # a resolution time written as a response time would be a false breach.
+            figures.value_notes.append(
+                f"target {target.id}: response-time is not in the export (resolution times "
+                "only); no value"
             )
             continue
         limit = dt.timedelta(seconds=target.objective * seconds)
