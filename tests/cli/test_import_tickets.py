@@ -438,3 +438,18 @@ def test_a_folder_given_as_an_export_says_so(repo: Path) -> None:
     code, _, err = run("exports", "--profile", "servicenow-incident", "--period", "2026-10")
     assert code == 2
     assert "exports: is a folder; give the export files (CSV or XLSX) themselves" in err
+
+
+def test_a_run_without_the_agreement_keeps_the_breaches_counted_with_it(repo: Path) -> None:
+    """`breached` is counted against the agreement's targets: importing the same period
+    again without `--agreement` keeps the figure (and says so) instead of dropping it."""
+    run(*SNOW, "--agreement", "SLA-ACME")
+    report = repo / "records" / "operations" / "ops-incident-2026-10.yaml"
+    before = report.read_bytes()
+    code, out, _ = run(*SNOW, "-f", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["counts"]["breached"] == 3
+    assert "breached 3 kept from OPS-INCIDENT-2026-10: it is counted only with --agreement" \
+        in data["notes"]
+    assert report.read_bytes() == before

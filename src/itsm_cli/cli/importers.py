@@ -497,13 +497,22 @@ def tickets(
         export, chosen, period, workspace.config.problem.within, targets
     )
     counts: dict[str, int] = dict(figures.counts)
-    if figures.breached is not None:
-        counts["breached"] = figures.breached
     existing = next(
         (r for r in index.of_kind(ProcessReport)
          if r.model.spec.process == chosen and r.model.spec.period == period),
         None,
     )
+    if figures.breached is not None:
+        counts["breached"] = figures.breached
+    elif agreement is None and existing is not None and existing.model.spec.counts is not None \
+            and existing.model.spec.counts.breached is not None:
+        # Breaches are counted against an agreement's targets: a run without one cannot
+        # recount them, and must not drop the figure an earlier run wrote.
+        counts["breached"] = existing.model.spec.counts.breached
+        figures.value_notes.append(
+            f"breached {counts['breached']} kept from {existing.id}: it is counted only "
+            "with --agreement"
+        )
     notes_kept: dict[tuple[str, str], str | None] = {}
     if existing is not None:
         notes_kept = {(e.ref, str(e.issue)): e.note for e in existing.model.spec.exceptions}
