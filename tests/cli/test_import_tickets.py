@@ -453,3 +453,25 @@ def test_a_run_without_the_agreement_keeps_the_breaches_counted_with_it(repo: Pa
     assert "breached 3 kept from OPS-INCIDENT-2026-10: it is counted only with --agreement" \
         in data["notes"]
     assert report.read_bytes() == before
+
+
+def test_an_export_with_no_tickets_does_not_put_zeros_over_a_report(repo: Path) -> None:
+    run(*SNOW)
+    report = repo / "records" / "operations" / "ops-incident-2026-10.yaml"
+    before = report.read_bytes()
+    (repo / "exports" / "empty.csv").write_text(
+        "number,priority,opened_at,resolved_at,closed_at\n"
+    )
+    code, _, err = run("exports/empty.csv", *SNOW[1:])
+    assert code == 2
+    assert err.strip() == (
+        "itsm: error: exports/empty.csv: no tickets, and OPS-INCIDENT-2026-10 "
+        "(records/operations/ops-incident-2026-10.yaml) holds figures for this period; "
+        "nothing written (delete that record first if the period truly had no tickets)"
+    )
+    assert report.read_bytes() == before
+    # With no report yet, a period with no tickets is a report of zeros.
+    code, out, _ = run("exports/empty.csv", "--profile", "servicenow-incident",
+                       "--period", "2026-09", "-f", "json")
+    assert code == 0, out
+    assert json.loads(out)["counts"]["closed"] == 0

@@ -502,6 +502,16 @@ def tickets(
          if r.model.spec.process == chosen and r.model.spec.period == period),
         None,
     )
+    if not export.tickets and existing is not None and existing.model.spec.counts is not None \
+            and any(existing.model.spec.counts.model_dump(exclude_none=True).values()):
+        # An export with no ticket at all is more often a failed export than an empty
+        # period: it must not put zeros over figures an earlier import wrote.
+        terminal.display_error(
+            f"{', '.join(str(f) for f in files)}: no tickets, and {existing.id} ({existing.file}) "
+            "holds figures for this period; nothing written (delete that record first if "
+            "the period truly had no tickets)"
+        )
+        raise typer.Exit(2)
     if figures.breached is not None:
         counts["breached"] = figures.breached
     elif agreement is None and existing is not None and existing.model.spec.counts is not None \
