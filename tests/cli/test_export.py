@@ -82,17 +82,40 @@ def test_the_findings_sheet_holds_exactly_the_findings_of_check(workbook: object
     assert all(isinstance(r[1], int) for r in sheet.iter_rows(min_row=2, values_only=True))
 
 
-def test_text_that_would_run_as_a_formula_is_escaped(workbook: object) -> None:
+def test_text_that_would_run_as_a_formula_stays_text_as_written(workbook: object) -> None:
+    """An XLSX string cell never runs as a formula: the text is kept exactly, with Excel's
+    quote prefix so that it stays text when a person edits the cell (the CSV files, which
+    have no such mark, get a `'`)."""
     sheet = workbook["inventory"]  # type: ignore[index]
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     title, owner = rows["SVC-INJECT"][2], rows["SVC-INJECT"][3]
-    assert title.value == "'=HYPERLINK(\"http://attacker.example\",\"click\")"
-    assert title.data_type == "s"
-    assert owner.value == "'@finance"
-    assert rows["SVC-ARCHIVE"][3].value == "'-records-team"
+    assert title.value == "=HYPERLINK(\"http://attacker.example\",\"click\")"
+    assert (title.data_type, title.quotePrefix) == ("s", True)
+    assert (owner.value, owner.quotePrefix) == ("@finance", True)
+    assert rows["SVC-ARCHIVE"][3].value == "-records-team"
+    assert rows["SVC-ARCHIVE"][3].quotePrefix
+    assert not rows["SVC-INJECT"][0].quotePrefix
     for row in sheet.iter_rows(min_row=1):
         for cell in row:
             assert cell.data_type != "f"
+
+
+def test_dates_are_date_cells(workbook: object) -> None:
+    """Approval, review and deadline dates sort and filter as dates, shown as YYYY-MM-DD;
+    a record with none has an empty cell."""
+    import datetime as dt
+
+    sheet = workbook["inventory"]  # type: ignore[index]
+    assert [c.value for c in sheet[1]][6:9] == ["approved on", "last reviewed", "review due"]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row[6:9]]
+    dated = [c for c in cells if c.value is not None]
+    assert dated and all(isinstance(c.value, dt.datetime) for c in dated)
+    assert {c.number_format for c in dated} == {"yyyy-mm-dd"}
+    assert any(c.value is None for c in cells)
+    deadlines = workbook["deadlines"]  # type: ignore[index]
+    first = next(deadlines.iter_rows(min_row=2))
+    assert isinstance(first[0].value, dt.datetime)
+    assert first[1].value == (first[0].value.date() - dt.date(2026, 11, 23)).days
 
 
 def test_a_cell_longer_than_excel_holds_is_cut_with_a_note(workbook: object) -> None:

@@ -5,6 +5,7 @@ starting with `=`, `+`, `-`, `@`, a tab or a carriage return) prefixed with `'`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from itsm_cli.interop.views import Cell, View
@@ -20,6 +21,8 @@ def safe_text(value: str) -> str:
 def _cell(value: Cell) -> str | int | float:
     if value is None:
         return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return safe_text(value) if isinstance(value, str) else value
 
 

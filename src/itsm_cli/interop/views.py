@@ -16,7 +16,7 @@ from itsm_cli.records.index import RepoIndex
 from itsm_cli.rules.coverage import Coverage
 from itsm_cli.rules.deadlines import Deadline
 
-Cell = str | int | float | None
+Cell = str | int | float | dt.date | None
 
 VIEWS = ("gap", "findings", "inventory", "deadlines")
 """Every view, in the order of the sheets of a workbook."""
@@ -96,9 +96,9 @@ def inventory_view(index: RepoIndex, config: Config, today: dt.date) -> View:
                 meta.owner,
                 meta.status.value,
                 approval.by if approval else "",
-                approval.date.isoformat() if approval else "",
-                meta.last_reviewed.isoformat() if meta.last_reviewed else "",
-                due.isoformat() if due else "",
+                approval.date if approval else None,
+                meta.last_reviewed,
+                due,
                 record.file,
                 record.line,
             )
@@ -114,7 +114,7 @@ def inventory_view(index: RepoIndex, config: Config, today: dt.date) -> View:
 def deadlines_view(deadlines: list[Deadline], today: dt.date) -> View:
     rows: list[tuple[Cell, ...]] = [
         (
-            d.date.isoformat(),
+            d.date,
             (d.date - today).days,
             d.record,
             d.kind,

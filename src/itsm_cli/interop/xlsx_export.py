@@ -3,8 +3,10 @@
 
 Each sheet has a frozen, filterable header, column widths fitted to the content (capped),
 and the status column coloured (covered green, partial amber, missing red; errors red,
-warnings amber). Every text goes in as a string cell, never a formula, and one that a
-spreadsheet would take for a formula is prefixed with `'` as in the CSV files. Excel's limits
+warnings amber). Every text goes in as a string cell, never a formula; one that a
+spreadsheet would take for a formula keeps its text as written and gets Excel's quote prefix
+(the cell stays text when edited; no `'` is added to the data, as the CSV files need). Dates
+are date cells (YYYY-MM-DD), so they sort and filter as dates. Excel's limits
 hold: sheet names of at most 31 characters, cells of at most 32,767 (longer text is cut with
 a note). The workbook's creation date is the run's `today`, so the same records and
 `--today` give the same bytes.
@@ -15,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from itsm_cli.interop.csv_export import safe_text
+from itsm_cli.interop.csv_export import FORMULA_STARTS
 from itsm_cli.interop.views import View
 
 INSTALL_HINT = "pip install 'itsm-cli[xlsx]'"
@@ -39,7 +41,6 @@ class MissingExtraError(Exception):
 
 
 def _text(value: str) -> str:
-    value = safe_text(value)
     if len(value) > MAX_CELL:
         value = value[: MAX_CELL - len(_CUT)] + _CUT
     return value
@@ -62,6 +63,8 @@ def render_xlsx(views: list[View], today: dt.date) -> bytes:
     header = workbook.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     top = workbook.add_format({"valign": "top"})
+    as_text = workbook.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
     status_formats = {
         name: workbook.add_format({"bg_color": colour, "valign": "top"})
         for name, colour in _COLOURS.items()
@@ -80,9 +83,15 @@ def render_xlsx(views: list[View], today: dt.date) -> bytes:
                     continue
                 if isinstance(value, str):
                     text = _text(value)
-                    fmt = status_formats.get(value, top) if col == status_col else wrap
+                    if col == status_col:
+                        fmt = status_formats.get(value, top)
+                    else:
+                        fmt = as_text if text.startswith(FORMULA_STARTS) else wrap
                     sheet.write_string(r, col, text, fmt)
                     shown = max((len(line) for line in text.splitlines()), default=0)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), date)
+                    shown = 10
                 else:
                     sheet.write_number(r, col, value, top)
                     shown = len(str(value))
