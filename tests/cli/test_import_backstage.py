@@ -270,6 +270,24 @@ def test_fields_of_a_shape_the_import_cannot_read_are_listed(repo: Path) -> None
     assert record(repo, "SVC-ODD")["spec"]["dependsOn"] == ["SVC-PAY-DB"]  # type: ignore[index]
 
 
+def test_a_missing_owner_or_description_is_listed_with_its_placeholder(repo: Path) -> None:
+    (repo / "catalog" / "bare.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+        "metadata: {name: bare}\nspec: {type: service, lifecycle: production}\n"
+    )
+    code, out, err = run("catalog")
+    assert code == 0, out + err
+    for note in (
+        "owner: the catalogue names none; fill in the accountable person or role",
+        "description: not in the catalogue; a placeholder to replace",
+    ):
+        assert f"  not mapped: {note}" in out, note
+    text = (repo / "records" / "services" / "svc-bare.yaml").read_text()
+    assert "# not mapped: owner: the catalogue names none" in text
+    assert "# not mapped: description: not in the catalogue" in text
+    assert record(repo, "SVC-BARE")["metadata"]["owner"].startswith("<fill in:")  # type: ignore[index]
+
+
 def test_a_supplier_a_person_added_to_depends_on_stays(repo: Path) -> None:
     """No catalogue names Suppliers: a re-import keeps one a person added to `dependsOn`,
     and still owns the Service dependencies (one the catalogue dropped goes)."""

@@ -306,6 +306,8 @@ def _plan(sid: str, entity: Entity, depends_on: list[str], catalogue: Catalogue)
     title = entity.metadata.get("title")
     description = entity.metadata.get("description")
     if not isinstance(description, str) or not description.strip():
+        if description is None or isinstance(description, str):
+            notes.append("description: not in the catalogue; a placeholder to replace")
         description = (
             f"{entity.kind.capitalize()} {entity.name} of the Backstage catalogue "
             "(no description there: say what it does for its customers)"
@@ -323,6 +325,9 @@ def _plan(sid: str, entity: Entity, depends_on: list[str], catalogue: Catalogue)
         if entity.spec.get(unmapped):
             notes.append(f"{unmapped}: APIs are not records; left out")
     owner = _owner(entity, catalogue)
+    given = entity.spec.get("owner")
+    if given is None or isinstance(given, str) and not given.strip():
+        notes.append("owner: the catalogue names none; fill in the accountable person or role")
     data: dict[str, Any] = {
         "apiVersion": "itsm/v1",
         "kind": "Service",
