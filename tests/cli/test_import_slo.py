@@ -193,42 +193,53 @@ def test_an_unknown_agreement_is_a_usage_error(repo: Path) -> None:
             "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: two}\nspec:\n  service: s\n"
             "  timeWindow:\n    - {duration: 1M}\n    - {duration: 1w}\n"
             "  objectives: [{target: 0.9}]\n",
-            "bad.yaml:1: an SLO has exactly one time window; this one has 2",
+            "bad.yaml:8: an SLO has exactly one time window; this one has 2",
         ),
         (
             "openslo",
             "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: ratio}\nspec:\n  service: s\n"
             "  timeWindow: [{duration: 1M}]\n  objectives: [{target: 1.5}]\n",
-            "bad.yaml:1: target 1.5 is a ratio between 0 and 1",
+            "bad.yaml:7: target 1.5 is a ratio between 0 and 1",
         ),
         (
             "openslo",
             "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: both}\nspec:\n  service: s\n"
             "  timeWindow: [{duration: 1M}]\n  objectives: [{target: 0.99, targetPercent: 99.5}]\n",
-            "bad.yaml:1: target 0.99 and targetPercent 99.5 disagree; give one of them",
+            "bad.yaml:7: target 0.99 and targetPercent 99.5 disagree; give one of them",
+        ),
+        (
+            "openslo",  # a top-level list: the line within the second object
+            "- apiVersion: openslo/v1\n  kind: SLO\n  metadata: {name: ok}\n  spec:\n"
+            "    service: s\n    timeWindow: [{duration: 1M}]\n    objectives: [{target: 0.9}]\n"
+            "- apiVersion: openslo/v1\n  kind: SLO\n  metadata: {name: ratio}\n  spec:\n"
+            "    service: s\n    timeWindow: [{duration: 1M}]\n    objectives:\n"
+            "      - {target: 1.5}\n",
+            "bad.yaml:15: target 1.5 is a ratio between 0 and 1",
         ),
         (
             "pyrra",
             "apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\nmetadata: {name: x}\n"
             "spec: {target: ninety-nine, window: 30d}\n",
-            "bad.yaml:1: SLO x target 'ninety-nine' is not a number",
+            "bad.yaml:4: SLO x target 'ninety-nine' is not a number",
         ),
         (
             "sloth",
             "version: prometheus/v1\nservice: s\nslos: [{name: a, objective: 120}]\n",
-            "bad.yaml:1: SLO a objective 120 is not a percentage",
+            "bad.yaml:3: SLO a objective 120 is not a percentage",
         ),
         (
             # the value as written: `:g` would have printed "100", a percentage
             "sloth",
             "version: prometheus/v1\nservice: s\nslos: [{name: a, objective: 100.0000001}]\n",
-            "bad.yaml:1: SLO a objective 100.0000001 is not a percentage",
+            "bad.yaml:3: SLO a objective 100.0000001 is not a percentage",
         ),
     ],
 )
 def test_input_that_breaks_its_format_writes_nothing(
     repo: Path, fmt: str, text: str, message: str
 ) -> None:
+    """The error names the line of the field at fault (the second time window, the
+    objective's target), not the line the object starts on."""
     (repo / "bad.yaml").write_text(text)
     code, _, err = run(fmt, "bad.yaml", "slo/sloth.yaml", "slo/openslo-v1.yaml")
     assert code == 2
@@ -278,3 +289,77 @@ def test_an_unknown_version_is_skipped_with_a_note(
     assert said in out + err
     assert "timeWindow" not in out + err
     assert not (repo / "records" / "agreements").exists()
+
+
+MYSERVICE_OPENSLO = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: myservice-availability}
+spec:
+  service: myservice
+  timeWindow: [{duration: 1M}]
+  objectives: [{target: 0.995}]
+"""
+
+
+def test_a_second_tool_for_the_same_service_is_told_how_to_add_its_targets(repo: Path) -> None:
+    """Sloth wrote SLA-MYSERVICE, a draft whose placeholders are not filled in: OpenSLO
+    SLOs of the same service are refused with what to do, not with 'fix it, then import
+    again' (which would be refused as well); once the draft validates, --agreement adds
+    them."""
+    run("sloth", "slo/sloth.yaml")
+    (repo / "myservice.yaml").write_text(MYSERVICE_OPENSLO)
+    code, out, _ = run("openslo", "myservice.yaml")
+    assert code == 1
+    assert (
+        "SLA-MYSERVICE was imported from sloth:myservice into "
+        "records/agreements/sla-myservice.yaml, which does not validate yet (E002); not "
+        "touched (fill in its placeholders, `itsm validate` says where; then `itsm import "
+        "openslo … --agreement SLA-MYSERVICE` adds these targets to it)"
+    ) in out
+    path = repo / "records" / "agreements" / "sla-myservice.yaml"
+    text = path.read_text()
+    for placeholder, value in (
+        ("<fill in: accountable person or role>", "slm"),
+        ("<fill in: the customer this agreement is with>", "ACME"),
+        ("<fill in: first day, YYYY-MM-DD>", "2026-01-01"),
+        ("<fill in: last day, YYYY-MM-DD>", "2026-12-31"),
+    ):
+        text = text.replace(f"'{placeholder}'", value).replace(placeholder, value)
+    path.write_text(text)
+    code, out, _ = run("openslo", "myservice.yaml")
+    assert code == 1
+    assert "SLA-MYSERVICE was imported from sloth:myservice; not touched (`itsm import " \
+        "openslo … --agreement SLA-MYSERVICE` adds these targets to it)" in out
+    code, out, _ = run("openslo", "myservice.yaml", "--agreement", "SLA-MYSERVICE")
+    assert code == 0, out
+    assert "myservice-availability" in [t[0] for t in targets(agreement(repo, "SLA-MYSERVICE"))]
+
+
+def test_a_draft_for_a_service_not_in_the_records_says_so(repo: Path) -> None:
+    _, out, _ = run("sloth", "slo/sloth.yaml")
+    note = ("services: SVC-MYSERVICE is not a Service in the records yet: add it (`itsm "
+            "import backstage` maps a catalogue) or correct the id")
+    assert f"not mapped: {note}" in out
+    assert f"# not mapped: {note}" in (
+        repo / "records" / "agreements" / "sla-myservice.yaml"
+    ).read_text()
+    (repo / "records" / "svc.yaml").write_text(
+        "apiVersion: itsm/v1\nkind: Service\nmetadata: {id: SVC-MYSERVICE, title: t, owner: o}\n"
+        "spec: {description: d, lifecycle: live, criticality: low}\n"
+    )
+    shutil.rmtree(repo / "records" / "agreements")
+    _, out, _ = run("sloth", "slo/sloth.yaml")
+    assert "is not a Service in the records" not in out
+
+
+def test_a_pyrra_slo_naming_no_service_says_its_name_was_taken(repo: Path) -> None:
+    (repo / "bare.yaml").write_text(
+        "apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\nmetadata: {name: api}\n"
+        "spec: {target: '99.5', window: 30d}\n"
+    )
+    code, out, _ = run("pyrra", "bare.yaml")
+    assert code == 0, out
+    assert ("SLO api: no `service` or `app` label and no namespace name its service; the "
+            "SLO's own name 'api' is taken as the service") in out
+    assert agreement(repo, "SLA-API")["spec"]["services"] == ["SVC-API"]

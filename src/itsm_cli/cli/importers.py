@@ -236,7 +236,9 @@ def _import_slos(
             )
             raise typer.Exit(2)
         target_agreement = (found.kind, found.id)
-    plans, skipped = plan_agreements(slos, fmt, target_agreement)
+    plans, skipped = plan_agreements(
+        slos, fmt, target_agreement, known_ids=repository.index.by_id
+    )
     outcomes = write_planned(workspace, repository, plans, dry_run)
     notes = {plan.id: plan.notes for plan in plans}
     counts = {plan.id: len(plan.targets) for plan in plans}

@@ -326,7 +326,7 @@ def _plan(sid: str, entity: Entity, depends_on: list[str], catalogue: Catalogue)
             notes.append(f"{unmapped}: APIs are not records; left out")
     owner = _owner(entity, catalogue)
     given = entity.spec.get("owner")
-    if given is None or isinstance(given, str) and not given.strip():
+    if given is None or (isinstance(given, str) and not given.strip()):
         notes.append("owner: the catalogue names none; fill in the accountable person or role")
     data: dict[str, Any] = {
         "apiVersion": "itsm/v1",

@@ -56,6 +56,9 @@ class PlannedRecord:
     """Targets whose window is for a person to choose, into an existing agreement: never
     added there with a placeholder (the agreement would stop validating, and the next import
     could not find it), only kept up to date in a target of the same id a person added."""
+    taken_hint: str = ""
+    """What to do when the id is held by a record imported from another source (`--agreement
+    ID` for an SLO import): said with the refusal."""
 
     @property
     def folder(self) -> str:
@@ -321,6 +324,24 @@ def _is_ours(path: Path, planned: PlannedRecord) -> bool:
     return planned.adopt or (isinstance(labels, dict) and labels.get("source") == planned.source)
 
 
+def _other_source(path: Path, planned: PlannedRecord) -> str | None:
+    """The `labels.source` of `planned`'s id in the file, when an import from another
+    source wrote it."""
+    try:
+        parsed = read_yaml_bytes(path.read_bytes(), path.name)
+    except OSError:
+        return None
+    for doc in parsed.documents:
+        meta = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+        if not isinstance(meta, dict) or meta.get("id") != planned.id:
+            continue
+        labels = meta.get("labels")
+        source = labels.get("source") if isinstance(labels, dict) else None
+        if isinstance(source, str) and source != planned.source and not planned.adopt:
+            return source
+    return None
+
+
 def _update_file(
     path: Path, file: str, planned: PlannedRecord, dry_run: bool, record_id: str | None = None
 ) -> WriteOutcome:
@@ -360,12 +381,14 @@ def write_planned(
             )
             if source != planned.source and not planned.adopt:
                 why = (
-                    f"{record_id} was imported from {source}"
+                    f"{record_id} was imported from {source}; not touched"
+                    + (f" ({planned.taken_hint})" if planned.taken_hint else "")
                     if source
                     else f"{record_id} exists and was not imported (add `labels: {{source: "
-                    f"{planned.source}}}` to it to let the import update what it owns)"
+                    f"{planned.source}}}` to it to let the import update what it owns); not "
+                    "touched"
                 )
-                outcomes.append(WriteOutcome(record_id, file, "refused", why + "; not touched"))
+                outcomes.append(WriteOutcome(record_id, file, "refused", why))
                 continue
             outcomes.append(_update_file(path, file, planned, dry_run, record_id))
             continue
@@ -385,11 +408,25 @@ def write_planned(
             continue
         if planned.id in invalid:
             broken, errors = invalid[planned.id]
-            why = (
-                f"{planned.id} is written in {broken.file}, which does not validate "
-                f"({', '.join(errors)}: `itsm validate` says where); fix it, then import "
-                "again; not written"
-            )
+            other = _other_source(workspace.root / broken.file, planned)
+            if other:
+                # A draft of another importer, its placeholders not filled in yet: fixing it
+                # would not let this import write there either.
+                why = (
+                    f"{planned.id} was imported from {other} into {broken.file}, which does "
+                    f"not validate yet ({', '.join(errors)}); not touched"
+                )
+                if planned.taken_hint:
+                    why += (
+                        " (fill in its placeholders, `itsm validate` says where; then "
+                        f"{planned.taken_hint})"
+                    )
+            else:
+                why = (
+                    f"{planned.id} is written in {broken.file}, which does not validate "
+                    f"({', '.join(errors)}: `itsm validate` says where); fix it, then import "
+                    "again; not written"
+                )
             outcomes.append(WriteOutcome(planned.id, broken.file, "refused", why))
             continue
         if taken:

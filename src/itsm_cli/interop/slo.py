@@ -25,7 +25,7 @@ nothing is written then.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +33,7 @@ from typing import Any
 
 from itsm_cli.findings import figure
 from itsm_cli.interop.record_files import PlannedRecord
-from itsm_cli.interop.source_files import SourceError, objects, yaml_files
+from itsm_cli.interop.source_files import SourceError, Where, located_objects, yaml_files
 
 WINDOW_PLACEHOLDER = "<fill in: calendar-month | calendar-quarter | calendar-year | rolling-30d>"
 _AVAILABILITY_WORDS = re.compile(r"availab|uptime|error|success", re.IGNORECASE)
@@ -103,7 +103,7 @@ def _ratio_percent(ratio: float) -> float:
     return float(Decimal(repr(ratio)) * 100)
 
 
-def _number(value: Any, where: str, what: str) -> float:
+def _number(value: Any, where: Where, what: str) -> float:
     if isinstance(value, bool) or value is None:
         raise SloError(f"{where}: {what} must be a number, not {value!r}")
     try:
@@ -130,15 +130,19 @@ _OPENSLO_CALENDAR = {"1M": "calendar-month", "1Q": "calendar-quarter", "1Y": "ca
 _V1ALPHA_UNITS = {"month": "M", "quarter": "Q", "year": "Y", "day": "d", "week": "w"}
 
 
-def _openslo_window(spec: dict[str, Any], where: str, v1alpha: bool) -> tuple[str | None, str]:
+def _openslo_window(spec: dict[str, Any], where: Where, v1alpha: bool) -> tuple[str | None, str]:
     key = "timeWindows" if v1alpha else "timeWindow"
     windows = spec.get(key)
     if windows is None and not v1alpha:
         windows = spec.get("timeWindows")
+        key = "timeWindows" if windows is not None else key
     if not isinstance(windows, list) or not windows:
-        raise SloError(f"{where}: an SLO needs one {key} entry")
+        raise SloError(f"{where.at('spec', key)}: an SLO needs one {key} entry")
     if len(windows) > 1:
-        raise SloError(f"{where}: an SLO has exactly one time window; this one has {len(windows)}")
+        raise SloError(
+            f"{where.at('spec', key, 1)}: an SLO has exactly one time window; this one has "
+            f"{len(windows)}"
+        )
     window = _dict(windows[0])
     rolling = window.get("isRolling") is True
     if v1alpha:
@@ -155,25 +159,27 @@ def _openslo_window(spec: dict[str, Any], where: str, v1alpha: bool) -> tuple[st
 
 
 def _openslo_objective(
-    item: dict[str, Any], where: str
+    item: dict[str, Any], where: Where
 ) -> tuple[float | None, bool]:
-    """(percent, is a threshold objective) of one OpenSLO objective."""
+    """(percent, is a threshold objective) of one OpenSLO objective (`where`: the objective)."""
     if "targetPercent" in item:
-        percent = _number(item["targetPercent"], where, "targetPercent")
+        at = where.at("targetPercent")
+        percent = _number(item["targetPercent"], at, "targetPercent")
         if not 0 <= percent <= 100:
-            raise SloError(f"{where}: targetPercent {figure(percent)} is not between 0 and 100")
+            raise SloError(f"{at}: targetPercent {figure(percent)} is not between 0 and 100")
         if "target" in item:
-            ratio = _number(item["target"], where, "target")
+            ratio = _number(item["target"], where.at("target"), "target")
             if _ratio_percent(ratio) != percent:
                 raise SloError(
-                    f"{where}: target {figure(ratio)} and targetPercent {figure(percent)} "
-                    "disagree; give one of them"
+                    f"{where.at('target')}: target {figure(ratio)} and targetPercent "
+                    f"{figure(percent)} disagree; give one of them"
                 )
     elif "target" in item:
-        ratio = _number(item["target"], where, "target")
+        at = where.at("target")
+        ratio = _number(item["target"], at, "target")
         if not 0 <= ratio <= 1:
             raise SloError(
-                f"{where}: target {figure(ratio)} is a ratio between 0 and 1 (write targetPercent "
+                f"{at}: target {figure(ratio)} is a ratio between 0 and 1 (write targetPercent "
                 "for a percentage)"
             )
         percent = _ratio_percent(ratio)
@@ -182,7 +188,7 @@ def _openslo_objective(
     return _percent(percent), "value" in item or "op" in item
 
 
-def _read_openslo(items: list[tuple[dict[str, Any], str]], result: SloFile) -> None:
+def _read_openslo(items: list[tuple[dict[str, Any], Where]], result: SloFile) -> None:
     slis: dict[str, dict[str, Any]] = {}
     for item, _where in items:
         if item.get("kind") == "SLI":
@@ -208,13 +214,13 @@ def _read_openslo(items: list[tuple[dict[str, Any], str]], result: SloFile) -> N
         window, shown_window = _openslo_window(spec, where, v1alpha)
         objectives = spec.get("objectives")
         if not isinstance(objectives, list) or not objectives:
-            raise SloError(f"{where}: SLO {name} has no objectives")
+            raise SloError(f"{where.at('spec', 'objectives')}: SLO {name} has no objectives")
         sli = _dict(spec.get("indicator")).get("spec") or slis.get(str(spec.get("indicatorRef")))
         threshold_sli = isinstance(sli, dict) and "thresholdMetric" in sli
         description = spec.get("description") if isinstance(spec.get("description"), str) else None
         for i, raw in enumerate(objectives):
             obj = _dict(raw)
-            percent, threshold = _openslo_objective(obj, where)
+            percent, threshold = _openslo_objective(obj, where.at("spec", "objectives", i))
             label = obj.get("displayName") or obj.get("name")
             full = name if len(objectives) == 1 else f"{name}-{label or i + 1}"
             _add(result, "openslo", service, full, percent, threshold or threshold_sli,
@@ -224,7 +230,7 @@ def _read_openslo(items: list[tuple[dict[str, Any], str]], result: SloFile) -> N
 
 def _add(
     result: SloFile, source: str, service: str, name: str, percent: float | None,
-    latency: bool, window: str | None, shown_window: str, where: str,
+    latency: bool, window: str | None, shown_window: str, where: Where,
     description: str | None, threshold: str = "",
 ) -> None:
     file, _, line = where.rpartition(":")
@@ -258,44 +264,50 @@ def _add(
 # --- sloth and pyrra ---------------------------------------------------------------------------
 
 
-def _read_sloth(item: dict[str, Any], where: str, result: SloFile) -> None:
-    spec = _dict(item.get("spec")) if item.get("kind") == "PrometheusServiceLevel" else item
+def _read_sloth(item: dict[str, Any], where: Where, result: SloFile) -> None:
+    crd = item.get("kind") == "PrometheusServiceLevel"
+    spec = _dict(item.get("spec")) if crd else item
+    inside: tuple[str, ...] = ("spec",) if crd else ()
     service = str(spec.get("service") or "")
     if not service:
         raise SloError(f"{where}: a sloth spec names its service (`service:`)")
     slos = spec.get("slos")
     if not isinstance(slos, list) or not slos:
         raise SloError(f"{where}: a sloth spec lists its SLOs under `slos:`")
-    for raw in slos:
+    for i, raw in enumerate(slos):
         slo = _dict(raw)
         name = str(slo.get("name") or "")
         if not name:
-            raise SloError(f"{where}: every sloth SLO has a name")
-        percent = _number(slo.get("objective"), where, f"SLO {name} objective")
+            raise SloError(f"{where.at(*inside, 'slos', i)}: every sloth SLO has a name")
+        at = where.at(*inside, "slos", i, "objective")
+        percent = _number(slo.get("objective"), at, f"SLO {name} objective")
         if not 0 <= percent <= 100:
-            raise SloError(f"{where}: SLO {name} objective {figure(percent)} is not a percentage")
+            raise SloError(f"{at}: SLO {name} objective {figure(percent)} is not a percentage")
         description = slo.get("description") if isinstance(slo.get("description"), str) else None
         _add(result, "sloth", service, name, _percent(percent), False, "rolling-30d",
              "rolling 30d", where, description)
 
 
-def _read_pyrra(item: dict[str, Any], where: str, result: SloFile) -> None:
+def _read_pyrra(item: dict[str, Any], where: Where, result: SloFile) -> None:
     meta = _dict(item.get("metadata"))
     spec = _dict(item.get("spec"))
     name = str(meta.get("name") or "")
     if not name:
         raise SloError(f"{where}: the ServiceLevelObjective has no metadata.name")
     labels = _dict(meta.get("labels"))
-    service = str(labels.get("service") or labels.get("app") or meta.get("namespace") or name)
+    service = str(labels.get("service") or labels.get("app") or meta.get("namespace") or "")
+    named_by_slo = not service
+    service = service or name
+    at = where.at("spec", "target")
     try:
         percent = float(str(spec.get("target", "")).strip())
     except ValueError as exc:
         raise SloError(
-            f"{where}: SLO {name} target {spec.get('target')!r} is not a number (pyrra writes "
+            f"{at}: SLO {name} target {spec.get('target')!r} is not a number (pyrra writes "
             'it as a string of a percentage, e.g. "99.5")'
         ) from exc
     if not 0 <= percent <= 100:
-        raise SloError(f"{where}: SLO {name} target {figure(percent)} is not a percentage")
+        raise SloError(f"{at}: SLO {name} target {figure(percent)} is not a percentage")
     raw_window = str(spec.get("window", "")).strip()
     window = "rolling-30d" if raw_window == "30d" else None
     indicator = _dict(spec.get("indicator"))
@@ -303,6 +315,11 @@ def _read_pyrra(item: dict[str, Any], where: str, result: SloFile) -> None:
     description = spec.get("description") if isinstance(spec.get("description"), str) else None
     _add(result, "pyrra", service, name, _percent(percent), latency, window,
          f"rolling {raw_window or '(none)'}", where, description, "latency indicator")
+    if named_by_slo:
+        result.objectives[-1].notes.append(
+            f"SLO {name}: no `service` or `app` label and no namespace name its service; the "
+            f"SLO's own name {name!r} is taken as the service"
+        )
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -313,11 +330,9 @@ FORMATS = ("openslo", "sloth", "pyrra")
 
 def read_slos(fmt: str, paths: Sequence[Path], shown: dict[Path, str]) -> SloFile:
     result = SloFile()
-    items: list[tuple[dict[str, Any], str]] = []
+    items: list[tuple[dict[str, Any], Where]] = []
     for path in yaml_files(paths):
-        where_file = shown.get(path, str(path))
-        for item, line in objects(path, where_file):
-            where = f"{where_file}:{line}"
+        for item, where in located_objects(path, shown.get(path, str(path))):
             if not isinstance(item, dict):
                 result.notes.append(f"{where}: not an object; skipped")
                 continue
@@ -363,11 +378,13 @@ def _record_word(name: str) -> str:
 
 
 def plan_agreements(
-    slos: SloFile, fmt: str, agreement: tuple[str, str] | None = None
+    slos: SloFile, fmt: str, agreement: tuple[str, str] | None = None,
+    known_ids: Container[str] | None = None,
 ) -> tuple[list[PlannedRecord], list[str]]:
     """The agreements to write: one draft SLA per service (`SLA-<SERVICE>`, covering
     `SVC-<SERVICE>`), or every target into `agreement` ((kind, id)) when given. Also what is
-    left out: services none of whose SLOs could become a target."""
+    left out: services none of whose SLOs could become a target. `known_ids`: the record ids
+    of the repository, so that a draft SLA covering a Service not there yet says so."""
     by_service: dict[str, list[Objective]] = {}
     for objective in slos.objectives:
         by_service.setdefault(objective.service, []).append(objective)
@@ -403,6 +420,10 @@ def plan_agreements(
             )
             continue
         service = services[0]
+        service_id = f"SVC-{_record_word(service)}"
+        if known_ids is not None and service_id not in known_ids:
+            notes = [*notes, f"services: {service_id} is not a Service in the records yet: add "
+                     "it (`itsm import backstage` maps a catalogue) or correct the id"]
         if not targets:
             skipped.append(
                 f"{service}: none of its SLOs could become a target; no SLA written"
@@ -425,7 +446,7 @@ def plan_agreements(
                     },
                     "spec": {
                         "customer": _FILL.format("the customer this agreement is with"),
-                        "services": [f"SVC-{_record_word(service)}"],
+                        "services": [service_id],
                         "validFrom": _FILL.format("first day, YYYY-MM-DD"),
                         "validUntil": _FILL.format("last day, YYYY-MM-DD"),
                         "targets": targets,
@@ -433,6 +454,8 @@ def plan_agreements(
                 },
                 owned=(("metadata", "labels", "source"),),
                 notes=notes,
+                taken_hint=f"`itsm import {fmt} … --agreement {record_id}` adds these "
+                "targets to it",
                 header=f"Imported from {fmt} SLOs of {service} by `itsm import {fmt}`; a draft: "
                 "fill in the customer, the validity and the owner, then approve it.",
                 targets=targets,
