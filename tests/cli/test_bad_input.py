@@ -519,7 +519,7 @@ def test_link_named_on_the_command_line_is_refused(
     _symlink(repo / UNDER_TEST / "linked.yaml", outside / "svc-outside.yaml")
     code, out, _ = validate(repo, monkeypatch, "--no-color", f"{UNDER_TEST}/linked.yaml")
     assert code == 1
-    assert out.startswith(f"{UNDER_TEST}/linked.yaml:1:1: E006 link leads outside")
+    assert out.startswith(f"{UNDER_TEST}/linked.yaml:1:1: E006 file link leads outside")
 
 
 def test_link_inside_the_repo_is_followed(tmp_path: Path) -> None:

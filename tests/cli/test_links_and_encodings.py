@@ -138,6 +138,26 @@ def test_links_at_a_commit_give_the_findings_of_the_working_tree(linked: Path) -
     assert (added["id"], added["file"]) == ("SVC-SHARED", "records/services/linked.yaml")
 
 
+def test_a_records_root_linked_outside_is_the_same_finding_on_both_sides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records root itself a committed link to a folder outside: the working tree and
+    the commit word the E006 alike, so an unchanged tree introduces nothing."""
+    root = tmp_path / "sms"
+    (tmp_path / "outside").mkdir()
+    root.mkdir()
+    (root / "itsm.toml").write_text('records = "records"\n')
+    symlink(root / "records", "../outside")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "Records elsewhere")
+    monkeypatch.chdir(root)
+    code, out = invoke("diff", "--base", "HEAD", "-f", "json")
+    data = json.loads(out)
+    assert (data["introduced"], data["resolved"], code) == ([], [], 0)
+    _, out = invoke("validate")
+    assert "records:1:1: E006 folder link leads outside the repository; refused" in out
+
+
 @pytest.mark.slow
 def test_a_link_inside_the_repository_is_read_at_the_commit(linked: Path) -> None:
     # The record the link leads to changes: the diff shows it under the link's name, read

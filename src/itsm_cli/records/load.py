@@ -245,7 +245,12 @@ def discover(paths: Sequence[Path], root: Path) -> tuple[list[tuple[Path, str]],
             findings.append(loop_finding(rel, _link_target(absolute)))
             continue
         if not _inside(absolute, root):
-            what = "this path" if not absolute.is_symlink() else "link"
+            # Worded as the walk and the Git snapshot word a link, so that `diff` sees the
+            # same finding on both sides (a records root that is a link, read at a commit).
+            what = (
+                "this path" if not absolute.is_symlink()
+                else "folder link" if absolute.is_dir() else "file link"
+            )
             findings.append(outside_finding(rel, what))
             continue
         if absolute.is_file():
