@@ -258,3 +258,69 @@ def test_ics_takes_a_deadline_on_the_last_day_a_date_can_have(
     events = list(icalendar.Calendar.from_ical(result.stdout).walk("VEVENT"))
     last = next(e for e in events if e.decoded("dtstart") == dt.date.max)
     assert "dtend" not in last
+
+
+RISK_WITH_ACTIONS = """\
+apiVersion: itsm/v1
+kind: Risk
+metadata: {{id: RSK-A, title: Outage, owner: risk-owner}}
+spec:
+  category: availability
+  description: The data centre fails
+  likelihood: 2
+  impact: 4
+  treatment: mitigate
+  assessed: 2026-10-01
+  actions:
+{actions}"""
+
+
+def test_an_action_keeps_its_event_uid_when_another_is_inserted_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each action's UID follows its description, not its position: a calendar importing the
+    newer file moves no date or text onto another action's event."""
+    pytest.importorskip("icalendar")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "itsm.toml").write_text('records = "records"\n')
+    (tmp_path / "records").mkdir()
+    record = tmp_path / "records" / "risk.yaml"
+    second = "    - {description: Second site, owner: it, due: 2027-03-01, status: open}\n"
+    first = "    - {description: Test the failover, owner: it, due: 2027-02-01, status: open}\n"
+
+    def uids() -> dict[str, str]:
+        import icalendar
+
+        result = cli.run("due", "--today", TODAY, "-f", "ics")
+        assert result.exit_code == 0, result.output
+        calendar = icalendar.Calendar.from_ical(result.stdout)
+        return {str(e["summary"]): str(e["uid"]) for e in calendar.walk("VEVENT")}
+
+    record.write_text(RISK_WITH_ACTIONS.format(actions=second))
+    before = uids()
+    record.write_text(RISK_WITH_ACTIONS.format(actions=first + second))
+    after = uids()
+    [(summary, uid)] = [(s, u) for s, u in before.items() if "Second site" in s]
+    assert after[summary] == uid
+    actions = {s: u for s, u in after.items() if "risk action due" in s}
+    assert len(set(actions.values())) == len(actions) == 2
+
+
+def test_a_record_that_fails_validation_is_said_to_be_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its deadlines cannot be listed; an empty list must not read as all there is."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "itsm.toml").write_text('records = "records"\n')
+    (tmp_path / "records").mkdir()
+    action = "    - {description: Second site, owner: it, due: 2027-03-01, status: open}\n"
+    (tmp_path / "records" / "risk.yaml").write_text(
+        RISK_WITH_ACTIONS.format(actions=action).replace("treatment: mitigate", "treatment: x")
+    )
+    result = cli.run("due", "--today", TODAY)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"No deadline ahead from {TODAY}."
+    assert result.stderr.strip() == (
+        "itsm: warning: 1 record left out: RSK-A failed validation (E002 at "
+        "records/risk.yaml:9). Their deadlines are not listed."
+    )

@@ -87,6 +87,14 @@ def due(
         workspace, paths, cache=options.results_cache(workspace, no_cache, cache_dir)
     )
     result = DueResult(day, span, find_deadlines(repository.index, workspace.config, day, span))
+    if repository.left_out and not quiet:
+        from itsm_cli.reports.omissions import left_out
+
+        # A record that fails validation has no deadlines to give: said, so that an empty
+        # or short list is not read as all there is.
+        terminal.display_warning(
+            f"{left_out(repository).sentence} Their deadlines are not listed."
+        )
     try:
         text = DUE.renderer(output_format.value)(result, display.render_options())
     except MissingExtraError as exc:

@@ -80,7 +80,8 @@ class Deadline:
     line: int
     column: int
     item: str = ""
-    """Tells apart several deadlines of one kind in one record (an action's position)."""
+    """Tells apart several deadlines of one kind in one record (a complaint's id, an
+    action's `action_item`)."""
 
     @property
     def uid(self) -> str:
@@ -92,8 +93,9 @@ class Deadline:
         return ".".join(parts).lower() + "@itsm-cli"
 
     @property
-    def sort_key(self) -> tuple[dt.date, str, str, str]:
-        return self.date, self.record, self.deadline, self.item
+    def sort_key(self) -> tuple[dt.date, str, str, int, int, str]:
+        # By place in the file after the record: actions in the order they are written.
+        return self.date, self.record, self.deadline, self.line, self.column, self.item
 
 
 def _deadline(
@@ -221,14 +223,31 @@ def _continuity(index: RepoIndex, today: dt.date) -> Iterator[Deadline]:
         )
 
 
+def action_items(actions: list[Any]) -> list[str]:
+    """What tells each action apart in its event's UID: its description (hashed, so the UID
+    stays short and plain), not its position, so an action inserted before another does not
+    give that one's event to it; the same description again takes a count."""
+    import hashlib
+
+    items: list[str] = []
+    seen: dict[str, int] = {}
+    for action in actions:
+        text = " ".join(str(action.description).split()).lower()
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+        seen[digest] = seen.get(digest, 0) + 1
+        items.append(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
+    return items
+
+
 def _capacity(index: RepoIndex) -> Iterator[Deadline]:
     for plan in not_retired(index, CapacityPlan):
+        items = action_items(plan.model.spec.actions)
         for i, action in enumerate(plan.model.spec.actions):
             if action.status == "open":
                 yield _deadline(
                     plan, action.due, "capacity-action",
                     f"capacity action due: {action.description}", "CAP004",
-                    ("spec", "actions", i, "due"), owner=action.owner, item=str(i + 1),
+                    ("spec", "actions", i, "due"), owner=action.owner, item=items[i],
                 )
 
 
@@ -283,12 +302,13 @@ def _budgets(index: RepoIndex) -> Iterator[Deadline]:
 def _open_actions(
     record: LoadedRecord[Any], actions: list[PlanAction], deadline: str, rule: str
 ) -> Iterator[Deadline]:
+    items = action_items(actions)
     for i, action in enumerate(actions):
         if action.status == "open":
             yield _deadline(
                 record, action.due, deadline,
                 f"{DEADLINE_KINDS[deadline]}: {action.description}", rule,
-                ("spec", "actions", i, "due"), owner=action.owner, item=str(i + 1),
+                ("spec", "actions", i, "due"), owner=action.owner, item=items[i],
             )
 
 
