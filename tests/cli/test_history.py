@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import cli
-from tests.helpers.git import edit, fixed_identity, git, new_repository
+from tests.helpers.git import commit, edit, fixed_identity, git, new_repository
 from tests.helpers.paths import fixture
 
 FIXTURE = fixture("gitops")
@@ -205,6 +205,19 @@ def test_a_record_copied_into_another_file_keeps_the_original_commits(repo: Path
 
 
 @pytest.mark.slow
+def test_a_new_record_in_a_file_git_takes_for_a_copy_is_added_from_no_file(repo: Path) -> None:
+    """Git may see a new file as a copy of a similar one; the record was never in that one,
+    so its first commit is `added` with no `oldFile`."""
+    web = repo / "records/services/svc-web.yaml"
+    twin = repo / "records/services/svc-twin.yaml"
+    twin.write_text(web.read_text().replace("SVC-WEB", "SVC-TWIN"))
+    commit(repo, "A twin of the web service")
+    [entry] = history_json("SVC-TWIN")["commits"]
+    assert (entry["status"], entry["file"], entry["oldFile"]) == (
+        "added", "records/services/svc-twin.yaml", None
+    )
+
+
 def test_subject_with_record_separator_and_author_with_unit_separator(repo: Path) -> None:
     """U+001E and U+001F were the old log format's own separators."""
     edit(repo / "records/agreements/sla-web.yaml", "objective: 99.9", "objective: 99.8")

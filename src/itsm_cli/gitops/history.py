@@ -174,6 +174,9 @@ def record_history(workspace: Workspace, record_id: str) -> RecordHistory:
                     break
             if before is None:
                 status = "added"
+                # Git may see the new file as a copy of a similar one that never held the
+                # record: the record was added, from no file.
+                old_file = None
             elif after is None:
                 status = "removed"
             elif old_file is not None:
