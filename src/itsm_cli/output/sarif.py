@@ -53,15 +53,12 @@ def rule_name(rule: Rule) -> str:
 def _help(rule: Rule) -> dict[str, str]:
     text = [rule.hint]
     markdown = [rule.hint]
-    if rule.clauses:
-        clauses = ", ".join(rule.clauses)
-        if rule.clauses_of_record:
-            clauses += f" and {rule.clauses_of_record}"
+    clauses = " and ".join(
+        part for part in (", ".join(rule.clauses), rule.clauses_of_record) if part
+    )
+    if clauses:
         text.append(f"{EDITION} clauses: {clauses}.")
         markdown.append(f"{EDITION} clauses: {clauses}.")
-    elif rule.clauses_of_record:
-        text.append(f"{EDITION} clauses: {rule.clauses_of_record}.")
-        markdown.append(f"{EDITION} clauses: {rule.clauses_of_record}.")
     if rule.failing:
         text.append(f"Fails:\n{rule.failing}")
         markdown.append(f"Fails:\n\n```yaml\n{rule.failing}\n```")
